@@ -1,0 +1,23 @@
+"""Trainlab's router: page config, navigation and the shared sidebar."""
+
+import streamlit as st
+
+st.set_page_config(page_title="Trainlab", page_icon=":material/model_training:", layout="wide")
+
+navigation = st.navigation(
+    {
+        "Trainlab": [st.Page("pages/home.py", title="Home", icon=":material/home:", default=True)],
+        "Lessons": [st.Page("pages/lab.py", title="Memorize or generalize?", icon=":material/psychology:",
+                            url_path="memorize-or-generalize")],
+    }
+)
+st.sidebar.caption(
+    "Trainlab trains real neural networks (JAX, Flax, Optax) live in your browser session. "
+    "Every number on screen comes from the model being trained."
+)
+
+try:
+    navigation.run()
+except Exception as error:  # st.rerun and st.stop are BaseExceptions and pass through
+    st.error(f"Something went wrong on this page and it was stopped: {type(error).__name__}. "
+             "The other pages still work; press Reset or reload to start again.")

@@ -1,0 +1,234 @@
+"""The "Memorize or generalize?" lab as a Python API: a configuration in, per-epoch metrics out.
+
+    >>> from core.lab import LabConfig, run_lab
+    >>> history = run_lab(LabConfig(dataset="digits", epochs=50, label_noise=0.2))
+    >>> history.test_accuracy[-1], history.memorized_share[-1]
+
+`TrainingRun` is the same thing one chunk of epochs at a time, which is how the page trains live.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+
+from core import train
+from core.data import Dataset, TrainingData, corrupt_training_data, load_dataset
+from core.models import Architecture
+
+MAX_EPOCHS = 1000
+DIVERGED_LOSS = 1e4  # chance level is ln(K) ~ 2.3; a loss this large means the updates blew up
+COLLAPSED_CLASS_SHARE = 0.9  # one class predicted for this share of rows, at chance-level loss
+SCALAR_METRICS = (
+    "train_loss",
+    "train_accuracy",
+    "test_loss",
+    "test_accuracy",
+    "clean_train_accuracy",
+    "memorized_share",
+    "mislabeled_true_share",
+)
+
+
+@dataclass(frozen=True)
+class LabConfig:
+    """Everything one lab run depends on. Widths come from core.models.WIDTHS."""
+
+    dataset: str = "digits"
+    learning_rate: float = 1e-3
+    epochs: int = 200
+    label_noise: float = 0.0  # share of training labels changed to a different class
+    train_size: int | None = None  # None: the whole training split
+    input_noise: float = 0.0  # std of gaussian noise added to training inputs
+    hidden: tuple[int, ...] = (128, 128)
+    activation: str = "relu"
+    weight_decay: float = 0.0
+    optimizer: str = "adam"
+    batch_size: int = 64
+    seed: int = 0
+
+    def __post_init__(self):
+        if not 1 <= self.epochs <= MAX_EPOCHS:
+            raise ValueError(f"epochs must be between 1 and {MAX_EPOCHS}")
+        if self.optimizer not in train.OPTIMIZERS:
+            raise ValueError(f"optimizer must be one of {', '.join(train.OPTIMIZERS)}")
+        if self.batch_size not in train.BATCH_SIZES:
+            raise ValueError(f"batch size must be one of {train.BATCH_SIZES}")
+        if not (self.learning_rate > 0 and np.isfinite(self.learning_rate)):
+            raise ValueError("learning rate must be a positive number")
+
+
+@dataclass
+class LabHistory:
+    """Per-epoch metrics as NumPy arrays (index i is the state after epoch i + 1)."""
+
+    metrics: dict[str, np.ndarray]
+    train_predictions: np.ndarray  # (epochs, n_capacity) int8: the model's class for every training row
+    data: TrainingData
+    diverged_at: int | None = None  # 1-based epoch at which the run failed and was stopped
+    failure: str | None = None  # "blew_up" (loss inf, NaN or huge) or "collapsed" (one class for everything)
+    seconds: float = 0.0
+
+    def __getattr__(self, name):
+        if name in SCALAR_METRICS:
+            return self.metrics[name]
+        raise AttributeError(name)
+
+    @property
+    def epochs_done(self) -> int:
+        return len(self.metrics["train_loss"])
+
+    @property
+    def generalization_gap_loss(self) -> np.ndarray:
+        return self.metrics["test_loss"] - self.metrics["train_loss"]
+
+    @property
+    def generalization_gap_accuracy(self) -> np.ndarray:
+        return self.metrics["train_accuracy"] - self.metrics["test_accuracy"]
+
+    def best_epoch(self) -> int | None:
+        """The 1-based epoch with the lowest held-out loss: stopping there would have been best."""
+        losses = self.metrics["test_loss"]
+        if not np.isfinite(losses).any():
+            return None
+        return int(np.nanargmin(np.where(np.isfinite(losses), losses, np.nan))) + 1
+
+    def memorization_takeover_epoch(self) -> int | None:
+        """First epoch at which over half of the mislabeled examples are predicted as their wrong label."""
+        over_half = np.nan_to_num(self.metrics["memorized_share"]) > 0.5
+        return int(np.argmax(over_half)) + 1 if over_half.any() else None
+
+    def memorized_since(self) -> np.ndarray:
+        """Per training row: the 1-based epoch from which it has been predicted as its given wrong label
+        without a break up to now; 0 for rows not memorized now (and for correctly labelled rows)."""
+        given = self.data.labels_given.astype(np.int8)
+        memorized = (self.train_predictions == given) & self.data.mislabeled
+        if len(memorized) == 0:
+            return np.zeros(len(given), int)
+        run_start = len(memorized) - np.argmax(~memorized[::-1], axis=0)  # last non-memorized epoch + 1
+        run_start[memorized.all(axis=0)] = 0
+        return np.where(memorized[-1], run_start + 1, 0)
+
+
+def prepare(config: LabConfig, dataset: Dataset | None = None) -> tuple[Dataset, TrainingData, train.DeviceData]:
+    """The dataset, its corrupted training split and the jit inputs."""
+    dataset = dataset or load_dataset(config.dataset)
+    data = corrupt_training_data(dataset, config.train_size, config.label_noise, config.input_noise, config.seed)
+    device_data = train.DeviceData(
+        jnp.asarray(data.x),
+        jnp.asarray(data.labels_given),
+        jnp.asarray(data.labels_true),
+        jnp.asarray(data.mislabeled),
+        jnp.asarray(data.n_active, jnp.int32),
+        jnp.asarray(dataset.x_test),
+        jnp.asarray(dataset.y_test),
+    )
+    return dataset, data, device_data
+
+
+@dataclass
+class TrainingRun:
+    """A lab run trained one chunk of epochs at a time; `advance()` trains the next chunk."""
+
+    config: LabConfig
+    dataset: Dataset | None = None
+    _chunks: list = field(default_factory=list)
+
+    def __post_init__(self):
+        self.dataset, self.data, self._device_data = prepare(self.config, self.dataset)
+        self.architecture = Architecture(
+            self.dataset.num_features, tuple(self.config.hidden), self.dataset.num_classes, self.config.activation
+        )
+        self._state = train.init_train_state(
+            int(self.config.seed),
+            float(self.config.learning_rate),
+            float(self.config.weight_decay),
+            architecture=self.architecture,
+            optimizer_name=self.config.optimizer,
+        )
+        self.seconds = 0.0
+        self.diverged_at: int | None = None
+        self.failure: str | None = None
+        self._history: LabHistory | None = None
+
+    @property
+    def epochs_done(self) -> int:
+        return sum(len(chunk["train_loss"]) for chunk in self._chunks)
+
+    @property
+    def finished(self) -> bool:
+        return self.diverged_at is not None or self.epochs_done >= self.config.epochs
+
+    def advance(self) -> bool:
+        """Train one chunk of epochs and record its metrics. Returns True while epochs remain."""
+        if self.finished:
+            return False
+        started = time.perf_counter()
+        self._state, chunk = train.train_chunk(
+            self._state,
+            self._device_data,
+            jnp.asarray(self.config.epochs, jnp.int32),
+            architecture=self.architecture,
+            optimizer_name=self.config.optimizer,
+            batch_size=self.config.batch_size,
+        )
+        chunk = jax.device_get(chunk)
+        self.seconds += time.perf_counter() - started
+        self._record(chunk)
+        return not self.finished
+
+    def _record(self, chunk: dict) -> None:
+        ran = min(train.CHUNK_EPOCHS, self.config.epochs - self.epochs_done)
+        chunk = {name: values[:ran] for name, values in chunk.items()}
+        blown = ~np.isfinite(chunk["train_loss"]) | (chunk["train_loss"] > DIVERGED_LOSS)
+        if blown.any():
+            first = int(np.argmax(blown))
+            self.diverged_at, self.failure = self.epochs_done + first + 1, "blew_up"
+            chunk = {name: values[:first] for name, values in chunk.items()}
+        self._chunks.append(chunk)
+        self._history = None
+        if self.failure is None and ran and self._collapsed(chunk):
+            self.diverged_at, self.failure = self.epochs_done, "collapsed"
+
+    def _collapsed(self, chunk: dict) -> bool:
+        """The model answers (almost) one class for everything and is no better than guessing."""
+        predictions = chunk["train_predictions"][-1][: self.data.n_active].astype(np.int64)
+        top_share = np.bincount(predictions).max() / max(len(predictions), 1)
+        chance_loss = np.log(self.dataset.num_classes)
+        return top_share >= COLLAPSED_CLASS_SHARE and chunk["train_loss"][-1] >= 0.9 * chance_loss
+
+    def history(self) -> LabHistory:
+        """Everything recorded so far as NumPy arrays (cached until the next chunk)."""
+        if self._history is None:
+            self._history = LabHistory(
+                metrics={name: self._stack(name, np.float32) for name in SCALAR_METRICS},
+                train_predictions=self._stack("train_predictions", np.int8, len(self.data.x)),
+                data=self.data,
+                diverged_at=self.diverged_at,
+                failure=self.failure,
+                seconds=self.seconds,
+            )
+        return self._history
+
+    def _stack(self, name, dtype, width=None):
+        parts = [chunk[name] for chunk in self._chunks if len(chunk[name])]
+        if parts:
+            return np.concatenate(parts).astype(dtype)
+        return np.zeros((0, width) if width else (0,), dtype)
+
+    def predict_proba(self, x: np.ndarray) -> np.ndarray:
+        """Class probabilities of the current model for inputs x (n, features)."""
+        return np.asarray(train.predict_proba(self._state.params, jnp.asarray(x, jnp.float32),
+                                              architecture=self.architecture))
+
+
+def run_lab(config: LabConfig, dataset: Dataset | None = None) -> LabHistory:
+    """Train to the end (or until the run diverges) and return the per-epoch metrics."""
+    run = TrainingRun(config, dataset)
+    while run.advance():
+        pass
+    return run.history()
