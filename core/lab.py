@@ -130,13 +130,13 @@ def prepare(config: LabConfig, dataset: Dataset | None = None) -> tuple[Dataset,
     return dataset, data, device_data
 
 
-@dataclass
+@dataclass(repr=False)
 class TrainingRun:
     """A lab run trained one chunk of epochs at a time; `advance()` trains the next chunk."""
 
     config: LabConfig
     dataset: Dataset | None = None
-    _chunks: list = field(default_factory=list)
+    _chunks: list = field(default_factory=list, repr=False)
 
     def __post_init__(self):
         self.dataset, self.data, self._device_data = prepare(self.config, self.dataset)

@@ -67,3 +67,10 @@ def apply_model(architecture: Architecture, params: nnx.State, x: jax.Array) -> 
 def count_params(architecture: Architecture) -> int:
     sizes = (architecture.in_features, *architecture.hidden, architecture.num_classes)
     return sum((a + 1) * b for a, b in zip(sizes[:-1], sizes[1:]))
+
+
+def params_as_layers(params: nnx.State) -> list[tuple]:
+    """The parameters as a plain list of (kernel (in, out), bias (out,)) arrays, input layer first."""
+    pure = nnx.to_pure_dict(params)
+    dense = [pure["hidden_layers"][i] for i in sorted(pure["hidden_layers"])] + [pure["output_layer"]]
+    return [(layer["kernel"], layer["bias"]) for layer in dense]

@@ -12,6 +12,10 @@ from pages import live
 LEARNING_RATES = (1e-4, 2e-4, 5e-4, 1e-3, 2e-3, 5e-3, 1e-2, 2e-2, 5e-2, 0.1, 0.2, 0.5, 1.0, 2.0, 5.0, 10.0)
 WEIGHT_DECAYS = (0.0, 1e-5, 1e-4, 1e-3, 1e-2, 1e-1)
 GRID_SIZE = 24  # mislabeled digits shown at once
+DEFAULTS = {
+    "lab_dataset": "digits", "lab_noise": 0, "lab_size": 100, "lab_input_noise": 0.0, "lab_lr": 1e-3,
+    "lab_epochs": 200, "lab_wd": 0.0, "lab_optimizer": "adam", "lab_width": 128, "lab_depth": 2, "lab_seed": 0,
+}
 PRESETS = {
     "Clean data": {"lab_noise": 0, "lab_epochs": 100, "lab_lr": 1e-3, "lab_size": 100},
     "30% wrong labels, long training": {"lab_noise": 30, "lab_epochs": 300, "lab_lr": 1e-3, "lab_size": 100},
@@ -45,30 +49,33 @@ def config_from_widgets() -> LabConfig:
     )
 
 
+for widget_key, default in DEFAULTS.items():
+    st.session_state.setdefault(widget_key, default)  # widgets take their start values from here
+
 controls, results = st.columns([1, 2.7], gap="large")
 with controls:
     st.subheader("Data")
     st.selectbox("Dataset", DATASET_NAMES, key="lab_dataset", bind="query-params",
                  help="digits: 8x8 handwritten digits, 10 classes. The others are 2-D point patterns.")
-    st.slider("Wrong labels (label noise)", 0, 100, 0, 5, format="%d%%", key="lab_noise", bind="query-params",
+    st.slider("Wrong labels (label noise)", 0, 100, step=5, format="%d%%", key="lab_noise", bind="query-params",
               help="This share of training examples gets a different, wrong class. The held-out set stays clean.")
-    st.slider("Training-set size", 5, 100, 100, 5, format="%d%%", key="lab_size", bind="query-params",
+    st.slider("Training-set size", 5, 100, step=5, format="%d%%", key="lab_size", bind="query-params",
               help="Share of the training split used for training.")
-    st.slider("Input noise", 0.0, 1.0, 0.0, 0.05, key="lab_input_noise", bind="query-params",
+    st.slider("Input noise", 0.0, 1.0, step=0.05, key="lab_input_noise", bind="query-params",
               help="Random noise added to the training inputs (pixels run from 0 to 1).")
     st.subheader("Training")
-    st.select_slider("Learning rate", LEARNING_RATES, 1e-3, format_func=lambda v: f"{v:g}", key="lab_lr",
+    st.select_slider("Learning rate", LEARNING_RATES, format_func=lambda v: f"{v:g}", key="lab_lr",
                      bind="query-params", help="How big a step each update takes. Log scale.")
-    st.slider("Epochs", 1, 1000, 200, key="lab_epochs", bind="query-params",
+    st.slider("Epochs", 1, 1000, key="lab_epochs", bind="query-params",
               help="One epoch = one pass over every training example.")
-    st.select_slider("Weight decay", WEIGHT_DECAYS, 0.0, format_func=lambda v: f"{v:g}", key="lab_wd",
+    st.select_slider("Weight decay", WEIGHT_DECAYS, format_func=lambda v: f"{v:g}", key="lab_wd",
                      bind="query-params", help="Pulls every parameter a little towards zero at each step.")
     st.radio("Optimizer", ("adam", "sgd"), key="lab_optimizer", horizontal=True, bind="query-params",
              format_func={"adam": "Adam", "sgd": "SGD + momentum"}.get)
     st.subheader("Model")
-    st.select_slider("Neurons per layer", WIDTHS, 128, key="lab_width", bind="query-params")
-    st.slider("Hidden layers", 1, 3, 2, key="lab_depth", bind="query-params")
-    st.number_input("Seed", 0, 9999, 0, key="lab_seed", bind="query-params",
+    st.select_slider("Neurons per layer", WIDTHS, key="lab_width", bind="query-params")
+    st.slider("Hidden layers", 1, 3, key="lab_depth", bind="query-params")
+    st.number_input("Seed", 0, 9999, key="lab_seed", bind="query-params",
                     help="The same seed gives exactly the same run.")
 
 run_button, stop_button, reset_button = controls.columns(3)

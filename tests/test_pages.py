@@ -1,0 +1,121 @@
+"""Every page through Streamlit's AppTest: widgets move, training runs, charts and messages appear."""
+
+import base64
+import json
+
+import numpy as np
+import pytest
+from streamlit.testing.v1 import AppTest
+
+TIMEOUT = 90  # a first JAX compile takes seconds
+
+
+def open_page(page: str | None = None) -> AppTest:
+    app = AppTest.from_file("../app.py", default_timeout=TIMEOUT).run()
+    if page:
+        app.switch_page(page).run()
+    assert not app.exception
+    return app
+
+
+def train_to_the_end(app: AppTest, prefix: str = "lab", max_ticks: int = 200) -> AppTest:
+    """Press Train and let the live fragment tick (run_every never fires in AppTest; each run() is one tick)."""
+    app.button(key=f"{prefix}_train").click().run()
+    for _ in range(max_ticks):
+        if not app.session_state[f"{prefix}_running"]:
+            break
+        app.run()
+    assert not app.session_state[f"{prefix}_running"]
+    assert not app.exception
+    return app
+
+
+def chart_trace(app: AppTest, chart_key: str, trace_name: str) -> np.ndarray:
+    """The y values of one trace of a Plotly chart, decoded from the page's JSON."""
+    chart = next(c for c in app.get("plotly_chart") if c.proto.id.endswith(chart_key) or chart_key in c.proto.id)
+    spec = json.loads(chart.proto.spec)
+    trace = next(t for t in spec["data"] if t.get("name") == trace_name)
+    y = trace["y"]
+    if isinstance(y, dict):
+        return np.frombuffer(base64.b64decode(y["bdata"]), dtype=y["dtype"])
+    return np.asarray(y, float)
+
+
+def test_home_page_links_every_lesson():
+    app = open_page()
+    assert "Trainlab" in app.title[0].value
+    assert len(app.get("page_link")) >= 1
+
+
+def test_lab_trains_live_and_its_charts_show_the_recorded_run():
+    app = open_page("pages/lab.py")
+    app.slider(key="lab_epochs").set_value(150).run()
+    app.button(key="lab_train").click().run()
+    app.run()
+    run = app.session_state["lab_run"]
+    assert 0 < run.epochs_done < 150, "the page should redraw part-way through training"
+    train_to_the_end(app)
+    history = app.session_state["lab_run"].history()
+    assert history.epochs_done == 150
+    np.testing.assert_allclose(chart_trace(app, "lab_loss_chart", "held-out"), history.test_loss, rtol=1e-6)
+    metrics = {m.label: m.value for m in app.metric}
+    assert metrics["Epoch"] == "150 / 150"
+    assert metrics["Held-out accuracy"] == f"{history.test_accuracy[-1]:.1%}"
+    assert app.success, "a clean run should end with a plain-language reading"
+
+
+def test_wrong_labels_show_memorization_and_the_digit_grid():
+    app = open_page("pages/lab.py")
+    app.slider(key="lab_noise").set_value(40).run()
+    app.slider(key="lab_epochs").set_value(150).run()
+    app.select_slider(key="lab_lr").set_value(2e-3).run()
+    train_to_the_end(app)
+    history = app.session_state["lab_run"].history()
+    assert history.data.mislabeled.sum() == round(0.4 * history.data.n_active)
+    keys = [chart.proto.id for chart in app.get("plotly_chart")]
+    assert any("lab_mislabeled_chart" in key for key in keys)
+    assert any("memorized" in warning.value for warning in app.warning)
+    assert {m.label: m.value for m in app.metric}["Wrong labels memorized"] == f"{history.memorized_share[-1]:.0%}"
+
+
+def test_a_diverging_learning_rate_is_explained_not_crashed():
+    app = open_page("pages/lab.py")
+    app.select_slider(key="lab_lr").set_value(10.0).run()
+    app.radio(key="lab_optimizer").set_value("sgd").run()
+    train_to_the_end(app)
+    assert app.error and "learning rate" in app.error[0].value and "smaller" in app.error[0].value
+    assert "nan" not in " ".join(m.value for m in app.metric).lower()
+
+
+@pytest.mark.parametrize(
+    "settings",
+    [
+        {"lab_size": 5, "lab_noise": 100, "lab_epochs": 1},
+        {"lab_dataset": "spirals", "lab_width": 8, "lab_depth": 1, "lab_epochs": 15},
+        {"lab_dataset": "gaussians", "lab_wd": 0.1, "lab_input_noise": 1.0, "lab_epochs": 12, "lab_seed": 9999},
+    ],
+    ids=["extremes", "spirals-tiny-model", "gaussians-heavy-regularisation"],
+)
+def test_extreme_settings_train_without_errors(settings):
+    app = open_page("pages/lab.py")
+    for key, value in settings.items():
+        app.session_state[key] = value
+    app.run()
+    train_to_the_end(app)
+    assert not app.exception
+    assert app.session_state["lab_run"].epochs_done == settings["lab_epochs"]
+
+
+def test_stop_reset_and_presets():
+    app = open_page("pages/lab.py")
+    app.button(key="lab_train").click().run()
+    app.button(key="lab_stop").click().run()
+    stopped_at = app.session_state["lab_run"].epochs_done
+    app.run()
+    assert app.session_state["lab_run"].epochs_done == stopped_at < 200
+    app.button(key="lab_reset").click().run()
+    assert "lab_run" not in app.session_state and app.info
+    app.button(key="lab_preset_Learning rate far too high").click().run()
+    assert app.session_state["lab_lr"] == 5.0 and app.session_state["lab_run"].config.learning_rate == 5.0
+    train_to_the_end(app)
+    assert app.error and not app.exception
