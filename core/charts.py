@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 import plotly.graph_objects as go
+from plotly.subplots import make_subplots
 
 TRAIN_COLOUR = "#1f77b4"
 TEST_COLOUR = "#ff7f0e"
@@ -18,14 +19,14 @@ PREVIOUS_COLOUR = "#9e9e9e"
 FONT_SIZE = 16
 
 
-def _base_figure(title: str, x_title: str, y_title: str, height: int = 360) -> go.Figure:
+def _base_figure(title: str, x_title: str, y_title: str, height: int = 420) -> go.Figure:
     figure = go.Figure()
     figure.update_layout(
         title={"text": title, "font": {"size": FONT_SIZE + 4}},
         font={"size": FONT_SIZE},
         height=height,
-        margin={"l": 70, "r": 20, "t": 60, "b": 60},
-        legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "x": 0, "font": {"size": FONT_SIZE - 1}},
+        margin={"l": 70, "r": 20, "t": 50, "b": 110},
+        legend={"orientation": "h", "yanchor": "top", "y": -0.3, "x": 0, "font": {"size": FONT_SIZE - 1}},
         xaxis_title=x_title,
         yaxis_title=y_title,
         template="plotly_white",
@@ -78,19 +79,21 @@ def accuracy_curves(history_metrics: dict, total_epochs: int, takeover_epoch=Non
     _mark_epoch(figure, takeover_epoch, "memorization takes over", MEMORIZED_COLOUR, "bottom right")
     figure.update_xaxes(range=[0, total_epochs + 1])
     figure.update_yaxes(range=[0, 1.02], tickformat=".0%")
-    figure.update_layout(height=400, legend={"y": 1.02, "font": {"size": FONT_SIZE - 3}})
+    figure.update_layout(height=480, legend={"font": {"size": FONT_SIZE - 2}})
     return figure
 
 
 def generalization_gap(gap_accuracy, gap_loss, total_epochs: int) -> go.Figure:
-    """Training minus held-out accuracy (left axis) and held-out minus training loss (right axis)."""
-    figure = _base_figure("Generalization gap: how much better it does on data it has seen", "epoch",
-                          "accuracy gap (percentage points)")
-    figure.add_trace(go.Scatter(x=_epochs(gap_accuracy), y=100 * np.asarray(gap_accuracy), name="accuracy gap",
-                                mode="lines", fill="tozeroy", line={"color": GAP_COLOUR, "width": 3}))
-    _line(figure, gap_loss, "loss gap (right axis)", PREVIOUS_COLOUR, dash="dot", width=2, yaxis="y2")
-    figure.update_layout(yaxis2={"title": "loss gap", "overlaying": "y", "side": "right", "showgrid": False})
-    figure.update_xaxes(range=[0, total_epochs + 1])
+    """Two panels: training minus held-out accuracy, and held-out minus training loss."""
+    figure = make_subplots(rows=1, cols=2, horizontal_spacing=0.12,
+                           subplot_titles=("accuracy gap (percentage points)", "loss gap (held-out minus training)"))
+    for column, values, scale in ((1, gap_accuracy, 100.0), (2, gap_loss, 1.0)):
+        figure.add_trace(go.Scatter(x=_epochs(values), y=scale * np.asarray(values), mode="lines", fill="tozeroy",
+                                    line={"color": GAP_COLOUR, "width": 3}, showlegend=False), row=1, col=column)
+        figure.update_xaxes(title="epoch", range=[0, total_epochs + 1], row=1, col=column)
+    figure.update_layout(title={"text": "Generalization gap: how much better it does on data it has seen",
+                                "font": {"size": FONT_SIZE + 4}}, font={"size": FONT_SIZE}, height=340,
+                         template="plotly_white", margin={"l": 60, "r": 20, "t": 90, "b": 50})
     return figure
 
 
