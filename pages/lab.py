@@ -53,7 +53,21 @@ for widget_key, default in DEFAULTS.items():
     st.session_state.setdefault(widget_key, default)  # widgets take their start values from here
 
 controls, results = st.columns([1, 2.7], gap="large")
+run_button, stop_button, reset_button = controls.columns(3)
+if run_button.button("Train", type="primary", key="lab_train", width="stretch"):
+    try:
+        live.start(st.session_state, "lab", TrainingRun(config_from_widgets()))
+    except ValueError as problem:
+        controls.error(f"These settings cannot be trained: {problem}")
+if stop_button.button("Stop", key="lab_stop", width="stretch"):
+    live.stop(st.session_state, "lab")
+if reset_button.button("Reset", key="lab_reset", width="stretch"):
+    live.reset(st.session_state, "lab")
+
 with controls:
+    with st.expander("Try one of these"):
+        for name, values in PRESETS.items():
+            st.button(name, key=f"lab_preset_{name}", on_click=apply_preset, args=(values,), width="stretch")
     st.subheader("Data")
     st.selectbox("Dataset", DATASET_NAMES, key="lab_dataset", bind="query-params",
                  help="digits: 8x8 handwritten digits, 10 classes. The others are 2-D point patterns.")
@@ -68,30 +82,15 @@ with controls:
                      bind="query-params", help="How big a step each update takes. Log scale.")
     st.slider("Epochs", 1, 1000, key="lab_epochs", bind="query-params",
               help="One epoch = one pass over every training example.")
-    st.select_slider("Weight decay", WEIGHT_DECAYS, format_func=lambda v: f"{v:g}", key="lab_wd",
-                     bind="query-params", help="Pulls every parameter a little towards zero at each step.")
-    st.radio("Optimizer", ("adam", "sgd"), key="lab_optimizer", horizontal=True, bind="query-params",
-             format_func={"adam": "Adam", "sgd": "SGD + momentum"}.get)
-    st.subheader("Model")
-    st.select_slider("Neurons per layer", WIDTHS, key="lab_width", bind="query-params")
-    st.slider("Hidden layers", 1, 3, key="lab_depth", bind="query-params")
-    st.number_input("Seed", 0, 9999, key="lab_seed", bind="query-params",
-                    help="The same seed gives exactly the same run.")
-
-run_button, stop_button, reset_button = controls.columns(3)
-if run_button.button("Train", type="primary", key="lab_train", width="stretch"):
-    try:
-        live.start(st.session_state, "lab", TrainingRun(config_from_widgets()))
-    except ValueError as problem:
-        controls.error(f"These settings cannot be trained: {problem}")
-if stop_button.button("Stop", key="lab_stop", width="stretch"):
-    live.stop(st.session_state, "lab")
-if reset_button.button("Reset", key="lab_reset", width="stretch"):
-    live.reset(st.session_state, "lab")
-
-with controls.expander("Try one of these"):
-    for name, values in PRESETS.items():
-        st.button(name, key=f"lab_preset_{name}", on_click=apply_preset, args=(values,), width="stretch")
+    with st.expander("Model and optimizer"):
+        st.select_slider("Neurons per layer", WIDTHS, key="lab_width", bind="query-params")
+        st.slider("Hidden layers", 1, 3, key="lab_depth", bind="query-params")
+        st.radio("Optimizer", ("adam", "sgd"), key="lab_optimizer", horizontal=True, bind="query-params",
+                 format_func={"adam": "Adam", "sgd": "SGD + momentum"}.get)
+        st.select_slider("Weight decay", WEIGHT_DECAYS, format_func=lambda v: f"{v:g}", key="lab_wd",
+                         bind="query-params", help="Pulls every parameter a little towards zero at each step.")
+        st.number_input("Seed", 0, 9999, key="lab_seed", bind="query-params",
+                        help="The same seed gives exactly the same run.")
 
 
 def draw_results(run: TrainingRun | None) -> None:

@@ -1,8 +1,9 @@
 """Live training shared by the pages: a run kept in session state, advanced chunk by chunk in a fragment.
 
 Each page owns a prefix (e.g. "lab"): its run lives in `<prefix>_run` and `<prefix>_running`. While a
-run is live, a fragment reruns every TICK_SECONDS, trains chunks for at most WORK_SECONDS and redraws.
-On a busy server each chunk takes longer, so a tick trains fewer chunks but still redraws.
+run is live, a fragment reruns every tick, trains whole chunks for half the tick and redraws. On a busy
+server a tick takes longer: the tick then doubles (up to MAX_TICK_SECONDS), so each redraw carries more
+epochs and the server spends its time training instead of redrawing.
 """
 
 import time
@@ -10,7 +11,8 @@ import time
 import streamlit as st
 
 TICK_SECONDS = 0.25
-WORK_SECONDS = 0.12
+MAX_TICK_SECONDS = 2.0
+WORK_SHARE = 0.5  # of each tick spent training; the rest is left for drawing and other sessions
 
 
 def start(state, prefix: str, run) -> None:
@@ -20,6 +22,7 @@ def start(state, prefix: str, run) -> None:
         state[f"{prefix}_previous"] = previous.history().test_loss
     state[f"{prefix}_run"] = run
     state[f"{prefix}_running"] = True
+    state[f"{prefix}_tick"] = TICK_SECONDS
 
 
 def stop(state, prefix: str) -> None:
@@ -27,7 +30,7 @@ def stop(state, prefix: str) -> None:
 
 
 def reset(state, prefix: str) -> None:
-    for suffix in ("run", "running", "previous"):
+    for suffix in ("run", "running", "previous", "tick"):
         state.pop(f"{prefix}_{suffix}", None)
 
 
@@ -44,22 +47,32 @@ def progress(run) -> None:
     st.progress(min(done / total, 1.0), text=label)
 
 
+def _train_one_tick(run, tick: float) -> None:
+    if run.epochs_done == 0:
+        with st.spinner("Preparing the training code (the very first run takes a few seconds)..."):
+            run.advance()
+    else:
+        advance_for(run, WORK_SHARE * tick)
+
+
 def panel(prefix: str, draw) -> None:
     """Draw the page's results with `draw(run)`; while the run trains, keep training and redrawing it."""
-    running = st.session_state.get(f"{prefix}_running", False)
+    state = st.session_state
+    tick = state.get(f"{prefix}_tick", TICK_SECONDS)
 
-    @st.fragment(run_every=TICK_SECONDS if running else None)
+    @st.fragment(run_every=tick if state.get(f"{prefix}_running") else None)
     def live_panel():
-        run = st.session_state.get(f"{prefix}_run")
-        if st.session_state.get(f"{prefix}_running") and run is not None:
-            if run.epochs_done == 0:
-                with st.spinner("Preparing the training code (the very first run takes a few seconds)..."):
-                    run.advance()
-            else:
-                advance_for(run, WORK_SECONDS)
+        started = time.perf_counter()
+        run = state.get(f"{prefix}_run")
+        training = bool(state.get(f"{prefix}_running")) and run is not None
+        if training:
+            _train_one_tick(run, tick)
             if run.finished:
-                st.session_state[f"{prefix}_running"] = False
+                state[f"{prefix}_running"] = False
                 st.rerun()  # a full rerun redraws without the timer
         draw(run)
+        if training and time.perf_counter() - started > 0.8 * tick and tick < MAX_TICK_SECONDS:
+            state[f"{prefix}_tick"] = min(2 * tick, MAX_TICK_SECONDS)
+            st.rerun()  # re-declare the fragment with the longer tick
 
     live_panel()

@@ -1,0 +1,130 @@
+"""`python -m bench.classroom`: a class of real browser sessions training the lab at once on one server.
+
+Every learner opens the lab with its own seed, presses Train and waits for epoch 200. The script
+reports whether all finished, each one's time from click to the last epoch on screen (median and
+worst, against one learner alone), the server's memory before and after, and whether each learner
+saw exactly the numbers its own seed produces (computed beforehand in this process), so no session
+saw another's results. The browsers run on the same machine as the server, so these figures are
+pessimistic for a server with its own CPUs.
+
+Options: --sessions N (default 10), --sweep 10,20,30 (find the largest class finishing within the
+deadline), --deadline SECONDS (default 60), --output PATH.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import re
+import statistics
+import time
+from pathlib import Path
+
+import psutil
+from playwright.async_api import async_playwright
+
+from core.lab import LabConfig, run_lab
+from tests.browser_support import CHROMIUM, CHROMIUM_ARGS, IDLE, start_server
+
+RESULTS = Path(__file__).with_name("classroom.json")
+LAB_PATH = "memorize-or-generalize"
+FIRST_SEED = 100
+
+
+def expected_numbers(seeds) -> dict[int, tuple[str, str]]:
+    """What the page must show for each seed: (training accuracy, held-out accuracy) as formatted there."""
+    numbers = {}
+    for seed in seeds:
+        history = run_lab(LabConfig(seed=seed))
+        numbers[seed] = (f"{history.train_accuracy[-1]:.1%}", f"{history.test_accuracy[-1]:.1%}")
+    return numbers
+
+
+async def metric_value(page, label: str) -> str:
+    metric = page.locator("[data-testid=stMetric]", has_text=label).first
+    return (await metric.locator("[data-testid=stMetricValue]").inner_text()).strip()
+
+
+async def one_learner(browser, url: str, seed: int, deadline: float) -> dict:
+    context = await browser.new_context(viewport={"width": 1600, "height": 900})
+    page = await context.new_page()
+    try:
+        await page.goto(f"{url}/{LAB_PATH}?lab_seed={seed}")
+        await page.wait_for_selector(IDLE, timeout=120_000)
+        started = time.monotonic()
+        await page.get_by_role("button", name="Train", exact=True).click()
+        await page.get_by_text(re.compile(r"^Epoch 200 of 200")).first.wait_for(timeout=deadline * 3000)
+        seconds = time.monotonic() - started
+        await page.wait_for_selector(IDLE, timeout=30_000)
+        shown = (await metric_value(page, "Training accuracy"), await metric_value(page, "Held-out accuracy"))
+        return {"seed": seed, "finished": True, "seconds": round(seconds, 2), "shown": shown}
+    except Exception as error:  # a learner that never finishes is a result, not a crash of the script
+        return {"seed": seed, "finished": False, "error": f"{type(error).__name__}: {error}"[:300]}
+    finally:
+        await context.close()
+
+
+async def run_class(url: str, sessions: int, deadline: float) -> list[dict]:
+    async with async_playwright() as playwright:
+        browser = await playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
+        seeds = range(FIRST_SEED, FIRST_SEED + sessions)
+        results = await asyncio.gather(*(one_learner(browser, url, seed, deadline) for seed in seeds))
+        await browser.close()
+    return list(results)
+
+
+def summarise(results: list[dict], expected: dict, alone_seconds: float, deadline: float) -> dict:
+    finished = [r for r in results if r["finished"]]
+    times = [r["seconds"] for r in finished]
+    mismatched = [r["seed"] for r in finished if tuple(r["shown"]) != expected[r["seed"]]]
+    return {
+        "sessions": len(results),
+        "all_finished": len(finished) == len(results),
+        "median_seconds": round(statistics.median(times), 2) if times else None,
+        "worst_seconds": max(times) if times else None,
+        "median_vs_alone": round(statistics.median(times) / alone_seconds, 2) if times else None,
+        "worst_vs_alone": round(max(times) / alone_seconds, 2) if times else None,
+        "all_within_deadline": bool(times) and len(finished) == len(results) and max(times) <= deadline,
+        "sessions_with_foreign_numbers": mismatched,
+        "failures": [r for r in results if not r["finished"]],
+    }
+
+
+def server_rss_mb(server) -> float:
+    process = psutil.Process(server.process.pid)
+    return round(process.memory_info().rss / 2**20, 1)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(prog="python -m bench.classroom", description=__doc__.splitlines()[0])
+    parser.add_argument("--sessions", type=int, default=10)
+    parser.add_argument("--sweep", type=str, default="")
+    parser.add_argument("--deadline", type=float, default=60.0)
+    parser.add_argument("--output", type=Path, default=RESULTS)
+    args = parser.parse_args()
+    sizes = [int(size) for size in args.sweep.split(",") if size] or [args.sessions]
+    expected = expected_numbers(range(FIRST_SEED, FIRST_SEED + max(sizes)))
+    server = start_server()
+    try:
+        alone = asyncio.run(run_class(server.url, 1, args.deadline))[0]  # also warms the server's compile
+        alone = asyncio.run(run_class(server.url, 1, args.deadline))[0]
+        report = {"alone_seconds": alone.get("seconds"), "deadline_seconds": args.deadline,
+                  "server_rss_mb_before": server_rss_mb(server), "classes": []}
+        for size in sizes:
+            results = asyncio.run(run_class(server.url, size, args.deadline))
+            report["classes"].append(summarise(results, expected, alone["seconds"], args.deadline))
+            report["classes"][-1]["server_rss_mb_after"] = server_rss_mb(server)
+            print(json.dumps(report["classes"][-1], indent=1))
+        holding = [c["sessions"] for c in report["classes"] if c["all_within_deadline"]
+                   and not c["sessions_with_foreign_numbers"]]
+        report["largest_class_within_deadline"] = max(holding) if holding else 0
+    finally:
+        server.stop()
+    args.output.write_text(json.dumps(report, indent=2) + "\n")
+    print(f"alone: {report['alone_seconds']} s; largest class within {args.deadline:.0f} s: "
+          f"{report['largest_class_within_deadline']}; wrote {args.output}")
+
+
+if __name__ == "__main__":
+    main()
