@@ -31,8 +31,10 @@ def parse_args():
 def print_table(comparison: dict) -> None:
     print(f"{'implementation':<16}{'first call s':>14}{'median warm s':>15}{'x JAX':>8}{'held-out acc':>14}")
     for name, row in comparison.items():
-        print(f"{name:<16}{row['first_call_seconds']:>14.3f}{row['median_warm_seconds']:>15.3f}"
-              f"{row['ratio_to_jax_engine']:>8.2f}{row['final_held_out_accuracy']:>14.3f}")
+        print(
+            f"{name:<16}{row['first_call_seconds']:>14.3f}{row['median_warm_seconds']:>15.3f}"
+            f"{row['ratio_to_jax_engine']:>8.2f}{row['final_held_out_accuracy']:>14.3f}"
+        )
 
 
 def language_model_figures() -> dict | None:
@@ -46,8 +48,10 @@ def language_model_figures() -> dict | None:
 def main() -> None:
     args = parse_args()
     config = LabConfig(epochs=args.epochs)
-    results = {"machine": {"cpus": os.cpu_count(), "python": platform.python_version()},
-               "lab_run": {"config": {**config.__dict__, "hidden": list(config.hidden)}, "rounds": args.rounds}}
+    results = {
+        "machine": {"cpus": os.cpu_count(), "python": platform.python_version()},
+        "lab_run": {"config": {**config.__dict__, "hidden": list(config.hidden)}, "rounds": args.rounds},
+    }
     results["lab_run"]["implementations"] = lab_bench.compare(config, args.rounds)
     print_table(results["lab_run"]["implementations"])
     results["lab_run"]["recompiles"] = lab_bench.compile_sweep(config)

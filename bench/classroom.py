@@ -109,21 +109,30 @@ def main() -> None:
     try:
         alone = asyncio.run(run_class(server.url, 1, args.deadline))[0]  # also warms the server's compile
         alone = asyncio.run(run_class(server.url, 1, args.deadline))[0]
-        report = {"alone_seconds": alone.get("seconds"), "deadline_seconds": args.deadline,
-                  "server_rss_mb_before": server_rss_mb(server), "classes": []}
+        report = {
+            "alone_seconds": alone.get("seconds"),
+            "deadline_seconds": args.deadline,
+            "server_rss_mb_before": server_rss_mb(server),
+            "classes": [],
+        }
         for size in sizes:
             results = asyncio.run(run_class(server.url, size, args.deadline))
             report["classes"].append(summarise(results, expected, alone["seconds"], args.deadline))
             report["classes"][-1]["server_rss_mb_after"] = server_rss_mb(server)
             print(json.dumps(report["classes"][-1], indent=1))
-        holding = [c["sessions"] for c in report["classes"] if c["all_within_deadline"]
-                   and not c["sessions_with_foreign_numbers"]]
+        holding = [
+            c["sessions"]
+            for c in report["classes"]
+            if c["all_within_deadline"] and not c["sessions_with_foreign_numbers"]
+        ]
         report["largest_class_within_deadline"] = max(holding) if holding else 0
     finally:
         server.stop()
     args.output.write_text(json.dumps(report, indent=2) + "\n")
-    print(f"alone: {report['alone_seconds']} s; largest class within {args.deadline:.0f} s: "
-          f"{report['largest_class_within_deadline']}; wrote {args.output}")
+    print(
+        f"alone: {report['alone_seconds']} s; largest class within {args.deadline:.0f} s: "
+        f"{report['largest_class_within_deadline']}; wrote {args.output}"
+    )
 
 
 if __name__ == "__main__":

@@ -51,8 +51,14 @@ def epoch_metrics(probs_train, probs_test, labels_given, labels_true, mislabeled
 def lab_inputs(config: LabConfig):
     dataset, data, _ = prepare(config)
     n = data.n_active
-    return (data.x[:n], data.labels_given[:n], data.labels_true[:n], data.mislabeled[:n],
-            dataset.x_test, dataset.y_test)
+    return (
+        data.x[:n],
+        data.labels_given[:n],
+        data.labels_true[:n],
+        data.mislabeled[:n],
+        dataset.x_test,
+        dataset.y_test,
+    )
 
 
 def run_jax(config: LabConfig) -> float:
@@ -61,14 +67,21 @@ def run_jax(config: LabConfig) -> float:
 
 def run_sklearn(config: LabConfig) -> float:
     x, given, true, mislabeled, x_test, y_test = lab_inputs(config)
-    model = MLPClassifier(hidden_layer_sizes=config.hidden, batch_size=config.batch_size, alpha=0.0,
-                          learning_rate_init=config.learning_rate, random_state=config.seed)
+    model = MLPClassifier(
+        hidden_layer_sizes=config.hidden,
+        batch_size=config.batch_size,
+        alpha=0.0,
+        learning_rate_init=config.learning_rate,
+        random_state=config.seed,
+    )
     classes = np.arange(10)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
         for _ in range(config.epochs):
             model.partial_fit(x, given, classes=classes)
-            metrics = epoch_metrics(model.predict_proba(x), model.predict_proba(x_test), given, true, mislabeled, y_test)
+            metrics = epoch_metrics(
+                model.predict_proba(x), model.predict_proba(x_test), given, true, mislabeled, y_test
+            )
     return metrics["test_accuracy"]
 
 
@@ -123,5 +136,8 @@ def compile_sweep(config: LabConfig) -> dict:
     for change in SWEEP:
         run_lab(LabConfig(**{**config.__dict__, "epochs": 60, **change}))
     after = train.train_chunk._cache_size() + train.init_train_state._cache_size()
-    return {"slider_changes": len(SWEEP), "new_compilations": after - before,
-            "sweep_seconds": round(time.perf_counter() - started, 2)}
+    return {
+        "slider_changes": len(SWEEP),
+        "new_compilations": after - before,
+        "sweep_seconds": round(time.perf_counter() - started, 2),
+    }

@@ -47,15 +47,17 @@ def gradients(layers, x, labels):
 
 def init_layers(sizes, rng):
     """LeCun-normal kernels and zero biases, as Flax's Dense layers start."""
-    return [(rng.normal(0, np.sqrt(1 / a), (a, b)).astype(np.float32), np.zeros(b, np.float32))
-            for a, b in zip(sizes[:-1], sizes[1:])]
+    return [
+        (rng.normal(0, np.sqrt(1 / a), (a, b)).astype(np.float32), np.zeros(b, np.float32))
+        for a, b in zip(sizes[:-1], sizes[1:])
+    ]
 
 
 def train_epoch(layers, adam_state, x, labels, batch_size, learning_rate, rng):
     """One shuffled pass of Adam (beta1 0.9, beta2 0.999, eps 1e-8) over the data."""
     order = rng.permutation(len(x))
     for start in range(0, len(x), batch_size):
-        rows = order[start:start + batch_size]
+        rows = order[start : start + batch_size]
         grads = gradients(layers, x[rows], labels[rows])
         layers = adam_update(layers, grads, adam_state, learning_rate)
     return layers

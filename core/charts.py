@@ -62,7 +62,7 @@ def loss_curves(train_loss, test_loss, total_epochs: int, best_epoch=None, previ
     _line(figure, test_loss, "held-out", TEST_COLOUR)
     _mark_epoch(figure, best_epoch, f"best held-out: epoch {best_epoch}", TEST_COLOUR)
     figure.update_xaxes(range=[0, total_epochs + 1])
-    figure.update_yaxes(type="log")
+    figure.update_yaxes(type="log", dtick=1, minor={"showgrid": True})  # labels only at powers of ten
     return figure
 
 
@@ -104,7 +104,7 @@ def mislabeled_grid(images: np.ndarray, image_shape, given, true, predicted, mem
     height, width = image_shape
     pad, label_rows = 1, 4  # blank cells between tiles; room under each tile for its caption
     canvas = np.full((rows * (height + label_rows), columns * (width + pad)), np.nan)
-    figure = _base_figure("", "", "", height=120 + 150 * rows)
+    figure = _base_figure("", "", "", height=40 + 125 * rows)
     for index in range(count):
         row, column = divmod(index, columns)
         top, left = row * (height + label_rows), column * (width + pad)
@@ -120,4 +120,122 @@ def mislabeled_grid(images: np.ndarray, image_shape, given, true, predicted, mem
     figure.update_xaxes(visible=False)
     figure.update_yaxes(visible=False, autorange="reversed", scaleanchor="x")
     figure.update_layout(margin={"l": 10, "r": 10, "t": 10, "b": 10})
+    return figure
+
+
+# ---- How training works: the loss landscape of a line fit, the fit itself, and decision boundaries ----
+
+PATH_COLOUR = "#d62728"
+BEST_COLOUR = "#2ca02c"
+CLASS_COLOURS = ("#2166ac", "#b2182b", "#1b7837")
+CLASS_TINTS = ("#9ecae1", "#f4a582", "#a1d99b")  # the same hues, light enough for points to stand out on them
+MAX_PATH_POINTS = 2000
+
+
+def _thinned(points: np.ndarray) -> np.ndarray:
+    """At most MAX_PATH_POINTS points, always keeping the last one (the browser slows down beyond that)."""
+    if len(points) <= MAX_PATH_POINTS:
+        return points
+    keep = np.unique(np.linspace(0, len(points) - 1, MAX_PATH_POINTS).round().astype(int))
+    return points[keep]
+
+
+def loss_landscape(loss_grid, w_values, b_values, path, best, limit_note: str = "") -> go.Figure:
+    """Contours of the loss over (w, b), the path gradient descent took (one dot per step) and where it is now."""
+    figure = _base_figure("The loss landscape and the path of the parameters", "slope w", "intercept b", height=560)
+    log_loss = np.log10(np.maximum(loss_grid, 1e-12))
+    ticks = np.arange(np.floor(log_loss.min()), np.ceil(log_loss.max()) + 1)
+    figure.add_trace(go.Contour(
+        x=w_values, y=b_values, z=log_loss, ncontours=18, colorscale="Blues", reversescale=True, opacity=0.8,
+        contours={"coloring": "heatmap", "showlines": True}, line={"width": 1, "color": "white"},
+        colorbar={"title": {"text": "loss", "side": "right"}, "tickvals": ticks,
+                  "ticktext": [f"{10**t:g}" for t in ticks]},
+        hovertemplate="w %{x:.2f}, b %{y:.2f}<extra></extra>", showlegend=False))
+    path = _thinned(np.asarray(path))
+    figure.add_trace(go.Scatter(x=path[:, 0], y=path[:, 1], mode="lines+markers", name="path (one dot per step)",
+                                line={"color": PATH_COLOUR, "width": 2}, marker={"size": 6, "color": PATH_COLOUR}))
+    figure.add_trace(go.Scatter(x=[best[0]], y=[best[1]], mode="markers", name="bottom of the valley",
+                                marker={"symbol": "x", "size": 16, "color": BEST_COLOUR, "line": {"width": 2}}))
+    figure.add_trace(go.Scatter(x=path[-1:, 0], y=path[-1:, 1], mode="markers", name="now",
+                                marker={"symbol": "star", "size": 22, "color": "#ffd700",
+                                        "line": {"color": "black", "width": 2}}))
+    if limit_note:
+        figure.add_annotation(text=limit_note, xref="paper", yref="paper", x=0.01, y=0.99, showarrow=False,
+                              xanchor="left", yanchor="top", bgcolor="rgba(255,255,255,0.85)",
+                              font={"size": FONT_SIZE - 1})
+    figure.update_xaxes(range=[w_values[0], w_values[-1]])
+    figure.update_yaxes(range=[b_values[0], b_values[-1]])
+    figure.update_layout(margin={"l": 70, "r": 20, "t": 50, "b": 90}, legend={"y": -0.18})
+    return figure
+
+
+def line_fit(x, y, batch_x, batch_y, slope: float, intercept: float, x_title: str, y_title: str,
+             show_errors: bool = False) -> go.Figure:
+    """All examples in grey, this step's batch in colour, the current line, and each batch error as a segment."""
+    figure = _base_figure(f"The model now: y = {slope:.3f}·x + {intercept:+.3f}", x_title, y_title, height=440)
+    figure.add_trace(go.Scatter(x=x, y=y, mode="markers", name="all examples", hoverinfo="skip",
+                                marker={"size": 5, "color": PREVIOUS_COLOUR, "opacity": 0.5}))
+    ends = np.array([np.min(x), np.max(x)])
+    figure.add_trace(go.Scatter(x=ends, y=slope * ends + intercept, mode="lines", name="the line (model)",
+                                line={"color": PATH_COLOUR, "width": 3}))
+    if show_errors:
+        predictions = slope * np.asarray(batch_x) + intercept
+        gaps_x = np.stack([batch_x, batch_x, np.full(len(batch_x), np.nan)], axis=1).ravel()
+        gaps_y = np.stack([batch_y, predictions, np.full(len(batch_x), np.nan)], axis=1).ravel()
+        figure.add_trace(go.Scatter(x=gaps_x, y=gaps_y, mode="lines", name="error of each prediction",
+                                    line={"color": "#ff7f0e", "width": 2}))
+    figure.add_trace(go.Scatter(x=batch_x, y=batch_y, mode="markers", name="this step's examples",
+                                marker={"size": 11, "color": TRAIN_COLOUR, "line": {"color": "white", "width": 1}}))
+    figure.update_layout(margin={"l": 70, "r": 20, "t": 50, "b": 90}, legend={"y": -0.2})
+    return figure
+
+
+def _class_confidence_scale(num_classes: int) -> list:
+    """A colour scale in bands, one per class, each from white (unsure) to the class's tint (sure)."""
+    scale = []
+    for k in range(num_classes):
+        scale += [[k / num_classes, "#ffffff"], [(k + 1) / num_classes - 1e-6, CLASS_TINTS[k % len(CLASS_TINTS)]]]
+    return scale
+
+
+def _boundary_heatmap(grid_x, grid_y, probabilities) -> list:
+    """Binary: P(class 1) from blue to red with its 0.5 contour. More classes: the likeliest class, paler
+    where the model is less sure."""
+    num_classes = probabilities.shape[-1]
+    if num_classes == 2:
+        chance = probabilities[..., 1]
+        scale = [[0.0, CLASS_TINTS[0]], [0.5, "#ffffff"], [1.0, CLASS_TINTS[1]]]
+        return [go.Heatmap(x=grid_x, y=grid_y, z=chance, zmin=0, zmax=1, colorscale=scale, zsmooth="best",
+                           colorbar={"title": {"text": "P(class 1)", "side": "right"}, "tickformat": ".0%"},
+                           hovertemplate="P(class 1) %{z:.0%}<extra></extra>"),
+                go.Contour(x=grid_x, y=grid_y, z=chance, showscale=False, hoverinfo="skip", name="boundary (50%)",
+                           contours={"start": 0.5, "end": 0.5, "size": 1, "coloring": "lines"},
+                           line={"color": "black", "width": 3})]
+    likeliest = probabilities.argmax(axis=-1)
+    sureness = (probabilities.max(axis=-1) - 1 / num_classes) / (1 - 1 / num_classes)
+    return [go.Heatmap(x=grid_x, y=grid_y, z=likeliest + 0.999 * sureness, zmin=0, zmax=num_classes,
+                       colorscale=_class_confidence_scale(num_classes), zsmooth="best", showscale=False,
+                       customdata=probabilities.max(axis=-1),
+                       hovertemplate="likeliest class sure to %{customdata:.0%}<extra></extra>")]
+
+
+def decision_boundary(grid_x, grid_y, probabilities, x_train, y_train, x_held_out, y_held_out, class_names,
+                      title: str = "What the model predicts everywhere") -> go.Figure:
+    """The model's class probabilities over a grid (G, G, K), with training points and outlined held-out points."""
+    figure = _base_figure(title, "x₁", "x₂", height=620)
+    for trace in _boundary_heatmap(np.asarray(grid_x), np.asarray(grid_y), np.asarray(probabilities)):
+        figure.add_trace(trace)
+    for k, name in enumerate(class_names):
+        colour = CLASS_COLOURS[k % len(CLASS_COLOURS)]
+        train_rows, held_rows = y_train == k, y_held_out == k
+        figure.add_trace(go.Scatter(x=x_train[train_rows, 0], y=x_train[train_rows, 1], mode="markers",
+                                    name=f"{name}: training", hoverinfo="skip",
+                                    marker={"size": 8, "color": colour, "line": {"color": "white", "width": 1}}))
+        figure.add_trace(go.Scatter(x=x_held_out[held_rows, 0], y=x_held_out[held_rows, 1], mode="markers",
+                                    name=f"{name}: held-out", hoverinfo="skip",
+                                    marker={"size": 10, "color": colour, "symbol": "circle",
+                                            "line": {"color": "black", "width": 2.5}}))
+    figure.update_xaxes(range=[grid_x[0], grid_x[-1]], constrain="domain")
+    figure.update_yaxes(range=[grid_y[0], grid_y[-1]], scaleanchor="x", constrain="domain")
+    figure.update_layout(margin={"l": 60, "r": 20, "t": 50, "b": 80}, legend={"y": -0.1})
     return figure

@@ -26,22 +26,29 @@ def read_run(history: LabHistory, config: LabConfig, class_names=None) -> list[t
 def _failure_text(history: LabHistory, config: LabConfig, class_names) -> str:
     smaller = f"{config.learning_rate / 10:.2g}"
     if history.failure == "blew_up":
-        return (f"Training diverged at epoch {history.diverged_at}: with a learning rate of {config.learning_rate:.2g} "
-                "each update overshoots so far that the error grows instead of shrinking, until the numbers became "
-                f"too large to compute (infinite). Training was stopped. Try a learning rate ten times smaller ({smaller}).")
+        return (
+            f"Training diverged at epoch {history.diverged_at}: with a learning rate of {config.learning_rate:.2g} "
+            "each update overshoots so far that the error grows instead of shrinking, until the numbers became "
+            f"too large to compute (infinite). Training was stopped. Try a learning rate ten times smaller ({smaller})."
+        )
     top = int(np.bincount(history.train_predictions[-1][: history.data.n_active].astype(np.int64)).argmax())
     name = class_names[top] if class_names else str(top)
-    return (f"Training failed by epoch {history.diverged_at}: the model now answers '{name}' for almost every "
-            f"example and is no better than guessing. A learning rate of {config.learning_rate:.2g} made the updates "
-            "so large that they threw the parameters far from any good solution; many neurons now output zero for "
-            f"every input and cannot learn again. Training was stopped. Try a smaller learning rate, such as {smaller}.")
+    return (
+        f"Training failed by epoch {history.diverged_at}: the model now answers '{name}' for almost every "
+        f"example and is no better than guessing. A learning rate of {config.learning_rate:.2g} made the updates "
+        "so large that they threw the parameters far from any good solution; many neurons now output zero for "
+        f"every input and cannot learn again. Training was stopped. Try a smaller learning rate, such as {smaller}."
+    )
 
 
 def _speed_reading(history: LabHistory, config: LabConfig):
     losses = history.train_loss
     if history.epochs_done >= 10 and losses[-1] > 0.8 * losses[0] and losses[-1] > 0.3:
-        return ("warning", f"The training error barely moved ({losses[0]:.2f} to {losses[-1]:.2f}): at a learning rate "
-                           f"of {config.learning_rate:.2g} each step is tiny. Use more epochs or a larger learning rate.")
+        return (
+            "warning",
+            f"The training error barely moved ({losses[0]:.2f} to {losses[-1]:.2f}): at a learning rate "
+            f"of {config.learning_rate:.2g} each step is tiny. Use more epochs or a larger learning rate.",
+        )
     return None
 
 
@@ -51,24 +58,30 @@ def _memorization_reading(history: LabHistory):
     if mislabeled == 0 or not memorized > 0.25:
         return None
     best = history.best_epoch()
-    return ("warning",
-            f"The model has memorized {memorized:.0%} of the {mislabeled} mislabeled training examples: it repeats the "
-            f"wrong label it was given. Training accuracy is {history.train_accuracy[-1]:.0%}, but on held-out data it "
-            f"is {history.test_accuracy[-1]:.0%} (it was {history.test_accuracy[best - 1]:.0%} at epoch {best}).")
+    return (
+        "warning",
+        f"The model has memorized {memorized:.0%} of the {mislabeled} mislabeled training examples: it repeats the "
+        f"wrong label it was given. Training accuracy is {history.train_accuracy[-1]:.0%}, but on held-out data it "
+        f"is {history.test_accuracy[-1]:.0%} (it was {history.test_accuracy[best - 1]:.0%} at epoch {best}).",
+    )
 
 
 def _overfitting_reading(history: LabHistory):
     best = history.best_epoch()
     if best is None or history.test_loss[-1] < RISING_TEST_LOSS * history.test_loss[best - 1]:
         return None
-    return ("info",
-            f"Held-out loss has risen since epoch {best} while training loss kept falling: the model is now fitting "
-            "details of its training data that do not carry over to new examples. Stopping at the marked epoch "
-            "would have given the best held-out result.")
+    return (
+        "info",
+        f"Held-out loss has risen since epoch {best} while training loss kept falling: the model is now fitting "
+        "details of its training data that do not carry over to new examples. Stopping at the marked epoch "
+        "would have given the best held-out result.",
+    )
 
 
 def _generalizes_reading(history: LabHistory):
     gap = history.generalization_gap_accuracy[-1]
-    return ("success",
-            f"Held-out accuracy {history.test_accuracy[-1]:.0%}, training accuracy {history.train_accuracy[-1]:.0%}: "
-            f"a gap of {100 * gap:.1f} percentage points, so what it learned carries over to examples it never saw.")
+    return (
+        "success",
+        f"Held-out accuracy {history.test_accuracy[-1]:.0%}, training accuracy {history.train_accuracy[-1]:.0%}: "
+        f"a gap of {100 * gap:.1f} percentage points, so what it learned carries over to examples it never saw.",
+    )

@@ -47,6 +47,7 @@ class LabConfig:
     hidden: tuple[int, ...] = (128, 128)
     activation: str = "relu"
     weight_decay: float = 0.0
+    l1_strength: float = 0.0  # L1 regularization: a constant pull of every parameter towards zero
     optimizer: str = "adam"
     batch_size: int = 64
     seed: int = 0
@@ -60,6 +61,8 @@ class LabConfig:
             raise ValueError(f"batch size must be one of {train.BATCH_SIZES}")
         if not (self.learning_rate > 0 and np.isfinite(self.learning_rate)):
             raise ValueError("learning rate must be a positive number")
+        if not (self.weight_decay >= 0 and self.l1_strength >= 0 and np.isfinite(self.weight_decay + self.l1_strength)):
+            raise ValueError("regularization strengths must be zero or positive numbers")
 
 
 @dataclass
@@ -147,6 +150,7 @@ class TrainingRun:
             int(self.config.seed),
             float(self.config.learning_rate),
             float(self.config.weight_decay),
+            float(self.config.l1_strength),
             architecture=self.architecture,
             optimizer_name=self.config.optimizer,
         )
@@ -222,8 +226,9 @@ class TrainingRun:
 
     def predict_proba(self, x: np.ndarray) -> np.ndarray:
         """Class probabilities of the current model for inputs x (n, features)."""
-        return np.asarray(train.predict_proba(self._state.params, jnp.asarray(x, jnp.float32),
-                                              architecture=self.architecture))
+        return np.asarray(
+            train.predict_proba(self._state.params, jnp.asarray(x, jnp.float32), architecture=self.architecture)
+        )
 
 
 def run_lab(config: LabConfig, dataset: Dataset | None = None) -> LabHistory:

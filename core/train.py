@@ -2,7 +2,7 @@
 
 One `train_chunk` call runs a fixed number of epochs inside `jax.lax.scan` under one `jax.jit`, so
 the page can redraw between chunks. What a slider moves continuously (learning rate, weight decay,
-seed, the labels after noise, the training-set size, the epoch budget) enters as traced values;
+L1 strength, seed, the labels after noise, the training-set size, the epoch budget) enters as traced values;
 only shapes and structure (architecture, optimizer, batch size, chunk length) are static.
 """
 
@@ -24,14 +24,35 @@ CHUNK_EPOCHS = 10
 BATCH_SIZES = (16, 32, 64, 128)
 
 
-def _sgd_with_weight_decay(learning_rate, weight_decay):
-    return optax.chain(optax.add_decayed_weights(weight_decay), optax.sgd(learning_rate, momentum=0.9))
+def _add_sign_of_params(scale) -> optax.GradientTransformation:
+    """Add scale·sign(param) to every update: the (sub)gradient of an L1 penalty scale·Σ|param|."""
+
+    def update(updates, state, params):
+        return jax.tree.map(lambda u, p: u + scale * jnp.sign(p), updates, params), state
+
+    return optax.GradientTransformation(lambda params: optax.EmptyState(), update)
+
+
+def _adamw_with_l1(learning_rate, weight_decay, l1_strength):
+    # L1 is applied after Adam's scaling, like AdamW's weight decay: Adam would otherwise rescale the pull
+    # towards zero by each parameter's gradient history. With l1_strength 0 this is exactly optax.adamw.
+    return optax.chain(
+        optax.adamw(learning_rate, weight_decay=weight_decay), _add_sign_of_params(-learning_rate * l1_strength)
+    )
+
+
+def _sgd_with_weight_decay(learning_rate, weight_decay, l1_strength):
+    return optax.chain(
+        optax.add_decayed_weights(weight_decay),
+        _add_sign_of_params(l1_strength),
+        optax.sgd(learning_rate, momentum=0.9),
+    )
 
 
 # Built once: a rebuilt Optax transformation is a new static object and would recompile.
 OPTIMIZERS = {
-    "adam": optax.inject_hyperparams(optax.adamw)(learning_rate=1e-3, weight_decay=0.0),
-    "sgd": optax.inject_hyperparams(_sgd_with_weight_decay)(learning_rate=1e-2, weight_decay=0.0),
+    "adam": optax.inject_hyperparams(_adamw_with_l1)(learning_rate=1e-3, weight_decay=0.0, l1_strength=0.0),
+    "sgd": optax.inject_hyperparams(_sgd_with_weight_decay)(learning_rate=1e-2, weight_decay=0.0, l1_strength=0.0),
 }
 
 
@@ -55,13 +76,17 @@ class DeviceData(NamedTuple):
 
 
 @partial(jax.jit, static_argnames=("architecture", "optimizer_name"))
-def init_train_state(seed, learning_rate, weight_decay, *, architecture: Architecture, optimizer_name: str):
-    """Parameters and optimizer state for a seed. Static: architecture, optimizer_name; the rest traced."""
+def init_train_state(
+    seed, learning_rate, weight_decay, l1_strength=0.0, *, architecture: Architecture, optimizer_name: str
+):
+    """Parameters and optimizer state for a seed. Static: architecture, optimizer_name; the rest traced
+    (weight_decay is the L2 pull towards zero, l1_strength the L1 one)."""
     init_key, shuffle_key = jax.random.split(jax.random.key(seed))
     params = init_params(architecture, init_key)
     opt_state = OPTIMIZERS[optimizer_name].init(params)
     opt_state.hyperparams["learning_rate"] = jnp.asarray(learning_rate, jnp.float32)
     opt_state.hyperparams["weight_decay"] = jnp.asarray(weight_decay, jnp.float32)
+    opt_state.hyperparams["l1_strength"] = jnp.asarray(l1_strength, jnp.float32)
     return TrainState(params, opt_state, shuffle_key, jnp.zeros((), jnp.int32))
 
 
@@ -128,8 +153,16 @@ def epoch_metrics(params, data: DeviceData, architecture) -> dict:
 
 
 @partial(jax.jit, static_argnames=("architecture", "optimizer_name", "batch_size", "chunk_epochs"))
-def train_chunk(state: TrainState, data: DeviceData, epoch_limit, *, architecture, optimizer_name, batch_size,
-                chunk_epochs=CHUNK_EPOCHS):
+def train_chunk(
+    state: TrainState,
+    data: DeviceData,
+    epoch_limit,
+    *,
+    architecture,
+    optimizer_name,
+    batch_size,
+    chunk_epochs=CHUNK_EPOCHS,
+):
     """Up to `chunk_epochs` epochs, each followed by its metrics.
 
     Static: architecture, optimizer_name, batch_size, chunk_epochs. Traced: state, data, epoch_limit

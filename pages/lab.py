@@ -13,8 +13,17 @@ LEARNING_RATES = (1e-4, 2e-4, 5e-4, 1e-3, 2e-3, 5e-3, 1e-2, 2e-2, 5e-2, 0.1, 0.2
 WEIGHT_DECAYS = (0.0, 1e-5, 1e-4, 1e-3, 1e-2, 1e-1)
 GRID_SIZE = 24  # mislabeled digits shown at once
 DEFAULTS = {
-    "lab_dataset": "digits", "lab_noise": 0, "lab_size": 100, "lab_input_noise": 0.0, "lab_lr": 1e-3,
-    "lab_epochs": 200, "lab_wd": 0.0, "lab_optimizer": "adam", "lab_width": 128, "lab_depth": 2, "lab_seed": 0,
+    "lab_dataset": "digits",
+    "lab_noise": 0,
+    "lab_size": 100,
+    "lab_input_noise": 0.0,
+    "lab_lr": 1e-3,
+    "lab_epochs": 200,
+    "lab_wd": 0.0,
+    "lab_optimizer": "adam",
+    "lab_width": 128,
+    "lab_depth": 2,
+    "lab_seed": 0,
 }
 PRESETS = {
     "Clean data": {"lab_noise": 0, "lab_epochs": 100, "lab_lr": 1e-3, "lab_size": 100},
@@ -28,7 +37,8 @@ st.markdown(
     "A neural network learns by **adjusting its parameters to reduce its error on the training data**. "
     "But a low training error is not the goal: we want it to be right on examples it has **never seen**. "
     "Here a real network learns to read handwritten digits (or 2-D point patterns). Spoil the data with "
-    "wrong labels or shrink it, press **Train**, and watch whether the model learns the pattern or memorizes its examples."
+    "wrong labels or shrink it, press **Train**, and watch whether the model learns the pattern or memorizes "
+    "its examples."
 )
 
 
@@ -42,10 +52,16 @@ def config_from_widgets() -> LabConfig:
     dataset = load_dataset(state.lab_dataset)
     size = round(len(dataset.y_train) * state.lab_size / 100)
     return LabConfig(
-        dataset=state.lab_dataset, learning_rate=float(state.lab_lr), epochs=int(state.lab_epochs),
-        label_noise=state.lab_noise / 100, train_size=max(size, 10), input_noise=float(state.lab_input_noise),
-        hidden=(int(state.lab_width),) * int(state.lab_depth), weight_decay=float(state.lab_wd),
-        optimizer=state.lab_optimizer, seed=int(state.lab_seed),
+        dataset=state.lab_dataset,
+        learning_rate=float(state.lab_lr),
+        epochs=int(state.lab_epochs),
+        label_noise=state.lab_noise / 100,
+        train_size=max(size, 10),
+        input_noise=float(state.lab_input_noise),
+        hidden=(int(state.lab_width),) * int(state.lab_depth),
+        weight_decay=float(state.lab_wd),
+        optimizer=state.lab_optimizer,
+        seed=int(state.lab_seed),
     )
 
 
@@ -69,33 +85,88 @@ with controls:
         for name, values in PRESETS.items():
             st.button(name, key=f"lab_preset_{name}", on_click=apply_preset, args=(values,), width="stretch")
     st.subheader("Data")
-    st.selectbox("Dataset", DATASET_NAMES, key="lab_dataset", bind="query-params",
-                 help="digits: 8x8 handwritten digits, 10 classes. The others are 2-D point patterns.")
-    st.slider("Wrong labels (label noise)", 0, 100, step=5, format="%d%%", key="lab_noise", bind="query-params",
-              help="This share of training examples gets a different, wrong class. The held-out set stays clean.")
-    st.slider("Training-set size", 5, 100, step=5, format="%d%%", key="lab_size", bind="query-params",
-              help="Share of the training split used for training.")
-    st.slider("Input noise", 0.0, 1.0, step=0.05, key="lab_input_noise", bind="query-params",
-              help="Random noise added to the training inputs (pixels run from 0 to 1).")
+    st.selectbox(
+        "Dataset",
+        DATASET_NAMES,
+        key="lab_dataset",
+        bind="query-params",
+        help="digits: 8x8 handwritten digits, 10 classes. The others are 2-D point patterns.",
+    )
+    st.slider(
+        "Wrong labels (label noise)",
+        0,
+        100,
+        step=5,
+        format="%d%%",
+        key="lab_noise",
+        bind="query-params",
+        help="This share of training examples gets a different, wrong class. The held-out set stays clean.",
+    )
+    st.slider(
+        "Training-set size",
+        5,
+        100,
+        step=5,
+        format="%d%%",
+        key="lab_size",
+        bind="query-params",
+        help="Share of the training split used for training.",
+    )
+    st.slider(
+        "Input noise",
+        0.0,
+        1.0,
+        step=0.05,
+        key="lab_input_noise",
+        bind="query-params",
+        help="Random noise added to the training inputs (pixels run from 0 to 1).",
+    )
     st.subheader("Training")
-    st.select_slider("Learning rate", LEARNING_RATES, format_func=lambda v: f"{v:g}", key="lab_lr",
-                     bind="query-params", help="How big a step each update takes. Log scale.")
-    st.slider("Epochs", 1, 1000, key="lab_epochs", bind="query-params",
-              help="One epoch = one pass over every training example.")
+    st.select_slider(
+        "Learning rate",
+        LEARNING_RATES,
+        format_func=lambda v: f"{v:g}",
+        key="lab_lr",
+        bind="query-params",
+        help="How big a step each update takes. Log scale.",
+    )
+    st.slider(
+        "Epochs",
+        1,
+        1000,
+        key="lab_epochs",
+        bind="query-params",
+        help="One epoch = one pass over every training example.",
+    )
     with st.expander("Model and optimizer"):
         st.select_slider("Neurons per layer", WIDTHS, key="lab_width", bind="query-params")
         st.slider("Hidden layers", 1, 3, key="lab_depth", bind="query-params")
-        st.radio("Optimizer", ("adam", "sgd"), key="lab_optimizer", horizontal=True, bind="query-params",
-                 format_func={"adam": "Adam", "sgd": "SGD + momentum"}.get)
-        st.select_slider("Weight decay", WEIGHT_DECAYS, format_func=lambda v: f"{v:g}", key="lab_wd",
-                         bind="query-params", help="Pulls every parameter a little towards zero at each step.")
-        st.number_input("Seed", 0, 9999, key="lab_seed", bind="query-params",
-                        help="The same seed gives exactly the same run.")
+        st.radio(
+            "Optimizer",
+            ("adam", "sgd"),
+            key="lab_optimizer",
+            horizontal=True,
+            bind="query-params",
+            format_func={"adam": "Adam", "sgd": "SGD + momentum"}.get,
+        )
+        st.select_slider(
+            "Weight decay",
+            WEIGHT_DECAYS,
+            format_func=lambda v: f"{v:g}",
+            key="lab_wd",
+            bind="query-params",
+            help="Pulls every parameter a little towards zero at each step.",
+        )
+        st.number_input(
+            "Seed", 0, 9999, key="lab_seed", bind="query-params", help="The same seed gives exactly the same run."
+        )
 
 
 def draw_results(run: TrainingRun | None) -> None:
     if run is None:
-        st.info("Choose settings on the left and press **Train**. Training runs live: the charts fill in epoch by epoch.")
+        st.info(
+            "Choose settings on the left and press **Train**. Training runs live: the charts fill in epoch by epoch."
+        )
         return
     history, config = run.history(), run.config
     live.progress(run)
@@ -107,20 +178,31 @@ def draw_results(run: TrainingRun | None) -> None:
 
 
 def draw_metrics(history, run) -> None:
-    cells = st.columns(5)
-    cells[0].metric("Epoch", f"{history.epochs_done} / {run.config.epochs}")
-    cells[1].metric("Training accuracy", f"{history.train_accuracy[-1]:.1%}", help="On the labels as given, wrong ones included.")
-    cells[2].metric("Held-out accuracy", f"{history.test_accuracy[-1]:.1%}", help="On clean examples the model never trained on.")
-    cells[3].metric("Gap", f"{100 * history.generalization_gap_accuracy[-1]:.1f} pts", help="Training minus held-out accuracy.")
+    cells = st.columns(4)
+    cells[0].metric(
+        "Training accuracy", f"{history.train_accuracy[-1]:.1%}", help="On the labels as given, wrong ones included."
+    )
+    cells[1].metric(
+        "Held-out accuracy", f"{history.test_accuracy[-1]:.1%}", help="On clean examples the model never trained on."
+    )
+    cells[2].metric(
+        "Gap", f"{100 * history.generalization_gap_accuracy[-1]:.1f} pts", help="Training minus held-out accuracy."
+    )
     memorized = history.memorized_share[-1]
-    cells[4].metric("Wrong labels memorized", "none given" if memorized != memorized else f"{memorized:.0%}")
+    cells[3].metric(
+        "Memorized",
+        "no wrong labels" if memorized != memorized else f"{memorized:.0%}",
+        help="Share of the wrongly labelled training examples the model now answers with the wrong label.",
+    )
 
 
 def draw_charts(history, run) -> None:
     total, best = run.config.epochs, history.best_epoch()
     previous = st.session_state.get("lab_previous")
     chart, note = st.columns([3, 1])
-    chart.plotly_chart(charts.loss_curves(history.train_loss, history.test_loss, total, best, previous), key="lab_loss_chart")
+    chart.plotly_chart(
+        charts.loss_curves(history.train_loss, history.test_loss, total, best, previous), key="lab_loss_chart"
+    )
     note.markdown(
         "**Loss** is the model's error. Training lowers it on the **training data** (blue). The **held-out** "
         "data (orange) is never trained on: it shows how the model does on new examples. Where orange turns "
@@ -128,14 +210,19 @@ def draw_charts(history, run) -> None:
         "**stopping would have been best**."
     )
     chart, note = st.columns([3, 1])
-    chart.plotly_chart(charts.accuracy_curves(history.metrics, total, history.memorization_takeover_epoch()), key="lab_accuracy_chart")
+    chart.plotly_chart(
+        charts.accuracy_curves(history.metrics, total, history.memorization_takeover_epoch()), key="lab_accuracy_chart"
+    )
     note.markdown(
         "A model can reach 100% on its training data **even when some labels are wrong**: it learns those "
         "examples by heart (red dashes). Green dashes are the wrongly labelled examples it still gets *right*, "
         "because it learned the real pattern. Held-out accuracy shows which of the two wins."
     )
     chart, note = st.columns([3, 1])
-    chart.plotly_chart(charts.generalization_gap(history.generalization_gap_accuracy, history.generalization_gap_loss, total), key="lab_gap_chart")
+    chart.plotly_chart(
+        charts.generalization_gap(history.generalization_gap_accuracy, history.generalization_gap_loss, total),
+        key="lab_gap_chart",
+    )
     note.markdown(
         "The **generalization gap** is how much better the model does on data it has seen than on data it "
         "has not. A small gap means it learned something general; a growing gap means it is memorizing."
@@ -150,9 +237,14 @@ def draw_mislabeled(history, run) -> None:
         return
     st.subheader("The mislabeled digits, and what the model says now")
     since = history.memorized_since()[rows]
-    figure = charts.mislabeled_grid(dataset.x_train[data.source_rows[rows]], dataset.image_shape,
-                                    data.labels_given[rows], data.labels_true[rows],
-                                    history.train_predictions[-1][rows], since)
+    figure = charts.mislabeled_grid(
+        dataset.x_train[data.source_rows[rows]],
+        dataset.image_shape,
+        data.labels_given[rows],
+        data.labels_true[rows],
+        history.train_predictions[-1][rows],
+        since,
+    )
     st.plotly_chart(figure, key="lab_mislabeled_chart")
     st.caption(
         f"{len(rows)} of {int(data.mislabeled.sum())} mislabeled training digits ({data.realised_noise:.1%} of "

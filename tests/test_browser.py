@@ -70,18 +70,23 @@ def test_lab_trains_live_after_a_slider_move(page, server):
     first = epoch_text(page)
     page.wait_for_function(
         "(first) => [...document.querySelectorAll('p')].some(p => /^Epoch \\d+ of 200/.test(p.innerText)"
-        " && p.innerText.split(' ')[1] !== first.split(' ')[1])", arg=first, timeout=30_000)
+        " && p.innerText.split(' ')[1] !== first.split(' ')[1])",
+        arg=first,
+        timeout=30_000,
+    )
     page.get_by_text(re.compile(r"^Epoch 200 of 200")).first.wait_for(timeout=60_000)
     wait_idle(page)
     assert page.locator(".js-plotly-plot").count() >= 4, "loss, accuracy, gap and the mislabeled grid"
     assert page.get_by_text("memorized", exact=False).count() > 0
     assert_no_error_box(page)
     screenshot(page, "lab-trained-30pct-noise")
+    screenshot(page, "lab-trained-30pct-noise-whole", height=3000)
 
 
 def test_lab_diverging_learning_rate_is_explained(page, server):
-    open_page(page, server, PAGES["lab"] + "?lab_lr=10.0&lab_optimizer=sgd")
-    page.get_by_role("button", name="Train", exact=True).click()
+    open_page(page, server, PAGES["lab"])
+    page.get_by_text("Try one of these").click()
+    page.get_by_role("button", name="Learning rate far too high").click()
     page.get_by_text(re.compile("Training (failed|diverged)")).first.wait_for(timeout=60_000)
     wait_idle(page)
     assert_no_error_box(page)

@@ -40,7 +40,9 @@ def test_gradients_match_hand_written_backpropagation(fresh_state):
 
     jax_grads = params_as_layers(jax.grad(loss)(fresh_state.params))
     layers = [(np.asarray(k), np.asarray(b)) for k, b in params_as_layers(fresh_state.params)]
-    for (jax_kernel, jax_bias), (np_kernel, np_bias) in zip(jax_grads, numpy_mlp.gradients(layers, np.asarray(x), np.asarray(y))):
+    for (jax_kernel, jax_bias), (np_kernel, np_bias) in zip(
+        jax_grads, numpy_mlp.gradients(layers, np.asarray(x), np.asarray(y))
+    ):
         np.testing.assert_allclose(np.asarray(jax_kernel), np_kernel, rtol=1e-3, atol=1e-6)
         np.testing.assert_allclose(np.asarray(jax_bias), np_bias, rtol=1e-3, atol=1e-6)
 
@@ -63,14 +65,20 @@ def test_recorded_metrics_agree_with_scikit_learn_on_the_final_model():
     train_probs = run.predict_proba(data.x[active])
     test_probs = run.predict_proba(dataset.x_test)
     train_pred = train_probs.argmax(1)
-    assert history.train_loss[-1] == pytest.approx(log_loss(data.labels_given[active], train_probs, labels=range(10)), rel=1e-3)
+    assert history.train_loss[-1] == pytest.approx(
+        log_loss(data.labels_given[active], train_probs, labels=range(10)), rel=1e-3
+    )
     assert history.test_loss[-1] == pytest.approx(log_loss(dataset.y_test, test_probs, labels=range(10)), rel=1e-3)
     assert history.train_accuracy[-1] == pytest.approx(accuracy_score(data.labels_given[active], train_pred))
     assert history.test_accuracy[-1] == pytest.approx(accuracy_score(dataset.y_test, test_probs.argmax(1)))
     wrong = data.mislabeled[active]
     assert history.memorized_share[-1] == pytest.approx(np.mean(train_pred[wrong] == data.labels_given[active][wrong]))
-    assert history.mislabeled_true_share[-1] == pytest.approx(np.mean(train_pred[wrong] == data.labels_true[active][wrong]))
-    assert history.clean_train_accuracy[-1] == pytest.approx(np.mean(train_pred[~wrong] == data.labels_true[active][~wrong]))
+    assert history.mislabeled_true_share[-1] == pytest.approx(
+        np.mean(train_pred[wrong] == data.labels_true[active][wrong])
+    )
+    assert history.clean_train_accuracy[-1] == pytest.approx(
+        np.mean(train_pred[~wrong] == data.labels_true[active][~wrong])
+    )
     np.testing.assert_array_equal(history.train_predictions[-1][active], train_pred)
 
 
@@ -146,9 +154,19 @@ def test_a_far_too_large_learning_rate_is_stopped_with_a_reason():
 
 def test_a_run_that_blows_up_keeps_only_finite_epochs():
     run = TrainingRun(LabConfig(epochs=20, train_size=100))
-    chunk = {name: np.ones((10,) if name != "train_predictions" else (10, len(run.data.x))) for name in
-             ("train_loss", "train_accuracy", "test_loss", "test_accuracy", "clean_train_accuracy",
-              "memorized_share", "mislabeled_true_share", "train_predictions")}
+    chunk = {
+        name: np.ones((10,) if name != "train_predictions" else (10, len(run.data.x)))
+        for name in (
+            "train_loss",
+            "train_accuracy",
+            "test_loss",
+            "test_accuracy",
+            "clean_train_accuracy",
+            "memorized_share",
+            "mislabeled_true_share",
+            "train_predictions",
+        )
+    }
     chunk["train_loss"][4] = np.inf
     run._record(chunk)
     assert run.failure == "blew_up" and run.diverged_at == 5 and run.epochs_done == 4
