@@ -97,30 +97,45 @@ def generalization_gap(gap_accuracy, gap_loss, total_epochs: int) -> go.Figure:
     return figure
 
 
-def mislabeled_grid(images: np.ndarray, image_shape, given, true, predicted, memorized_since, columns=8) -> go.Figure:
-    """Mislabeled images tiled in one heatmap; a red frame marks the ones the model has memorized."""
-    count = len(images)
-    rows = max(1, int(np.ceil(count / columns)))
+def image_grid(images: np.ndarray, image_shape, captions, frame_colours, frame_widths, columns=8) -> go.Figure:
+    """Images tiled in one heatmap (one trace, fast to draw), each framed and captioned underneath."""
+    rows = max(1, int(np.ceil(len(images) / columns)))
     height, width = image_shape
     pad, label_rows = 1, 4  # blank cells between tiles; room under each tile for its caption
     canvas = np.full((rows * (height + label_rows), columns * (width + pad)), np.nan)
     figure = _base_figure("", "", "", height=40 + 125 * rows)
-    for index in range(count):
+    for index, image in enumerate(images):
         row, column = divmod(index, columns)
         top, left = row * (height + label_rows), column * (width + pad)
-        canvas[top:top + height, left:left + width] = images[index].reshape(height, width)
-        memorized = memorized_since[index] > 0
-        colour = MEMORIZED_COLOUR if memorized else (TRUE_COLOUR if predicted[index] == true[index] else "#777")
+        canvas[top : top + height, left : left + width] = image.reshape(height, width)
+        colour = frame_colours[index]
         figure.add_shape(type="rect", x0=left - 0.5, x1=left + width - 0.5, y0=top - 0.5, y1=top + height - 0.5,
-                         line={"color": colour, "width": 5 if memorized else 2})
+                         line={"color": colour, "width": frame_widths[index]})
         figure.add_annotation(x=left + width / 2 - 0.5, y=top + height - 0.2, yanchor="top", showarrow=False,
-                              text=f"told {given[index]} · is {true[index]}<br>says <b>{predicted[index]}</b>",
-                              font={"size": FONT_SIZE - 3, "color": colour})
+                              text=captions[index], font={"size": FONT_SIZE - 2, "color": colour})
     figure.add_trace(go.Heatmap(z=canvas, colorscale="Greys", showscale=False, hoverinfo="skip"))
     figure.update_xaxes(visible=False)
     figure.update_yaxes(visible=False, autorange="reversed", scaleanchor="x")
     figure.update_layout(margin={"l": 10, "r": 10, "t": 10, "b": 10})
     return figure
+
+
+def mislabeled_grid(images: np.ndarray, image_shape, given, true, predicted, memorized_since) -> go.Figure:
+    """Mislabeled images with what they were told, what they are and what the model says; a thick red frame
+    marks the ones the model has memorized, green the ones it still gets right."""
+    memorized = np.asarray(memorized_since) > 0
+    right = np.asarray(predicted) == np.asarray(true)
+    colours = np.where(memorized, MEMORIZED_COLOUR, np.where(right, TRUE_COLOUR, "#777777"))
+    captions = [f"told {g} · is {t}<br>says <b>{p}</b>" for g, t, p in zip(given, true, predicted)]
+    return image_grid(images, image_shape, captions, colours, np.where(memorized, 5, 2))
+
+
+def labelled_images(images: np.ndarray, image_shape, given, true) -> go.Figure:
+    """Training images with the label the model will be told; wrong labels framed red."""
+    wrong = np.asarray(given) != np.asarray(true)
+    captions = [f"told <b>{g}</b>" + (f" (is {t})" if g != t else "") for g, t in zip(given, true)]
+    return image_grid(images, image_shape, captions, np.where(wrong, MEMORIZED_COLOUR, "#777777"),
+                      np.where(wrong, 4, 1))
 
 
 # ---- How training works: the loss landscape of a line fit, the fit itself, and decision boundaries ----
@@ -186,6 +201,8 @@ def line_fit(x, y, batch_x, batch_y, slope: float, intercept: float, x_title: st
                                     line={"color": "#ff7f0e", "width": 2}))
     figure.add_trace(go.Scatter(x=batch_x, y=batch_y, mode="markers", name="this step's examples",
                                 marker={"size": 11, "color": TRAIN_COLOUR, "line": {"color": "white", "width": 1}}))
+    spread = np.ptp(y)
+    figure.update_yaxes(range=[np.min(y) - 0.1 * spread, np.max(y) + 0.1 * spread])  # a wild line leaves the view
     figure.update_layout(margin={"l": 70, "r": 20, "t": 50, "b": 90}, legend={"y": -0.2})
     return figure
 
@@ -221,10 +238,11 @@ def _boundary_heatmap(grid_x, grid_y, probabilities) -> list:
 
 def decision_boundary(grid_x, grid_y, probabilities, x_train, y_train, x_held_out, y_held_out, class_names,
                       title: str = "What the model predicts everywhere") -> go.Figure:
-    """The model's class probabilities over a grid (G, G, K), with training points and outlined held-out points."""
+    """The model's class probabilities over a grid (G, G, K), with training points and outlined held-out points.
+    With probabilities None (no usable model) only the points are drawn."""
     figure = _base_figure(title, "x₁", "x₂", height=620)
-    for trace in _boundary_heatmap(np.asarray(grid_x), np.asarray(grid_y), np.asarray(probabilities)):
-        figure.add_trace(trace)
+    if probabilities is not None:
+        figure.add_traces(_boundary_heatmap(np.asarray(grid_x), np.asarray(grid_y), np.asarray(probabilities)))
     for k, name in enumerate(class_names):
         colour = CLASS_COLOURS[k % len(CLASS_COLOURS)]
         train_rows, held_rows = y_train == k, y_held_out == k
@@ -238,4 +256,46 @@ def decision_boundary(grid_x, grid_y, probabilities, x_train, y_train, x_held_ou
     figure.update_xaxes(range=[grid_x[0], grid_x[-1]], constrain="domain")
     figure.update_yaxes(range=[grid_y[0], grid_y[-1]], scaleanchor="x", constrain="domain")
     figure.update_layout(margin={"l": 60, "r": 20, "t": 50, "b": 80}, legend={"y": -0.1})
+    return figure
+
+
+# ---- per-class and per-group results (the "Data quality and bias" lesson) ----
+
+SERIES_COLOURS = (TRAIN_COLOUR, TEST_COLOUR, TRUE_COLOUR, GAP_COLOUR, MEMORIZED_COLOUR)
+
+
+def accuracy_bars(categories, series: dict, title: str, x_title: str, previous=None,
+                  previous_name: str = "previous run") -> go.Figure:
+    """Grouped bars, one group per class or group of people and one colour per series, each bar a share
+    from 0 to 1 printed on it (NaN: no such examples, drawn as no bar). `previous` is drawn first, in grey."""
+    figure = _base_figure(title, x_title, "share answered right", height=460)
+    categories = [str(category) for category in categories]
+    named = ({previous_name: previous} if previous is not None else {}) | dict(series)
+    colours = iter(SERIES_COLOURS)
+    for name, values in named.items():
+        colour = PREVIOUS_COLOUR if previous is not None and name == previous_name else next(colours)
+        values = np.asarray(values, float)
+        figure.add_trace(go.Bar(x=categories, y=values, name=name, marker_color=colour,
+                                text=[f"{v:.0%}" if np.isfinite(v) else "" for v in values], textposition="outside",
+                                textfont={"size": FONT_SIZE - 3}, cliponaxis=False,
+                                hovertemplate=f"{name}<br>%{{x}}: %{{y:.1%}}<extra></extra>"))
+    figure.update_layout(barmode="group", bargap=0.25)
+    figure.update_xaxes(type="category")
+    figure.update_yaxes(range=[0, 1.1], tickformat=".0%")
+    return figure
+
+
+def confusion_heatmap(confusion: np.ndarray, class_names, title: str) -> go.Figure:
+    """Rows: the true class; columns: the model's answer. Colour is the share of the row (so a class that is
+    mostly answered wrong stands out however many examples it has); the number in each cell is the count."""
+    confusion = np.asarray(confusion)
+    totals = np.maximum(confusion.sum(axis=1, keepdims=True), 1)
+    names = [str(name) for name in class_names]
+    figure = _base_figure(title, "the model's answer", "true class", height=560)
+    figure.add_trace(go.Heatmap(z=confusion / totals, x=names, y=names, text=confusion, texttemplate="%{text}",
+                                textfont={"size": FONT_SIZE - 2}, colorscale="Blues", zmin=0, zmax=1,
+                                showscale=False, hovertemplate="true %{y}, answered %{x}: %{text}<extra></extra>"))
+    figure.update_xaxes(type="category", side="bottom")
+    figure.update_yaxes(type="category", autorange="reversed")
+    figure.update_layout(margin={"l": 70, "r": 20, "t": 50, "b": 60})
     return figure

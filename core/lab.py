@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+import inspect
 import time
 from dataclasses import dataclass, field
 
@@ -117,10 +118,16 @@ class LabHistory:
         return np.where(memorized[-1], run_start + 1, 0)
 
 
+def training_data(config: LabConfig, dataset: Dataset | None = None) -> tuple[Dataset, TrainingData]:
+    """The dataset and its training split after the configured label noise, size and input noise."""
+    dataset = dataset or load_dataset(config.dataset)
+    return dataset, corrupt_training_data(dataset, config.train_size, config.label_noise, config.input_noise,
+                                          config.seed)
+
+
 def prepare(config: LabConfig, dataset: Dataset | None = None) -> tuple[Dataset, TrainingData, train.DeviceData]:
     """The dataset, its corrupted training split and the jit inputs."""
-    dataset = dataset or load_dataset(config.dataset)
-    data = corrupt_training_data(dataset, config.train_size, config.label_noise, config.input_noise, config.seed)
+    dataset, data = training_data(config, dataset)
     device_data = train.DeviceData(
         jnp.asarray(data.x),
         jnp.asarray(data.labels_given),
@@ -237,3 +244,8 @@ def run_lab(config: LabConfig, dataset: Dataset | None = None) -> LabHistory:
     while run.advance():
         pass
     return run.history()
+
+
+def training_code() -> str:
+    """The source of the training step and the scanned chunk, for pages that show their own code."""
+    return "\n\n".join(inspect.getsource(function) for function in (train.train_epoch, train.train_chunk))

@@ -5,7 +5,7 @@ import streamlit as st
 from core import charts
 from core.data import DATASET_NAMES, load_dataset
 from core.explain import read_run
-from core.lab import LabConfig, TrainingRun
+from core.lab import LabConfig, TrainingRun, training_code, training_data
 from core.models import WIDTHS
 from pages import live
 
@@ -177,6 +177,21 @@ def draw_results(run: TrainingRun | None) -> None:
         draw_charts(history, run)
 
 
+def draw_data_preview() -> None:
+    """The first training examples as the model will see them, wrong labels included."""
+    dataset, data = training_data(config_from_widgets())
+    if dataset.image_shape is None:
+        return
+    st.subheader("The training data, as the model will be told it")
+    rows = slice(0, min(GRID_SIZE, data.n_active))
+    images = dataset.x_train[data.source_rows[rows]]
+    st.plotly_chart(charts.labelled_images(images, dataset.image_shape, data.labels_given[rows],
+                                           data.labels_true[rows]), key="lab_preview_chart")
+    st.caption(f"{data.n_active} training examples, {int(data.mislabeled.sum())} of them with a wrong label "
+               f"({data.realised_noise:.1%}, framed red). The {len(dataset.y_test)} held-out examples are all "
+               "labelled correctly.")
+
+
 def draw_metrics(history, run) -> None:
     cells = st.columns(4)
     cells[0].metric(
@@ -255,6 +270,14 @@ def draw_mislabeled(history, run) -> None:
 
 with results:
     live.panel("lab", draw_results)
+
+with st.expander("The code that trains this model"):
+    st.markdown(
+        "Each epoch shuffles the training examples, then for every minibatch it **predicts**, measures the "
+        "**loss**, computes the **gradients** by backpropagation (`jax.grad`) and lets the optimizer **update** "
+        "the parameters. Ten epochs run as one compiled block (`jax.lax.scan`), then the page redraws."
+    )
+    st.code(training_code(), language="python")
 
 st.divider()
 st.markdown(
