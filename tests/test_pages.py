@@ -49,19 +49,25 @@ def test_home_page_links_every_lesson():
 
 def test_lab_trains_live_and_its_charts_show_the_recorded_run():
     app = open_page("pages/lab.py")
-    app.slider(key="lab_epochs").set_value(150).run()
+    app.slider(key="lab_epochs").set_value(1000).run()
     app.button(key="lab_train").click().run()
     app.run()
-    run = app.session_state["lab_run"]
-    assert 0 < run.epochs_done < 150, "the page should redraw part-way through training"
-    train_to_the_end(app)
+    partial = app.session_state["lab_run"].epochs_done
+    assert 0 < partial < 1000, "the page should redraw part-way through training"
+    app.button(key="lab_stop").click().run()
     history = app.session_state["lab_run"].history()
-    assert history.epochs_done == 150
     np.testing.assert_allclose(chart_trace(app, "lab_loss_chart", "held-out"), history.test_loss, rtol=1e-6)
+    assert any(f"Epoch {history.epochs_done} of 1000" in bar.proto.text for bar in app.get("progress"))
     metrics = {m.label: m.value for m in app.metric}
-    assert any("Epoch 150 of 150" in bar.proto.text for bar in app.get("progress"))
     assert metrics["Held-out accuracy"] == f"{history.test_accuracy[-1]:.1%}"
-    assert app.success, "a clean run should end with a plain-language reading"
+
+
+def test_a_finished_clean_run_ends_with_a_plain_reading():
+    app = open_page("pages/lab.py")
+    app.slider(key="lab_epochs").set_value(60).run()
+    train_to_the_end(app)
+    assert app.session_state["lab_run"].epochs_done == 60
+    assert app.success and "Held-out accuracy" in app.success[0].value
 
 
 def test_wrong_labels_show_memorization_and_the_digit_grid():
