@@ -167,6 +167,7 @@ def draw_results(run: TrainingRun | None) -> None:
         st.info(
             "Choose settings on the left and press **Train**. Training runs live: the charts fill in epoch by epoch."
         )
+        draw_data_preview()
         return
     history, config = run.history(), run.config
     live.progress(run)
