@@ -56,6 +56,8 @@ def main() -> None:
     print_table(results["lab_run"]["implementations"])
     results["lab_run"]["recompiles"] = lab_bench.compile_sweep(config)
     print("slider sweep:", results["lab_run"]["recompiles"])
+    results["lab_run"]["redraw"] = lab_bench.redraw_milliseconds(config)
+    print("charts after a chunk:", results["lab_run"]["redraw"])
     if not args.skip_lm and (lm := language_model_figures()):
         results["language_model"] = lm
         print("language model:", lm)

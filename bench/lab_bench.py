@@ -141,3 +141,32 @@ def compile_sweep(config: LabConfig) -> dict:
         "new_compilations": after - before,
         "sweep_seconds": round(time.perf_counter() - started, 2),
     }
+
+
+def redraw_milliseconds(config: LabConfig, repeats: int = 20) -> dict:
+    """Server-side time from a finished chunk to the page's charts ready to send: build the lab's figures
+    from the recorded history and serialise them as Streamlit does (Plotly JSON). Median of repeats."""
+    from core import charts
+
+    history = run_lab(LabConfig(**{**config.__dict__, "label_noise": 0.3}))
+    rows = np.flatnonzero(history.data.mislabeled)[:24]
+    dataset, data = prepare(config)[0], history.data
+
+    def build_all() -> int:
+        figures = (
+            charts.loss_curves(history.train_loss, history.test_loss, config.epochs, history.best_epoch()),
+            charts.accuracy_curves(history.metrics, config.epochs, history.memorization_takeover_epoch()),
+            charts.generalization_gap(history.generalization_gap_accuracy, history.generalization_gap_loss,
+                                      config.epochs),
+            charts.mislabeled_grid(dataset.x_train[data.source_rows[rows]], (8, 8), data.labels_given[rows],
+                                   data.labels_true[rows], history.train_predictions[-1][rows],
+                                   history.memorized_since()[rows]),
+        )
+        return sum(len(figure.to_json()) for figure in figures)
+
+    timings = []
+    for _ in range(repeats):
+        started = time.perf_counter()
+        size = build_all()
+        timings.append(time.perf_counter() - started)
+    return {"median_ms": round(1000 * statistics.median(timings), 1), "json_kb": round(size / 1024, 1)}
