@@ -141,12 +141,13 @@ def image_grid(images: np.ndarray, image_shape, captions, frame_colours, frame_w
 
 
 def mislabeled_grid(images: np.ndarray, image_shape, given, true, predicted, memorized_since) -> go.Figure:
-    """Mislabeled images with what they were told, what they are and what the model says; a thick red frame
-    marks the ones the model has memorized, green the ones it still gets right."""
+    """Mislabeled images with what they were told, what they are and what the model says (and since which
+    epoch, once memorized); a thick red frame marks the memorized ones, green the ones it still gets right."""
     memorized = np.asarray(memorized_since) > 0
     right = np.asarray(predicted) == np.asarray(true)
     colours = np.where(memorized, MEMORIZED_COLOUR, np.where(right, TRUE_COLOUR, "#777777"))
-    captions = [f"told {g} · is {t}<br>says <b>{p}</b>" for g, t, p in zip(given, true, predicted)]
+    captions = [f"told {g} · is {t}<br>says <b>{p}</b>" + (f" since {since}" if since else "")
+                for g, t, p, since in zip(given, true, predicted, memorized_since)]
     return image_grid(images, image_shape, captions, colours, np.where(memorized, 5, 2))
 
 

@@ -265,7 +265,8 @@ def draw_mislabeled(history, run) -> None:
     st.caption(
         f"{len(rows)} of {int(data.mislabeled.sum())} mislabeled training digits ({data.realised_noise:.1%} of "
         "the training set). **told**: the label it was given; **is**: what it really is; **says**: the model's answer "
-        "now. A red frame means the model has memorized the wrong label; green means it still sees the real digit."
+        "now, and since which epoch it has said so. A red frame means the model has memorized the wrong label; "
+        "green means it still sees the real digit."
     )
 
 

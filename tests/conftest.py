@@ -20,3 +20,12 @@ def noisy_digits_history():
     from core.lab import LabConfig, run_lab
 
     return run_lab(LabConfig(epochs=150, label_noise=0.3, learning_rate=2e-3))
+
+
+def pytest_terminal_summary(terminalreporter):
+    """Say where the browser tests left their screenshots, so a person can look at them."""
+    from tests.browser_support import SCREENSHOTS
+
+    if SCREENSHOTS.exists() and any(SCREENSHOTS.iterdir()):
+        count = len(list(SCREENSHOTS.glob("*.png")))
+        terminalreporter.write_line(f"browser screenshots ({count}) at projector size: {SCREENSHOTS}")
