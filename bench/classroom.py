@@ -68,6 +68,10 @@ async def one_learner(browser, url: str, seed: int, deadline: float) -> dict:
 async def run_class(url: str, sessions: int, deadline: float) -> list[dict]:
     async with async_playwright() as playwright:
         browser = await playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
+        home = await browser.new_page()  # a first run of app.py makes every lesson address resolve
+        await home.goto(url)
+        await home.wait_for_selector("h1", timeout=120_000)
+        await home.close()
         seeds = range(FIRST_SEED, FIRST_SEED + sessions)
         results = await asyncio.gather(*(one_learner(browser, url, seed, deadline) for seed in seeds))
         await browser.close()

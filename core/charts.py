@@ -69,7 +69,7 @@ def loss_curves(train_loss, test_loss, total_epochs: int, best_epoch=None, previ
     _line(figure, test_loss, "held-out", TEST_COLOUR)
     _mark_epoch(figure, best_epoch, f"best held-out: epoch {best_epoch}", TEST_COLOUR)
     figure.update_xaxes(range=[0, total_epochs + 1])
-    figure.update_yaxes(type="log", dtick=1, minor={"showgrid": True})  # labels only at powers of ten
+    figure.update_yaxes(type="log")
     return figure
 
 
@@ -106,10 +106,10 @@ def generalization_gap(gap_accuracy, gap_loss, total_epochs: int) -> go.Figure:
         yaxis2={**_AXIS, "anchor": "x2"},
         margin={"b": 60, "t": 90},
         annotations=[
-            {"text": "accuracy: training minus held-out", "x": 0.22, "y": 1.02, "xref": "paper", "yref": "paper",
-             "showarrow": False, "yanchor": "bottom", "font": {"size": FONT_SIZE}},
-            {"text": "loss: held-out minus training", "x": 0.78, "y": 1.02, "xref": "paper", "yref": "paper",
-             "showarrow": False, "yanchor": "bottom", "font": {"size": FONT_SIZE}},
+            {"text": "accuracy: training − held-out", "x": 0.22, "y": 1.02, "xref": "paper", "yref": "paper",
+             "xanchor": "center", "showarrow": False, "yanchor": "bottom", "font": {"size": FONT_SIZE}},
+            {"text": "loss: held-out − training", "x": 0.78, "y": 1.02, "xref": "paper", "yref": "paper",
+             "xanchor": "center", "showarrow": False, "yanchor": "bottom", "font": {"size": FONT_SIZE}},
         ],
     )
     return figure
@@ -183,48 +183,119 @@ def loss_landscape(loss_grid, w_values, b_values, path, best, limit_note: str = 
     decades = np.arange(np.floor(log_loss.min()), np.ceil(log_loss.max()) + 1)
     ticks = np.log10(np.outer(10.0**decades, [1, 2, 5]).ravel())
     ticks = ticks[(ticks >= log_loss.min()) & (ticks <= log_loss.max())]
-    figure.add_trace(go.Contour(
-        x=w_values, y=b_values, z=log_loss, ncontours=18, colorscale="Blues", reversescale=True, opacity=0.8,
-        contours={"coloring": "heatmap", "showlines": True}, line={"width": 1, "color": "white"},
-        colorbar={"title": {"text": "loss", "side": "right"}, "tickvals": ticks, "thickness": 14,
-                  "ticktext": [f"{10**t:g}" for t in ticks]},
-        hovertemplate="w %{x:.2f}, b %{y:.2f}<extra></extra>", showlegend=False))
+    figure.add_trace(
+        go.Contour(
+            x=w_values,
+            y=b_values,
+            z=log_loss,
+            ncontours=18,
+            colorscale="Blues",
+            reversescale=True,
+            opacity=0.8,
+            contours={"coloring": "heatmap", "showlines": True},
+            line={"width": 1, "color": "white"},
+            colorbar={
+                "title": {"text": "loss", "side": "right"},
+                "tickvals": ticks,
+                "thickness": 14,
+                "ticktext": [f"{10**t:g}" for t in ticks],
+            },
+            hovertemplate="w %{x:.2f}, b %{y:.2f}<extra></extra>",
+            showlegend=False,
+        )
+    )
     path = _thinned(np.asarray(path))
-    figure.add_trace(go.Scatter(x=path[:, 0], y=path[:, 1], mode="lines+markers", name="path (one dot per step)",
-                                line={"color": PATH_COLOUR, "width": 2}, marker={"size": 6, "color": PATH_COLOUR}))
-    figure.add_trace(go.Scatter(x=[best[0]], y=[best[1]], mode="markers", name="bottom of the valley",
-                                marker={"symbol": "x", "size": 16, "color": BEST_COLOUR, "line": {"width": 2}}))
-    figure.add_trace(go.Scatter(x=path[-1:, 0], y=path[-1:, 1], mode="markers", name="now",
-                                marker={"symbol": "star", "size": 22, "color": "#ffd700",
-                                        "line": {"color": "black", "width": 2}}))
+    figure.add_trace(
+        go.Scatter(
+            x=path[:, 0],
+            y=path[:, 1],
+            mode="lines+markers",
+            name="path (one dot per step)",
+            line={"color": PATH_COLOUR, "width": 2},
+            marker={"size": 6, "color": PATH_COLOUR},
+        )
+    )
+    figure.add_trace(
+        go.Scatter(
+            x=[best[0]],
+            y=[best[1]],
+            mode="markers",
+            name="bottom of the valley",
+            marker={"symbol": "x", "size": 16, "color": BEST_COLOUR, "line": {"width": 2}},
+        )
+    )
+    figure.add_trace(
+        go.Scatter(
+            x=path[-1:, 0],
+            y=path[-1:, 1],
+            mode="markers",
+            name="now",
+            marker={"symbol": "star", "size": 22, "color": "#ffd700", "line": {"color": "black", "width": 2}},
+        )
+    )
     if limit_note:
-        figure.add_annotation(text=limit_note, xref="paper", yref="paper", x=0.01, y=0.99, showarrow=False,
-                              xanchor="left", yanchor="top", bgcolor="rgba(255,255,255,0.85)",
-                              font={"size": FONT_SIZE - 1})
+        figure.add_annotation(
+            text=limit_note,
+            xref="paper",
+            yref="paper",
+            x=0.01,
+            y=0.99,
+            showarrow=False,
+            xanchor="left",
+            yanchor="top",
+            bgcolor="rgba(255,255,255,0.85)",
+            font={"size": FONT_SIZE - 1},
+        )
     figure.update_xaxes(range=[w_values[0], w_values[-1]])
     figure.update_yaxes(range=[b_values[0], b_values[-1]])
     figure.update_layout(margin={"l": 70, "r": 20, "t": 50, "b": 90}, legend={"y": -0.18})
     return figure
 
 
-def line_fit(x, y, batch_x, batch_y, slope: float, intercept: float, x_title: str, y_title: str,
-             show_errors: bool = False) -> go.Figure:
+def line_fit(
+    x, y, batch_x, batch_y, slope: float, intercept: float, x_title: str, y_title: str, show_errors: bool = False
+) -> go.Figure:
     """All examples in grey, the highlighted ones in colour, the current line, and their errors as segments."""
     sign = "+" if intercept >= 0 else "−"
     figure = _base_figure(f"The line now: y = {slope:.3f}·x {sign} {abs(intercept):.3f}", x_title, y_title, height=440)
-    figure.add_trace(go.Scatter(x=x, y=y, mode="markers", name="all examples", hoverinfo="skip",
-                                marker={"size": 5, "color": PREVIOUS_COLOUR, "opacity": 0.5}))
+    figure.add_trace(
+        go.Scatter(
+            x=x,
+            y=y,
+            mode="markers",
+            name="all examples",
+            hoverinfo="skip",
+            marker={"size": 5, "color": PREVIOUS_COLOUR, "opacity": 0.5},
+        )
+    )
     ends = np.array([np.min(x), np.max(x)])
-    figure.add_trace(go.Scatter(x=ends, y=slope * ends + intercept, mode="lines", name="the line (model)",
-                                line={"color": PATH_COLOUR, "width": 3}))
+    figure.add_trace(
+        go.Scatter(
+            x=ends,
+            y=slope * ends + intercept,
+            mode="lines",
+            name="the line (model)",
+            line={"color": PATH_COLOUR, "width": 3},
+        )
+    )
     if show_errors:
         predictions = slope * np.asarray(batch_x) + intercept
         gaps_x = np.stack([batch_x, batch_x, np.full(len(batch_x), np.nan)], axis=1).ravel()
         gaps_y = np.stack([batch_y, predictions, np.full(len(batch_x), np.nan)], axis=1).ravel()
-        figure.add_trace(go.Scatter(x=gaps_x, y=gaps_y, mode="lines", name="error of each prediction",
-                                    line={"color": "#ff7f0e", "width": 2}))
-    figure.add_trace(go.Scatter(x=batch_x, y=batch_y, mode="markers", name="the examples in the table",
-                                marker={"size": 11, "color": TRAIN_COLOUR, "line": {"color": "white", "width": 1}}))
+        figure.add_trace(
+            go.Scatter(
+                x=gaps_x, y=gaps_y, mode="lines", name="error of each prediction", line={"color": "#ff7f0e", "width": 2}
+            )
+        )
+    figure.add_trace(
+        go.Scatter(
+            x=batch_x,
+            y=batch_y,
+            mode="markers",
+            name="the examples in the table",
+            marker={"size": 11, "color": TRAIN_COLOUR, "line": {"color": "white", "width": 1}},
+        )
+    )
     spread = np.ptp(y)
     figure.update_yaxes(range=[np.min(y) - 0.1 * spread, np.max(y) + 0.1 * spread])  # a wild line leaves the view
     figure.update_layout(margin={"l": 70, "r": 20, "t": 50, "b": 90}, legend={"y": -0.2})
@@ -246,23 +317,58 @@ def _boundary_heatmap(grid_x, grid_y, probabilities) -> list:
     if num_classes == 2:
         chance = probabilities[..., 1]
         scale = [[0.0, CLASS_TINTS[0]], [0.5, "#ffffff"], [1.0, CLASS_TINTS[1]]]
-        return [go.Heatmap(x=grid_x, y=grid_y, z=chance, zmin=0, zmax=1, colorscale=scale, zsmooth="best",
-                           colorbar={"title": {"text": "P(class 1)", "side": "right"}, "tickformat": ".0%",
-                                     "thickness": 14},
-                           hovertemplate="P(class 1) %{z:.0%}<extra></extra>"),
-                go.Contour(x=grid_x, y=grid_y, z=chance, showscale=False, hoverinfo="skip", name="boundary (50%)",
-                           contours={"start": 0.5, "end": 0.5, "size": 1, "coloring": "lines"},
-                           line={"color": "black", "width": 3})]
+        return [
+            go.Heatmap(
+                x=grid_x,
+                y=grid_y,
+                z=chance,
+                zmin=0,
+                zmax=1,
+                colorscale=scale,
+                zsmooth="best",
+                colorbar={"title": {"text": "P(class 1)", "side": "right"}, "tickformat": ".0%", "thickness": 14},
+                hovertemplate="P(class 1) %{z:.0%}<extra></extra>",
+            ),
+            go.Contour(
+                x=grid_x,
+                y=grid_y,
+                z=chance,
+                showscale=False,
+                hoverinfo="skip",
+                name="boundary (50%)",
+                contours={"start": 0.5, "end": 0.5, "size": 1, "coloring": "lines"},
+                line={"color": "black", "width": 3},
+            ),
+        ]
     likeliest = probabilities.argmax(axis=-1)
     sureness = (probabilities.max(axis=-1) - 1 / num_classes) / (1 - 1 / num_classes)
-    return [go.Heatmap(x=grid_x, y=grid_y, z=likeliest + 0.999 * sureness, zmin=0, zmax=num_classes,
-                       colorscale=_class_confidence_scale(num_classes), zsmooth="best", showscale=False,
-                       customdata=probabilities.max(axis=-1),
-                       hovertemplate="likeliest class sure to %{customdata:.0%}<extra></extra>")]
+    return [
+        go.Heatmap(
+            x=grid_x,
+            y=grid_y,
+            z=likeliest + 0.999 * sureness,
+            zmin=0,
+            zmax=num_classes,
+            colorscale=_class_confidence_scale(num_classes),
+            zsmooth="best",
+            showscale=False,
+            customdata=probabilities.max(axis=-1),
+            hovertemplate="likeliest class sure to %{customdata:.0%}<extra></extra>",
+        )
+    ]
 
 
-def decision_boundary(grid_x, grid_y, probabilities, x_train, y_train, x_held_out, y_held_out, class_names,
-                      title: str = "What the model predicts everywhere") -> go.Figure:
+def decision_boundary(
+    grid_x,
+    grid_y,
+    probabilities,
+    x_train,
+    y_train,
+    x_held_out,
+    y_held_out,
+    class_names,
+    title: str = "What the model predicts everywhere",
+) -> go.Figure:
     """The model's class probabilities over a grid (G, G, K), with training points and outlined held-out points.
     With probabilities None (no usable model) only the points are drawn."""
     figure = _base_figure(title, "x₁", "x₂", height=620)
@@ -271,16 +377,31 @@ def decision_boundary(grid_x, grid_y, probabilities, x_train, y_train, x_held_ou
     for k, name in enumerate(class_names):
         colour = CLASS_COLOURS[k % len(CLASS_COLOURS)]
         train_rows, held_rows = y_train == k, y_held_out == k
-        figure.add_trace(go.Scatter(x=x_train[train_rows, 0], y=x_train[train_rows, 1], mode="markers",
-                                    name=f"{name}: training", hoverinfo="skip",
-                                    marker={"size": 8, "color": colour, "line": {"color": "white", "width": 1}}))
-        figure.add_trace(go.Scatter(x=x_held_out[held_rows, 0], y=x_held_out[held_rows, 1], mode="markers",
-                                    name=f"{name}: held-out", hoverinfo="skip",
-                                    marker={"size": 10, "color": colour, "symbol": "circle",
-                                            "line": {"color": "black", "width": 2.5}}))
-    figure.update_xaxes(range=[grid_x[0], grid_x[-1]], constrain="domain")
-    figure.update_yaxes(range=[grid_y[0], grid_y[-1]], scaleanchor="x", constrain="domain")
-    figure.update_layout(margin={"l": 60, "r": 20, "t": 50, "b": 80}, legend={"y": -0.1})
+        figure.add_trace(
+            go.Scatter(
+                x=x_train[train_rows, 0],
+                y=x_train[train_rows, 1],
+                mode="markers",
+                name=f"{name}: training",
+                hoverinfo="skip",
+                marker={"size": 8, "color": colour, "line": {"color": "white", "width": 1}},
+            )
+        )
+        figure.add_trace(
+            go.Scatter(
+                x=x_held_out[held_rows, 0],
+                y=x_held_out[held_rows, 1],
+                mode="markers",
+                name=f"{name}: held-out",
+                hoverinfo="skip",
+                marker={"size": 10, "color": colour, "symbol": "circle", "line": {"color": "black", "width": 2.5}},
+            )
+        )
+    figure.update_xaxes(range=[grid_x[0], grid_x[-1]])
+    figure.update_yaxes(range=[grid_y[0], grid_y[-1]])
+    figure.update_layout(
+        margin={"l": 60, "r": 20, "t": 50, "b": 60}, legend={"y": -0.1, "entrywidth": 0.5, "entrywidthmode": "fraction"}
+    )
     return figure
 
 
@@ -289,8 +410,9 @@ def decision_boundary(grid_x, grid_y, probabilities, x_train, y_train, x_held_ou
 SERIES_COLOURS = (TRAIN_COLOUR, TEST_COLOUR, TRUE_COLOUR, GAP_COLOUR, MEMORIZED_COLOUR)
 
 
-def accuracy_bars(categories, series: dict, title: str, x_title: str, previous=None,
-                  previous_name: str = "previous run") -> go.Figure:
+def accuracy_bars(
+    categories, series: dict, title: str, x_title: str, previous=None, previous_name: str = "previous run"
+) -> go.Figure:
     """Grouped bars, one group per class or group of people and one colour per series, each bar a share
     from 0 to 1 printed on it (NaN: no such examples, drawn as no bar). `previous` is drawn first, in grey."""
     figure = _base_figure(title, x_title, "share answered right", height=460)
@@ -300,10 +422,19 @@ def accuracy_bars(categories, series: dict, title: str, x_title: str, previous=N
     for name, values in named.items():
         colour = PREVIOUS_COLOUR if previous is not None and name == previous_name else next(colours)
         values = np.asarray(values, float)
-        figure.add_trace(go.Bar(x=categories, y=values, name=name, marker_color=colour,
-                                text=[f"{v:.0%}" if np.isfinite(v) else "" for v in values], textposition="outside",
-                                textfont={"size": FONT_SIZE - 3}, cliponaxis=False,
-                                hovertemplate=f"{name}<br>%{{x}}: %{{y:.1%}}<extra></extra>"))
+        figure.add_trace(
+            go.Bar(
+                x=categories,
+                y=values,
+                name=name,
+                marker_color=colour,
+                text=[f"{v:.0%}" if np.isfinite(v) else "" for v in values],
+                textposition="outside",
+                textfont={"size": FONT_SIZE - 3},
+                cliponaxis=False,
+                hovertemplate=f"{name}<br>%{{x}}: %{{y:.1%}}<extra></extra>",
+            )
+        )
     figure.update_layout(barmode="group", bargap=0.25)
     figure.update_xaxes(type="category")
     figure.update_yaxes(range=[0, 1.1], tickformat=".0%")
@@ -317,9 +448,21 @@ def confusion_heatmap(confusion: np.ndarray, class_names, title: str) -> go.Figu
     totals = np.maximum(confusion.sum(axis=1, keepdims=True), 1)
     names = [str(name) for name in class_names]
     figure = _base_figure(title, "the model's answer", "true class", height=560)
-    figure.add_trace(go.Heatmap(z=confusion / totals, x=names, y=names, text=confusion, texttemplate="%{text}",
-                                textfont={"size": FONT_SIZE - 2}, colorscale="Blues", zmin=0, zmax=1,
-                                showscale=False, hovertemplate="true %{y}, answered %{x}: %{text}<extra></extra>"))
+    figure.add_trace(
+        go.Heatmap(
+            z=confusion / totals,
+            x=names,
+            y=names,
+            text=confusion,
+            texttemplate="%{text}",
+            textfont={"size": FONT_SIZE - 2},
+            colorscale="Blues",
+            zmin=0,
+            zmax=1,
+            showscale=False,
+            hovertemplate="true %{y}, answered %{x}: %{text}<extra></extra>",
+        )
+    )
     figure.update_xaxes(type="category", side="bottom")
     figure.update_yaxes(type="category", autorange="reversed")
     figure.update_layout(margin={"l": 70, "r": 20, "t": 50, "b": 60})

@@ -19,7 +19,12 @@ def read_run(history: LabHistory, config: LabConfig, class_names=None) -> list[t
         return [("error", _failure_text(history, config, class_names))]
     if history.epochs_done == 0:
         return []
-    readings = [_speed_reading(history, config), _memorization_reading(history), _overfitting_reading(history)]
+    readings = [
+        _speed_reading(history, config),
+        _memorization_reading(history),
+        _ignores_wrong_labels_reading(history),
+        _overfitting_reading(history),
+    ]
     return [reading for reading in readings if reading] or [_generalizes_reading(history)]
 
 
@@ -43,7 +48,9 @@ def _failure_text(history: LabHistory, config: LabConfig, class_names) -> str:
 
 def _speed_reading(history: LabHistory, config: LabConfig):
     losses = history.train_loss
-    if history.epochs_done >= 10 and losses[-1] > 0.8 * losses[0] and losses[-1] > 0.3:
+    # wrong labels keep the training loss high even for a good model, so judge by held-out accuracy too
+    learned_little = history.test_accuracy[-1] < 0.85
+    if history.epochs_done >= 10 and losses[-1] > 0.8 * losses[0] and losses[-1] > 0.3 and learned_little:
         return (
             "warning",
             f"The training error barely moved ({losses[0]:.2f} to {losses[-1]:.2f}): at a learning rate "
@@ -64,6 +71,17 @@ def _memorization_reading(history: LabHistory):
         f"wrong label it was given. Training accuracy is {history.train_accuracy[-1]:.0%}, but on held-out data it "
         f"is {history.test_accuracy[-1]:.0%} (it was {history.test_accuracy[best - 1]:.0%} at epoch {best}).",
     )
+
+
+def _ignores_wrong_labels_reading(history: LabHistory):
+    gap = history.generalization_gap_accuracy[-1]
+    if not history.data.mislabeled.any() or gap > -0.05:
+        return None
+    return ("info",
+            f"The model does better on held-out data ({history.test_accuracy[-1]:.0%}) than on its own training labels "
+            f"({history.train_accuracy[-1]:.0%}): it has learned the real pattern and still disagrees with most of "
+            f"the {int(history.data.mislabeled.sum())} wrong labels. Train longer and watch whether it starts to "
+            "learn them by heart.")
 
 
 def _overfitting_reading(history: LabHistory):

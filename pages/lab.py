@@ -7,6 +7,7 @@ from core.data import DATASET_NAMES, load_dataset
 from core.explain import read_run
 from core.lab import LabConfig, TrainingRun, training_code, training_data
 from core.models import WIDTHS
+from core.playground import plane_grid, predictions_on_grid
 from pages import live
 
 LEARNING_RATES = (1e-4, 2e-4, 5e-4, 1e-3, 2e-3, 5e-3, 1e-2, 2e-2, 5e-2, 0.1, 0.2, 0.5, 1.0, 2.0, 5.0, 10.0)
@@ -182,6 +183,7 @@ def draw_data_preview() -> None:
     """The first training examples as the model will see them, wrong labels included."""
     dataset, data = training_data(config_from_widgets())
     if dataset.image_shape is None:
+        draw_plane(dataset, data, None)
         return
     st.subheader("The training data, as the model will be told it")
     rows = slice(0, min(GRID_SIZE, data.n_active))
@@ -243,7 +245,28 @@ def draw_charts(history, run) -> None:
         "The **generalization gap** is how much better the model does on data it has seen than on data it "
         "has not. A small gap means it learned something general; a growing gap means it is memorizing."
     )
+    if run.dataset.image_shape is None:
+        draw_plane(run.dataset, history.data, run)
     draw_mislabeled(history, run)
+
+
+def draw_plane(dataset, data, run) -> None:
+    """2-D data: the training points with the labels the model is given, and what the model predicts."""
+    grid = plane_grid(dataset)
+    probabilities = predictions_on_grid(run, grid) if run is not None else None
+    active = slice(0, data.n_active)
+    chart, note = st.columns([3, 1])
+    chart.plotly_chart(
+        charts.decision_boundary(grid.x1, grid.x2, probabilities, data.x[active], data.labels_given[active],
+                                 dataset.x_test, dataset.y_test, dataset.class_names,
+                                 title="The training points with the labels the model is given"),
+        key="lab_plane_chart",
+    )
+    note.markdown(
+        f"Each dot is a training example, coloured by the label the model is told: {int(data.mislabeled.sum())} "
+        "of them carry a wrong label. Outlined dots are the clean held-out examples. The background shows "
+        "which class the model predicts at each point: watch it bend around wrongly labelled dots as it memorizes."
+    )
 
 
 def draw_mislabeled(history, run) -> None:

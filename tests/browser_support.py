@@ -86,6 +86,16 @@ def start_server(extra_env: dict | None = None) -> StreamlitServer:
     return server
 
 
+def warm_up(browser, server: StreamlitServer) -> None:
+    """Open the home page once. The very first script run of a fresh server resolves page addresses the
+    legacy way (from the file names in pages/) and shows "Page not found" for a lesson's address; after
+    one run of app.py's st.navigation, every address resolves."""
+    page = browser.new_page()
+    page.goto(server.url)
+    page.wait_for_selector("h1", timeout=120_000)
+    page.close()
+
+
 def wait_idle(page, timeout_ms: int = 60_000) -> None:
     page.wait_for_selector(IDLE, timeout=timeout_ms)
 

@@ -7,13 +7,22 @@ import re
 
 import pytest
 
-from tests.browser_support import CHROMIUM, CHROMIUM_ARGS, SCREENSHOTS, screenshot, start_server, wait_idle
+from tests.browser_support import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    SCREENSHOTS,
+    screenshot,
+    start_server,
+    wait_idle,
+    warm_up,
+)
 
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.skipif(not CHROMIUM.exists(), reason=f"no Chromium at {CHROMIUM} (apt-get install chromium)"),
 ]
 PAGES = {"home": "", "lab": "memorize-or-generalize"}
+PAGES_WITH_A_CHART_AT_START = {"lab"}
 
 
 @pytest.fixture(scope="session")
@@ -27,8 +36,9 @@ def browser_context_args(browser_context_args):
 
 
 @pytest.fixture(scope="module")
-def server():
+def server(browser):
     running = start_server()
+    warm_up(browser, running)
     yield running
     running.stop()
 
@@ -49,6 +59,9 @@ def assert_no_error_box(page):
 def test_every_page_loads_without_errors(page, server, name):
     open_page(page, server, PAGES[name])
     page.locator("h1").first.wait_for()
+    if name in PAGES_WITH_A_CHART_AT_START:
+        page.locator(".js-plotly-plot").first.wait_for(timeout=30_000)
+    page.wait_for_timeout(300)  # let the last elements paint before the screenshot
     assert_no_error_box(page)
     screenshot(page, f"{name}-start")
 
@@ -95,3 +108,13 @@ def test_lab_diverging_learning_rate_is_explained(page, server):
 
 def test_screenshots_are_reported():
     print(f"\nscreenshots: {SCREENSHOTS}")
+
+
+def test_lab_on_a_2d_dataset_draws_what_the_model_predicts(page, server):
+    open_page(page, server, PAGES["lab"] + "?lab_dataset=moons&lab_noise=20&lab_epochs=100")
+    page.get_by_text("The training points with the labels the model is given").first.wait_for(timeout=30_000)
+    page.get_by_role("button", name="Train", exact=True).click()
+    page.get_by_text(re.compile(r"^Epoch 100 of 100")).first.wait_for(timeout=60_000)
+    wait_idle(page)
+    assert_no_error_box(page)
+    screenshot(page, "lab-moons-20pct-noise-whole", height=2600)

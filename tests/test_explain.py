@@ -1,0 +1,49 @@
+"""core.explain: the plain-language readings match what the run actually did."""
+
+import numpy as np
+
+from core.explain import read_run
+from core.lab import LabConfig, run_lab
+
+
+def levels_and_text(readings):
+    return [level for level, _ in readings], " ".join(text for _, text in readings)
+
+
+def test_a_clean_run_reads_as_generalizing(clean_digits_history):
+    levels, text = levels_and_text(read_run(clean_digits_history, LabConfig(epochs=60)))
+    assert levels == ["success"]
+    assert f"{clean_digits_history.test_accuracy[-1]:.0%}" in text
+
+
+def test_memorized_wrong_labels_are_named_with_their_numbers(noisy_digits_history):
+    history = noisy_digits_history
+    levels, text = levels_and_text(read_run(history, LabConfig(epochs=150, label_noise=0.3)))
+    assert "warning" in levels and "memorized" in text
+    assert f"{history.memorized_share[-1]:.0%} of the {int(history.data.mislabeled.sum())} mislabeled" in text
+    assert f"epoch {history.best_epoch()}" in text
+
+
+def test_early_in_a_noisy_run_the_model_still_disagrees_with_wrong_labels():
+    config = LabConfig(epochs=5, label_noise=0.4)
+    history = run_lab(config)
+    assert history.generalization_gap_accuracy[-1] < -0.05
+    levels, text = levels_and_text(read_run(history, config))
+    assert "info" in levels and "wrong labels" in text
+
+
+def test_a_failed_run_says_what_happened_and_what_to_try():
+    config = LabConfig(epochs=50, learning_rate=10.0, optimizer="sgd")
+    history = run_lab(config)
+    readings = read_run(history, config, tuple(map(str, range(10))))
+    assert [level for level, _ in readings] == ["error"]
+    assert "learning rate of 10" in readings[0][1] and "such as 1" in readings[0][1]
+    assert "nan" not in readings[0][1].lower()
+
+
+def test_a_tiny_learning_rate_reads_as_too_slow():
+    config = LabConfig(epochs=10, learning_rate=1e-4, optimizer="sgd", train_size=200)
+    history = run_lab(config)
+    assert history.test_accuracy[-1] < 0.85 and np.isfinite(history.train_loss).all()
+    levels, text = levels_and_text(read_run(history, config))
+    assert "warning" in levels and "barely moved" in text
