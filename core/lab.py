@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 import inspect
+import threading
 import time
 from dataclasses import dataclass, field
 
@@ -249,3 +250,12 @@ def run_lab(config: LabConfig, dataset: Dataset | None = None) -> LabHistory:
 def training_code() -> str:
     """The source of the training step and the scanned chunk, for pages that show their own code."""
     return "\n\n".join(inspect.getsource(function) for function in (train.train_epoch, train.train_chunk))
+
+
+def warm_up_in_background(config: LabConfig | None = None) -> threading.Thread:
+    """Compile the training code for `config` (default: the lab's defaults) on a background thread, so the
+    first learner to press Train after a server start does not wait for the compiler."""
+    config = config or LabConfig()
+    thread = threading.Thread(target=lambda: TrainingRun(config).advance(), name="trainlab-warm-up", daemon=True)
+    thread.start()
+    return thread

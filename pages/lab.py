@@ -5,7 +5,7 @@ import streamlit as st
 from core import charts
 from core.data import DATASET_NAMES, load_dataset
 from core.explain import read_run
-from core.lab import LabConfig, TrainingRun, training_code, training_data
+from core.lab import LabConfig, TrainingRun, training_code, training_data, warm_up_in_background
 from core.models import WIDTHS
 from core.playground import plane_grid, predictions_on_grid
 from pages import live
@@ -65,6 +65,8 @@ def config_from_widgets() -> LabConfig:
         seed=int(state.lab_seed),
     )
 
+
+st.cache_resource(show_spinner=False)(warm_up_in_background)()  # once per server: compile while the first learner reads
 
 for widget_key, default in DEFAULTS.items():
     st.session_state.setdefault(widget_key, default)  # widgets take their start values from here

@@ -9,7 +9,7 @@ from sklearn.metrics import accuracy_score, log_loss
 from bench import numpy_mlp
 from core import train
 from core.data import load_dataset
-from core.lab import LabConfig, TrainingRun, prepare, run_lab
+from core.lab import LabConfig, TrainingRun, prepare, run_lab, warm_up_in_background
 from core.models import Architecture, apply_model, params_as_layers
 
 DIGITS_ARCH = Architecture(64, (128, 128), 10)
@@ -185,3 +185,11 @@ def test_bad_configs_are_refused():
 def test_prepare_keeps_the_held_out_set_whole():
     dataset, data, device = prepare(LabConfig(train_size=100))
     assert device.x_test.shape == dataset.x_test.shape and int(device.n_active) == 100
+
+
+def test_warm_up_compiles_what_the_first_learner_needs():
+    config = LabConfig(epochs=2, train_size=100)
+    warm_up_in_background(config).join(timeout=120)
+    compiled = train.train_chunk._cache_size()
+    run_lab(config)
+    assert train.train_chunk._cache_size() == compiled
