@@ -174,11 +174,20 @@ def draw_results(run: TrainingRun | None) -> None:
         return
     history, config = run.history(), run.config
     live.progress(run)
+    if run.finished and settings_differ_from(config):
+        st.caption("The settings on the left have changed since this run: press **Train** to run them.")
     for level, text in read_run(history, config, run.dataset.class_names):
         getattr(st, level)(text)
     if history.epochs_done:
         draw_metrics(history, run)
         draw_charts(history, run)
+
+
+def settings_differ_from(config: LabConfig) -> bool:
+    try:
+        return config_from_widgets() != config
+    except ValueError:
+        return True
 
 
 def draw_data_preview() -> None:
