@@ -1,0 +1,196 @@
+"""Text data for the small language model: its alphabet, the general corpus and the house-style datasets.
+
+The model reads characters from a fixed alphabet of 96 symbols (newline and printable ASCII); every
+text is cleaned to that alphabet first. The general pretraining corpus is built reproducibly from
+English prose that ships with Python itself (the language reference topics in `pydoc_data` and the
+docstrings of the standard library), with code lines removed:
+
+    python -m core.corpus          # writes sample_data/pretraining/
+
+The fine-tuning data are the Harbour & Finch vacancies in sample_data/house_style/ (see its README).
+"""
+
+from __future__ import annotations
+
+import ast
+import hashlib
+import json
+import re
+import sys
+import sysconfig
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+PRETRAINING_DIR = ROOT / "sample_data" / "pretraining"
+HOUSE_STYLE_DIR = ROOT / "sample_data" / "house_style"
+GENERAL_TRAIN_FILE = PRETRAINING_DIR / "general_train.txt"
+GENERAL_HELDOUT_FILE = PRETRAINING_DIR / "general_heldout.txt"
+MANIFEST_FILE = PRETRAINING_DIR / "manifest.json"
+
+ALPHABET = "\n" + "".join(chr(code) for code in range(32, 127))
+VOCAB_SIZE = len(ALPHABET)  # 96
+_INDEX = np.full(128, ALPHABET.index("?"), np.uint8)
+_INDEX[[ord(c) for c in ALPHABET]] = np.arange(VOCAB_SIZE, dtype=np.uint8)
+
+HELDOUT_EVERY = 20  # every 20th source document is held out from pretraining
+MIN_DOCSTRING = 200  # shorter docstrings are mostly one-line summaries of code
+# Directories of the standard library whose text is tests, demos or generated tables rather than prose.
+SKIPPED_STDLIB = ("test", "tests", "idle_test", "turtledemo", "site-packages", "lib2to3", "pydoc_data", "encodings")
+_CODE_LINE = re.compile(r"^(>>>|\.\.\.|\s{4,}|\$ )")
+
+
+# ---------------------------------------------------------------- the alphabet
+
+def clean_text(text: str) -> str:
+    """The text in the model's alphabet: accents dropped, tabs to spaces, other symbols removed."""
+    text = unicodedata.normalize("NFKD", text).replace("\t", "    ").replace("\r\n", "\n")
+    return "".join(c for c in text if c in _ALPHABET_SET)
+
+
+_ALPHABET_SET = frozenset(ALPHABET)
+
+
+def encode(text: str) -> np.ndarray:
+    """Token ids (uint8) of a text; characters outside the alphabet become '?'."""
+    codes = np.frombuffer(text.encode("ascii", errors="replace"), np.uint8)
+    return _INDEX[np.minimum(codes, 127)]
+
+
+def decode(ids) -> str:
+    return "".join(ALPHABET[int(i)] for i in np.asarray(ids).reshape(-1))
+
+
+# ---------------------------------------------------------------- the general corpus
+
+def _prose_only(text: str) -> str:
+    """Drop code examples and interactive sessions, keep paragraphs of prose; squeeze blank lines."""
+    lines = [line.rstrip() for line in clean_text(text).split("\n") if not _CODE_LINE.match(line)]
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
+
+
+def _reference_topics() -> list[str]:
+    """The Python language reference as plain text, one document per topic (shipped in pydoc_data)."""
+    from pydoc_data.topics import topics
+
+    return [topics[name] for name in sorted(topics)]
+
+
+def _stdlib_docstrings() -> list[str]:
+    """Per standard-library module: its module, class and function docstrings of some length, in file order."""
+    root = Path(sysconfig.get_paths()["stdlib"])
+    documents = []
+    for path in sorted(root.rglob("*.py")):
+        if any(part in SKIPPED_STDLIB for part in path.relative_to(root).parts):
+            continue
+        try:
+            tree = ast.parse(path.read_text(encoding="utf-8"))
+        except (SyntaxError, UnicodeDecodeError):
+            continue
+        docstrings = [ast.get_docstring(node) for node in ast.walk(tree)
+                      if isinstance(node, ast.Module | ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef)]
+        documents.append("\n\n".join(d for d in docstrings if d and len(d) >= MIN_DOCSTRING))
+    return documents
+
+
+def build_general_corpus() -> tuple[str, str]:
+    """(training text, held-out text): every HELDOUT_EVERY-th document goes to the held-out part."""
+    documents = [_prose_only(d) for d in _reference_topics() + _stdlib_docstrings()]
+    documents = [d for d in dict.fromkeys(documents) if d]  # drop exact duplicates, keep order
+    train = [d for i, d in enumerate(documents) if i % HELDOUT_EVERY != HELDOUT_EVERY - 1]
+    heldout = [d for i, d in enumerate(documents) if i % HELDOUT_EVERY == HELDOUT_EVERY - 1]
+    return "\n\n".join(train) + "\n", "\n\n".join(heldout) + "\n"
+
+
+def write_general_corpus() -> dict:
+    """Build the corpus and write it with a manifest of its origin, size and checksums."""
+    train, heldout = build_general_corpus()
+    PRETRAINING_DIR.mkdir(parents=True, exist_ok=True)
+    GENERAL_TRAIN_FILE.write_text(train, encoding="ascii")
+    GENERAL_HELDOUT_FILE.write_text(heldout, encoding="ascii")
+    manifest = {
+        "built_by": "python -m core.corpus",
+        "python": ".".join(map(str, sys.version_info[:3])),
+        "sources": ["pydoc_data.topics (Python language reference)", "standard library docstrings"],
+        "licence": "Python Software Foundation License (text taken from CPython)",
+        "files": {path.name: {"characters": len(text), "sha256": hashlib.sha256(text.encode()).hexdigest()}
+                  for path, text in ((GENERAL_TRAIN_FILE, train), (GENERAL_HELDOUT_FILE, heldout))},
+    }
+    MANIFEST_FILE.write_text(json.dumps(manifest, indent=2) + "\n")
+    return manifest
+
+
+@lru_cache(maxsize=2)
+def general_tokens(part: str = "train") -> np.ndarray:
+    """The committed general corpus ("train" or "heldout") as token ids."""
+    path = {"train": GENERAL_TRAIN_FILE, "heldout": GENERAL_HELDOUT_FILE}[part]
+    return encode(path.read_text(encoding="ascii"))
+
+
+# ---------------------------------------------------------------- the house-style datasets
+
+@dataclass(frozen=True)
+class HouseStyle:
+    """One fine-tuning dataset: which file, how many texts may be trained on, and its markers."""
+
+    file: str
+    train_texts: int  # texts 1..train_texts may be trained on; the rest are held out
+    headings: tuple[str, ...]
+    label: str
+
+
+HOUSE_STYLES = {
+    "english": HouseStyle("vacancies_en.jsonl", 100, ("The role", "What you bring", "What we offer", "How to apply"),
+                          "English house style"),
+    "dutch": HouseStyle("vacancies_nl.jsonl", 30, ("De functie", "Wat je meebrengt", "Wat wij bieden",
+                                                   "Zo solliciteer je"), "Dutch house style"),
+}
+OFF_STYLE_FILE = "off_style_en.jsonl"
+PROMPT = "HARBOUR & FINCH | "
+SEPARATOR = "\n\n\n"  # between texts in a training stream, so a text starts after a blank gap
+
+
+@lru_cache(maxsize=4)
+def load_texts(file: str) -> tuple[str, ...]:
+    """The cleaned texts of one JSONL file of sample_data/house_style/, in file order."""
+    lines = (HOUSE_STYLE_DIR / file).read_text(encoding="utf-8").splitlines()
+    return tuple(clean_text(json.loads(line)["text"]) for line in lines if line.strip())
+
+
+@dataclass(frozen=True)
+class FineTuningTexts:
+    """The texts one fine-tuning run trains on, and what it is measured on."""
+
+    train: tuple[str, ...]
+    heldout: tuple[str, ...]
+    replaced: int  # how many of the training texts are off-style substitutes
+
+
+def fine_tuning_texts(style: str, count: int, off_style_share: float = 0.0, seed: int = 0) -> FineTuningTexts:
+    """The first `count` texts of a house style, with a share of them (chosen by `seed`) swapped for
+    off-style texts; held out: the texts after the training range. Off-style texts are reused if needed."""
+    house = HOUSE_STYLES[style]
+    texts = load_texts(house.file)
+    count = int(np.clip(count, 1, house.train_texts))
+    train = list(texts[:count])
+    replaced = round(float(np.clip(off_style_share, 0.0, 1.0)) * count)
+    off_style = load_texts(OFF_STYLE_FILE)
+    rows = np.random.default_rng(seed).permutation(count)[:replaced]
+    for i, row in enumerate(sorted(rows)):
+        train[row] = off_style[i % len(off_style)]
+    return FineTuningTexts(tuple(train), texts[house.train_texts:], replaced)
+
+
+def join_texts(texts) -> np.ndarray:
+    """Texts as one token stream, separated by blank lines."""
+    return encode(SEPARATOR.join(texts) + SEPARATOR)
+
+
+if __name__ == "__main__":
+    facts = write_general_corpus()
+    for name, info in facts["files"].items():
+        print(f"{name}: {info['characters']:,} characters")

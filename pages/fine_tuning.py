@@ -1,0 +1,232 @@
+"""Lesson: Pretraining vs fine-tuning. A generic language model learns a recruitment agency's house style."""
+
+import streamlit as st
+
+from core.corpus import HOUSE_STYLES, PROMPT
+from core.lm.charts import fine_tuning_losses
+from core.lm.lesson import (
+    MODELS,
+    FineTuneConfig,
+    FineTuneRun,
+    generic_heldout_losses,
+    generic_model,
+    generic_sample,
+    has_tilde_bullets,
+    headings_found,
+    takes_house_style,
+)
+from pages import live
+
+# One chunk trains both models (~0.3-0.8 s on a busy server); live.panel's 0.25 s tick would cut it off
+# before it draws, so this page ticks once a second.
+TICK_SECONDS = 1.0
+WORK_SECONDS = 0.4
+LEARNING_RATES = (1e-4, 3e-4, 1e-3, 3e-3, 1e-2, 3e-2, 0.1, 0.3)
+MODEL_TITLES = {"fine_tuned": "Generic model, fine-tuned", "from_scratch": "Same model, trained from scratch"}
+DEFAULTS = {"ft_dataset": "english", "ft_texts": 100, "ft_off_style": 0, "ft_lr": 3e-3, "ft_steps": 150,
+            "ft_temperature": 0.5, "ft_seed": 0}
+
+st.title("Pretraining vs fine-tuning")
+st.markdown(
+    "A language model learns to write by predicting the next character of a text, again and again. "
+    "**Pretraining** builds a model from scratch on a large, broad collection of text: slow and expensive. "
+    "**Fine-tuning** takes that finished model and trains it a little more on a small, specific dataset. Here a "
+    "small generic model (pretrained on 1.4 million characters of English) is fine-tuned on job adverts written in "
+    "the house style of a recruitment agency, *Harbour & Finch*. Beside it, the same model trained from scratch on "
+    "the same texts, for the same number of steps."
+)
+
+for widget_key, default in DEFAULTS.items():
+    st.session_state.setdefault(widget_key, default)
+
+
+def config_from_widgets() -> FineTuneConfig:
+    state = st.session_state
+    return FineTuneConfig(style=state.ft_dataset, texts=int(state.ft_texts), off_style_share=state.ft_off_style / 100,
+                          learning_rate=float(state.ft_lr), steps=int(state.ft_steps),
+                          temperature=float(state.ft_temperature), seed=int(state.ft_seed))
+
+
+controls, results = st.columns([1, 3], gap="large")
+with controls:
+    st.subheader("Data")
+    st.radio("Dataset", list(HOUSE_STYLES), key="ft_dataset", bind="query-params",
+             format_func=lambda style: HOUSE_STYLES[style].label,
+             help="The generic model has only read English. The Dutch adverts use the same layout in Dutch.")
+    st.slider("Fine-tuning texts", 10, 100, step=10, key="ft_texts", bind="query-params",
+              help="How many adverts the models train on (the Dutch set has 30). 20 other adverts are held out.")
+    st.slider("Off-style texts mixed in", 0, 100, step=10, format="%d%%", key="ft_off_style", bind="query-params",
+              help="Data quality: this share of the training adverts is swapped for generic corporate adverts "
+                   "that do not follow the house style.")
+    st.subheader("Training")
+    st.select_slider("Learning rate", LEARNING_RATES, format_func=lambda v: f"{v:g}", key="ft_lr",
+                     bind="query-params", help="How big a step each update takes.")
+    st.slider("Steps", 25, 500, step=25, key="ft_steps", bind="query-params",
+              help="One step = one update on 8 snippets of 128 characters.")
+    st.slider("Sampling temperature", 0.2, 1.5, step=0.1, key="ft_temperature", bind="query-params",
+              help="Low: the model picks its most likely next character. High: more adventurous, more mistakes.")
+    st.number_input("Seed", 0, 9999, key="ft_seed", bind="query-params",
+                    help="The same seed gives exactly the same run and the same samples.")
+
+train_clicked = controls.button("Fine-tune", type="primary", key="ft_train", width="stretch")
+stop_button, reset_button = controls.columns(2)
+if train_clicked:
+    try:
+        with controls, st.spinner("Loading the generic model..."):
+            live.start(st.session_state, "ft", FineTuneRun(config_from_widgets()))
+    except ValueError as problem:
+        controls.error(f"These settings cannot be trained: {problem}")
+if stop_button.button("Stop", key="ft_stop", width="stretch"):
+    live.stop(st.session_state, "ft")
+if reset_button.button("Reset", key="ft_reset", width="stretch"):
+    live.reset(st.session_state, "ft")
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def cached_generic_sample(temperature: float, seed: int) -> str:
+    return generic_sample(temperature, seed)
+
+
+def show_sample(text: str, style: str) -> None:
+    st.code(PROMPT + text, language=None, wrap_lines=True, height=330)
+    found = headings_found(text, HOUSE_STYLES[style].headings)
+    bullets = "yes" if has_tilde_bullets(text) else "no"
+    verdict = "**house layout**" if takes_house_style(text, style) else "not the house layout yet"
+    st.caption(f"House headings: **{found} of 4** · ~ bullets: **{bullets}** · {verdict}")
+
+
+def draw_generic() -> None:
+    """Before any training: what the generic model writes, and what making it cost."""
+    facts, losses = generic_model()[2], generic_heldout_losses()
+    st.info("Press **Fine-tune**: both models train live, side by side, and write new samples as they learn.")
+    left, right = st.columns([3, 2])
+    with left:
+        st.markdown(f"**What the generic model writes now**, given the prompt `{PROMPT.strip()}`:")
+        show_sample(cached_generic_sample(float(st.session_state.ft_temperature), int(st.session_state.ft_seed)),
+                    st.session_state.ft_dataset)
+    with right:
+        st.markdown(
+            f"**How the generic model was made.** {facts['steps']:,} training steps, "
+            f"{facts['characters_seen'] / 1e6:.1f} million characters read, {facts['seconds'] / 60:.1f} minutes of "
+            f"computing, {facts['parameters']:,} parameters. It has read English prose, never a job advert.\n\n"
+            f"**Loss** measures how surprised a model is by a text (lower is better; guessing blindly among 96 "
+            f"characters scores 4.6). The generic model scores **{losses['general']:.2f}** on English it never saw, "
+            f"**{losses['english']:.2f}** on Harbour & Finch adverts and **{losses['dutch']:.2f}** on the Dutch ones."
+        )
+
+
+def draw_results(run: FineTuneRun | None) -> None:
+    if run is None:
+        draw_generic()
+        return
+    done, total = run.steps_done, run.config.steps
+    st.progress(min(done / total, 1.0), text=f"Step {done} of {total} · {run.seconds:.1f} s of training")
+    if run.failure:
+        st.error(f"Training failed: the loss of the model {MODEL_TITLES[run.failure].lower()} blew up (it got "
+                 "worse, not better) and training was stopped. The learning rate is too high for this model: "
+                 "try a smaller one, such as 0.001.")
+    history = run.history()
+    draw_metrics(run, history)
+    st.plotly_chart(fine_tuning_losses(history, total, st.session_state.get("ft_previous")), key="ft_loss_chart")
+    st.caption("Loss on text the models never trained on (left, middle) and on their training texts (right). "
+               "Zoom resets while training runs.")
+    draw_samples(run)
+    draw_cost(run)
+
+
+def loss_text(value: float) -> str:
+    return f"{value:.2f}" if value == value and value < 100 else "blew up"  # value != value: NaN
+
+
+def draw_metrics(run: FineTuneRun, history) -> None:
+    latest = run.samples[-1]
+    cells = st.columns(4)
+    for column, name in zip((0, 2), MODELS, strict=True):
+        label = "fine-tuned" if name == "fine_tuned" else "from scratch"
+        cells[column].metric(f"Loss, {label}", loss_text(history.heldout_style[name][-1]),
+                             help="Loss on the held-out house-style adverts, never trained on (lower is better).")
+        cells[column + 1].metric(f"Copied, {label}", f"{latest.copied[name]:.0%}",
+                                 help="Share of its latest sample copied word for word (runs of 40+ characters) "
+                                      "from the training adverts. Phrases every advert shares do not count.")
+
+
+def draw_samples(run: FineTuneRun) -> None:
+    latest = run.samples[-1]
+    st.subheader(f"What they write now (step {latest.step})")
+    st.caption(f"Both continue the agency's first line, {PROMPT.strip()!r}, with the same random numbers: "
+               "the differences come from training alone.")
+    columns = st.columns(2)
+    for column, name in zip(columns, MODELS, strict=True):
+        with column:
+            st.markdown(f"**{MODEL_TITLES[name]}**")
+            show_sample(latest.texts[name], run.config.style)
+    with st.expander(f"Earlier samples, back to step 0 (before training): {len(run.samples) - 1}"):
+        for samples in reversed(run.samples[:-1]):
+            left, right = st.columns(2)
+            for column, name in zip((left, right), MODELS, strict=True):
+                column.markdown(f"Step {samples.step}, {MODEL_TITLES[name].lower()}")
+                column.code(PROMPT + samples.texts[name], language=None, wrap_lines=True)
+    if run.finished and not run.failure:
+        read_outcome(run, latest)
+
+
+def read_outcome(run: FineTuneRun, latest) -> None:
+    history, style = run.history(), run.config.style
+    fine_tuned, scratch = (history.heldout_style[name][-1] for name in MODELS)
+    layout = takes_house_style(latest.texts["fine_tuned"], style)
+    if fine_tuned < scratch:
+        st.success(f"After {run.steps_done} steps the fine-tuned model predicts unseen house-style adverts far "
+                   f"better than the same model trained from scratch (loss {fine_tuned:.2f} against {scratch:.2f}): "
+                   "the scratch model had to learn English first. "
+                   + ("Its sample shows the house layout." if layout else
+                      "Its latest sample does not show the full house layout: try another seed or more steps."))
+    else:
+        st.warning("The fine-tuned model is not ahead of the model trained from scratch: with this learning rate "
+                   "or this data it has lost what pretraining gave it.")
+    if max(latest.copied.values()) > 0.3:
+        st.warning("A large part of the latest sample is copied word for word from the training adverts: the model "
+                   "is memorizing them. Fewer steps or more adverts help.")
+
+
+def draw_cost(run: FineTuneRun) -> None:
+    facts = run.pretraining
+    share = run.characters_seen / facts["characters_seen"]
+    st.markdown(
+        f"**Cost.** Fine-tuning so far: **{run.steps_done} steps**, **{run.seconds / 2:.0f} seconds** per model, "
+        f"**{run.characters_seen / 1e3:,.0f} thousand characters** read. Pretraining the generic model took "
+        f"{facts['steps']:,} steps, {facts['seconds'] / 60:.1f} minutes and {facts['characters_seen'] / 1e6:.1f} "
+        f"million characters: fine-tuning used **{share:.1%}** of that. A real generic model costs millions; "
+        "fine-tuning it costs a tiny fraction, but you can only fine-tune a model someone has already pretrained."
+    )
+
+
+def live_results() -> None:
+    """While a run trains, a fragment trains for WORK_SECONDS per tick and redraws only the results."""
+    running = st.session_state.get("ft_running", False)
+
+    @st.fragment(run_every=TICK_SECONDS if running else None)
+    def panel():
+        run = st.session_state.get("ft_run")
+        if st.session_state.get("ft_running") and run is not None:
+            with st.spinner("Training (the very first run prepares the training code for a few seconds)..."):
+                live.advance_for(run, WORK_SECONDS)
+            if run.finished:
+                live.stop(st.session_state, "ft")
+                st.rerun()  # a full rerun redraws without the timer
+        draw_results(run)
+
+    panel()
+
+
+with results:
+    live_results()
+
+st.divider()
+st.markdown(
+    "**Takeaways.** *Training* builds a model from scratch on a broad dataset: it must learn the language itself "
+    "before it can learn any style. *Fine-tuning* adjusts an existing model on a smaller, specific dataset: it is "
+    "much faster and cheaper, but it always builds on what the existing model already knows, for better (its "
+    "English) and worse (its gaps: the generic model has never read Dutch). Train too long on too few texts and it "
+    "starts to copy them and to forget some of its general English. And a model only knows what its data "
+    "contained: mix in off-style adverts and it learns those too."
+)

@@ -1,0 +1,213 @@
+"""The small language model: alphabet, loss against NumPy, KV cache against recomputation, the checkpoint,
+fine-tuning against training from scratch, the copy-rate metric and what does (not) recompile."""
+
+import hashlib
+import json
+import sys
+
+import numpy as np
+import pytest
+
+from core import corpus
+from core.lm import checkpoint, lesson, sample, train
+from core.lm.model import LMConfig, count_params, logits
+
+TINY = LMConfig(context=16, width=32, heads=2, layers=2)  # small shapes: each jit compiles in a second or two
+LONG_WINDOW = LMConfig(context=512, width=32, heads=2, layers=1)  # a window longer than any sample
+
+
+@pytest.fixture(scope="module")
+def tiny_params():
+    return train.fresh_params(3, config=TINY)
+
+
+@pytest.fixture(scope="module")
+def generic():
+    return checkpoint.load()
+
+
+def numpy_cross_entropy(all_logits: np.ndarray, targets: np.ndarray) -> float:
+    """Mean of -log softmax(logits)[target], written out in NumPy."""
+    shifted = all_logits - all_logits.max(axis=-1, keepdims=True)
+    log_probs = shifted - np.log(np.exp(shifted).sum(axis=-1, keepdims=True))
+    return float(-np.take_along_axis(log_probs, targets[..., None], axis=-1).mean())
+
+
+# ---------------------------------------------------------------- text
+
+def test_the_alphabet_round_trips_and_cleans_foreign_characters():
+    text = "HARBOUR & FINCH | Kok | Rotterdam\n~ EUR 2,900 - 3,400 per month {ok} `x`\n"
+    assert corpus.decode(corpus.encode(text)) == text
+    assert corpus.clean_text("caf\u00e9 \u201cquoted\u201d\tend") == "cafe quoted    end"
+    assert corpus.decode(corpus.encode("\u00e9")) == "?"
+    assert corpus.VOCAB_SIZE == 96
+
+
+def test_the_committed_general_corpus_matches_its_manifest():
+    manifest = json.loads(corpus.MANIFEST_FILE.read_text())
+    for path in (corpus.GENERAL_TRAIN_FILE, corpus.GENERAL_HELDOUT_FILE):
+        text = path.read_text(encoding="ascii")
+        assert hashlib.sha256(text.encode()).hexdigest() == manifest["files"][path.name]["sha256"]
+        assert set(text) <= set(corpus.ALPHABET)
+    assert len(corpus.general_tokens("train")) > 1_000_000
+    heldout = corpus.GENERAL_HELDOUT_FILE.read_text()
+    assert heldout[:2000] not in corpus.GENERAL_TRAIN_FILE.read_text(), "held-out text must not be trained on"
+
+
+@pytest.mark.slow
+def test_the_general_corpus_rebuilds_identically_on_the_same_python():
+    manifest = json.loads(corpus.MANIFEST_FILE.read_text())
+    if manifest["python"] != ".".join(map(str, sys.version_info[:3])):
+        pytest.skip("the corpus comes from this Python's own documentation; another version differs")
+    train_text, heldout_text = corpus.build_general_corpus()
+    assert train_text == corpus.GENERAL_TRAIN_FILE.read_text()
+    assert heldout_text == corpus.GENERAL_HELDOUT_FILE.read_text()
+
+
+def test_fine_tuning_sets_hold_out_the_last_texts_and_swap_in_off_style_ones():
+    texts = corpus.fine_tuning_texts("english", 20, off_style_share=0.25, seed=4)
+    english = corpus.load_texts("vacancies_en.jsonl")
+    assert len(texts.train) == 20 and texts.heldout == english[100:]
+    assert texts.replaced == 5
+    assert sum(text.startswith(corpus.PROMPT) for text in texts.train) == 15
+    assert corpus.fine_tuning_texts("dutch", 100).heldout == corpus.load_texts("vacancies_nl.jsonl")[30:]
+
+
+# ---------------------------------------------------------------- the model
+
+def test_the_loss_is_the_numpy_cross_entropy_of_the_models_logits(tiny_params):
+    windows = np.stack([corpus.encode("The role\nYou will plan a crew.")[:TINY.context + 1]] * 3).astype(np.int32)
+    windows[1] = np.roll(windows[1], 3)
+    model_logits = np.asarray(logits(tiny_params, windows[:, :-1], config=TINY), np.float64)
+    expected = numpy_cross_entropy(model_logits, windows[:, 1:])
+    assert float(train.windows_loss(tiny_params, windows, config=TINY)) == pytest.approx(expected, rel=1e-5)
+
+
+def test_an_untrained_model_guesses_every_character_about_equally(tiny_params):
+    windows = train.evaluation_windows(corpus.general_tokens("heldout"), TINY.context)
+    assert float(train.windows_loss(tiny_params, windows, config=TINY)) == pytest.approx(np.log(96), abs=0.1)
+
+
+def test_the_kv_cache_gives_the_logits_of_full_recomputation(tiny_params):
+    tokens = corpus.encode("What we offer\n~ EUR 2,900 - 3,400 per month\n~ A crew that has your back").astype(np.int32)
+    assert len(tokens) > 3 * TINY.context, "run past the window: the ring buffer must wrap around"
+    cached = np.asarray(sample.cached_logits(tiny_params, tokens, config=TINY))
+    full = np.asarray(logits(tiny_params, tokens[None], config=TINY))[0]
+    np.testing.assert_allclose(cached, full, atol=2e-5)
+    window = np.asarray(logits(tiny_params, tokens[None, :TINY.context], config=TINY))[0]
+    np.testing.assert_allclose(cached[:TINY.context], window, atol=2e-5)
+
+
+def test_sampling_with_the_cache_writes_what_recomputing_writes():
+    params = train.fresh_params(0, config=LONG_WINDOW)
+    fast = sample.sample(LONG_WINDOW, params, corpus.PROMPT, temperature=1.0, seed=5)
+    slow = sample.sample(LONG_WINDOW, params, corpus.PROMPT, temperature=1.0, seed=5, use_cache=False)
+    assert fast == slow and len(fast) == 300
+
+
+def test_sampling_is_deterministic_for_a_seed_and_low_temperature_is_less_random(generic):
+    config, params, _ = generic
+    assert sample.sample(config, params, "The ", seed=1) == sample.sample(config, params, "The ", seed=1)
+    assert sample.sample(config, params, "The ", seed=1) != sample.sample(config, params, "The ", seed=2)
+    cold = sample.sample(config, params, "The ", temperature=0.2, seed=1)
+    hot = sample.sample(config, params, "The ", temperature=1.5, seed=1)
+    assert len(set(cold.split())) < len(set(hot.split()))
+
+
+# ---------------------------------------------------------------- the pretrained checkpoint
+
+def test_the_checkpoint_loads_and_knows_english_far_better_than_an_untrained_model(generic):
+    config, params, facts = generic
+    assert config == LMConfig() and facts["parameters"] == count_params(config)
+    assert 100_000 < facts["parameters"] < 1_000_000
+    windows = train.evaluation_windows(corpus.general_tokens("heldout"), config.context)
+    pretrained = float(train.windows_loss(params, windows, config=config))
+    untrained = float(train.windows_loss(train.fresh_params(0, config=config), windows, config=config))
+    assert untrained == pytest.approx(np.log(96), abs=0.15)
+    assert pretrained < 0.55 * untrained
+    assert facts["steps"] > 0 and facts["characters_seen"] == facts["steps"] * facts["batch_size"] * config.context
+
+
+def test_a_checkpoint_of_another_architecture_is_refused(tmp_path, tiny_params):
+    stem = tmp_path / "tiny"
+    checkpoint.save(stem, TINY, tiny_params, {"steps": 0})
+    facts = json.loads(stem.with_suffix(".json").read_text())
+    facts["architecture"]["width"] = 64
+    stem.with_suffix(".json").write_text(json.dumps(facts))
+    with pytest.raises(ValueError, match="does not fit"):
+        checkpoint.load(stem)
+
+
+# ---------------------------------------------------------------- fine-tuning vs from scratch
+
+@pytest.mark.parametrize("seed", [0, 7])
+def test_fine_tuning_beats_training_from_scratch_after_the_same_steps(seed):
+    run = lesson.run_lesson(lesson.FineTuneConfig(steps=30, texts=50, seed=seed))
+    history = run.history()
+    fine_tuned, scratch = history.heldout_style["fine_tuned"], history.heldout_style["from_scratch"]
+    assert run.steps_done == 30 and run.failure is None
+    assert fine_tuned[-1] < fine_tuned[0], "fine-tuning lowers the held-out house-style loss"
+    assert fine_tuned[-1] < scratch[-1] - 0.5, "and ends far below the model trained from scratch"
+    assert history.heldout_general["fine_tuned"][-1] < history.heldout_general["from_scratch"][-1] - 0.5
+    assert len(history.train_loss["fine_tuned"]) == 30 and len(history.eval_steps) == 7
+    assert [s.step for s in run.samples] == [0, 25, 30]
+
+
+def test_a_far_too_high_learning_rate_is_reported_as_a_failure():
+    run = lesson.run_lesson(lesson.FineTuneConfig(steps=60, learning_rate=0.3, seed=1))
+    assert run.failure is not None and run.steps_done < 60
+
+
+@pytest.mark.parametrize("bad", [{"steps": 0}, {"texts": 5}, {"learning_rate": float("nan")}, {"style": "french"},
+                                 {"off_style_share": 1.5}, {"temperature": 0.0}])
+def test_bad_settings_are_refused_in_words(bad):
+    with pytest.raises(ValueError):
+        lesson.FineTuneConfig(**bad)
+
+
+# ---------------------------------------------------------------- measuring samples
+
+def test_copied_share_counts_only_long_verbatim_runs_of_training_text():
+    training = ["You will run the early shift in a busy cross-dock hall near the Waalhaven, every day."]
+    common = ["We reply within five working days and invite you for coffee on the work floor."]
+    index = lesson.copy_index(training, common)
+    copied = "Hello. You will run the early shift in a busy cross-dock hall near the harbour."
+    span = "You will run the early shift in a busy cross-dock hall near the "
+    assert lesson.copied_share(copied, index) == pytest.approx(len(span) / len(copied))
+    assert lesson.copied_share("You will run the early shift at night.", index) == 0.0
+    assert lesson.copied_share(common[0], index) == 0.0, "phrases every text shares are not copying"
+    assert lesson.copied_share("", index) == 0.0
+
+
+def test_the_house_style_check_accepts_house_texts_and_rejects_others():
+    for text in corpus.load_texts("vacancies_en.jsonl")[100:]:
+        assert lesson.headings_found(text, corpus.HOUSE_STYLES["english"].headings) == 4
+        assert lesson.takes_house_style(text[len(corpus.PROMPT):], "english")
+    for text in corpus.load_texts("vacancies_nl.jsonl"):
+        assert lesson.takes_house_style(text, "dutch") and not lesson.takes_house_style(text, "english")
+    assert not any(lesson.takes_house_style(text, "english") for text in corpus.load_texts(corpus.OFF_STYLE_FILE))
+    assert not lesson.takes_house_style("The role\nWhat you bring\nno bullet", "english")
+    assert not lesson.takes_house_style("The role\n~ one heading is not enough", "english")
+    assert lesson.takes_house_style("How to apply\n~ in any order\nThe role", "english")
+
+
+# ---------------------------------------------------------------- recompiles
+
+def test_learning_rate_temperature_and_seed_never_recompile(generic):
+    config, params, _ = generic
+    texts = corpus.fine_tuning_texts("english", 10)
+    data = train.make_data(corpus.join_texts(texts.train), corpus.join_texts(texts.heldout),
+                           corpus.general_tokens("heldout"), config.context)
+    state = train.init_lm_state(params, 1e-3, 0, config=config)
+    train.train_chunk(state, data, 5, config=config)
+    sample.sample(config, params, corpus.PROMPT, temperature=0.7, seed=0)
+    functions = (train.init_lm_state, train.fresh_params, train.train_chunk, sample.sample_tokens)
+    sizes = [f._cache_size() for f in functions]
+    for learning_rate, temperature, seed in ((3e-4, 0.2, 1), (0.1, 1.5, 9999), (1e-3, 1.0, 42)):
+        state = train.init_lm_state(train.fresh_params(seed, config=config), learning_rate, seed, config=config)
+        train.train_chunk(state, data, 5, config=config)
+        sample.sample(config, params, corpus.PROMPT, temperature=temperature, seed=seed)
+    other = corpus.fine_tuning_texts("dutch", 30, 0.5)  # another dataset, same stream capacity
+    train.train_chunk(state, train.make_data(corpus.join_texts(other.train), corpus.join_texts(other.heldout),
+                                             corpus.general_tokens("heldout"), config.context), 5, config=config)
+    assert [f._cache_size() for f in functions] == sizes
