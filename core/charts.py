@@ -411,16 +411,25 @@ SERIES_COLOURS = (TRAIN_COLOUR, TEST_COLOUR, TRUE_COLOUR, GAP_COLOUR, MEMORIZED_
 
 
 def accuracy_bars(
-    categories, series: dict, title: str, x_title: str, previous=None, previous_name: str = "previous run"
+    categories,
+    series: dict,
+    title: str,
+    x_title: str,
+    previous=None,
+    previous_name: str = "previous run",
+    category_colours=None,
 ) -> go.Figure:
     """Grouped bars, one group per class or group of people and one colour per series, each bar a share
-    from 0 to 1 printed on it (NaN: no such examples, drawn as no bar). `previous` is drawn first, in grey."""
+    from 0 to 1 printed on it (NaN: no such examples, drawn as no bar). `previous` is drawn first, in grey.
+    `category_colours` (one per category) colours a single series by category instead."""
     figure = _base_figure(title, x_title, "share answered right", height=460)
     categories = [str(category) for category in categories]
     named = ({previous_name: previous} if previous is not None else {}) | dict(series)
     colours = iter(SERIES_COLOURS)
     for name, values in named.items():
         colour = PREVIOUS_COLOUR if previous is not None and name == previous_name else next(colours)
+        if category_colours is not None and name != previous_name:
+            colour = list(category_colours)
         values = np.asarray(values, float)
         figure.add_trace(
             go.Bar(
@@ -436,6 +445,8 @@ def accuracy_bars(
             )
         )
     figure.update_layout(barmode="group", bargap=0.25)
+    if len(named) == 1:  # nothing to tell apart: no legend, and no room kept for one
+        figure.update_layout(showlegend=False, height=380, margin={"b": 60})
     figure.update_xaxes(type="category")
     figure.update_yaxes(range=[0, 1.1], tickformat=".0%")
     return figure

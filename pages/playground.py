@@ -1,0 +1,272 @@
+"""Lesson: Playground. A small network learns a 2-D pattern; watch what it predicts everywhere, live."""
+
+import numpy as np
+import streamlit as st
+
+from core import charts
+from core.explain import read_run
+from core.lab import TrainingRun
+from core.models import ACTIVATIONS, MAX_DEPTH, WIDTHS
+from core.playground import (
+    DATASETS,
+    POINT_COUNTS,
+    REGULARIZATIONS,
+    PlaygroundConfig,
+    plane_grid,
+    predictions_on_grid,
+    start_run,
+)
+from core.train import BATCH_SIZES
+from pages import live, pacing
+
+LEARNING_RATES = (1e-4, 3e-4, 1e-3, 3e-3, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0)
+STRENGTHS = (0.0, 1e-4, 1e-3, 3e-3, 0.01, 0.03, 0.1, 0.3, 1.0)
+EPOCH_BUDGETS = (50, 100, 200, 300, 500, 1000)
+NEURONS = WIDTHS[:4]
+DEFAULTS = {
+    "play_dataset": "spirals",
+    "play_noise": 0.2,
+    "play_points": 400,
+    "play_held_out": 30,
+    "play_depth": 2,
+    "play_width": 16,
+    "play_activation": "tanh",
+    "play_lr": 0.03,
+    "play_batch": 16,
+    "play_reg": "none",
+    "play_strength": 0.0,
+    "play_optimizer": "adam",
+    "play_epochs": 300,
+    "play_seed": 0,
+}
+DATASET_NOTES = {
+    "spirals": "two interleaved spirals",
+    "moons": "two interlocking half circles",
+    "circles": "a disc inside a ring",
+    "xor": "four quadrants, opposite ones alike",
+    "gaussians": "three blobs: three classes",
+}
+
+st.title("Playground: watch a network draw its boundary")
+st.markdown(
+    "A network with two inputs (the coordinates of a point) learns which class each point belongs to. The "
+    "background shows **what it predicts at every place in the plane**, and it changes live as the network "
+    "trains. Points with a black outline are **held out**: the network never trains on them, so they show how "
+    "well it does on new data."
+)
+
+
+def config_from_widgets() -> PlaygroundConfig:
+    state = st.session_state
+    return PlaygroundConfig(
+        dataset=state.play_dataset,
+        n_points=int(state.play_points),
+        noise=float(state.play_noise),
+        held_out_share=state.play_held_out / 100,
+        hidden=(int(state.play_width),) * int(state.play_depth),
+        activation=state.play_activation,
+        learning_rate=float(state.play_lr),
+        batch_size=int(state.play_batch),
+        regularization=state.play_reg,
+        regularization_strength=float(state.play_strength),
+        optimizer=state.play_optimizer,
+        epochs=int(state.play_epochs),
+        seed=int(state.play_seed),
+    )
+
+
+def fresh_run(config: PlaygroundConfig) -> None:
+    """An untrained run for these settings; it keeps playing if the last one was."""
+    st.session_state.play_run, st.session_state.play_config = start_run(config), config
+
+
+for widget_key, default in DEFAULTS.items():
+    st.session_state.setdefault(widget_key, default)
+
+controls, results = st.columns([1, 2.8], gap="large")
+buttons = controls.container()  # filled below, once the settings are read: the buttons stay in view at the top
+with controls:
+    st.subheader("Data")
+    st.selectbox(
+        "Dataset",
+        DATASETS,
+        key="play_dataset",
+        bind="query-params",
+        help="; ".join(f"{name}: {note}" for name, note in DATASET_NOTES.items()),
+    )
+    st.slider(
+        "Noise",
+        0.0,
+        1.0,
+        step=0.05,
+        key="play_noise",
+        bind="query-params",
+        help="How far points stray from the clean pattern.",
+    )
+    points, held_out = st.columns(2)
+    points.select_slider("Points", POINT_COUNTS, key="play_points", bind="query-params")
+    held_out.slider(
+        "Held out",
+        10,
+        50,
+        step=10,
+        format="%d%%",
+        key="play_held_out",
+        bind="query-params",
+        help="Share of the points kept aside to test on.",
+    )
+    st.subheader("Network")
+    depth, width = st.columns(2)
+    depth.slider(
+        "Hidden layers",
+        0,
+        MAX_DEPTH,
+        key="play_depth",
+        bind="query-params",
+        help="0 hidden layers: the boundary can only be a straight line.",
+    )
+    width.select_slider("Neurons per layer", NEURONS, key="play_width", bind="query-params")
+    st.selectbox(
+        "Activation",
+        tuple(ACTIVATIONS),
+        key="play_activation",
+        bind="query-params",
+        help="The bend each neuron applies. 'linear' means no bend at all.",
+    )
+    st.subheader("Training")
+    st.select_slider(
+        "Learning rate",
+        LEARNING_RATES,
+        format_func=lambda v: f"{v:g}",
+        key="play_lr",
+        bind="query-params",
+        help="How big a step each update takes. Log scale.",
+    )
+    batch, epochs = st.columns(2)
+    batch.select_slider("Batch size", BATCH_SIZES, key="play_batch", bind="query-params", help="Examples per update.")
+    epochs.select_slider(
+        "Epochs",
+        EPOCH_BUDGETS,
+        key="play_epochs",
+        bind="query-params",
+        help="One epoch = one pass over every training point.",
+    )
+    st.radio(
+        "Regularization",
+        REGULARIZATIONS,
+        key="play_reg",
+        horizontal=True,
+        bind="query-params",
+        help="L1 pulls every weight towards zero by a fixed amount; L2 by a share of its size.",
+    )
+    st.select_slider(
+        "Regularization strength",
+        STRENGTHS,
+        format_func=lambda v: f"{v:g}",
+        key="play_strength",
+        bind="query-params",
+        disabled=st.session_state.play_reg == "none",
+    )
+    st.radio(
+        "Optimizer",
+        ("adam", "sgd"),
+        key="play_optimizer",
+        horizontal=True,
+        bind="query-params",
+        format_func={"adam": "Adam", "sgd": "SGD + momentum"}.get,
+    )
+    st.number_input(
+        "Seed", 0, 9999, key="play_seed", bind="query-params", help="The same seed gives exactly the same run."
+    )
+
+try:
+    config = config_from_widgets()
+    if st.session_state.get("play_config") != config or "play_run" not in st.session_state:
+        fresh_run(config)  # like the original playground: new settings start a new run
+except ValueError as problem:
+    buttons.error(f"These settings cannot be trained: {problem}")
+    st.stop()
+
+play_button, pause_button = buttons.columns(2)
+step_button, reset_button = buttons.columns(2)
+if play_button.button("Play", type="primary", key="play_train", width="stretch"):
+    if st.session_state.play_run.finished:
+        fresh_run(config)
+    st.session_state.play_running = True
+if pause_button.button("Pause", key="play_pause", width="stretch"):
+    live.stop(st.session_state, "play")
+if step_button.button("Step", key="play_step", width="stretch", help="Train 10 more epochs, then pause."):
+    live.stop(st.session_state, "play")
+    st.session_state.play_run.advance()
+if reset_button.button("Reset", key="play_reset", width="stretch", help="Back to an untrained network."):
+    live.stop(st.session_state, "play")
+    fresh_run(config)
+
+
+def draw(run: TrainingRun) -> None:
+    history = run.history()
+    live.progress(run)
+    for level, text in read_run(history, run.config, run.dataset.class_names):
+        getattr(st, level)(text)
+    boundary, curves = st.columns([1.6, 1], gap="medium")
+    with boundary:
+        draw_boundary(run, history)
+    with curves:
+        draw_metrics(history)
+        if history.epochs_done:
+            figure = charts.loss_curves(history.train_loss, history.test_loss, run.config.epochs, history.best_epoch())
+            figure.update_layout(height=440, title={"text": "Loss: training vs held-out"})
+            st.plotly_chart(figure, key="play_loss_chart")
+        else:
+            st.info("Press **Play** to train, or **Step** for ten epochs at a time. The loss curves appear here.")
+
+
+def draw_boundary(run: TrainingRun, history) -> None:
+    grid, dataset, data = plane_grid(run.dataset), run.dataset, run.data
+    probabilities = predictions_on_grid(run, grid)
+    if not np.isfinite(probabilities).all():
+        probabilities = None  # a blown-up model has no meaningful prediction to draw
+    active = slice(0, data.n_active)
+    title = f"What the network predicts after {history.epochs_done} epochs"
+    st.plotly_chart(
+        charts.decision_boundary(
+            grid.x1,
+            grid.x2,
+            probabilities,
+            data.x[active],
+            data.labels_given[active],
+            dataset.x_test,
+            dataset.y_test,
+            dataset.class_names,
+            title,
+        ),
+        key="play_boundary_chart",
+    )
+
+
+def draw_metrics(history) -> None:
+    cells = st.columns(2)
+    done = history.epochs_done
+    cells[0].metric("Training loss", f"{history.train_loss[-1]:.3f}" if done else "–")
+    cells[1].metric("Held-out loss", f"{history.test_loss[-1]:.3f}" if done else "–")
+    cells = st.columns(2)
+    cells[0].metric("Training accuracy", f"{history.train_accuracy[-1]:.1%}" if done else "–")
+    cells[1].metric("Held-out accuracy", f"{history.test_accuracy[-1]:.1%}" if done else "–")
+
+
+def advance(run: TrainingRun) -> bool:
+    if run.epochs_done == 0:
+        with st.spinner("Preparing the training code (the first run of a network shape takes a few seconds)..."):
+            return run.advance()
+    return run.advance()
+
+
+with results:
+    pacing.panel("play", advance, draw)
+
+st.divider()
+st.markdown(
+    "**Takeaway.** Each hidden layer lets the network bend its boundary once more: with no hidden layer it can "
+    "only draw a straight line, with enough neurons it can follow spirals. Too big a network or too little data "
+    "and it bends around single training points; the held-out points and the held-out loss show when that happens."
+)

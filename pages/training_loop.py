@@ -1,0 +1,250 @@
+"""Lesson: How one training step works. A line learns from real data, one phase at a time, then hundreds of steps."""
+
+import math
+
+import pandas as pd
+import streamlit as st
+
+from core import charts
+from core.stepper import (
+    MINIBATCH,
+    PHASES,
+    SCALINGS,
+    Stepper,
+    divergence_text,
+    load_line_problem,
+    regime_reading,
+)
+from pages import pacing
+
+LEARNING_RATES = (0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 0.8, 1.0, 1.2, 1.5, 1.7, 1.9, 2.2, 2.5, 3.0)
+RUN_STEPS = 200
+SHOWN_ROWS = 8  # rows of the table; a full batch uses all 442 examples but shows the first few
+BATCH_CHOICES = {"all": "All 442 (full batch)", "minibatch": f"{MINIBATCH} at random (minibatch)"}
+REGIMES = ("too slow", "good", "oscillating", "diverging")
+DEFAULTS = {"loop_lr": 0.5, "loop_batch": "all", "loop_scaling": SCALINGS[0], "loop_seed": 0}
+X_NAME = {"0 to 1": "BMI (scaled 0 to 1)", "standardized": "BMI (standardized)"}
+Y_NAME = "disease progression (standardized)"
+
+st.title("How one training step works")
+st.markdown(
+    "Training repeats one small step: **predict, measure the error, find which way each parameter should move, "
+    "move it a little**. The model here is a straight line y = w·x + b fitted to real patients: body-mass index "
+    "(x) against how much their diabetes progressed in a year (y). Press **Next** to see one step with its real "
+    "numbers, then **Run** to watch hundreds."
+)
+
+
+def readable(value: float, digits: int = 3) -> str:
+    """A number for the screen: never 'nan' or 'inf', and short even when a diverging run makes it huge."""
+    if not math.isfinite(value):
+        return "too large to compute"
+    return f"{value:.{digits}g}" if abs(value) >= 1e4 else f"{value:.{digits}f}"
+
+
+def current_stepper() -> Stepper:
+    """The page's stepper, rebuilt when the data or the batching changes; the learning rate follows the slider."""
+    state = st.session_state
+    settings = (state.loop_scaling, state.loop_batch, int(state.loop_seed))
+    stepper = state.get("loop_run")
+    if stepper is None or state.get("loop_settings") != settings:
+        batch_size = MINIBATCH if state.loop_batch == "minibatch" else None
+        stepper = Stepper(load_line_problem(state.loop_scaling), float(state.loop_lr), batch_size, int(state.loop_seed))
+        state.loop_run, state.loop_settings, state.loop_running = stepper, settings, False
+    stepper.learning_rate = float(state.loop_lr)
+    return stepper
+
+
+def reset() -> None:
+    for key in ("loop_run", "loop_running", "loop_settings"):
+        st.session_state.pop(key, None)
+
+
+def show_regime(regime: str) -> None:
+    """Start over at a learning rate typical of `regime` and run."""
+    problem = load_line_problem(st.session_state.loop_scaling)
+    rates = [rate for rate in LEARNING_RATES if problem.regime(rate) == regime]
+    st.session_state.update(loop_lr=rates[0] if regime == "diverging" else rates[len(rates) // 2], loop_batch="all")
+    reset()
+    st.session_state.loop_start_running = True
+
+
+for widget_key, default in DEFAULTS.items():
+    st.session_state.setdefault(widget_key, default)
+
+REGIME_COLOURS = {"too slow": "blue", "good": "green", "oscillating": "orange", "diverging": "red"}
+left, right = st.columns([1.1, 1], gap="large")
+problem = load_line_problem(st.session_state.loop_scaling)
+limit = problem.stability_limit
+with left:
+    st.select_slider(
+        "Learning rate (log scale)",
+        LEARNING_RATES,
+        key="loop_lr",
+        bind="query-params",
+        format_func=lambda rate: f"{rate:g} ⚠" if rate >= limit else f"{rate:g}",
+        help="How far each step moves the parameters, as a multiple of the gradient. ⚠ marks rates above the "
+        "stability limit.",
+    )
+    regime = problem.regime(float(st.session_state.loop_lr))
+    st.markdown(
+        f"**Stability limit: {limit:.3f}** (= 2/λmax; ⚠ above it) · this rate: **:{REGIME_COLOURS[regime]}[{regime}]**"
+    )
+    batch_box, scaling_box = st.columns(2)
+    batch_box.radio(
+        "Examples per step",
+        tuple(BATCH_CHOICES),
+        key="loop_batch",
+        format_func=BATCH_CHOICES.get,
+        bind="query-params",
+        help="The stability limit is exact for full-batch steps only.",
+    )
+    scaling_box.radio(
+        "Feature scaling",
+        SCALINGS,
+        key="loop_scaling",
+        bind="query-params",
+        help="Scaled 0 to 1 gives a long tilted valley; standardized gives a perfectly round bowl.",
+    )
+    if st.session_state.loop_batch == "minibatch":
+        st.number_input(
+            "Seed",
+            0,
+            9999,
+            key="loop_seed",
+            bind="query-params",
+            help="Which examples each minibatch draws. The same seed gives the same run.",
+        )
+
+stepper = current_stepper()
+if st.session_state.pop("loop_start_running", False):
+    st.session_state.loop_running, st.session_state.loop_run_until = True, stepper.steps_done + RUN_STEPS
+next_button, step_button, run_button, pause_button, reset_button = left.columns(5)
+if next_button.button(
+    "Next", type="primary", key="loop_next", width="stretch", help="Reveal the next phase of this step."
+):
+    stepper.next_phase()
+if step_button.button("Step", key="loop_step", width="stretch", help="Take one whole step."):
+    stepper.step()
+if run_button.button("Run", key="loop_train", width="stretch", help=f"Take {RUN_STEPS} steps, live."):
+    st.session_state.loop_running, st.session_state.loop_run_until = True, stepper.steps_done + RUN_STEPS
+if pause_button.button("Pause", key="loop_pause", width="stretch"):
+    st.session_state.loop_running = False
+reset_button.button("Reset", key="loop_reset", width="stretch", on_click=reset, help="Back to the first step.")
+
+
+def advance(stepper: Stepper) -> bool:
+    stepper.advance()
+    return stepper.diverged_at is None and stepper.steps_done < st.session_state.get("loop_run_until", 0)
+
+
+def step_table(detail: dict, phase: int) -> pd.DataFrame:
+    """The examples of this step, with one more column for each revealed phase."""
+    rows = slice(0, SHOWN_ROWS)
+    error = detail["predictions"] - detail["y"]
+    columns = {"x (input)": detail["x"], "y (true answer)": detail["y"]}
+    if phase >= 1:
+        columns["prediction w·x+b"] = detail["predictions"]
+    if phase >= 2:
+        columns |= {"error = prediction − y": error, "loss = ½·error²": detail["per_example_loss"]}
+    if phase >= 3:
+        columns["error·x"] = error * detail["x"]
+    return pd.DataFrame({name: [readable(float(v)) for v in values[rows]] for name, values in columns.items()})
+
+
+def phase_texts(detail: dict) -> list[str]:
+    """One short explanation per phase, with this step's numbers."""
+    (w, b), (grad_w, grad_b), (new_w, new_b) = detail["params"], detail["gradient"], detail["new_params"]
+    n, rate, x0, p0 = len(detail["x"]), detail["learning_rate"], detail["x"][0], detail["predictions"][0]
+    loss, after = float(detail["loss"]), float(detail["loss_after"])
+    shown = f"the first {SHOWN_ROWS} are shown" if n > SHOWN_ROWS else "all are shown"
+    change = "down" if after < loss else "**up**: the step overshot"
+    return [
+        f"**1. The data.** This step learns from {n} examples ({shown}). Each is an input x, a patient's "
+        "body-mass index, and the true answer y, how much the disease progressed (0 is average).",
+        f"**2. Predictions.** The model is the line w·x + b with w = {readable(w)} and b = {readable(b)}. "
+        f"For the first example: {readable(w)} · {readable(x0)} + {readable(b)} = {readable(p0)}.",
+        f"**3. Loss.** Each error is prediction − y; each loss is ½·error². Their average over all {n} examples "
+        f"is the loss **L = {readable(loss, 4)}**: one number that says how wrong the line is.",
+        f"**4. Gradients** (from `jax.grad`): how fast L rises when a parameter grows. "
+        f"∂L/∂w = average of error·x = **{readable(grad_w, 4)}**; "
+        f"∂L/∂b = average of error = **{readable(grad_b, 4)}**. "
+        "To lower L, move each parameter against its gradient.",
+        f"**5. Update** with learning rate η = {rate:g}: w ← {readable(w)} − {rate:g} · {readable(grad_w, 4)} = "
+        f"**{readable(new_w)}**; b ← {readable(b)} − {rate:g} · {readable(grad_b, 4)} = **{readable(new_b)}**. "
+        "The dot on the landscape moves.",
+        f"**6. Loss after the step,** on the same {n} examples: {readable(loss, 4)} → **{readable(after, 4)}**, "
+        f"{change}.",
+    ]
+
+
+def draw_walkthrough(stepper: Stepper) -> None:
+    """Left: the numbers of the step on display, one more phase per press of Next."""
+    detail = stepper.detail()
+    if stepper.diverged_at is not None:
+        st.error(divergence_text(stepper) + " Press **Reset** to start again.")
+    cells = st.columns(4)
+    cells[0].metric("Steps taken", stepper.steps_done)
+    cells[1].metric("Loss, all data", f"{stepper.losses[-1]:.3g}")
+    cells[2].metric("w now", f"{stepper.params[0]:.3g}")
+    cells[3].metric("b now", f"{stepper.params[1]:.3g}")
+    st.subheader(f"Step {stepper.shown_step + 1} · phase {stepper.phase + 1} of {len(PHASES)}: {PHASES[stepper.phase]}")
+    st.table(step_table(detail, stepper.phase), border="horizontal", hide_index=True)
+    for text in phase_texts(detail)[: stepper.phase + 1]:
+        st.markdown(text)
+
+
+def draw_pictures(stepper: Stepper) -> None:
+    """Right: where the parameters are on the loss landscape, and the line they draw through the data."""
+    problem, rate, detail = stepper.problem, stepper.learning_rate, stepper.detail()
+    landscape = stepper.landscape()
+    note = f"stability limit 2/λmax = {limit:.3f}<br>learning rate {rate:g}: {problem.regime(rate)}"
+    st.plotly_chart(
+        charts.loss_landscape(
+            landscape["loss"], landscape["w"], landscape["b"], stepper.path, problem.best_params, note
+        ),
+        key="loop_landscape_chart",
+    )
+    level, text = regime_reading(problem, rate)
+    getattr(st, level)(text)
+    w, b = stepper.params
+    st.plotly_chart(
+        charts.line_fit(
+            problem.x,
+            problem.y,
+            detail["x"][:SHOWN_ROWS],
+            detail["y"][:SHOWN_ROWS],
+            float(w),
+            float(b),
+            X_NAME[problem.scaling],
+            Y_NAME,
+            show_errors=stepper.phase >= 2,
+        ),
+        key="loop_fit_chart",
+    )
+
+
+def redraw_only(stepper: Stepper) -> bool:
+    return True  # the walk-through panel advances the run; this one only follows it
+
+
+with right.expander("Show me each learning-rate regime"):
+    for name in REGIMES:
+        st.button(
+            name.capitalize(),
+            key=f"loop_show_{name.replace(' ', '_')}",
+            on_click=show_regime,
+            args=(name,),
+            width="stretch",
+        )
+with left:
+    pacing.panel("loop", advance, draw_walkthrough)
+with right:
+    pacing.panel("loop", redraw_only, draw_pictures)
+
+st.divider()
+st.markdown(
+    "**Takeaway.** Every neural network trains with this same loop, only with millions of parameters instead of "
+    "two. The learning rate decides everything about the walk downhill: too small and it crawls, too large and "
+    "each step overshoots the valley floor by more than it corrects, so the error grows without end."
+)
