@@ -17,10 +17,9 @@ from core.lm.lesson import (
 )
 from pages import live
 
-# One chunk trains both models (~0.3-0.8 s on a busy server); live.panel's 0.25 s tick would cut it off
-# before it draws, so this page ticks once a second.
+# One chunk trains both models (~0.3-0.8 s on a busy server); a 0.25 s tick would cut it off before it
+# draws, so this page starts at one tick a second.
 TICK_SECONDS = 1.0
-WORK_SECONDS = 0.4
 LEARNING_RATES = (1e-4, 3e-4, 1e-3, 3e-3, 1e-2, 3e-2, 0.1, 0.3)
 MODEL_TITLES = {"fine_tuned": "Generic model, fine-tuned", "from_scratch": "Same model, trained from scratch"}
 DEFAULTS = {"ft_dataset": "english", "ft_texts": 100, "ft_off_style": 0, "ft_lr": 3e-3, "ft_steps": 150,
@@ -200,26 +199,8 @@ def draw_cost(run: FineTuneRun) -> None:
     )
 
 
-def live_results() -> None:
-    """While a run trains, a fragment trains for WORK_SECONDS per tick and redraws only the results."""
-    running = st.session_state.get("ft_running", False)
-
-    @st.fragment(run_every=TICK_SECONDS if running else None)
-    def panel():
-        run = st.session_state.get("ft_run")
-        if st.session_state.get("ft_running") and run is not None:
-            with st.spinner("Training (the very first run prepares the training code for a few seconds)..."):
-                live.advance_for(run, WORK_SECONDS)
-            if run.finished:
-                live.stop(st.session_state, "ft")
-                st.rerun()  # a full rerun redraws without the timer
-        draw_results(run)
-
-    panel()
-
-
 with results:
-    live_results()
+    live.panel("ft", draw_results, tick_seconds=TICK_SECONDS)
 
 st.divider()
 st.markdown(

@@ -1,12 +1,14 @@
 """Live training shared by the pages: a run kept in session state, advanced chunk by chunk in a fragment.
 
 Each page owns a prefix (e.g. "lab"): its run lives in `<prefix>_run` and `<prefix>_running`. While a
-run is live, a fragment reruns every tick, trains whole chunks for half the tick and redraws. On a busy
-server a tick takes longer: the tick then doubles (up to MAX_TICK_SECONDS), so each redraw carries more
-epochs and the server spends its time training instead of redrawing.
+run is live, a fragment reruns every tick, trains and redraws. By default a tick trains whole chunks for
+half the tick (long runs); a page whose runs are so cheap they would finish in a tick or two passes
+`one_chunk_per_tick` so a learner can watch. On a busy server a tick takes longer: the tick then doubles
+(up to MAX_TICK_SECONDS), so each redraw carries more epochs and the server trains instead of redrawing.
 """
 
 import time
+from collections.abc import Callable
 
 import streamlit as st
 
@@ -22,7 +24,7 @@ def start(state, prefix: str, run) -> None:
         state[f"{prefix}_previous"] = previous.history().test_loss
     state[f"{prefix}_run"] = run
     state[f"{prefix}_running"] = True
-    state[f"{prefix}_tick"] = TICK_SECONDS
+    state.pop(f"{prefix}_tick", None)  # each run starts at the page's own tick
 
 
 def stop(state, prefix: str) -> None:
@@ -47,29 +49,35 @@ def progress(run) -> None:
     st.progress(min(done / total, 1.0), text=label)
 
 
-def _train_one_tick(run, tick: float) -> None:
+def train_for_half_a_tick(run, tick: float) -> bool:
+    """Train whole chunks for half the tick; the first chunk (which may compile) says so. True while epochs remain."""
     if run.epochs_done == 0:
         with st.spinner("Preparing the training code (the very first run takes a few seconds)..."):
             run.advance()
     else:
         advance_for(run, WORK_SHARE * tick)
+    return not run.finished
 
 
-def panel(prefix: str, draw) -> None:
-    """Draw the page's results with `draw(run)`; while the run trains, keep training and redrawing it."""
+def one_chunk_per_tick(advance: Callable[[object], bool]) -> Callable[[object, float], bool]:
+    """A tick trainer that calls `advance(run)` once (True while there is more to do)."""
+    return lambda run, tick: advance(run)
+
+
+def panel(prefix: str, draw, *, train_tick=train_for_half_a_tick, tick_seconds: float = TICK_SECONDS) -> None:
+    """Draw the page's results with `draw(run)`; while the run trains, call `train_tick(run, tick)` every tick
+    (it returns True while there is more to do) and redraw."""
     state = st.session_state
-    tick = state.get(f"{prefix}_tick", TICK_SECONDS)
+    tick = state.get(f"{prefix}_tick", tick_seconds)
 
     @st.fragment(run_every=tick if state.get(f"{prefix}_running") else None)
     def live_panel():
         started = time.perf_counter()
         run = state.get(f"{prefix}_run")
         training = bool(state.get(f"{prefix}_running")) and run is not None
-        if training:
-            _train_one_tick(run, tick)
-            if run.finished:
-                state[f"{prefix}_running"] = False
-                st.rerun()  # a full rerun redraws without the timer
+        if training and not train_tick(run, tick):
+            state[f"{prefix}_running"] = False
+            st.rerun()  # a full rerun redraws without the timer
         draw(run)
         if training and time.perf_counter() - started > 0.8 * tick and tick < MAX_TICK_SECONDS:
             state[f"{prefix}_tick"] = min(2 * tick, MAX_TICK_SECONDS)

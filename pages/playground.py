@@ -17,7 +17,7 @@ from core.playground import (
     start_run,
 )
 from core.train import BATCH_SIZES
-from pages import live, pacing
+from pages import live
 
 LEARNING_RATES = (1e-4, 3e-4, 1e-3, 3e-3, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0)
 STRENGTHS = (0.0, 1e-4, 1e-3, 3e-3, 0.01, 0.03, 0.1, 0.3, 1.0)
@@ -262,7 +262,7 @@ def advance(run: TrainingRun) -> bool:
 
 
 with results:
-    pacing.panel("play", advance, draw)
+    live.panel("play", draw, train_tick=live.one_chunk_per_tick(advance))
 
 st.divider()
 st.markdown(

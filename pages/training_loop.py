@@ -15,7 +15,7 @@ from core.stepper import (
     load_line_problem,
     regime_reading,
 )
-from pages import pacing
+from pages import live
 
 LEARNING_RATES = (0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 0.8, 1.0, 1.2, 1.5, 1.7, 1.9, 2.2, 2.5, 3.0)
 RUN_STEPS = 200
@@ -238,9 +238,9 @@ with right.expander("Show me each learning-rate regime"):
             width="stretch",
         )
 with left:
-    pacing.panel("loop", advance, draw_walkthrough)
+    live.panel("loop", draw_walkthrough, train_tick=live.one_chunk_per_tick(advance))
 with right:
-    pacing.panel("loop", redraw_only, draw_pictures)
+    live.panel("loop", draw_pictures, train_tick=live.one_chunk_per_tick(redraw_only))
 
 st.divider()
 st.markdown(
