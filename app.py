@@ -8,7 +8,15 @@ navigation = st.navigation(
     {
         "Trainlab": [st.Page("pages/home.py", title="Home", icon=":material/home:", default=True)],
         "Lessons": [st.Page("pages/lab.py", title="Memorize or generalize?", icon=":material/psychology:",
-                            url_path="memorize-or-generalize")],
+                            url_path="memorize-or-generalize"),
+                    st.Page("pages/training_loop.py", title="How one training step works", icon=":material/footprint:",
+                            url_path="training-loop"),
+                    st.Page("pages/playground.py", title="Playground", icon=":material/scatter_plot:",
+                            url_path="playground"),
+                    st.Page("pages/data_quality.py", title="Data quality and bias", icon=":material/balance:",
+                            url_path="data-quality"),
+                    st.Page("pages/fine_tuning.py", title="Pretraining vs fine-tuning", icon=":material/edit_note:",
+                            url_path="fine-tuning")],
     }
 )
 st.sidebar.caption(

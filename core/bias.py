@@ -1,0 +1,232 @@
+"""Data-quality scenarios on the digits: one-sided, mislabeled, imbalanced, repetitive or shifted training data.
+
+Each `make_*_scenario` builds a `Scenario`: a training set chosen row by row to show one data problem, and
+the clean held-out sets it is judged on. Every training set has the digits' training capacity (1437 rows of
+64 pixels) and every held-out set 360 rows, so all scenarios reuse the lab's compiled training chunk and one
+compiled prediction. Per-group and per-class results are computed on the host from the model's predictions.
+
+    >>> scenario = make_group_scenario(group_b_share=0.1, seed=0)
+    >>> run = start_run(scenario, epochs=40, seed=0)
+    >>> while run.advance():
+    ...     pass
+    >>> held_out_results(run)["group B: mirrored"].accuracy
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import jax.numpy as jnp
+import numpy as np
+from sklearn.datasets import load_digits
+
+from core.data import Dataset, TrainingData, flip_labels, load_dataset
+from core.lab import LabConfig, TrainingRun
+
+HIDDEN = (128, 128)  # the lab's default model: the same compiled chunk serves every scenario
+CARELESS_TRUE, CARELESS_GIVEN = 3, 8  # the careless labeller writes "8" on threes
+DIVERSITY_LEVELS = (10, 20, 50, 100, 200, 500, 1437)  # distinct training digits; 1437 is all of them
+MIXED, GROUP_A, GROUP_B = "held-out, mixed like training", "group A: as written", "group B: mirrored"
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """A training set built to show one data problem, and the held-out sets it is judged on."""
+
+    dataset: Dataset  # its x_test/y_test is the held-out set of the live accuracy curve
+    training: TrainingData  # the rows trained on come first; rows past n_active only pad the arrays
+    held_out_sets: dict  # name -> (x (360, 64), y (360,)): each judged on its own, per class
+    description: str  # what this training set is, in numbers
+    training_groups: np.ndarray | None = None  # (n_capacity,) the group of each training row, where there are groups
+
+
+@dataclass(frozen=True)
+class HeldOutResult:
+    """How the model does on one named held-out set."""
+
+    accuracy: float
+    per_class: np.ndarray  # (num_classes,) share of each true class predicted right (recall); NaN if absent
+    confusion: np.ndarray  # (num_classes, num_classes) counts: row = true class, column = predicted class
+
+
+@dataclass(repr=False)
+class ScenarioRun(TrainingRun):
+    """A TrainingRun on the scenario's own training rows instead of a random stratified subset."""
+
+    scenario: Scenario | None = None
+
+    def __post_init__(self):
+        super().__post_init__()
+        training = self.scenario.training
+        self.data = training
+        self._device_data = self._device_data._replace(
+            x_train=jnp.asarray(training.x),
+            labels_given=jnp.asarray(training.labels_given),
+            labels_true=jnp.asarray(training.labels_true),
+            mislabeled=jnp.asarray(training.mislabeled),
+            n_active=jnp.asarray(training.n_active, jnp.int32),
+        )
+
+
+def start_run(scenario: Scenario, epochs: int, seed: int, learning_rate: float = 1e-3) -> ScenarioRun:
+    """A run ready to train the scenario live (call `advance()` for each chunk)."""
+    config = LabConfig(dataset=scenario.dataset.name, epochs=int(epochs), seed=int(seed),
+                       learning_rate=float(learning_rate), hidden=HIDDEN)
+    return ScenarioRun(config, scenario.dataset, scenario=scenario)
+
+
+# ---- metrics, in NumPy so they can be checked against scikit-learn ----
+
+
+def confusion_matrix(y_true: np.ndarray, y_pred: np.ndarray, num_classes: int) -> np.ndarray:
+    """Counts (K, K): entry [t, p] is how many examples of true class t were predicted as p."""
+    pairs = np.asarray(y_true, np.int64) * num_classes + np.asarray(y_pred, np.int64)
+    return np.bincount(pairs, minlength=num_classes * num_classes).reshape(num_classes, num_classes)
+
+
+def per_class_recall(confusion: np.ndarray) -> np.ndarray:
+    """For each true class, the share predicted right; NaN for a class with no examples."""
+    totals = confusion.sum(axis=1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(totals > 0, np.diag(confusion) / totals, np.nan)
+
+
+def judge(y_true: np.ndarray, y_pred: np.ndarray, num_classes: int) -> HeldOutResult:
+    confusion = confusion_matrix(y_true, y_pred, num_classes)
+    accuracy = float(np.trace(confusion) / max(confusion.sum(), 1))
+    return HeldOutResult(accuracy, per_class_recall(confusion), confusion)
+
+
+def held_out_results(run: ScenarioRun) -> dict[str, HeldOutResult]:
+    """The current model judged on each of the scenario's held-out sets."""
+    classes = run.dataset.num_classes
+    return {name: judge(y, run.predict_proba(x).argmax(axis=1), classes)
+            for name, (x, y) in run.scenario.held_out_sets.items()}
+
+
+# ---- the scenarios ----
+
+
+def _digits() -> Dataset:
+    return load_dataset("digits")
+
+
+def _training_rows(x, labels_given, labels_true, mislabeled, source_rows, n_active=None) -> TrainingData:
+    """TrainingData trained on its first n_active rows (all of them by default)."""
+    return TrainingData(np.asarray(x, np.float32), np.asarray(labels_given, np.int32),
+                        np.asarray(labels_true, np.int32), np.asarray(mislabeled, bool),
+                        len(x) if n_active is None else int(n_active), source_rows)
+
+
+def _clean_training(dataset: Dataset, rows: np.ndarray, n_active=None) -> TrainingData:
+    labels = dataset.y_train[rows]
+    return _training_rows(dataset.x_train[rows], labels, labels, np.zeros(len(rows), bool), rows, n_active)
+
+
+def mirror_left_right(images: np.ndarray, image_shape: tuple[int, int]) -> np.ndarray:
+    """Each flattened image flipped left to right (same digit, written the other way round)."""
+    height, width = image_shape
+    return images.reshape(-1, height, width)[:, :, ::-1].reshape(len(images), height * width)
+
+
+def _mirror_some(images, share: float, image_shape, rng) -> tuple[np.ndarray, np.ndarray]:
+    """A copy with exactly round(share * n) images mirrored, and which ones they are."""
+    mirrored = np.zeros(len(images), bool)
+    mirrored[rng.choice(len(images), int(round(share * len(images))), replace=False)] = True
+    result = images.copy()
+    result[mirrored] = mirror_left_right(images[mirrored], image_shape)
+    return result, mirrored
+
+
+def make_group_scenario(group_b_share: float, seed: int) -> Scenario:
+    """Two groups whose examples look different: digits as written (A) and mirrored (B), labels unchanged.
+
+    Training and the mixed held-out set have group B at `group_b_share`; the per-group held-out sets are
+    all 360 held-out digits as written and all 360 mirrored, so each group is judged on the same digits.
+    """
+    digits, rng = _digits(), np.random.default_rng(seed)
+    share = float(np.clip(group_b_share, 0.0, 1.0))
+    x_train, train_mirrored = _mirror_some(digits.x_train, share, digits.image_shape, rng)
+    x_mixed, _ = _mirror_some(digits.x_test, share, digits.image_shape, rng)
+    dataset = Dataset("digits in two groups", x_train, digits.y_train, x_mixed, digits.y_test,
+                      digits.num_classes, digits.class_names, digits.image_shape)
+    rows = np.arange(len(x_train))
+    training = _clean_training(dataset, rows)
+    held_out = {
+        MIXED: (x_mixed, digits.y_test),
+        GROUP_A: (digits.x_test, digits.y_test),
+        GROUP_B: (mirror_left_right(digits.x_test, digits.image_shape), digits.y_test),
+    }
+    count = int(train_mirrored.sum())
+    return Scenario(dataset, training, held_out,
+                    f"{count} of {len(rows)} training digits ({count / len(rows):.0%}) are from group B (mirrored).",
+                    np.where(train_mirrored, GROUP_B, GROUP_A))
+
+
+def make_label_noise_scenario(share: float, concentrated: bool, seed: int) -> Scenario:
+    """Exactly round(share * n) wrong training labels: spread over every class at random, or all on threes
+    marked "8" by one careless labeller (capped at the number of threes)."""
+    digits, rng = _digits(), np.random.default_rng(seed)
+    truth, n_rows = digits.y_train, len(digits.y_train)
+    if concentrated:
+        given, mislabeled = truth.copy(), np.zeros(n_rows, bool)
+        threes = np.flatnonzero(truth == CARELESS_TRUE)
+        wrong = rng.choice(threes, min(int(round(share * n_rows)), len(threes)), replace=False)
+        given[wrong], mislabeled[wrong] = CARELESS_GIVEN, True
+    else:
+        given, mislabeled = flip_labels(truth, n_rows, share, digits.num_classes, rng)
+    rows = np.arange(n_rows)
+    training = _training_rows(digits.x_train, given, truth, mislabeled, rows)
+    where = (f"all on threes labelled '{CARELESS_GIVEN}' ({mislabeled.sum() / (truth == CARELESS_TRUE).sum():.0%} "
+             "of the threes)" if concentrated else "spread over all digits")
+    wrong = f"{int(mislabeled.sum())} of {n_rows} training labels ({mislabeled.mean():.1%}) are wrong, {where}."
+    return Scenario(digits, training, {"held-out": (digits.x_test, digits.y_test)}, wrong)
+
+
+def make_imbalance_scenario(rare_class: int, kept_share: float, seed: int) -> Scenario:
+    """Every training digit of the other classes, but only `kept_share` of the rare class's examples.
+
+    The rare class's dropped examples stay in the arrays as padding past n_active: never trained on,
+    and the shapes stay those of every other scenario.
+    """
+    digits, rng = _digits(), np.random.default_rng(seed)
+    rare_rows = np.flatnonzero(digits.y_train == rare_class)
+    kept = rng.choice(rare_rows, int(round(np.clip(kept_share, 0.0, 1.0) * len(rare_rows))), replace=False)
+    dropped = np.setdiff1d(rare_rows, kept)
+    active = rng.permutation(np.concatenate([np.flatnonzero(digits.y_train != rare_class), kept]))
+    order = np.concatenate([active, dropped])
+    held_out = {"held-out": (digits.x_test, digits.y_test)}
+    return Scenario(digits, _clean_training(digits, order, len(active)), held_out,
+                    f"The training set has {len(kept)} examples of the digit {rare_class} "
+                    f"({len(kept) / len(active):.1%} of {len(active)}); every other digit has about "
+                    f"{round((len(active) - len(kept)) / (digits.num_classes - 1))}.")
+
+
+def make_diversity_scenario(distinct: int, seed: int) -> Scenario:
+    """The full training-set size, made of `distinct` different digits (the same share of every class)
+    repeated until the set is full: equal amounts of data, very different amounts of information."""
+    digits, rng = _digits(), np.random.default_rng(seed)
+    n_rows = len(digits.y_train)
+    per_class = n_rows if distinct >= n_rows else max(1, int(distinct) // digits.num_classes)
+    chosen = np.concatenate([rng.permutation(np.flatnonzero(digits.y_train == c))[:per_class]
+                             for c in range(digits.num_classes)])
+    rows = rng.permutation(np.resize(rng.permutation(chosen), n_rows))
+    copies = n_rows / len(chosen)
+    return Scenario(digits, _clean_training(digits, rows), {"held-out": (digits.x_test, digits.y_test)},
+                    f"{n_rows} training examples made of {len(chosen)} distinct digits"
+                    + (f", each repeated about {copies:.0f} times." if copies >= 1.5 else " (no repeats)."))
+
+
+def make_shift_scenario(file_order: bool, seed: int) -> Scenario:
+    """Train on 1437 digits and hold out 360: chosen at random (shuffled, stratified), or by position in
+    scikit-learn's file, where the last 360 digits were written by other people than the first ones."""
+    digits = _digits()
+    if file_order:
+        raw = load_digits()
+        x, y, cut = (raw.data / 16.0).astype(np.float32), raw.target.astype(np.int32), len(digits.y_train)
+        digits = Dataset("digits split in file order", x[:cut], y[:cut], x[cut:], y[cut:],
+                         digits.num_classes, digits.class_names, digits.image_shape)
+    rows = np.random.default_rng(seed).permutation(len(digits.y_train))
+    split = "the last 360 digits of the file (other writers)" if file_order else "360 digits picked at random"
+    return Scenario(digits, _clean_training(digits, rows), {"held-out": (digits.x_test, digits.y_test)},
+                    f"Held-out set: {split}; training set: the other {len(rows)}.")

@@ -1,0 +1,115 @@
+"""The "Data quality and bias" page in a real browser: a scenario trains live after a keyboard slider move, and an
+uploaded malformed CSV is explained while the page keeps working. Screenshots land in test-artifacts/screenshots/."""
+
+import re
+from pathlib import Path
+
+import pytest
+
+from core import bias
+from tests.browser_support import screenshot, start_server, wait_idle
+from tests.test_browser import (  # noqa: F401 (pytest fixtures, shared with the other browser tests)
+    CHROMIUM,
+    assert_no_error_box,
+    browser_context_args,
+    browser_type_launch_args,
+    open_page,
+)
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not CHROMIUM.exists(), reason=f"no Chromium at {CHROMIUM} (apt-get install chromium)"),
+]
+PATH = "data-quality"
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="module")
+def server():
+    running = start_server()
+    yield running
+    running.stop()
+
+
+def open_data_quality(page, server, query: str = ""):
+    """Home first: on a freshly started server the first visit to a deep link shows a "Page not found" dialog
+    (the pages are registered only once app.py has run), which would cover the page."""
+    open_page(page, server, "")
+    return open_page(page, server, PATH + query)
+
+
+def whole_page_screenshot(page, name: str, height: int = 2600) -> None:
+    """Streamlit scrolls an inner container, so a full-page shot needs a tall viewport."""
+    page.set_viewport_size({"width": 1600, "height": height})
+    page.wait_for_timeout(500)
+    screenshot(page, name)
+    page.set_viewport_size({"width": 1600, "height": 900})
+
+
+def wait_for_training(page, epochs: int, see_it_move: bool = False) -> None:
+    """Wait until the run ends; with see_it_move, first see the progress text change while it trains."""
+    pattern = re.compile(rf"^Epoch \d+ of {epochs}")
+    page.get_by_text(pattern).first.wait_for(timeout=60_000)
+    if see_it_move:
+        first = page.get_by_text(pattern).first.inner_text()
+        assert not first.startswith(f"Epoch {epochs} "), "the run should still be training at the first redraw"
+        page.wait_for_function(
+            "([first, total]) => [...document.querySelectorAll('p')].some(p => p.innerText.startsWith('Epoch ')"
+            " && p.innerText.includes(' of ' + total) && p.innerText.split(' ')[1] !== first.split(' ')[1])",
+            arg=[first, str(epochs)], timeout=60_000)
+    page.get_by_text(re.compile(rf"^Epoch {epochs} of {epochs}")).first.wait_for(timeout=90_000)
+    wait_idle(page)
+
+
+def test_group_scenario_trains_live_after_a_keyboard_slider_move(page, server):
+    open_data_quality(page, server)
+    share = page.get_by_role("slider", name=re.compile("Group B's share"))
+    share.focus()
+    for _ in range(2):  # 10% -> 20% in steps of 5
+        share.press("ArrowRight")
+    page.wait_for_function("() => document.querySelector('input[type=range][aria-valuetext=\"20%\"]') !== null")
+    wait_idle(page)
+    epochs = page.get_by_role("slider", name=re.compile("^Epochs"))
+    epochs.focus()
+    epochs.press("End")  # 200 epochs: long enough to watch it train
+    page.wait_for_function("() => document.querySelector('input[type=range][aria-valuetext=\"200\"]') !== null")
+    wait_idle(page)
+    page.get_by_role("button", name="Train", exact=True).click()
+    wait_for_training(page, 200, see_it_move=True)
+    page.locator(".js-plotly-plot").nth(2).wait_for(timeout=30_000)  # groups, per digit, accuracy over epochs
+    assert page.get_by_text(re.compile("group B: \\d+%")).count() > 0
+    assert_no_error_box(page)
+    screenshot(page, "data-quality-groups-trained")
+    whole_page_screenshot(page, "data-quality-groups-trained-whole")
+
+
+def test_a_malformed_upload_is_explained_and_a_good_one_trains(page, server):
+    open_data_quality(page, server, "?dq_scenario=Your+own+data")  # the link holds the label
+    uploader = page.locator("input[type=file]")
+    uploader.set_input_files(str(ROOT / "tests" / "malformed_csv" / "ragged_rows.csv"))
+    page.get_by_text("Not every line has the same number of values").first.wait_for(timeout=30_000)
+    wait_idle(page)
+    assert_no_error_box(page)
+    screenshot(page, "data-quality-upload-malformed")
+    uploader.set_input_files(str(ROOT / "sample_data" / "loan_repayment.csv"))
+    page.get_by_text("2000 rows, 6 columns").first.wait_for(timeout=30_000)
+    wait_idle(page)
+    page.get_by_role("button", name="Train", exact=True).click()
+    wait_for_training(page, 100)
+    page.locator(".js-plotly-plot").nth(4).wait_for(timeout=30_000)  # per group, per class, loss, accuracy, gap
+    uploader.set_input_files(str(ROOT / "tests" / "malformed_csv" / "excel_workbook_renamed.csv"))
+    page.get_by_text("Still using your previous file").first.wait_for(timeout=30_000)
+    wait_idle(page)
+    assert page.locator(".js-plotly-plot").count() >= 5, "the trained run stays on screen"
+    assert_no_error_box(page)
+    whole_page_screenshot(page, "data-quality-upload-trained-whole", height=3400)
+
+
+def test_careless_labels_show_a_confusion_matrix(page, server):
+    open_data_quality(page, server, "?dq_scenario=Careless+labels")
+    page.get_by_role("button", name="Train", exact=True).click()
+    wait_for_training(page, 50)
+    page.locator(".js-plotly-plot").nth(2).wait_for(timeout=30_000)  # per digit, confusion matrix, accuracy
+    assert page.get_by_text(re.compile(f"worst digit: {bias.CARELESS_TRUE}")).count() > 0
+    assert_no_error_box(page)
+    whole_page_screenshot(page, "data-quality-careless-labels-whole", height=2400)

@@ -1,0 +1,151 @@
+"""The "Data quality and bias" page through AppTest: scenarios train live, charts show the run's own numbers,
+and every malformed CSV, uploaded through the real file uploader, gets its message without losing the last file."""
+
+import base64
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from core import bias, uploads
+from tests.test_uploads import FOLDER, PROBLEMS
+
+TIMEOUT = 90  # a first JAX compile takes seconds
+SAMPLES = Path(__file__).resolve().parents[1] / "sample_data"
+
+
+def open_page() -> AppTest:
+    app = AppTest.from_file("../app.py", default_timeout=TIMEOUT).run()
+    app.switch_page("pages/data_quality.py").run()
+    assert not app.exception
+    return app
+
+
+def train_to_the_end(app: AppTest, prefix: str, max_ticks: int = 100) -> AppTest:
+    app.button(key=f"{prefix}_train").click().run()
+    for _ in range(max_ticks):
+        if not app.session_state[f"{prefix}_running"]:
+            break
+        app.run()
+    assert not app.session_state[f"{prefix}_running"] and not app.exception
+    return app
+
+
+def chart_bars(app: AppTest, chart_key: str, trace_name: str) -> np.ndarray:
+    chart = next(c for c in app.get("plotly_chart") if chart_key in c.proto.id)
+    trace = next(t for t in json.loads(chart.proto.spec)["data"] if t.get("name") == trace_name)
+    y = trace["y"]
+    return np.frombuffer(base64.b64decode(y["bdata"]), y["dtype"]) if isinstance(y, dict) else np.asarray(y, float)
+
+
+def chart_keys(app: AppTest) -> str:
+    return " ".join(chart.proto.id for chart in app.get("plotly_chart"))
+
+
+def upload(app: AppTest, name: str, raw: bytes) -> AppTest:
+    return app.get("file_uploader")[0].set_value((name, raw, "text/csv")).run()
+
+
+@pytest.fixture(scope="module")
+def upload_page():
+    """One session on "Your own data" with the loan example trained: shared by the upload tests."""
+    app = open_page()
+    app.radio(key="dq_scenario").set_value("upload").run()
+    upload(app, "loan_repayment.csv", (SAMPLES / "loan_repayment.csv").read_bytes())
+    app.slider(key="dq_upload_epochs").set_value(30).run()
+    return train_to_the_end(app, "dq_upload")
+
+
+def test_group_scenario_shows_each_group_next_to_the_average():
+    app = open_page()
+    assert "Takeaway" in app.markdown[-1].value
+    app.slider(key="dq_group_share").set_value(10).run()
+    app.slider(key="dq_epochs").set_value(30).run()
+    train_to_the_end(app, "dq_groups")
+    results = bias.held_out_results(app.session_state["dq_groups_run"])
+    shown = chart_bars(app, "dq_group_chart", "this run")
+    np.testing.assert_allclose(shown, [results[name].accuracy for name in (bias.MIXED, bias.GROUP_A, bias.GROUP_B)])
+    assert any("group B" in message.value for message in (*app.warning, *app.success))
+    assert app.session_state["dq_groups_run"].epochs_done == 30
+
+
+def test_a_second_run_keeps_the_first_as_grey_bars_and_noise_shows_a_confusion_matrix():
+    app = open_page()
+    app.radio(key="dq_scenario").set_value("noise").run()
+    app.slider(key="dq_epochs").set_value(20).run()
+    app.radio(key="dq_noise_where").set_value("spread").run()
+    train_to_the_end(app, "dq_noise")
+    first = bias.held_out_results(app.session_state["dq_noise_run"])["held-out"].per_class
+    app.radio(key="dq_noise_where").set_value("concentrated").run()
+    train_to_the_end(app, "dq_noise")
+    np.testing.assert_allclose(chart_bars(app, "dq_noise_class_chart", "previous run"), first)
+    assert "dq_confusion_chart" in chart_keys(app)
+    worst = chart_bars(app, "dq_noise_class_chart", "this run")
+    assert int(np.argmin(worst)) == bias.CARELESS_TRUE
+    assert any(f"worst digit: **{bias.CARELESS_TRUE}**" in w.value for w in app.warning)
+
+
+@pytest.mark.parametrize("scenario, settings", [
+    ("imbalance", {"dq_rare_digit": 0, "dq_rare_kept": 0}),
+    ("diversity", {"dq_distinct": 10}),
+    ("shift", {"dq_shift_split": "file"}),
+])
+def test_the_other_scenarios_train_and_show_per_class_results(scenario, settings):
+    app = open_page()
+    app.radio(key="dq_scenario").set_value(scenario).run()
+    for key, value in {**settings, "dq_epochs": 10}.items():
+        app.session_state[key] = value
+    app.run()
+    train_to_the_end(app, f"dq_{scenario}")
+    assert f"dq_{scenario}_class_chart" in chart_keys(app)
+    assert app.session_state[f"dq_{scenario}_run"].epochs_done == 10
+
+
+def test_upload_trains_with_the_lab_charts_and_results_per_group(upload_page):
+    app = upload_page
+    keys = chart_keys(app)
+    for chart in ("loss", "accuracy", "gap", "class", "group"):
+        assert f"dq_upload_{chart}_chart" in keys
+    assert app.session_state["dq_upload_label"] == "repaid" and app.session_state["dq_upload_group"] == "region"
+    assert any("not used as inputs: region" in info.value for info in app.info)
+    assert len(app.get("download_button")) == len(list(SAMPLES.glob("*.csv")))
+
+
+@pytest.mark.parametrize("name", sorted(PROBLEMS))
+def test_each_malformed_upload_is_explained_and_the_last_good_file_is_kept(upload_page, name):
+    app = upload(upload_page, name, (FOLDER / name).read_bytes())
+    assert not app.exception
+    messages = " ".join(element.value for element in (*app.error, *app.warning))
+    result = uploads.read_table((FOLDER / name).read_bytes(), name)
+    expected = result.problems[0].text if result.problems else PROBLEMS[name][1]
+    assert expected in messages
+    if result.problems:
+        assert any("Still using your previous file" in info.value for info in app.info)
+        assert app.session_state["dq_upload_run"].epochs_done == 30, "the trained run is not lost"
+
+
+def test_a_file_over_the_limit_is_refused_in_python(upload_page):
+    app = upload(upload_page, "huge.csv", b"a,b\n" + b"1,2\n" * (uploads.MAX_UPLOAD_BYTES // 4))
+    assert any(f"up to {uploads.MAX_UPLOAD_MB} MB" in error.value for error in app.error) and not app.exception
+
+
+def test_missing_values_are_offered_to_be_dropped():
+    app = open_page()
+    app.radio(key="dq_scenario").set_value("upload").run()
+    upload(app, "missing_values.csv", (FOLDER / "missing_values.csv").read_bytes())
+    assert any("4 of 40 rows" in warning.value for warning in app.warning)
+    assert not [button for button in app.button if button.key == "dq_upload_train"]
+    app.checkbox(key="dq_upload_drop_missing").check().run()
+    assert any("4 rows with missing values were left out" in info.value for info in app.info)
+    app.slider(key="dq_upload_epochs").set_value(10).run()
+    train_to_the_end(app, "dq_upload")
+    assert len(app.session_state["dq_upload_run"].dataset.y_test) + len(
+        app.session_state["dq_upload_run"].dataset.y_train) == 36
+
+
+def test_the_loan_example_shows_its_bias_against_the_smaller_region(upload_page):
+    city, rural = chart_bars(upload_page, "dq_upload_group_chart", "accuracy")
+    assert rural < city - 0.15, (city, rural)
+    assert any("Held-out accuracy per region: **city" in warning.value for warning in upload_page.warning)

@@ -1,0 +1,156 @@
+"""core.uploads: every malformed CSV in tests/malformed_csv gets its own plain-words message and no exception;
+valid files become standardized Datasets whose held-out rows keep their groups."""
+
+import runpy
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from core import uploads
+from core.data import load_dataset
+
+FOLDER = Path(__file__).resolve().parent / "malformed_csv"
+SAMPLES = Path(__file__).resolve().parents[1] / "sample_data"
+
+# file -> (kind of the first problem, words its message must contain). Checked with the guessed label column.
+PROBLEMS = {
+    "empty.csv": ("empty", "empty"),
+    "only_blank_lines.csv": ("empty", "empty"),
+    "header_only.csv": ("header_only", "no data rows"),
+    "binary_data.csv": ("not_text", "not text"),
+    "excel_workbook_renamed.csv": ("not_text", "Excel workbook"),
+    "pdf_renamed.csv": ("not_text", "PDF"),
+    "web_page.csv": ("not_csv", "web page"),
+    "json_records.csv": ("not_csv", "JSON"),
+    "plain_text.csv": ("single_column", "Only one column"),
+    "duplicate_columns.csv": ("duplicate_columns", "'age' (columns 1, 3)"),
+    "ragged_rows.csv": ("ragged_rows", "line 8 has 4, line 13 has 2"),
+    "too_many_columns.csv": ("too_many_columns", f"at most {uploads.MAX_COLUMNS}"),
+    "too_many_rows.csv": ("too_many_rows", f"{uploads.MAX_ROWS:,}"),
+    "no_numeric_columns.csv": ("no_numeric_columns", "No column holds numbers"),
+    "one_class.csv": ("one_class", "only one value ('yes')"),
+    "too_many_classes.csv": ("too_many_classes", f"30 different values; at most {uploads.MAX_CLASSES} classes"),
+    "id_column_as_label.csv": ("too_many_classes", "like an ID"),
+    "continuous_label.csv": ("continuous_label", "group the numbers into bands"),
+    "missing_values.csv": ("missing_values", "4 of 40 rows have missing values (in age, income)"),
+    "rare_class.csv": ("rare_class", "'gold' (2 rows)"),
+    "too_few_rows.csv": ("too_few_rows", "Only 8 usable rows"),
+    "only_the_label_is_numeric.csv": ("no_numeric_columns", "Apart from the label 'score'"),
+}
+# files that can be used, with what the page says about them
+NOTES = {
+    "text_feature_columns.csv": ("ignored_columns", "not used as inputs: city"),
+    "latin1_encoded.csv": ("encoding", "Latin-1"),
+    "typo_in_a_number_column.csv": ("mostly_numeric", "'about 3000' on line 7"),  # then one row to drop
+    "semicolons_and_decimal_commas.csv": (None, ""),
+}
+
+
+def messages_for(raw: bytes, name: str, drop_missing: bool = False):
+    """What the page would show for a file with the guessed label column: (problems, notes, prepared)."""
+    result = uploads.read_table(raw, name)
+    if result.problems:
+        return result.problems, (), None
+    prepared = uploads.prepare_training_data(result.table, uploads.guess_label_column(result.table), drop_missing)
+    return prepared.problems, prepared.notes, prepared
+
+
+def test_every_file_in_the_folder_is_covered_and_there_are_at_least_fifteen_kinds():
+    assert {path.name for path in FOLDER.glob("*.csv")} == set(PROBLEMS) | set(NOTES)
+    assert len({kind for kind, _ in PROBLEMS.values()}) >= 15
+
+
+@pytest.mark.parametrize("name", sorted(PROBLEMS))
+def test_a_malformed_file_gets_its_own_message(name):
+    kind, words = PROBLEMS[name]
+    problems, _, prepared = messages_for((FOLDER / name).read_bytes(), name)
+    assert problems and problems[0].kind == kind
+    assert words in problems[0].text
+    assert prepared is None or prepared.dataset is None
+
+
+@pytest.mark.parametrize("name", sorted(NOTES))
+def test_a_usable_file_trains_and_says_what_it_noticed(name):
+    kind, words = NOTES[name]
+    problems, notes, prepared = messages_for((FOLDER / name).read_bytes(), name, drop_missing=True)
+    assert not problems and prepared.dataset is not None
+    if kind:
+        note = next(note for note in notes if note.kind == kind)
+        assert words in note.text
+
+
+def test_a_file_over_the_size_limit_is_refused_before_reading():
+    raw = b"a,b\n" + b"1,2\n" * (uploads.MAX_UPLOAD_BYTES // 4)
+    problems, _, _ = messages_for(raw, "big.csv")
+    assert problems[0].kind == "too_large" and f"up to {uploads.MAX_UPLOAD_MB} MB" in problems[0].text
+
+
+def test_the_size_limit_matches_the_server_setting():
+    config = (Path(__file__).resolve().parents[1] / ".streamlit" / "config.toml").read_text()
+    assert f"maxUploadSize = {uploads.MAX_UPLOAD_MB}\n" in config
+
+
+def test_missing_values_can_be_dropped():
+    _, notes, prepared = messages_for((FOLDER / "missing_values.csv").read_bytes(), "m.csv", drop_missing=True)
+    assert prepared.dataset is not None and prepared.rows_with_missing == 4
+    assert len(prepared.dataset.y_train) + len(prepared.dataset.y_test) == 36
+    assert any(note.kind == "dropped_rows" and "4 rows" in note.text for note in notes)
+
+
+def test_european_csv_reads_decimal_commas_as_numbers():
+    result = uploads.read_table((FOLDER / "semicolons_and_decimal_commas.csv").read_bytes(), "nl.csv")
+    first = (FOLDER / "semicolons_and_decimal_commas.csv").read_text().splitlines()[1].split(";")
+    assert result.table.numeric_columns == ("leeftijd", "inkomen")
+    assert result.table.frame["leeftijd"].iloc[0] == pytest.approx(float(first[0].replace(",", ".")))
+
+
+def test_utf16_with_a_byte_order_mark_is_read():
+    text = "height\tweight\tsize\n" + "".join(f"{150 + i}\t{50 + i}\t{'SML'[i % 3]}\n" for i in range(30))
+    result = uploads.read_table(text.encode("utf-16"), "unicode.txt")
+    assert not result.problems and result.table.numeric_columns == ("height", "weight")
+
+
+def test_cells_are_data_never_code():
+    rows = "".join(f"{i},=cmd|' /C calc'!A0,__import__('os'),{'ab'[i % 2]}\n" for i in range(30))
+    result = uploads.read_table(("x,formula,python,label\n" + rows).encode(), "trick.csv")
+    assert result.table.text_columns == ("formula", "python", "label")
+    assert result.table.frame["python"].iloc[0] == "__import__('os')"
+
+
+def test_label_guess_and_group_choices():
+    table = uploads.read_table((SAMPLES / "loan_repayment.csv").read_bytes(), "loans.csv").table
+    assert uploads.guess_label_column(table) == "repaid"
+    assert uploads.group_column_choices(table, "repaid") == ["region"]
+    named = uploads.read_table(b"Target,x,y2\n" + b"".join(b"%d,%d,%d\n" % (i % 2, i, i) for i in range(30)), "t.csv")
+    assert uploads.guess_label_column(named.table) == "Target"
+
+
+def test_features_are_standardized_with_training_statistics():
+    table = uploads.read_table((SAMPLES / "customer_churn.csv").read_bytes(), "churn.csv").table
+    dataset = uploads.prepare_training_data(table, "churned").dataset
+    np.testing.assert_allclose(dataset.x_train.mean(axis=0), 0, atol=1e-4)
+    np.testing.assert_allclose(dataset.x_train.std(axis=0), 1, atol=1e-3)
+    assert dataset.class_names == ("no", "yes") and dataset.x_train.dtype == np.float32
+
+
+def test_held_out_rows_and_groups_match_the_split():
+    rows = "".join(f"{i},{(i * 7) % 13},{'north' if i % 3 else 'south'},{'ab'[i % 2]}\n" for i in range(60))
+    table = uploads.read_table(("row,noise,region,label\n" + rows).encode(), "g.csv").table
+    prepared = uploads.prepare_training_data(table, "label", group_column="region")
+    held_out = prepared.held_out_rows
+    training = np.setdiff1d(np.arange(60), held_out)
+    mean, spread = training.mean(), training.std()  # the "row" column holds each row's own position
+    np.testing.assert_allclose(prepared.dataset.x_test[:, 0] * spread + mean, held_out, atol=1e-3)
+    np.testing.assert_array_equal(prepared.held_out_groups, np.where(held_out % 3, "north", "south"))
+
+
+def test_uploaded_shapes_do_not_touch_the_digits():
+    assert load_dataset("digits").x_train.shape == (1437, 64)
+
+
+def test_the_example_csvs_are_remade_byte_for_byte_by_their_script():
+    script = runpy.run_path(str(SAMPLES / "make_example_csvs.py"))
+    for filename, (make, seed) in script["EXAMPLES"].items():
+        made = make(np.random.default_rng(seed)).to_csv(index=False, lineterminator="\n")
+        assert made == (SAMPLES / filename).read_text(), filename
