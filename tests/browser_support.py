@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -98,6 +99,27 @@ def warm_up(browser, server: StreamlitServer) -> None:
 
 def wait_idle(page, timeout_ms: int = 60_000) -> None:
     page.wait_for_selector(IDLE, timeout=timeout_ms)
+
+
+def open_page(page, server: StreamlitServer, path: str):
+    """Go to a page of the app (path relative to the root, query string allowed) and wait for its first run."""
+    page.goto(f"{server.url}/{path}")
+    page.wait_for_selector("[data-testid=stApp]")
+    wait_idle(page)
+    return page
+
+
+def assert_no_error_box(page) -> None:
+    assert page.locator("[data-testid=stException]").count() == 0
+    assert page.get_by_text("Something went wrong").count() == 0
+
+
+def press_slider(page, name: str, key: str, presses: int) -> None:
+    """Move the slider whose label matches `name` with the keyboard, as a person would; one rerun per press."""
+    slider = page.get_by_role("slider", name=re.compile(name))
+    slider.focus()
+    for _ in range(presses):
+        slider.press(key)
 
 
 def screenshot(page, name: str, height: int | None = None) -> Path:

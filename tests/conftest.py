@@ -3,6 +3,8 @@
 import jax
 import pytest
 
+from tests.browser_support import CHROMIUM, CHROMIUM_ARGS, start_server, warm_up
+
 jax.config.update("jax_numpy_rank_promotion", "raise")
 
 
@@ -20,6 +22,27 @@ def noisy_digits_history():
     from core.lab import LabConfig, run_lab
 
     return run_lab(LabConfig(epochs=150, label_noise=0.3, learning_rate=2e-3))
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    """pytest-playwright launches Debian's Chromium (playwright cannot download its own browsers here)."""
+    return {**browser_type_launch_args, "executable_path": str(CHROMIUM), "args": CHROMIUM_ARGS, "headless": True}
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args):
+    """A projector-sized window."""
+    return {**browser_context_args, "viewport": {"width": 1600, "height": 900}}
+
+
+@pytest.fixture(scope="session")
+def server(browser):
+    """One `streamlit run app.py` for every browser test, warmed up so that lesson addresses resolve."""
+    running = start_server()
+    warm_up(browser, running)
+    yield running
+    running.stop()
 
 
 def pytest_terminal_summary(terminalreporter):

@@ -9,50 +9,27 @@ import pytest
 
 from tests.browser_support import (
     CHROMIUM,
-    CHROMIUM_ARGS,
     SCREENSHOTS,
+    assert_no_error_box,
+    open_page,
+    press_slider,
     screenshot,
-    start_server,
     wait_idle,
-    warm_up,
 )
 
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.skipif(not CHROMIUM.exists(), reason=f"no Chromium at {CHROMIUM} (apt-get install chromium)"),
 ]
-PAGES = {"home": "", "lab": "memorize-or-generalize"}
-PAGES_WITH_A_CHART_AT_START = {"lab"}
-
-
-@pytest.fixture(scope="session")
-def browser_type_launch_args(browser_type_launch_args):
-    return {**browser_type_launch_args, "executable_path": str(CHROMIUM), "args": CHROMIUM_ARGS, "headless": True}
-
-
-@pytest.fixture(scope="session")
-def browser_context_args(browser_context_args):
-    return {**browser_context_args, "viewport": {"width": 1600, "height": 900}}
-
-
-@pytest.fixture(scope="module")
-def server(browser):
-    running = start_server()
-    warm_up(browser, running)
-    yield running
-    running.stop()
-
-
-def open_page(page, server, path: str):
-    page.goto(f"{server.url}/{path}")
-    page.wait_for_selector("[data-testid=stApp]")
-    wait_idle(page)
-    return page
-
-
-def assert_no_error_box(page):
-    assert page.locator("[data-testid=stException]").count() == 0
-    assert page.get_by_text("Something went wrong").count() == 0
+PAGES = {
+    "home": "",
+    "lab": "memorize-or-generalize",
+    "training-loop": "training-loop",
+    "playground": "playground",
+    "data-quality": "data-quality",
+    "fine-tuning": "fine-tuning",
+}
+PAGES_WITH_A_CHART_AT_START = {"lab", "training-loop", "playground"}
 
 
 @pytest.mark.parametrize("name", list(PAGES))
@@ -72,10 +49,7 @@ def epoch_text(page) -> str:
 
 def test_lab_trains_live_after_a_slider_move(page, server):
     open_page(page, server, PAGES["lab"])
-    noise = page.get_by_role("slider", name=re.compile("Wrong labels"))
-    noise.focus()
-    for _ in range(6):
-        noise.press("ArrowRight")
+    press_slider(page, "Wrong labels", "ArrowRight", 6)
     page.wait_for_function("() => window.location.search.includes('lab_noise=30')")
     wait_idle(page)
     page.get_by_role("button", name="Train", exact=True).click()

@@ -7,14 +7,7 @@ from pathlib import Path
 import pytest
 
 from core import bias
-from tests.browser_support import screenshot, start_server, wait_idle
-from tests.test_browser import (  # noqa: F401 (pytest fixtures, shared with the other browser tests)
-    CHROMIUM,
-    assert_no_error_box,
-    browser_context_args,
-    browser_type_launch_args,
-    open_page,
-)
+from tests.browser_support import CHROMIUM, assert_no_error_box, open_page, screenshot, wait_idle
 
 pytestmark = [
     pytest.mark.browser,
@@ -24,26 +17,12 @@ PATH = "data-quality"
 ROOT = Path(__file__).resolve().parents[1]
 
 
-@pytest.fixture(scope="module")
-def server():
-    running = start_server()
-    yield running
-    running.stop()
-
-
 def open_data_quality(page, server, query: str = ""):
-    """Home first: on a freshly started server the first visit to a deep link shows a "Page not found" dialog
-    (the pages are registered only once app.py has run), which would cover the page."""
-    open_page(page, server, "")
     return open_page(page, server, PATH + query)
 
 
 def whole_page_screenshot(page, name: str, height: int = 2600) -> None:
-    """Streamlit scrolls an inner container, so a full-page shot needs a tall viewport."""
-    page.set_viewport_size({"width": 1600, "height": height})
-    page.wait_for_timeout(500)
-    screenshot(page, name)
-    page.set_viewport_size({"width": 1600, "height": 900})
+    screenshot(page, name, height=height)
 
 
 def wait_for_training(page, epochs: int, see_it_move: bool = False) -> None:

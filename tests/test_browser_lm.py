@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from tests.browser_support import CHROMIUM, CHROMIUM_ARGS, screenshot, start_server, wait_idle
+from tests.browser_support import CHROMIUM, assert_no_error_box, open_page, screenshot, wait_idle
 
 pytestmark = [
     pytest.mark.browser,
@@ -17,48 +17,16 @@ PATH = "fine-tuning"
 STEP_TEXT = re.compile(r"^Step \d+ of \d+")
 
 
-@pytest.fixture(scope="session")
-def browser_type_launch_args(browser_type_launch_args):
-    return {**browser_type_launch_args, "executable_path": str(CHROMIUM), "args": CHROMIUM_ARGS, "headless": True}
-
-
-@pytest.fixture(scope="session")
-def browser_context_args(browser_context_args):
-    return {**browser_context_args, "viewport": {"width": 1600, "height": 900}}
-
-
-@pytest.fixture(scope="module")
-def server():
-    running = start_server()
-    yield running
-    running.stop()
-
-
-def assert_no_error_box(page):
-    assert page.locator("[data-testid=stException]").count() == 0
-    assert page.get_by_text("Something went wrong").count() == 0
-
-
 def sample_texts(page) -> list[str]:
     return page.locator("[data-testid=stCode]").all_inner_texts()
 
 
 def whole_page_screenshot(page, name: str) -> None:
-    """Streamlit scrolls an inner container, so a full-page shot needs a tall viewport."""
-    page.set_viewport_size({"width": 1600, "height": 2600})
-    page.wait_for_timeout(800)
-    screenshot(page, name)
-    page.set_viewport_size({"width": 1600, "height": 900})
+    screenshot(page, name, height=2600)
 
 
 def test_fine_tuning_changes_the_samples_live(page, server):
-    # The first page load of a fresh server can answer "Page not found" (a modal that blocks every click)
-    # while the page list is still being built: load the home page once first.
-    page.goto(server.url)
-    wait_idle(page)
-    page.goto(f"{server.url}/{PATH}?ft_steps=100")
-    page.wait_for_selector("[data-testid=stApp]")
-    wait_idle(page)
+    open_page(page, server, f"{PATH}?ft_steps=100")
     page.get_by_text("What the generic model writes now").first.wait_for(timeout=60_000)
     assert_no_error_box(page)
     screenshot(page, "fine-tuning-start")

@@ -1,21 +1,14 @@
 """Real-browser tests of the two "How training works" pages: Debian's Chromium driven by Playwright.
 
-Fixtures and helpers come from tests/test_browser.py; screenshots at projector size (1600x900) land in
-test-artifacts/screenshots/.
+Fixtures come from tests/conftest.py and helpers from tests/browser_support.py; screenshots at projector
+size (1600x900) land in test-artifacts/screenshots/.
 """
 
 import re
 
 import pytest
 
-from tests import test_browser as shared
-from tests.browser_support import CHROMIUM, screenshot, wait_idle
-from tests.test_browser import assert_no_error_box, open_page
-
-# The same Chromium, window size and server as tests/test_browser.py (pytest finds fixtures by name).
-browser_type_launch_args = shared.browser_type_launch_args
-browser_context_args = shared.browser_context_args
-server = shared.server
+from tests.browser_support import CHROMIUM, assert_no_error_box, open_page, press_slider, screenshot, wait_idle
 
 pytestmark = [
     pytest.mark.browser,
@@ -24,25 +17,8 @@ pytestmark = [
 WHOLE_PAGE = 2000  # window height for a screenshot of a whole page
 
 
-@pytest.fixture(scope="module")
-def warm_server(server, browser):
-    """The server after one visit to the home page: on a cold server the first deep link to any lesson
-    shows a "Page not found" dialog over the page (seen with the lab page too), which blocks every click."""
-    page = browser.new_page()
-    open_page(page, server, "")
-    page.close()
-    return server
-
-
-def press_slider(page, name: str, key: str, presses: int) -> None:
-    slider = page.get_by_role("slider", name=re.compile(name))
-    slider.focus()
-    for _ in range(presses):
-        slider.press(key)
-
-
-def test_training_loop_walks_one_step_then_runs(page, warm_server):
-    open_page(page, warm_server, "training-loop")
+def test_training_loop_walks_one_step_then_runs(page, server):
+    open_page(page, server, "training-loop")
     for phase in range(2, 7):
         page.get_by_role("button", name="Next", exact=True).click()
         page.get_by_text(re.compile(rf"phase {phase} of 6")).first.wait_for(timeout=30_000)
@@ -58,8 +34,8 @@ def test_training_loop_walks_one_step_then_runs(page, warm_server):
     screenshot(page, "training-loop-ran-200-steps")
 
 
-def test_training_loop_slider_above_the_limit_diverges_in_words(page, warm_server):
-    open_page(page, warm_server, "training-loop")
+def test_training_loop_slider_above_the_limit_diverges_in_words(page, server):
+    open_page(page, server, "training-loop")
     press_slider(page, "Learning rate", "ArrowRight", 6)  # 0.5 -> 1.9, just above the limit 1.78
     page.wait_for_function("() => window.location.search.includes('loop_lr=1.9')")
     page.get_by_text(re.compile("^Diverging: 1.9 is above the stability limit")).first.wait_for(timeout=30_000)
@@ -86,8 +62,8 @@ def epoch_number(page) -> int:
     return int(text.split()[1])
 
 
-def test_playground_trains_live_after_a_slider_move(page, warm_server):
-    open_page(page, warm_server, "playground")
+def test_playground_trains_live_after_a_slider_move(page, server):
+    open_page(page, server, "playground")
     press_slider(page, "Noise", "ArrowRight", 2)
     page.wait_for_function("() => window.location.search.includes('play_noise=0.3')")
     wait_idle(page)
@@ -111,8 +87,8 @@ def test_playground_trains_live_after_a_slider_move(page, warm_server):
     screenshot(page, "playground-spirals-trained-whole", height=WHOLE_PAGE)
 
 
-def test_playground_three_classes_step_by_step(page, warm_server):
-    open_page(page, warm_server, "playground?play_dataset=gaussians&play_depth=1&play_held_out=0.5")
+def test_playground_three_classes_step_by_step(page, server):
+    open_page(page, server, "playground?play_dataset=gaussians&play_depth=1&play_held_out=0.5")
     page.get_by_role("button", name="Step", exact=True).click()
     page.get_by_text(re.compile(r"^Epoch 10 of 300")).first.wait_for(timeout=60_000)
     settle(page)
