@@ -7,16 +7,33 @@ st.set_page_config(page_title="Trainlab", page_icon=":material/model_training:",
 navigation = st.navigation(
     {
         "Trainlab": [st.Page("pages/home.py", title="Home", icon=":material/home:", default=True)],
-        "Lessons": [st.Page("pages/lab.py", title="Memorize or generalize?", icon=":material/psychology:",
-                            url_path="memorize-or-generalize"),
-                    st.Page("pages/training_loop.py", title="How one training step works", icon=":material/footprint:",
-                            url_path="training-loop"),
-                    st.Page("pages/playground.py", title="Playground", icon=":material/scatter_plot:",
-                            url_path="playground"),
-                    st.Page("pages/data_quality.py", title="Data quality and bias", icon=":material/balance:",
-                            url_path="data-quality"),
-                    st.Page("pages/fine_tuning.py", title="Pretraining vs fine-tuning", icon=":material/edit_note:",
-                            url_path="fine-tuning")],
+        "Lessons": [
+            st.Page(
+                "pages/lab.py",
+                title="Memorize or generalize?",
+                icon=":material/psychology:",
+                url_path="memorize-or-generalize",
+            ),
+            st.Page(
+                "pages/training_loop.py",
+                title="How one training step works",
+                icon=":material/footprint:",
+                url_path="training-loop",
+            ),
+            st.Page("pages/playground.py", title="Playground", icon=":material/scatter_plot:", url_path="playground"),
+            st.Page(
+                "pages/data_quality.py",
+                title="Data quality and bias",
+                icon=":material/balance:",
+                url_path="data-quality",
+            ),
+            st.Page(
+                "pages/fine_tuning.py",
+                title="Pretraining vs fine-tuning",
+                icon=":material/edit_note:",
+                url_path="fine-tuning",
+            ),
+        ],
     }
 )
 st.sidebar.caption(
@@ -27,5 +44,7 @@ st.sidebar.caption(
 try:
     navigation.run()
 except Exception as error:  # st.rerun and st.stop are BaseExceptions and pass through
-    st.error(f"Something went wrong on this page and it was stopped: {type(error).__name__}. "
-             "The other pages still work; press Reset or reload to start again.")
+    st.error(
+        f"Something went wrong on this page and it was stopped: {type(error).__name__}. "
+        "The other pages still work; press Reset or reload to start again."
+    )

@@ -156,11 +156,17 @@ def redraw_milliseconds(config: LabConfig, repeats: int = 20) -> dict:
         figures = (
             charts.loss_curves(history.train_loss, history.test_loss, config.epochs, history.best_epoch()),
             charts.accuracy_curves(history.metrics, config.epochs, history.memorization_takeover_epoch()),
-            charts.generalization_gap(history.generalization_gap_accuracy, history.generalization_gap_loss,
-                                      config.epochs),
-            charts.mislabeled_grid(dataset.x_train[data.source_rows[rows]], (8, 8), data.labels_given[rows],
-                                   data.labels_true[rows], history.train_predictions[-1][rows],
-                                   history.memorized_since()[rows]),
+            charts.generalization_gap(
+                history.generalization_gap_accuracy, history.generalization_gap_loss, config.epochs
+            ),
+            charts.mislabeled_grid(
+                dataset.x_train[data.source_rows[rows]],
+                (8, 8),
+                data.labels_given[rows],
+                data.labels_true[rows],
+                history.train_predictions[-1][rows],
+                history.memorized_since()[rows],
+            ),
         )
         return sum(len(figure.to_json()) for figure in figures)
 

@@ -70,8 +70,13 @@ class ScenarioRun(TrainingRun):
 
 def start_run(scenario: Scenario, epochs: int, seed: int, learning_rate: float = 1e-3) -> ScenarioRun:
     """A run ready to train the scenario live (call `advance()` for each chunk)."""
-    config = LabConfig(dataset=scenario.dataset.name, epochs=int(epochs), seed=int(seed),
-                       learning_rate=float(learning_rate), hidden=HIDDEN)
+    config = LabConfig(
+        dataset=scenario.dataset.name,
+        epochs=int(epochs),
+        seed=int(seed),
+        learning_rate=float(learning_rate),
+        hidden=HIDDEN,
+    )
     return ScenarioRun(config, scenario.dataset, scenario=scenario)
 
 
@@ -100,8 +105,10 @@ def judge(y_true: np.ndarray, y_pred: np.ndarray, num_classes: int) -> HeldOutRe
 def held_out_results(run: ScenarioRun) -> dict[str, HeldOutResult]:
     """The current model judged on each of the scenario's held-out sets."""
     classes = run.dataset.num_classes
-    return {name: judge(y, run.predict_proba(x).argmax(axis=1), classes)
-            for name, (x, y) in run.scenario.held_out_sets.items()}
+    return {
+        name: judge(y, run.predict_proba(x).argmax(axis=1), classes)
+        for name, (x, y) in run.scenario.held_out_sets.items()
+    }
 
 
 # ---- the scenarios ----
@@ -113,9 +120,14 @@ def _digits() -> Dataset:
 
 def _training_rows(x, labels_given, labels_true, mislabeled, source_rows, n_active=None) -> TrainingData:
     """TrainingData trained on its first n_active rows (all of them by default)."""
-    return TrainingData(np.asarray(x, np.float32), np.asarray(labels_given, np.int32),
-                        np.asarray(labels_true, np.int32), np.asarray(mislabeled, bool),
-                        len(x) if n_active is None else int(n_active), source_rows)
+    return TrainingData(
+        np.asarray(x, np.float32),
+        np.asarray(labels_given, np.int32),
+        np.asarray(labels_true, np.int32),
+        np.asarray(mislabeled, bool),
+        len(x) if n_active is None else int(n_active),
+        source_rows,
+    )
 
 
 def _clean_training(dataset: Dataset, rows: np.ndarray, n_active=None) -> TrainingData:
@@ -148,8 +160,16 @@ def make_group_scenario(group_b_share: float, seed: int) -> Scenario:
     share = float(np.clip(group_b_share, 0.0, 1.0))
     x_train, train_mirrored = _mirror_some(digits.x_train, share, digits.image_shape, rng)
     x_mixed, _ = _mirror_some(digits.x_test, share, digits.image_shape, rng)
-    dataset = Dataset("digits in two groups", x_train, digits.y_train, x_mixed, digits.y_test,
-                      digits.num_classes, digits.class_names, digits.image_shape)
+    dataset = Dataset(
+        "digits in two groups",
+        x_train,
+        digits.y_train,
+        x_mixed,
+        digits.y_test,
+        digits.num_classes,
+        digits.class_names,
+        digits.image_shape,
+    )
     rows = np.arange(len(x_train))
     training = _clean_training(dataset, rows)
     held_out = {
@@ -158,9 +178,13 @@ def make_group_scenario(group_b_share: float, seed: int) -> Scenario:
         GROUP_B: (mirror_left_right(digits.x_test, digits.image_shape), digits.y_test),
     }
     count = int(train_mirrored.sum())
-    return Scenario(dataset, training, held_out,
-                    f"{count} of {len(rows)} training digits ({count / len(rows):.0%}) are from group B (mirrored).",
-                    np.where(train_mirrored, GROUP_B, GROUP_A))
+    return Scenario(
+        dataset,
+        training,
+        held_out,
+        f"{count} of {len(rows)} training digits ({count / len(rows):.0%}) are from group B (mirrored).",
+        np.where(train_mirrored, GROUP_B, GROUP_A),
+    )
 
 
 def make_label_noise_scenario(share: float, concentrated: bool, seed: int) -> Scenario:
@@ -177,8 +201,12 @@ def make_label_noise_scenario(share: float, concentrated: bool, seed: int) -> Sc
         given, mislabeled = flip_labels(truth, n_rows, share, digits.num_classes, rng)
     rows = np.arange(n_rows)
     training = _training_rows(digits.x_train, given, truth, mislabeled, rows)
-    where = (f"all on threes labelled '{CARELESS_GIVEN}' ({mislabeled.sum() / (truth == CARELESS_TRUE).sum():.0%} "
-             "of the threes)" if concentrated else "spread over all digits")
+    where = (
+        f"all on threes labelled '{CARELESS_GIVEN}' ({mislabeled.sum() / (truth == CARELESS_TRUE).sum():.0%} "
+        "of the threes)"
+        if concentrated
+        else "spread over all digits"
+    )
     wrong = f"{int(mislabeled.sum())} of {n_rows} training labels ({mislabeled.mean():.1%}) are wrong, {where}."
     return Scenario(digits, training, {"held-out": (digits.x_test, digits.y_test)}, wrong)
 
@@ -196,10 +224,14 @@ def make_imbalance_scenario(rare_class: int, kept_share: float, seed: int) -> Sc
     active = rng.permutation(np.concatenate([np.flatnonzero(digits.y_train != rare_class), kept]))
     order = np.concatenate([active, dropped])
     held_out = {"held-out": (digits.x_test, digits.y_test)}
-    return Scenario(digits, _clean_training(digits, order, len(active)), held_out,
-                    f"The training set has {len(kept)} examples of the digit {rare_class} "
-                    f"({len(kept) / len(active):.1%} of {len(active)}); every other digit has about "
-                    f"{round((len(active) - len(kept)) / (digits.num_classes - 1))}.")
+    return Scenario(
+        digits,
+        _clean_training(digits, order, len(active)),
+        held_out,
+        f"The training set has {len(kept)} examples of the digit {rare_class} "
+        f"({len(kept) / len(active):.1%} of {len(active)}); every other digit has about "
+        f"{round((len(active) - len(kept)) / (digits.num_classes - 1))}.",
+    )
 
 
 def make_diversity_scenario(distinct: int, seed: int) -> Scenario:
@@ -208,13 +240,18 @@ def make_diversity_scenario(distinct: int, seed: int) -> Scenario:
     digits, rng = _digits(), np.random.default_rng(seed)
     n_rows = len(digits.y_train)
     per_class = n_rows if distinct >= n_rows else max(1, int(distinct) // digits.num_classes)
-    chosen = np.concatenate([rng.permutation(np.flatnonzero(digits.y_train == c))[:per_class]
-                             for c in range(digits.num_classes)])
+    chosen = np.concatenate(
+        [rng.permutation(np.flatnonzero(digits.y_train == c))[:per_class] for c in range(digits.num_classes)]
+    )
     rows = rng.permutation(np.resize(rng.permutation(chosen), n_rows))
     copies = n_rows / len(chosen)
-    return Scenario(digits, _clean_training(digits, rows), {"held-out": (digits.x_test, digits.y_test)},
-                    f"{n_rows} training examples made of {len(chosen)} distinct digits"
-                    + (f", each repeated about {copies:.0f} times." if copies >= 1.5 else " (no repeats)."))
+    return Scenario(
+        digits,
+        _clean_training(digits, rows),
+        {"held-out": (digits.x_test, digits.y_test)},
+        f"{n_rows} training examples made of {len(chosen)} distinct digits"
+        + (f", each repeated about {copies:.0f} times." if copies >= 1.5 else " (no repeats)."),
+    )
 
 
 def make_shift_scenario(file_order: bool, seed: int) -> Scenario:
@@ -224,9 +261,21 @@ def make_shift_scenario(file_order: bool, seed: int) -> Scenario:
     if file_order:
         raw = load_digits()
         x, y, cut = (raw.data / 16.0).astype(np.float32), raw.target.astype(np.int32), len(digits.y_train)
-        digits = Dataset("digits split in file order", x[:cut], y[:cut], x[cut:], y[cut:],
-                         digits.num_classes, digits.class_names, digits.image_shape)
+        digits = Dataset(
+            "digits split in file order",
+            x[:cut],
+            y[:cut],
+            x[cut:],
+            y[cut:],
+            digits.num_classes,
+            digits.class_names,
+            digits.image_shape,
+        )
     rows = np.random.default_rng(seed).permutation(len(digits.y_train))
     split = "the last 360 digits of the file (other writers)" if file_order else "360 digits picked at random"
-    return Scenario(digits, _clean_training(digits, rows), {"held-out": (digits.x_test, digits.y_test)},
-                    f"Held-out set: {split}; training set: the other {len(rows)}.")
+    return Scenario(
+        digits,
+        _clean_training(digits, rows),
+        {"held-out": (digits.x_test, digits.y_test)},
+        f"Held-out set: {split}; training set: the other {len(rows)}.",
+    )

@@ -18,25 +18,33 @@ PREVIOUS_COLOUR = "#9e9e9e"
 FONT_SIZE = 16
 
 
-_AXIS = {"gridcolor": "#e3e3e3", "zeroline": False, "linecolor": "#999999", "ticks": "outside",
-         "tickcolor": "#999999", "automargin": True}
+_AXIS = {
+    "gridcolor": "#e3e3e3",
+    "zeroline": False,
+    "linecolor": "#999999",
+    "ticks": "outside",
+    "tickcolor": "#999999",
+    "automargin": True,
+}
 
 
 def _base_figure(title: str, x_title: str, y_title: str, height: int = 420) -> go.Figure:
     # template "none" plus explicit styling: a named template is deep-copied into every figure (~50 ms each)
-    return go.Figure(layout={
-        "template": "none",
-        "title": {"text": title, "font": {"size": FONT_SIZE + 4}},
-        "font": {"size": FONT_SIZE, "color": "#262730"},
-        "height": height,
-        "plot_bgcolor": "white",
-        "paper_bgcolor": "white",
-        "margin": {"l": 70, "r": 20, "t": 50, "b": 110},
-        "legend": {"orientation": "h", "yanchor": "top", "y": -0.3, "x": 0, "font": {"size": FONT_SIZE - 1}},
-        "xaxis": {**_AXIS, "title": {"text": x_title}},
-        "yaxis": {**_AXIS, "title": {"text": y_title}},
-        "uirevision": "keep",  # keep a user's zoom between live redraws where Plotly can
-    })
+    return go.Figure(
+        layout={
+            "template": "none",
+            "title": {"text": title, "font": {"size": FONT_SIZE + 4}},
+            "font": {"size": FONT_SIZE, "color": "#262730"},
+            "height": height,
+            "plot_bgcolor": "white",
+            "paper_bgcolor": "white",
+            "margin": {"l": 70, "r": 20, "t": 50, "b": 110},
+            "legend": {"orientation": "h", "yanchor": "top", "y": -0.3, "x": 0, "font": {"size": FONT_SIZE - 1}},
+            "xaxis": {**_AXIS, "title": {"text": x_title}},
+            "yaxis": {**_AXIS, "title": {"text": y_title}},
+            "uirevision": "keep",  # keep a user's zoom between live redraws where Plotly can
+        }
+    )
 
 
 def _epochs(values: np.ndarray) -> np.ndarray:
@@ -45,19 +53,33 @@ def _epochs(values: np.ndarray) -> np.ndarray:
 
 def _line(figure, values, name, colour, dash=None, width=3, yaxis="y"):
     figure.add_trace(
-        go.Scatter(x=_epochs(values), y=values, name=name, mode="lines",
-                   line={"color": colour, "dash": dash, "width": width}, yaxis=yaxis)
+        go.Scatter(
+            x=_epochs(values),
+            y=values,
+            name=name,
+            mode="lines",
+            line={"color": colour, "dash": dash, "width": width},
+            yaxis=yaxis,
+        )
     )
 
 
 def _mark_epoch(figure, epoch: int | None, text: str, colour: str, position: str = "top"):
     """A dotted vertical line at an epoch with a label (set as plain layout dicts: add_vline is slow)."""
     if epoch:
-        figure.add_shape(type="line", x0=epoch, x1=epoch, yref="paper", y0=0, y1=1,
-                         line={"color": colour, "dash": "dot", "width": 2})
-        figure.add_annotation(x=epoch, yref="paper", y=1.0 if position.startswith("top") else 0.02,
-                              xanchor="left", yanchor="top" if position.startswith("top") else "bottom",
-                              text=text, showarrow=False, font={"color": colour, "size": FONT_SIZE - 2})
+        figure.add_shape(
+            type="line", x0=epoch, x1=epoch, yref="paper", y0=0, y1=1, line={"color": colour, "dash": "dot", "width": 2}
+        )
+        figure.add_annotation(
+            x=epoch,
+            yref="paper",
+            y=1.0 if position.startswith("top") else 0.02,
+            xanchor="left",
+            yanchor="top" if position.startswith("top") else "bottom",
+            text=text,
+            showarrow=False,
+            font={"color": colour, "size": FONT_SIZE - 2},
+        )
 
 
 def loss_curves(train_loss, test_loss, total_epochs: int, best_epoch=None, previous_test_loss=None) -> go.Figure:
@@ -79,10 +101,20 @@ def accuracy_curves(history_metrics: dict, total_epochs: int, takeover_epoch=Non
     _line(figure, history_metrics["train_accuracy"], "training (labels as given)", TRAIN_COLOUR)
     _line(figure, history_metrics["test_accuracy"], "held-out", TEST_COLOUR)
     if np.isfinite(history_metrics["memorized_share"]).any():
-        _line(figure, history_metrics["memorized_share"], "mislabeled: predicted as the wrong label (memorized)",
-              MEMORIZED_COLOUR, dash="dash")
-        _line(figure, history_metrics["mislabeled_true_share"], "mislabeled: still predicted as the true label",
-              TRUE_COLOUR, dash="dash")
+        _line(
+            figure,
+            history_metrics["memorized_share"],
+            "mislabeled: predicted as the wrong label (memorized)",
+            MEMORIZED_COLOUR,
+            dash="dash",
+        )
+        _line(
+            figure,
+            history_metrics["mislabeled_true_share"],
+            "mislabeled: still predicted as the true label",
+            TRUE_COLOUR,
+            dash="dash",
+        )
     _mark_epoch(figure, takeover_epoch, "memorization takes over", MEMORIZED_COLOUR, "bottom")
     figure.update_xaxes(range=[0, total_epochs + 1])
     figure.update_yaxes(range=[0, 1.02], tickformat=".0%")
@@ -92,24 +124,57 @@ def accuracy_curves(history_metrics: dict, total_epochs: int, takeover_epoch=Non
 
 def generalization_gap(gap_accuracy, gap_loss, total_epochs: int) -> go.Figure:
     """Two panels: training minus held-out accuracy, and held-out minus training loss."""
-    figure = _base_figure("Generalization gap: how much better it does on data it has seen", "epoch",
-                          "percentage points", height=360)
+    figure = _base_figure(
+        "Generalization gap: how much better it does on data it has seen", "epoch", "percentage points", height=360
+    )
     for axis, values, scale in (("", gap_accuracy, 100.0), ("2", gap_loss, 1.0)):
-        figure.add_trace(go.Scatter(x=_epochs(values), y=scale * np.asarray(values), mode="lines", fill="tozeroy",
-                                    line={"color": GAP_COLOUR, "width": 3}, showlegend=False,
-                                    xaxis=f"x{axis}", yaxis=f"y{axis}"))
+        figure.add_trace(
+            go.Scatter(
+                x=_epochs(values),
+                y=scale * np.asarray(values),
+                mode="lines",
+                fill="tozeroy",
+                line={"color": GAP_COLOUR, "width": 3},
+                showlegend=False,
+                xaxis=f"x{axis}",
+                yaxis=f"y{axis}",
+            )
+        )
     # two side-by-side panels from plain axis domains (make_subplots costs ~20 ms per redraw)
     figure.update_layout(
         xaxis={"domain": [0, 0.44], "range": [0, total_epochs + 1]},
-        xaxis2={**_AXIS, "domain": [0.56, 1], "range": [0, total_epochs + 1], "anchor": "y2",
-                "title": {"text": "epoch"}},
+        xaxis2={
+            **_AXIS,
+            "domain": [0.56, 1],
+            "range": [0, total_epochs + 1],
+            "anchor": "y2",
+            "title": {"text": "epoch"},
+        },
         yaxis2={**_AXIS, "anchor": "x2"},
         margin={"b": 60, "t": 90},
         annotations=[
-            {"text": "accuracy: training − held-out", "x": 0.22, "y": 1.02, "xref": "paper", "yref": "paper",
-             "xanchor": "center", "showarrow": False, "yanchor": "bottom", "font": {"size": FONT_SIZE}},
-            {"text": "loss: held-out − training", "x": 0.78, "y": 1.02, "xref": "paper", "yref": "paper",
-             "xanchor": "center", "showarrow": False, "yanchor": "bottom", "font": {"size": FONT_SIZE}},
+            {
+                "text": "accuracy: training − held-out",
+                "x": 0.22,
+                "y": 1.02,
+                "xref": "paper",
+                "yref": "paper",
+                "xanchor": "center",
+                "showarrow": False,
+                "yanchor": "bottom",
+                "font": {"size": FONT_SIZE},
+            },
+            {
+                "text": "loss: held-out − training",
+                "x": 0.78,
+                "y": 1.02,
+                "xref": "paper",
+                "yref": "paper",
+                "xanchor": "center",
+                "showarrow": False,
+                "yanchor": "bottom",
+                "font": {"size": FONT_SIZE},
+            },
         ],
     )
     return figure
@@ -127,10 +192,26 @@ def image_grid(images: np.ndarray, image_shape, captions, frame_colours, frame_w
         top, left = row * (height + label_rows), column * (width + pad)
         canvas[top : top + height, left : left + width] = image.reshape(height, width)
         colour = str(frame_colours[index])
-        frames.append({"type": "rect", "x0": left - 0.5, "x1": left + width - 0.5, "y0": top - 0.5,
-                       "y1": top + height - 0.5, "line": {"color": colour, "width": int(frame_widths[index])}})
-        labels.append({"x": left + width / 2 - 0.5, "y": top + height - 0.2, "yanchor": "top", "showarrow": False,
-                       "text": captions[index], "font": {"size": FONT_SIZE - 2, "color": colour}})
+        frames.append(
+            {
+                "type": "rect",
+                "x0": left - 0.5,
+                "x1": left + width - 0.5,
+                "y0": top - 0.5,
+                "y1": top + height - 0.5,
+                "line": {"color": colour, "width": int(frame_widths[index])},
+            }
+        )
+        labels.append(
+            {
+                "x": left + width / 2 - 0.5,
+                "y": top + height - 0.2,
+                "yanchor": "top",
+                "showarrow": False,
+                "text": captions[index],
+                "font": {"size": FONT_SIZE - 2, "color": colour},
+            }
+        )
     figure = _base_figure("", "", "", height=40 + 125 * rows)
     figure.add_trace(go.Heatmap(z=canvas, colorscale="Greys", showscale=False, hoverinfo="skip"))
     # shapes and captions set in one go: add_shape/add_annotation validate the whole layout each call
@@ -146,8 +227,10 @@ def mislabeled_grid(images: np.ndarray, image_shape, given, true, predicted, mem
     memorized = np.asarray(memorized_since) > 0
     right = np.asarray(predicted) == np.asarray(true)
     colours = np.where(memorized, MEMORIZED_COLOUR, np.where(right, TRUE_COLOUR, "#777777"))
-    captions = [f"told {g} · is {t}<br>says <b>{p}</b>" + (f" since {since}" if since else "")
-                for g, t, p, since in zip(given, true, predicted, memorized_since)]
+    captions = [
+        f"told {g} · is {t}<br>says <b>{p}</b>" + (f" since {since}" if since else "")
+        for g, t, p, since in zip(given, true, predicted, memorized_since)
+    ]
     return image_grid(images, image_shape, captions, colours, np.where(memorized, 5, 2))
 
 
@@ -155,8 +238,9 @@ def labelled_images(images: np.ndarray, image_shape, given, true) -> go.Figure:
     """Training images with the label the model will be told; wrong labels framed red."""
     wrong = np.asarray(given) != np.asarray(true)
     captions = [f"told <b>{g}</b>" + (f" (is {t})" if g != t else "") for g, t in zip(given, true)]
-    return image_grid(images, image_shape, captions, np.where(wrong, MEMORIZED_COLOUR, "#777777"),
-                      np.where(wrong, 4, 1))
+    return image_grid(
+        images, image_shape, captions, np.where(wrong, MEMORIZED_COLOUR, "#777777"), np.where(wrong, 4, 1)
+    )
 
 
 # ---- How training works: the loss landscape of a line fit, the fit itself, and decision boundaries ----

@@ -77,11 +77,13 @@ def _ignores_wrong_labels_reading(history: LabHistory):
     gap = history.generalization_gap_accuracy[-1]
     if not history.data.mislabeled.any() or gap > -0.05:
         return None
-    return ("info",
-            f"The model does better on held-out data ({history.test_accuracy[-1]:.0%}) than on its own training labels "
-            f"({history.train_accuracy[-1]:.0%}): it has learned the real pattern and still disagrees with most of "
-            f"the {int(history.data.mislabeled.sum())} wrong labels. Train longer and watch whether it starts to "
-            "learn them by heart.")
+    return (
+        "info",
+        f"The model does better on held-out data ({history.test_accuracy[-1]:.0%}) than on its own training labels "
+        f"({history.train_accuracy[-1]:.0%}): it has learned the real pattern and still disagrees with most of "
+        f"the {int(history.data.mislabeled.sum())} wrong labels. Train longer and watch whether it starts to "
+        "learn them by heart.",
+    )
 
 
 def _overfitting_reading(history: LabHistory):

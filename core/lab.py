@@ -122,8 +122,9 @@ class LabHistory:
 def training_data(config: LabConfig, dataset: Dataset | None = None) -> tuple[Dataset, TrainingData]:
     """The dataset and its training split after the configured label noise, size and input noise."""
     dataset = dataset or load_dataset(config.dataset)
-    return dataset, corrupt_training_data(dataset, config.train_size, config.label_noise, config.input_noise,
-                                          config.seed)
+    return dataset, corrupt_training_data(
+        dataset, config.train_size, config.label_noise, config.input_noise, config.seed
+    )
 
 
 def prepare(config: LabConfig, dataset: Dataset | None = None) -> tuple[Dataset, TrainingData, train.DeviceData]:

@@ -106,17 +106,26 @@ def read_table(raw: bytes, filename: str = "upload.csv") -> ReadResult:
 
 def _file_problem(raw: bytes) -> Message | None:
     if len(raw) > MAX_UPLOAD_BYTES:
-        return Message("too_large", f"The file is {len(raw) / 2**20:.1f} MB; files up to {MAX_UPLOAD_MB} MB can be "
-                                    "uploaded here. Keep fewer rows or columns and save it again.")
+        return Message(
+            "too_large",
+            f"The file is {len(raw) / 2**20:.1f} MB; files up to {MAX_UPLOAD_MB} MB can be "
+            "uploaded here. Keep fewer rows or columns and save it again.",
+        )
     if not raw.strip():
         return Message("empty", "The file is empty: it has no text at all.")
     for signature, what in SIGNATURES.items():
         if raw.startswith(signature):
-            return Message("not_text", f"This is {what}, not a CSV text file. In your spreadsheet program choose "
-                                       "File > Save As (or Download) > CSV, and upload that file.")
+            return Message(
+                "not_text",
+                f"This is {what}, not a CSV text file. In your spreadsheet program choose "
+                "File > Save As (or Download) > CSV, and upload that file.",
+            )
     if b"\x00" in raw[:4096] and not raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return Message("not_text", "This file is not text (it contains binary data), so it is not a CSV. Export "
-                                   "your table as CSV from your spreadsheet program and upload that file.")
+        return Message(
+            "not_text",
+            "This file is not text (it contains binary data), so it is not a CSV. Export "
+            "your table as CSV from your spreadsheet program and upload that file.",
+        )
     return None
 
 
@@ -127,8 +136,11 @@ def _decode(raw: bytes) -> tuple[str, list[Message]]:
     try:
         return raw.decode("utf-8-sig"), []
     except UnicodeDecodeError:
-        note = Message("encoding", "The file is not UTF-8 text; it was read as Latin-1 (Western European). "
-                                   "If accented letters look wrong, save it as 'CSV UTF-8'.")
+        note = Message(
+            "encoding",
+            "The file is not UTF-8 text; it was read as Latin-1 (Western European). "
+            "If accented letters look wrong, save it as 'CSV UTF-8'.",
+        )
         return raw.decode("latin-1"), [note]
 
 
@@ -137,8 +149,11 @@ def _not_a_table(text: str) -> Message | None:
     if start.startswith(("<!doctype html", "<html")):
         return Message("not_csv", "This is a web page (HTML), not a CSV table. Download the data itself as CSV.")
     if start.startswith(("{", "[")):
-        return Message("not_csv", "This looks like JSON, not a CSV table. Convert it to a table with one row per "
-                                  "example and one column per value, saved as CSV.")
+        return Message(
+            "not_csv",
+            "This looks like JSON, not a CSV table. Convert it to a table with one row per "
+            "example and one column per value, saved as CSV.",
+        )
     return None
 
 
@@ -164,8 +179,14 @@ def _csv_lines(text: str) -> list[tuple[int, list[str]]]:
 def _shape_problem(lines) -> Message | None:
     header = _trim_trailing_empty(lines[0][1])
     data = lines[1:]
-    checks = (_single_column(header, data), _header_only(data), _too_many_rows(data), _too_many_columns(header),
-              _duplicate_names(header), _ragged_rows(header, data))
+    checks = (
+        _single_column(header, data),
+        _header_only(data),
+        _too_many_rows(data),
+        _too_many_columns(header),
+        _duplicate_names(header),
+        _ragged_rows(header, data),
+    )
     return next((check for check in checks if check), None)
 
 
@@ -179,9 +200,12 @@ def _trim_trailing_empty(cells: list[str]) -> list[str]:
 def _single_column(header, data) -> Message | None:
     if len(header) > 1:
         return None
-    return Message("single_column", "Only one column was found, so this does not look like a CSV table. A CSV has "
-                                    "one line per example with values separated by commas, semicolons or tabs, "
-                                    "and a first line with the column names.")
+    return Message(
+        "single_column",
+        "Only one column was found, so this does not look like a CSV table. A CSV has "
+        "one line per example with values separated by commas, semicolons or tabs, "
+        "and a first line with the column names.",
+    )
 
 
 def _header_only(data) -> Message | None:
@@ -193,15 +217,21 @@ def _header_only(data) -> Message | None:
 def _too_many_rows(data) -> Message | None:
     if len(data) <= MAX_ROWS:
         return None
-    return Message("too_many_rows", f"The file has more than {MAX_ROWS:,} data rows; this machine trains on at most "
-                                    f"{MAX_ROWS:,}. Upload a sample of your rows.")
+    return Message(
+        "too_many_rows",
+        f"The file has more than {MAX_ROWS:,} data rows; this machine trains on at most "
+        f"{MAX_ROWS:,}. Upload a sample of your rows.",
+    )
 
 
 def _too_many_columns(header) -> Message | None:
     if len(header) <= MAX_COLUMNS:
         return None
-    return Message("too_many_columns", f"The file has {len(header)} columns; this machine handles at most "
-                                       f"{MAX_COLUMNS}. Keep the columns that matter and upload again.")
+    return Message(
+        "too_many_columns",
+        f"The file has {len(header)} columns; this machine handles at most "
+        f"{MAX_COLUMNS}. Keep the columns that matter and upload again.",
+    )
 
 
 def _duplicate_names(header) -> Message | None:
@@ -209,22 +239,32 @@ def _duplicate_names(header) -> Message | None:
     repeated = sorted({name for name in names if names.count(name) > 1})
     if not repeated:
         return None
-    described = "; ".join(f"'{name}' (columns {', '.join(str(i + 1) for i, n in enumerate(names) if n == name)})"
-                          for name in repeated)
-    return Message("duplicate_columns", f"Some column names appear more than once: {described}. Give every column "
-                                        "its own name, so it is clear which one is which.")
+    described = "; ".join(
+        f"'{name}' (columns {', '.join(str(i + 1) for i, n in enumerate(names) if n == name)})" for name in repeated
+    )
+    return Message(
+        "duplicate_columns",
+        f"Some column names appear more than once: {described}. Give every column "
+        "its own name, so it is clear which one is which.",
+    )
 
 
 def _ragged_rows(header, data) -> Message | None:
-    wrong = [(number, len(cells)) for number, cells in data if len(_trim_trailing_empty(cells)) > len(header)
-             or len(cells) < len(header)]
+    wrong = [
+        (number, len(cells))
+        for number, cells in data
+        if len(_trim_trailing_empty(cells)) > len(header) or len(cells) < len(header)
+    ]
     if not wrong:
         return None
     examples = ", ".join(f"line {number} has {count}" for number, count in wrong[:3])
     more = f" ({len(wrong)} lines in all)" if len(wrong) > 3 else ""
-    return Message("ragged_rows", f"Not every line has the same number of values: the header has {len(header)} "
-                                  f"columns but {examples}{more}. Often a value contains the separator (put it in "
-                                  "quotes) or a cell is missing.")
+    return Message(
+        "ragged_rows",
+        f"Not every line has the same number of values: the header has {len(header)} "
+        f"columns but {examples}{more}. Often a value contains the separator (put it in "
+        "quotes) or a cell is missing.",
+    )
 
 
 def _typed_table(filename, lines, decimal_comma: bool, notes: list[Message]) -> ReadResult:
@@ -241,8 +281,16 @@ def _typed_table(filename, lines, decimal_comma: bool, notes: list[Message]) -> 
         columns[name] = values
         (numeric if kind == "numeric" else text).append(name)
     if not numeric:
-        return ReadResult(None, (Message("no_numeric_columns", "No column holds numbers. The model here learns from "
-                                         "numeric columns (amounts, counts, measurements); add at least one."),))
+        return ReadResult(
+            None,
+            (
+                Message(
+                    "no_numeric_columns",
+                    "No column holds numbers. The model here learns from "
+                    "numeric columns (amounts, counts, measurements); add at least one.",
+                ),
+            ),
+        )
     return ReadResult(Table(filename, pd.DataFrame(columns), tuple(numeric), tuple(text), tuple(notes)))
 
 
@@ -259,9 +307,12 @@ def _typed_column(name, values: pd.Series, line_numbers, decimal_comma: bool):
         return numbers.astype(float), "numeric", None
     if (present - bad.sum()) >= MOSTLY_NUMERIC * present:
         first = int(np.argmax(bad.to_numpy()))
-        note = Message("mostly_numeric", f"Column '{name}' holds numbers except {int(bad.sum())} cell(s), such as "
-                                         f"'{values.iloc[first]}' on line {line_numbers[first]}; those cells are "
-                                         "treated as missing values.")
+        note = Message(
+            "mostly_numeric",
+            f"Column '{name}' holds numbers except {int(bad.sum())} cell(s), such as "
+            f"'{values.iloc[first]}' on line {line_numbers[first]}; those cells are "
+            "treated as missing values.",
+        )
         return numbers.astype(float), "numeric", note
     return values.where(~missing, None), "text", None
 
@@ -277,23 +328,41 @@ def guess_label_column(table: Table) -> str:
 
 def group_column_choices(table: Table, label_column: str) -> list[str]:
     """Columns with a few distinct values (2 to MAX_GROUPS) that can split the results by group."""
-    return [name for name in table.frame.columns
-            if name != label_column and 2 <= table.frame[name].nunique(dropna=True) <= MAX_GROUPS]
+    return [
+        name
+        for name in table.frame.columns
+        if name != label_column and 2 <= table.frame[name].nunique(dropna=True) <= MAX_GROUPS
+    ]
 
 
-def prepare_training_data(table: Table, label_column: str, drop_missing: bool = False,
-                          group_column: str | None = None) -> Prepared:
+def prepare_training_data(
+    table: Table, label_column: str, drop_missing: bool = False, group_column: str | None = None
+) -> Prepared:
     """Check the table against the chosen label column and build a standardized Dataset, or explain why not."""
     features = [name for name in table.numeric_columns if name != label_column]
     notes = list(table.notes) + _ignored_columns_note(table, label_column)
     if not features:
-        return Prepared(None, (Message("no_numeric_columns", f"Apart from the label '{label_column}' no column holds "
-                                       "numbers, so the model has nothing to learn from."),), tuple(notes), 0)
+        return Prepared(
+            None,
+            (
+                Message(
+                    "no_numeric_columns",
+                    f"Apart from the label '{label_column}' no column holds "
+                    "numbers, so the model has nothing to learn from.",
+                ),
+            ),
+            tuple(notes),
+            0,
+        )
     frame = table.frame
     incomplete = frame[[*features, label_column]].isna().any(axis=1).to_numpy()
     if incomplete.any() and not drop_missing:
-        return Prepared(None, (_missing_values_message(frame, features, label_column, incomplete),), tuple(notes),
-                        int(incomplete.sum()))
+        return Prepared(
+            None,
+            (_missing_values_message(frame, features, label_column, incomplete),),
+            tuple(notes),
+            int(incomplete.sum()),
+        )
     if incomplete.any():
         notes.append(Message("dropped_rows", f"{int(incomplete.sum())} rows with missing values were left out."))
     frame = frame[~incomplete]
@@ -309,36 +378,55 @@ def _ignored_columns_note(table: Table, label_column: str) -> list[Message]:
     ignored = [name for name in table.text_columns if name != label_column]
     if not ignored:
         return []
-    return [Message("ignored_columns", f"Not numbers, so not used as inputs: {', '.join(ignored)}. The model here "
-                                       "reads numbers only; such a column can still be the label, or split the "
-                                       "results by group.")]
+    return [
+        Message(
+            "ignored_columns",
+            f"Not numbers, so not used as inputs: {', '.join(ignored)}. The model here "
+            "reads numbers only; such a column can still be the label, or split the "
+            "results by group.",
+        )
+    ]
 
 
 def _missing_values_message(frame, features, label_column, incomplete) -> Message:
     columns = [name for name in (*features, label_column) if frame[name].isna().any()]
-    return Message("missing_values", f"{int(incomplete.sum())} of {len(frame)} rows have missing values (in "
-                                     f"{', '.join(columns)}). The model needs a value in every cell it uses: drop "
-                                     "those rows to continue, or fill them in in your spreadsheet.")
+    return Message(
+        "missing_values",
+        f"{int(incomplete.sum())} of {len(frame)} rows have missing values (in "
+        f"{', '.join(columns)}). The model needs a value in every cell it uses: drop "
+        "those rows to continue, or fill them in in your spreadsheet.",
+    )
 
 
 def _label_problem(labels: pd.Series, name: str, numeric: bool) -> Message | None:
     counts = labels.value_counts()
     if len(labels) < MIN_ROWS:
-        return Message("too_few_rows", f"Only {len(labels)} usable rows; at least {MIN_ROWS} are needed to train on "
-                                       "some and test on others.")
+        return Message(
+            "too_few_rows",
+            f"Only {len(labels)} usable rows; at least {MIN_ROWS} are needed to train on some and test on others.",
+        )
     if len(counts) < 2:
-        return Message("one_class", f"The label column '{name}' has only one value ({_show(counts.index[0])}). A "
-                                    "model learns to tell classes apart, so it needs at least two.")
+        return Message(
+            "one_class",
+            f"The label column '{name}' has only one value ({_show(counts.index[0])}). A "
+            "model learns to tell classes apart, so it needs at least two.",
+        )
     if numeric and (len(counts) > CONTINUOUS_LABEL_VALUES or not np.all(np.mod(labels, 1) == 0)):
-        return Message("continuous_label", f"The label column '{name}' holds {len(counts)} different numbers, like an "
-                                           "amount or a measurement, not a few categories. This lesson trains "
-                                           f"classifiers (at most {MAX_CLASSES} classes): choose a column of "
-                                           "categories, or group the numbers into bands (low / medium / high) first.")
+        return Message(
+            "continuous_label",
+            f"The label column '{name}' holds {len(counts)} different numbers, like an "
+            "amount or a measurement, not a few categories. This lesson trains "
+            f"classifiers (at most {MAX_CLASSES} classes): choose a column of "
+            "categories, or group the numbers into bands (low / medium / high) first.",
+        )
     if len(counts) > MAX_CLASSES:
         like_id = " Every row has its own value, like an ID." if len(counts) == len(labels) else ""
-        return Message("too_many_classes", f"The label column '{name}' has {len(counts)} different values; at most "
-                                           f"{MAX_CLASSES} classes can be learned here.{like_id} Choose the column "
-                                           "that holds the answer the model should learn.")
+        return Message(
+            "too_many_classes",
+            f"The label column '{name}' has {len(counts)} different values; at most "
+            f"{MAX_CLASSES} classes can be learned here.{like_id} Choose the column "
+            "that holds the answer the model should learn.",
+        )
     return _rare_class(counts)
 
 
@@ -347,9 +435,12 @@ def _rare_class(counts: pd.Series) -> Message | None:
     if rare.empty:
         return None
     listed = ", ".join(f"{_show(value)} ({count} rows)" for value, count in rare.items())
-    return Message("rare_class", f"Some classes have fewer than {MIN_ROWS_PER_CLASS} rows: {listed}. Each class needs "
-                                 f"at least {MIN_ROWS_PER_CLASS}, so that some can be held out for testing. Remove or "
-                                 "merge those rows.")
+    return Message(
+        "rare_class",
+        f"Some classes have fewer than {MIN_ROWS_PER_CLASS} rows: {listed}. Each class needs "
+        f"at least {MIN_ROWS_PER_CLASS}, so that some can be held out for testing. Remove or "
+        "merge those rows.",
+    )
 
 
 def _show(value) -> str:
@@ -366,8 +457,11 @@ def _standardized_dataset(name: str, features: pd.DataFrame, labels: pd.Series) 
     _, test_rows, _, _ = split_stratified(np.arange(len(codes)), codes, HELD_OUT_SHARE, SPLIT_SEED)  # as from_arrays
     mean, spread = dataset.x_train.mean(axis=0), dataset.x_train.std(axis=0)
     spread = np.where(spread > 0, spread, 1.0)  # a constant column stays constant instead of dividing by zero
-    scaled = replace(dataset, x_train=((dataset.x_train - mean) / spread).astype(np.float32),
-                     x_test=((dataset.x_test - mean) / spread).astype(np.float32))
+    scaled = replace(
+        dataset,
+        x_train=((dataset.x_train - mean) / spread).astype(np.float32),
+        x_test=((dataset.x_test - mean) / spread).astype(np.float32),
+    )
     return scaled, test_rows
 
 

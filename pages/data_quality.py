@@ -19,44 +19,58 @@ LEARNING_RATES = (1e-4, 3e-4, 1e-3, 3e-3, 1e-2, 3e-2, 0.1)
 NO_GROUP = "(none)"
 GROUP_COLOURS = (charts.GAP_COLOUR, charts.TRAIN_COLOUR, charts.TEST_COLOUR)  # average, A, B; grey: previous run
 DEFAULTS = {
-    "dq_epochs": 50, "dq_seed": 0, "dq_group_share": 10, "dq_noise_share": 8,
-    "dq_noise_where": "concentrated", "dq_rare_digit": 8, "dq_rare_kept": 5, "dq_distinct": 20,
-    "dq_shift_split": "file", "dq_upload_noise": 0, "dq_upload_size": 100, "dq_upload_lr": 1e-3,
-    "dq_upload_epochs": 100, "dq_upload_drop_missing": False,
+    "dq_epochs": 50,
+    "dq_seed": 0,
+    "dq_group_share": 10,
+    "dq_noise_share": 8,
+    "dq_noise_where": "concentrated",
+    "dq_rare_digit": 8,
+    "dq_rare_kept": 5,
+    "dq_distinct": 20,
+    "dq_shift_split": "file",
+    "dq_upload_noise": 0,
+    "dq_upload_size": 100,
+    "dq_upload_lr": 1e-3,
+    "dq_upload_epochs": 100,
+    "dq_upload_drop_missing": False,
 }
 SCENARIO_TITLES = {
-    "groups": "Under-represented group", "noise": "Careless labels", "imbalance": "Rare class",
-    "diversity": "Low diversity", "shift": "Distribution shift", "upload": "Your own data",
+    "groups": "Under-represented group",
+    "noise": "Careless labels",
+    "imbalance": "Rare class",
+    "diversity": "Low diversity",
+    "shift": "Distribution shift",
+    "upload": "Your own data",
 }
 EXPLANATIONS = {
     "groups": "Two groups write the same digits differently: **group A** as usual, **group B** mirrored left to "
-              "right (the label stays the same). Set how much of the training data comes from group B. The model is "
-              "then judged on held-out data mixed like the training data, and on each group separately.",
+    "right (the label stays the same). Set how much of the training data comes from group B. The model is "
+    "then judged on held-out data mixed like the training data, and on each group separately.",
     "noise": "Some training labels are wrong. Either the mistakes are **spread** at random over all digits, or one "
-             f"**careless labeller** wrote '{bias.CARELESS_GIVEN}' on threes. Same share of wrong labels; compare "
-             "what each does to the model, class by class.",
+    f"**careless labeller** wrote '{bias.CARELESS_GIVEN}' on threes. Same share of wrong labels; compare "
+    "what each does to the model, class by class.",
     "imbalance": "One digit is **rare** in the training data: only a share of its examples is kept, every other "
-                 "digit keeps all of its. The held-out set stays balanced. Watch that digit's recall: the share of "
-                 "its held-out examples the model recognises.",
+    "digit keeps all of its. The held-out set stays balanced. Watch that digit's recall: the share of "
+    "its held-out examples the model recognises.",
     "diversity": "Every run trains on the **same number of examples** (1437). Here they are made of a few distinct "
-                 "digits copied many times, or of many different ones.",
+    "digits copied many times, or of many different ones.",
     "shift": "How the held-out data is chosen changes what the test tells you. **Shuffled**: 360 digits picked at "
-             "random, like the training data. **File order**: the last 360 digits of the file, written by "
-             "different people than the training digits.",
+    "random, like the training data. **File order**: the last 360 digits of the file, written by "
+    "different people than the training digits.",
 }
 TAKEAWAYS = {
     "groups": "An average over everyone can look fine while a group that was rare in the training data is served "
-              "badly: look at results per group, and collect enough examples of every group.",
+    "badly: look at results per group, and collect enough examples of every group.",
     "noise": "Random labelling mistakes mostly wash out, but the same number of systematic mistakes teaches the model "
-             "the mistake itself: who labelled the data matters as much as how much of it is wrong.",
+    "the mistake itself: who labelled the data matters as much as how much of it is wrong.",
     "imbalance": "The class the model rarely saw in training is the class it misses in use, even while overall "
-                 "accuracy looks high.",
+    "accuracy looks high.",
     "diversity": "More rows are not more information: a few examples copied many times teach the model no more than "
-                 "those few examples, however long it trains.",
+    "those few examples, however long it trains.",
     "shift": "A held-out set drawn like the training data flatters the model: test it on data gathered the way it will "
-             "meet data in use (new people, places or dates).",
+    "meet data in use (new people, places or dates).",
     "upload": "A model can only be as accurate and as fair as the table it learned from: look at its results per "
-              "class and per group before trusting the average.",
+    "class and per group before trusting the average.",
 }
 
 st.title("Data quality and bias")
@@ -69,8 +83,14 @@ for widget_key, default in DEFAULTS.items():
     st.session_state[widget_key] = st.session_state.get(widget_key, default)  # kept while a widget is hidden
 # dq_scenario is always shown, so it needs no default here, and one set here would hide the link's choice
 
-scenario = st.radio("Choose a data problem", list(SCENARIO_TITLES), format_func=SCENARIO_TITLES.get,
-                    horizontal=True, key="dq_scenario", bind="query-params")
+scenario = st.radio(
+    "Choose a data problem",
+    list(SCENARIO_TITLES),
+    format_func=SCENARIO_TITLES.get,
+    horizontal=True,
+    key="dq_scenario",
+    bind="query-params",
+)
 
 
 # ---- the digit scenarios ----
@@ -79,24 +99,53 @@ scenario = st.radio("Choose a data problem", list(SCENARIO_TITLES), format_func=
 def scenario_controls(key: str) -> None:
     """The slider(s) of one scenario; the values are read back from session state by build_scenario."""
     if key == "groups":
-        st.slider("Group B's share of the training data", 0, 50, step=5, format="%d%%", key="dq_group_share",
-                  help="0%: the model never sees a mirrored digit. 50%: both groups equally.")
+        st.slider(
+            "Group B's share of the training data",
+            0,
+            50,
+            step=5,
+            format="%d%%",
+            key="dq_group_share",
+            help="0%: the model never sees a mirrored digit. 50%: both groups equally.",
+        )
     elif key == "noise":
-        st.slider("Wrong training labels", 0, 10, format="%d%%", key="dq_noise_share",
-                  help="The share of all training labels that is wrong (about 10% of the digits are threes).")
-        st.radio("Where the mistakes are", ("spread", "concentrated"), key="dq_noise_where",
-                 format_func={"spread": "spread over all digits",
-                              "concentrated": f"one careless labeller: threes marked '{bias.CARELESS_GIVEN}'"}.get)
+        st.slider(
+            "Wrong training labels",
+            0,
+            10,
+            format="%d%%",
+            key="dq_noise_share",
+            help="The share of all training labels that is wrong (about 10% of the digits are threes).",
+        )
+        st.radio(
+            "Where the mistakes are",
+            ("spread", "concentrated"),
+            key="dq_noise_where",
+            format_func={
+                "spread": "spread over all digits",
+                "concentrated": f"one careless labeller: threes marked '{bias.CARELESS_GIVEN}'",
+            }.get,
+        )
     elif key == "imbalance":
         st.selectbox("Rare digit", range(10), key="dq_rare_digit")
         st.slider("Share of its training examples kept", 0, 100, step=5, format="%d%%", key="dq_rare_kept")
     elif key == "diversity":
-        st.select_slider("Distinct training digits", bias.DIVERSITY_LEVELS, key="dq_distinct",
-                         help="Copied until there are 1437 training examples, the same number in every run.")
+        st.select_slider(
+            "Distinct training digits",
+            bias.DIVERSITY_LEVELS,
+            key="dq_distinct",
+            help="Copied until there are 1437 training examples, the same number in every run.",
+        )
     elif key == "shift":
-        st.radio("Held-out digits", ("shuffled", "file"), key="dq_shift_split",
-                 format_func={"shuffled": "picked at random (shuffled)",
-                              "file": "the last 360 in the file (other writers)"}.get)
+        st.radio(
+            "Held-out digits",
+            ("shuffled", "file"),
+            key="dq_shift_split",
+            format_func={
+                "shuffled": "picked at random (shuffled)",
+                "file": "the last 360 in the file (other writers)",
+            }.get,
+        )
     st.slider("Epochs", 10, 200, step=10, key="dq_epochs", help="One epoch = one pass over every training example.")
     st.number_input("Seed", 0, 9999, key="dq_seed", help="The same seed gives exactly the same run.")
 
@@ -105,8 +154,9 @@ def build_scenario(key: str) -> bias.Scenario:
     state, seed = st.session_state, int(st.session_state.dq_seed)
     builders = {
         "groups": lambda: bias.make_group_scenario(state.dq_group_share / 100, seed),
-        "noise": lambda: bias.make_label_noise_scenario(state.dq_noise_share / 100,
-                                                        state.dq_noise_where == "concentrated", seed),
+        "noise": lambda: bias.make_label_noise_scenario(
+            state.dq_noise_share / 100, state.dq_noise_where == "concentrated", seed
+        ),
         "imbalance": lambda: bias.make_imbalance_scenario(int(state.dq_rare_digit), state.dq_rare_kept / 100, seed),
         "diversity": lambda: bias.make_diversity_scenario(int(state.dq_distinct), seed),
         "shift": lambda: bias.make_shift_scenario(state.dq_shift_split == "file", seed),
@@ -148,9 +198,12 @@ def draw_scenario(key: str, run) -> None:
     draw_per_class(key, results, previous, run.dataset.class_names)
     if key == "noise":
         confusion = results["held-out"].confusion
-        st.plotly_chart(charts.confusion_heatmap(confusion, run.dataset.class_names,
-                                                 "Held-out digits: true digit vs the model's answer"),
-                        key="dq_confusion_chart")
+        st.plotly_chart(
+            charts.confusion_heatmap(
+                confusion, run.dataset.class_names, "Held-out digits: true digit vs the model's answer"
+            ),
+            key="dq_confusion_chart",
+        )
     st.plotly_chart(accuracy_over_epochs(history, run.config.epochs), key=f"dq_{key}_accuracy_chart")
 
 
@@ -166,23 +219,31 @@ def draw_reading(key: str, results: dict) -> None:
     """The numbers that matter, in one sentence."""
     if key == "groups":
         mixed, group_a, group_b = (results[name].accuracy for name in (bias.MIXED, bias.GROUP_A, bias.GROUP_B))
-        text = (f"Held-out accuracy on data mixed like the training data: **{mixed:.0%}**. Group A: **{group_a:.0%}**, "
-                f"group B: **{group_b:.0%}**.")
+        text = (
+            f"Held-out accuracy on data mixed like the training data: **{mixed:.0%}**. Group A: **{group_a:.0%}**, "
+            f"group B: **{group_b:.0%}**."
+        )
         (st.warning if group_a - group_b > 0.05 else st.success)(text)
         return
     result = results["held-out"]
     worst = int(np.nanargmin(result.per_class))
-    text = (f"Held-out accuracy **{result.accuracy:.0%}**; worst digit: **{worst}**, recognised "
-            f"**{result.per_class[worst]:.0%}** of the time.")
+    text = (
+        f"Held-out accuracy **{result.accuracy:.0%}**; worst digit: **{worst}**, recognised "
+        f"**{result.per_class[worst]:.0%}** of the time."
+    )
     (st.warning if result.accuracy - result.per_class[worst] > 0.15 else st.success)(text)
 
 
 def draw_group_summary(results: dict, previous: dict | None) -> None:
     names = list(results)
-    figure = charts.accuracy_bars(names, {"this run": [results[name].accuracy for name in names]},
-                                  "Held-out accuracy: the average and each group", "",
-                                  previous=[previous[name].accuracy for name in names] if previous else None,
-                                  category_colours=GROUP_COLOURS)
+    figure = charts.accuracy_bars(
+        names,
+        {"this run": [results[name].accuracy for name in names]},
+        "Held-out accuracy: the average and each group",
+        "",
+        previous=[previous[name].accuracy for name in names] if previous else None,
+        category_colours=GROUP_COLOURS,
+    )
     st.plotly_chart(figure, key="dq_group_chart")
 
 
@@ -191,8 +252,9 @@ def draw_per_class(key: str, results: dict, previous: dict | None, class_names) 
     single = len(shown) == 1
     series = {"this run" if single else name: values for name, values in shown.items()}
     earlier = previous["held-out"].per_class if previous and single else None
-    figure = charts.accuracy_bars(class_names, series, "Held-out recall per digit: the share of each digit "
-                                  "recognised", "digit", previous=earlier)
+    figure = charts.accuracy_bars(
+        class_names, series, "Held-out recall per digit: the share of each digit recognised", "digit", previous=earlier
+    )
     st.plotly_chart(figure, key=f"dq_{key}_class_chart")
 
 
@@ -226,8 +288,14 @@ def receive_upload(uploaded) -> None:
 def sample_downloads() -> None:
     st.markdown("**No file at hand?** Download an example, then upload it:")
     for filename, about in SAMPLES.items():
-        st.download_button(f"Download {filename}", (SAMPLE_FOLDER / filename).read_bytes(), file_name=filename,
-                           mime="text/csv", key=f"dq_download_{filename}", icon=":material/download:")
+        st.download_button(
+            f"Download {filename}",
+            (SAMPLE_FOLDER / filename).read_bytes(),
+            file_name=filename,
+            mime="text/csv",
+            key=f"dq_download_{filename}",
+            icon=":material/download:",
+        )
         st.caption(about)
 
 
@@ -240,14 +308,25 @@ def table_choices(table) -> str | None:
     groups = [NO_GROUP, *uploads.group_column_choices(table, label)]
     if st.session_state.get("dq_upload_group") not in groups:
         st.session_state["dq_upload_group"] = next((name for name in groups if name in table.text_columns), NO_GROUP)
-    group = st.selectbox("Show results per group of", groups, key="dq_upload_group",
-                         help="A column with a few values, such as a region: accuracy is shown for each value.")
+    group = st.selectbox(
+        "Show results per group of",
+        groups,
+        key="dq_upload_group",
+        help="A column with a few values, such as a region: accuracy is shown for each value.",
+    )
     return None if group == NO_GROUP else group
 
 
 def upload_controls() -> None:
-    st.slider("Wrong labels (label noise)", 0, 50, step=5, format="%d%%", key="dq_upload_noise",
-              help="This share of training labels is changed to a different class. The held-out part stays clean.")
+    st.slider(
+        "Wrong labels (label noise)",
+        0,
+        50,
+        step=5,
+        format="%d%%",
+        key="dq_upload_noise",
+        help="This share of training labels is changed to a different class. The held-out part stays clean.",
+    )
     st.slider("Training-set size", 5, 100, step=5, format="%d%%", key="dq_upload_size")
     st.select_slider("Learning rate", LEARNING_RATES, format_func=lambda v: f"{v:g}", key="dq_upload_lr")
     st.slider("Epochs", 10, 500, step=10, key="dq_upload_epochs")
@@ -256,9 +335,15 @@ def upload_controls() -> None:
 def start_upload_run(prepared: uploads.Prepared, group: str | None) -> None:
     state, dataset = st.session_state, prepared.dataset
     size = max(round(len(dataset.y_train) * state.dq_upload_size / 100), dataset.num_classes)
-    config = LabConfig(dataset=dataset.name, learning_rate=float(state.dq_upload_lr),
-                       epochs=int(state.dq_upload_epochs), label_noise=state.dq_upload_noise / 100, train_size=size,
-                       hidden=(64,), seed=int(state.dq_seed))
+    config = LabConfig(
+        dataset=dataset.name,
+        learning_rate=float(state.dq_upload_lr),
+        epochs=int(state.dq_upload_epochs),
+        label_noise=state.dq_upload_noise / 100,
+        train_size=size,
+        hidden=(64,),
+        seed=int(state.dq_seed),
+    )
     state["dq_upload_groups"] = (group, prepared.held_out_groups)
     live.start(state, "dq_upload", TrainingRun(config, dataset))
 
@@ -278,9 +363,11 @@ def prepared_upload(table, group: str | None) -> uploads.Prepared:
 def upload_section() -> None:
     upload, examples = st.columns([2, 1], gap="large")
     with upload:
-        st.markdown("Upload a **CSV** file: one row per example, **numeric** columns as inputs and one **label** "
-                    f"column with the answer (2 to {uploads.MAX_CLASSES} classes). Up to {uploads.MAX_UPLOAD_MB} MB, "
-                    f"{uploads.MAX_ROWS:,} rows and {uploads.MAX_COLUMNS} columns. Your file stays in this session.")
+        st.markdown(
+            "Upload a **CSV** file: one row per example, **numeric** columns as inputs and one **label** "
+            f"column with the answer (2 to {uploads.MAX_CLASSES} classes). Up to {uploads.MAX_UPLOAD_MB} MB, "
+            f"{uploads.MAX_ROWS:,} rows and {uploads.MAX_COLUMNS} columns. Your file stays in this session."
+        )
         receive_upload(st.file_uploader("Upload a CSV file", key="dq_upload_file"))
         file_problems()
     with examples:
@@ -331,13 +418,21 @@ def draw_upload(run) -> None:
     predictions = run.predict_proba(run.dataset.x_test).argmax(axis=1)
     draw_upload_groups(run, predictions)
     result = bias.judge(run.dataset.y_test, predictions, run.dataset.num_classes)
-    st.plotly_chart(charts.accuracy_bars(run.dataset.class_names, {"held-out": result.per_class},
-                                         "Held-out recall per class", "class"), key="dq_upload_class_chart")
-    st.plotly_chart(charts.loss_curves(history.train_loss, history.test_loss, total, history.best_epoch()),
-                    key="dq_upload_loss_chart")
+    st.plotly_chart(
+        charts.accuracy_bars(
+            run.dataset.class_names, {"held-out": result.per_class}, "Held-out recall per class", "class"
+        ),
+        key="dq_upload_class_chart",
+    )
+    st.plotly_chart(
+        charts.loss_curves(history.train_loss, history.test_loss, total, history.best_epoch()),
+        key="dq_upload_loss_chart",
+    )
     st.plotly_chart(accuracy_over_epochs(history, total), key="dq_upload_accuracy_chart")
-    st.plotly_chart(charts.generalization_gap(history.generalization_gap_accuracy, history.generalization_gap_loss,
-                                              total), key="dq_upload_gap_chart")
+    st.plotly_chart(
+        charts.generalization_gap(history.generalization_gap_accuracy, history.generalization_gap_loss, total),
+        key="dq_upload_gap_chart",
+    )
 
 
 def draw_upload_groups(run, predictions) -> None:
@@ -346,15 +441,18 @@ def draw_upload_groups(run, predictions) -> None:
     if group is None or held_out_groups is None:
         return
     names, y_true = np.unique(held_out_groups), run.dataset.y_test
-    results = [bias.judge(y_true[held_out_groups == name], predictions[held_out_groups == name],
-                          run.dataset.num_classes) for name in names]
+    results = [
+        bias.judge(y_true[held_out_groups == name], predictions[held_out_groups == name], run.dataset.num_classes)
+        for name in names
+    ]
     series = {"accuracy": [result.accuracy for result in results]}
     for index, class_name in enumerate(run.dataset.class_names[:4]):
         series[f"recall of '{class_name}'"] = [result.per_class[index] for result in results]
     counts = ", ".join(f"{name}: {int((held_out_groups == name).sum())}" for name in names)
     read_groups(group, names, results, run.dataset.class_names)
-    st.plotly_chart(charts.accuracy_bars(names, series, f"Held-out results per {group}", group),
-                    key="dq_upload_group_chart")
+    st.plotly_chart(
+        charts.accuracy_bars(names, series, f"Held-out results per {group}", group), key="dq_upload_group_chart"
+    )
     st.caption(f"Held-out rows per group: {counts}. Recall of a class: the share of its rows the model got right.")
 
 
@@ -364,9 +462,11 @@ def read_groups(group: str, names, results, class_names) -> None:
     best, worst = int(np.argmax(accuracies)), int(np.argmin(accuracies))
     recall = results[worst].per_class
     missed = int(np.nanargmin(recall))
-    text = (f"Held-out accuracy per {group}: **{names[best]} {accuracies[best]:.0%}**, **{names[worst]} "
-            f"{accuracies[worst]:.0%}**. Of the {names[worst]} rows whose answer is '{class_names[missed]}', the "
-            f"model gets **{recall[missed]:.0%}** right.")
+    text = (
+        f"Held-out accuracy per {group}: **{names[best]} {accuracies[best]:.0%}**, **{names[worst]} "
+        f"{accuracies[worst]:.0%}**. Of the {names[worst]} rows whose answer is '{class_names[missed]}', the "
+        f"model gets **{recall[missed]:.0%}** right."
+    )
     (st.warning if accuracies[best] - accuracies[worst] > 0.05 else st.success)(text)
 
 

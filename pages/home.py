@@ -9,25 +9,40 @@ st.markdown(
 )
 
 LESSONS = (
-    ("pages/lab.py", "Memorize or generalize?",
-     "A network can fit its training data perfectly, wrong labels included, and still fail on new data. "
-     "Change the learning rate, the epochs and the quality of the data and watch loss, the generalization gap "
-     "and memorization of mislabeled examples."),
-    ("pages/training_loop.py", "How one training step works",
-     "Watch a straight line learn from real patients' data, one phase at a time: predictions, loss, gradients "
-     "from jax.grad and the update, with every number shown. Then run hundreds of steps on the loss landscape "
-     "and find the learning rate above which training diverges."),
-    ("pages/playground.py", "Playground",
-     "Train a small network on spirals, moons, circles, xor or three gaussian blobs and watch what it predicts "
-     "everywhere in the plane change live. Change layers, neurons, activation, batch size and L1 or L2 "
-     "regularization and compare training with held-out loss."),
-    ("pages/data_quality.py", "Data quality and bias",
-     "See what one-sided, mislabeled, imbalanced, repetitive or shifted training data does to a model, group by "
-     "group and class by class, not only on average. Then upload a spreadsheet of your own and train on it."),
-    ("pages/fine_tuning.py", "Pretraining vs fine-tuning",
-     "A small generic language model learns a recruitment agency's house style from a hundred adverts, live, "
-     "beside the same model trained from scratch on the same texts. See what fine-tuning costs, what it "
-     "cannot fix, and when it starts to copy its training texts."),
+    (
+        "pages/lab.py",
+        "Memorize or generalize?",
+        "A network can fit its training data perfectly, wrong labels included, and still fail on new data. "
+        "Change the learning rate, the epochs and the quality of the data and watch loss, the generalization gap "
+        "and memorization of mislabeled examples.",
+    ),
+    (
+        "pages/training_loop.py",
+        "How one training step works",
+        "Watch a straight line learn from real patients' data, one phase at a time: predictions, loss, gradients "
+        "from jax.grad and the update, with every number shown. Then run hundreds of steps on the loss landscape "
+        "and find the learning rate above which training diverges.",
+    ),
+    (
+        "pages/playground.py",
+        "Playground",
+        "Train a small network on spirals, moons, circles, xor or three gaussian blobs and watch what it predicts "
+        "everywhere in the plane change live. Change layers, neurons, activation, batch size and L1 or L2 "
+        "regularization and compare training with held-out loss.",
+    ),
+    (
+        "pages/data_quality.py",
+        "Data quality and bias",
+        "See what one-sided, mislabeled, imbalanced, repetitive or shifted training data does to a model, group by "
+        "group and class by class, not only on average. Then upload a spreadsheet of your own and train on it.",
+    ),
+    (
+        "pages/fine_tuning.py",
+        "Pretraining vs fine-tuning",
+        "A small generic language model learns a recruitment agency's house style from a hundred adverts, live, "
+        "beside the same model trained from scratch on the same texts. See what fine-tuning costs, what it "
+        "cannot fix, and when it starts to copy its training texts.",
+    ),
 )
 
 lesson_columns = st.columns(2, gap="medium")

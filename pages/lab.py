@@ -199,11 +199,15 @@ def draw_data_preview() -> None:
     st.subheader("The training data, as the model will be told it")
     rows = slice(0, min(GRID_SIZE, data.n_active))
     images = dataset.x_train[data.source_rows[rows]]
-    st.plotly_chart(charts.labelled_images(images, dataset.image_shape, data.labels_given[rows],
-                                           data.labels_true[rows]), key="lab_preview_chart")
-    st.caption(f"{data.n_active} training examples, {int(data.mislabeled.sum())} of them with a wrong label "
-               f"({data.realised_noise:.1%}, framed red). The {len(dataset.y_test)} held-out examples are all "
-               "labelled correctly.")
+    st.plotly_chart(
+        charts.labelled_images(images, dataset.image_shape, data.labels_given[rows], data.labels_true[rows]),
+        key="lab_preview_chart",
+    )
+    st.caption(
+        f"{data.n_active} training examples, {int(data.mislabeled.sum())} of them with a wrong label "
+        f"({data.realised_noise:.1%}, framed red). The {len(dataset.y_test)} held-out examples are all "
+        "labelled correctly."
+    )
 
 
 def draw_metrics(history, run) -> None:
@@ -268,9 +272,17 @@ def draw_plane(dataset, data, run) -> None:
     active = slice(0, data.n_active)
     chart, note = st.columns([3, 1])
     chart.plotly_chart(
-        charts.decision_boundary(grid.x1, grid.x2, probabilities, data.x[active], data.labels_given[active],
-                                 dataset.x_test, dataset.y_test, dataset.class_names,
-                                 title="The training points with the labels the model is given"),
+        charts.decision_boundary(
+            grid.x1,
+            grid.x2,
+            probabilities,
+            data.x[active],
+            data.labels_given[active],
+            dataset.x_test,
+            dataset.y_test,
+            dataset.class_names,
+            title="The training points with the labels the model is given",
+        ),
         key="lab_plane_chart",
     )
     note.markdown(

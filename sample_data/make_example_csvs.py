@@ -33,11 +33,16 @@ def make_loan_repayment(rng: np.random.Generator) -> pd.DataFrame:
     costs = np.where(rural, LIVING_COSTS["rural"], LIVING_COSTS["city"])
     left_over = income - costs - debt_payments - loan_amount / 36 + 40 * years_at_job
     repaid = left_over + rng.normal(0, 250, LOAN_ROWS) > 250
-    return pd.DataFrame({
-        "region": region, "monthly_income": income.round().astype(int),
-        "monthly_debt_payments": debt_payments.round().astype(int),
-        "loan_amount": loan_amount.astype(int), "years_at_job": years_at_job, "repaid": np.where(repaid, "yes", "no"),
-    })
+    return pd.DataFrame(
+        {
+            "region": region,
+            "monthly_income": income.round().astype(int),
+            "monthly_debt_payments": debt_payments.round().astype(int),
+            "loan_amount": loan_amount.astype(int),
+            "years_at_job": years_at_job,
+            "repaid": np.where(repaid, "yes", "no"),
+        }
+    )
 
 
 def make_customer_churn(rng: np.random.Generator) -> pd.DataFrame:
@@ -50,11 +55,17 @@ def make_customer_churn(rng: np.random.Generator) -> pd.DataFrame:
     data_gb = rng.gamma(2.0, 6.0, CHURN_ROWS).round(1)
     risk = 0.06 * monthly_fee + 0.7 * support_calls - 0.05 * months - 2.0 * contract - 1.0
     churned = risk + rng.normal(0, 0.8, CHURN_ROWS) > 0
-    return pd.DataFrame({
-        "plan": plan, "monthly_fee": monthly_fee.round(2), "months_as_customer": months,
-        "support_calls_last_year": support_calls, "has_contract": contract, "data_used_gb": data_gb,
-        "churned": np.where(churned, "yes", "no"),
-    })
+    return pd.DataFrame(
+        {
+            "plan": plan,
+            "monthly_fee": monthly_fee.round(2),
+            "months_as_customer": months,
+            "support_calls_last_year": support_calls,
+            "has_contract": contract,
+            "data_used_gb": data_gb,
+            "churned": np.where(churned, "yes", "no"),
+        }
+    )
 
 
 EXAMPLES = {"loan_repayment.csv": (make_loan_repayment, 7), "customer_churn.csv": (make_customer_churn, 11)}

@@ -31,8 +31,9 @@ def test_confusion_matrix_and_recall_match_scikit_learn():
     y_true = rng.integers(0, 10, 500)
     y_pred = np.where(rng.random(500) < 0.6, y_true, rng.integers(0, 10, 500))
     y_pred[y_true == 4] = 7  # a class never answered right
-    np.testing.assert_array_equal(bias.confusion_matrix(y_true, y_pred, 10), confusion_matrix(y_true, y_pred,
-                                                                                             labels=range(10)))
+    np.testing.assert_array_equal(
+        bias.confusion_matrix(y_true, y_pred, 10), confusion_matrix(y_true, y_pred, labels=range(10))
+    )
     expected = recall_score(y_true, y_pred, labels=range(10), average=None, zero_division=0)
     np.testing.assert_allclose(bias.per_class_recall(bias.confusion_matrix(y_true, y_pred, 10)), expected)
 
@@ -49,10 +50,17 @@ def test_confusion_matrix_of_a_trained_model_matches_scikit_learn():
     assert np.isnan(bias.per_class_recall(np.zeros((3, 3), int))).all(), "no examples: no recall, not 0%"
 
 
-@pytest.mark.parametrize("scenario", [
-    bias.make_group_scenario(0.3, 1), bias.make_label_noise_scenario(0.05, False, 1),
-    bias.make_imbalance_scenario(2, 0.1, 1), bias.make_diversity_scenario(50, 1), bias.make_shift_scenario(True, 1),
-], ids=["groups", "noise", "imbalance", "diversity", "shift"])
+@pytest.mark.parametrize(
+    "scenario",
+    [
+        bias.make_group_scenario(0.3, 1),
+        bias.make_label_noise_scenario(0.05, False, 1),
+        bias.make_imbalance_scenario(2, 0.1, 1),
+        bias.make_diversity_scenario(50, 1),
+        bias.make_shift_scenario(True, 1),
+    ],
+    ids=["groups", "noise", "imbalance", "diversity", "shift"],
+)
 def test_every_scenario_has_the_shared_shapes(scenario):
     assert (scenario.training.x.shape, scenario.dataset.x_test.shape) == SHAPES
     assert all(x.shape == SHAPES[1] and y.shape == (360,) for x, y in scenario.held_out_sets.values())
@@ -94,7 +102,7 @@ def test_imbalance_keeps_a_share_of_one_class_and_pads_with_the_rest():
     active = training.labels_true[: training.n_active]
     kept = round(0.05 * (load_dataset("digits").y_train == 8).sum())
     assert (active == 8).sum() == kept and training.n_active == 1437 - (training.labels_true == 8).sum() + kept
-    assert (training.labels_true[training.n_active:] == 8).all()
+    assert (training.labels_true[training.n_active :] == 8).all()
 
 
 def test_low_diversity_repeats_few_distinct_digits_to_the_same_size():
@@ -114,7 +122,9 @@ def test_file_order_split_is_the_files_first_and_last_digits():
 def test_group_b_accuracy_rises_with_its_share():
     """Seeds 0 and 1 measured B at 39-42% (share 0), 85-87% (10%), 94-96% (50%); margins leave room."""
     for seed in (0, 1):
-        group_b = [trained(bias.make_group_scenario, share, seed=seed)[bias.GROUP_B].accuracy for share in (0, .1, .5)]
+        group_b = [
+            trained(bias.make_group_scenario, share, seed=seed)[bias.GROUP_B].accuracy for share in (0, 0.1, 0.5)
+        ]
         assert group_b[0] < 0.6 and group_b[0] + 0.25 < group_b[1] < group_b[2] - 0.02, group_b
 
 
@@ -151,8 +161,12 @@ def test_a_shifted_held_out_set_scores_lower_than_a_shuffled_one():
 def test_all_scenarios_share_one_compiled_chunk_and_one_prediction():
     trained(bias.make_group_scenario, 0.1)
     chunks, predictions = train.train_chunk._cache_size(), train.predict_proba._cache_size()
-    for builder, arguments in ((bias.make_label_noise_scenario, (0.03, False)), (bias.make_imbalance_scenario, (1, .5)),
-                               (bias.make_diversity_scenario, (100,)), (bias.make_shift_scenario, (False,)),
-                               (bias.make_group_scenario, (0.45,))):
+    for builder, arguments in (
+        (bias.make_label_noise_scenario, (0.03, False)),
+        (bias.make_imbalance_scenario, (1, 0.5)),
+        (bias.make_diversity_scenario, (100,)),
+        (bias.make_shift_scenario, (False,)),
+        (bias.make_group_scenario, (0.45,)),
+    ):
         trained(builder, *arguments, seed=5)
     assert (train.train_chunk._cache_size(), train.predict_proba._cache_size()) == (chunks, predictions)

@@ -35,7 +35,9 @@ def wait_for_training(page, epochs: int, see_it_move: bool = False) -> None:
         page.wait_for_function(
             "([first, total]) => [...document.querySelectorAll('p')].some(p => p.innerText.startsWith('Epoch ')"
             " && p.innerText.includes(' of ' + total) && p.innerText.split(' ')[1] !== first.split(' ')[1])",
-            arg=[first, str(epochs)], timeout=60_000)
+            arg=[first, str(epochs)],
+            timeout=60_000,
+        )
     page.get_by_text(re.compile(rf"^Epoch {epochs} of {epochs}")).first.wait_for(timeout=90_000)
     wait_idle(page)
 

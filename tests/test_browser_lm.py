@@ -37,7 +37,9 @@ def test_fine_tuning_changes_the_samples_live(page, server):
         "(before) => { const now = [...document.querySelectorAll('[data-testid=stCode]')].map(e => e.innerText);"
         " return now.length >= 2 && now.join('|') !== before.join('|')"
         " && /Step [1-9]/.test(document.body.innerText); }",
-        arg=before, timeout=90_000)
+        arg=before,
+        timeout=90_000,
+    )
     screenshot(page, "fine-tuning-training")
     page.get_by_text(re.compile(r"^Step 100 of 100")).first.wait_for(timeout=120_000)
     wait_idle(page)

@@ -87,11 +87,14 @@ def test_a_second_run_keeps_the_first_as_grey_bars_and_noise_shows_a_confusion_m
     assert any(f"worst digit: **{bias.CARELESS_TRUE}**" in w.value for w in app.warning)
 
 
-@pytest.mark.parametrize("scenario, settings", [
-    ("imbalance", {"dq_rare_digit": 0, "dq_rare_kept": 0}),
-    ("diversity", {"dq_distinct": 10}),
-    ("shift", {"dq_shift_split": "file"}),
-])
+@pytest.mark.parametrize(
+    "scenario, settings",
+    [
+        ("imbalance", {"dq_rare_digit": 0, "dq_rare_kept": 0}),
+        ("diversity", {"dq_distinct": 10}),
+        ("shift", {"dq_shift_split": "file"}),
+    ],
+)
 def test_the_other_scenarios_train_and_show_per_class_results(scenario, settings):
     app = open_page()
     app.radio(key="dq_scenario").set_value(scenario).run()
@@ -141,8 +144,10 @@ def test_missing_values_are_offered_to_be_dropped():
     assert any("4 rows with missing values were left out" in info.value for info in app.info)
     app.slider(key="dq_upload_epochs").set_value(10).run()
     train_to_the_end(app, "dq_upload")
-    assert len(app.session_state["dq_upload_run"].dataset.y_test) + len(
-        app.session_state["dq_upload_run"].dataset.y_train) == 36
+    assert (
+        len(app.session_state["dq_upload_run"].dataset.y_test) + len(app.session_state["dq_upload_run"].dataset.y_train)
+        == 36
+    )
 
 
 def test_the_loan_example_shows_its_bias_against_the_smaller_region(upload_page):

@@ -28,33 +28,55 @@ SPAN = 60
 
 EN_HEADINGS = ["The role", "What you bring", "What we offer", "How to apply"]
 EN_CLOSING = "Harbour & Finch: the right people, in the right harbour."
-EN_PHRASES = ["a crew that has your back", "plain sailing", "steady hands",
-              "we reply within five working days", "come aboard"]
+EN_PHRASES = [
+    "a crew that has your back",
+    "plain sailing",
+    "steady hands",
+    "we reply within five working days",
+    "come aboard",
+]
 EN_SALARY = r"EUR \d,\d{3} - \d,\d{3} per month"
 
-NL_HEADINGS = ["De functie", "Wat je meebrengt", "Wat wij bieden",
-               "Zo solliciteer je"]
+NL_HEADINGS = ["De functie", "Wat je meebrengt", "Wat wij bieden", "Zo solliciteer je"]
 NL_CLOSING = "Harbour & Finch: de juiste mensen, in de juiste haven."
-NL_PHRASES = ["een crew die achter je staat", "vaste hand",
-              "wij reageren binnen vijf werkdagen", "voor de wind",
-              "stap aan boord"]
+NL_PHRASES = [
+    "een crew die achter je staat",
+    "vaste hand",
+    "wij reageren binnen vijf werkdagen",
+    "voor de wind",
+    "stap aan boord",
+]
 NL_SALARY = r"EUR \d\.\d{3} - \d\.\d{3} bruto per maand"
 
 HEADER_PREFIX = "HARBOUR & FINCH | "
 ALL_HEADINGS = EN_HEADINGS + NL_HEADINGS
 
 FILES = {
-    "vacancies_en.jsonl": dict(prefix="en", count=120, lo=600, hi=1100,
-                               style="house", headings=EN_HEADINGS,
-                               closing=EN_CLOSING, phrases=EN_PHRASES,
-                               salary=EN_SALARY),
-    "vacancies_nl.jsonl": dict(prefix="nl", count=40, lo=500, hi=1000,
-                               style="house", headings=NL_HEADINGS,
-                               closing=NL_CLOSING, phrases=NL_PHRASES,
-                               salary=NL_SALARY),
-    "off_style_en.jsonl": dict(prefix="off", count=40, lo=500, hi=1000,
-                               style="off", headings=[], closing="",
-                               phrases=[], salary=""),
+    "vacancies_en.jsonl": dict(
+        prefix="en",
+        count=120,
+        lo=600,
+        hi=1100,
+        style="house",
+        headings=EN_HEADINGS,
+        closing=EN_CLOSING,
+        phrases=EN_PHRASES,
+        salary=EN_SALARY,
+    ),
+    "vacancies_nl.jsonl": dict(
+        prefix="nl",
+        count=40,
+        lo=500,
+        hi=1000,
+        style="house",
+        headings=NL_HEADINGS,
+        closing=NL_CLOSING,
+        phrases=NL_PHRASES,
+        salary=NL_SALARY,
+    ),
+    "off_style_en.jsonl": dict(
+        prefix="off", count=40, lo=500, hi=1000, style="off", headings=[], closing="", phrases=[], salary=""
+    ),
 }
 
 
@@ -90,8 +112,7 @@ def check_chars(row, spec):
             errs.append(f"{row['id']}: non-ASCII in {key}: {sorted(bad)}")
     n = len(row["text"])
     if not spec["lo"] <= n <= spec["hi"]:
-        errs.append(f"{row['id']}: length {n} outside "
-                    f"{spec['lo']}-{spec['hi']}")
+        errs.append(f"{row['id']}: length {n} outside {spec['lo']}-{spec['hi']}")
     return errs
 
 
@@ -164,9 +185,9 @@ def near_copies(rows, spec):
     for row in rows:
         for frag in fragments(row["text"], spec):
             for i in range(len(frag) - SPAN + 1):
-                other = seen.setdefault(frag[i:i + SPAN], row["id"])
+                other = seen.setdefault(frag[i : i + SPAN], row["id"])
                 if other != row["id"]:
-                    pairs.setdefault((other, row["id"]), frag[i:i + SPAN])
+                    pairs.setdefault((other, row["id"]), frag[i : i + SPAN])
     return [f"near-copy {a} ~ {b}: {s!r}" for (a, b), s in pairs.items()]
 
 
@@ -180,9 +201,11 @@ def check_file(name, spec):
         errs += style_check(row, spec)
     errs += near_copies(rows, spec)
     lengths = [len(r["text"]) for r in rows]
-    print(f"{name}: {len(rows)} texts, length {min(lengths)}-"
-          f"{max(lengths)} (mean {sum(lengths) / len(lengths):.0f}), "
-          f"{len(errs)} problem(s)")
+    print(
+        f"{name}: {len(rows)} texts, length {min(lengths)}-"
+        f"{max(lengths)} (mean {sum(lengths) / len(lengths):.0f}), "
+        f"{len(errs)} problem(s)"
+    )
     return errs
 
 
