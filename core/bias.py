@@ -16,7 +16,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import jax.numpy as jnp
 import numpy as np
 from sklearn.datasets import load_digits
 
@@ -56,16 +55,8 @@ class ScenarioRun(TrainingRun):
     scenario: Scenario | None = None
 
     def __post_init__(self):
+        self.data = self.scenario.training
         super().__post_init__()
-        training = self.scenario.training
-        self.data = training
-        self._device_data = self._device_data._replace(
-            x_train=jnp.asarray(training.x),
-            labels_given=jnp.asarray(training.labels_given),
-            labels_true=jnp.asarray(training.labels_true),
-            mislabeled=jnp.asarray(training.mislabeled),
-            n_active=jnp.asarray(training.n_active, jnp.int32),
-        )
 
 
 def start_run(scenario: Scenario, epochs: int, seed: int, learning_rate: float = 1e-3) -> ScenarioRun:

@@ -127,9 +127,12 @@ def training_data(config: LabConfig, dataset: Dataset | None = None) -> tuple[Da
     )
 
 
-def prepare(config: LabConfig, dataset: Dataset | None = None) -> tuple[Dataset, TrainingData, train.DeviceData]:
-    """The dataset, its corrupted training split and the jit inputs."""
-    dataset, data = training_data(config, dataset)
+def prepare(
+    config: LabConfig, dataset: Dataset | None = None, data: TrainingData | None = None
+) -> tuple[Dataset, TrainingData, train.DeviceData]:
+    """The dataset, its training split (corrupted as configured, unless `data` is given) and the jit inputs."""
+    if data is None:
+        dataset, data = training_data(config, dataset)
     device_data = train.DeviceData(
         jnp.asarray(data.x),
         jnp.asarray(data.labels_given),
@@ -148,10 +151,11 @@ class TrainingRun:
 
     config: LabConfig
     dataset: Dataset | None = None
+    data: TrainingData | None = None  # a training split made elsewhere (e.g. a bias scenario), same capacity
     _chunks: list = field(default_factory=list, repr=False)
 
     def __post_init__(self):
-        self.dataset, self.data, self._device_data = prepare(self.config, self.dataset)
+        self.dataset, self.data, self._device_data = prepare(self.config, self.dataset, self.data)
         self.architecture = Architecture(
             self.dataset.num_features, tuple(self.config.hidden), self.dataset.num_classes, self.config.activation
         )
