@@ -82,6 +82,17 @@ def _mark_epoch(figure, epoch: int | None, text: str, colour: str, position: str
         )
 
 
+def _log_ticks(values: np.ndarray) -> list[float]:
+    """1-2-5 ticks spanning the finite positive values, each labelled in full (Plotly's own log ticks label
+    the in-between ones with a single digit, which reads as nonsense on a projector)."""
+    positive = values[np.isfinite(values) & (values > 0)]
+    if positive.size == 0:
+        return [0.1, 1.0]
+    low, high = np.floor(np.log10(positive.min())), np.ceil(np.log10(positive.max()))
+    ticks = [m * 10.0**e for e in np.arange(low, high + 1) for m in (1, 2, 5)]
+    return [t for t in ticks if positive.min() / 2.5 <= t <= positive.max() * 2.5]
+
+
 def loss_curves(train_loss, test_loss, total_epochs: int, best_epoch=None, previous_test_loss=None) -> go.Figure:
     """Training vs held-out loss per epoch (log scale), with the best held-out epoch marked."""
     figure = _base_figure("Loss: error on training data vs on held-out data", "epoch", "loss (log scale)")
@@ -91,7 +102,9 @@ def loss_curves(train_loss, test_loss, total_epochs: int, best_epoch=None, previ
     _line(figure, test_loss, "held-out", TEST_COLOUR)
     _mark_epoch(figure, best_epoch, f"best held-out: epoch {best_epoch}", TEST_COLOUR)
     figure.update_xaxes(range=[0, total_epochs + 1])
-    figure.update_yaxes(type="log")
+    shown = [train_loss, test_loss] + ([previous_test_loss] if previous_test_loss is not None else [])
+    ticks = _log_ticks(np.concatenate([np.asarray(values, float) for values in shown]))
+    figure.update_yaxes(type="log", tickvals=ticks, ticktext=[f"{tick:g}" for tick in ticks])
     return figure
 
 

@@ -224,8 +224,9 @@ def draw_metrics(history, run) -> None:
     memorized = history.memorized_share[-1]
     cells[3].metric(
         "Memorized",
-        "no wrong labels" if memorized != memorized else f"{memorized:.0%}",
-        help="Share of the wrongly labelled training examples the model now answers with the wrong label.",
+        "–" if memorized != memorized else f"{memorized:.0%}",
+        help="Share of the wrongly labelled training examples the model now answers with the wrong label "
+        "(– when no label is wrong).",
     )
 
 

@@ -1,0 +1,35 @@
+"""core.charts: figures carry exactly the numbers they are given, labelled readably."""
+
+import numpy as np
+
+from core import charts
+
+
+def test_loss_curves_plot_the_given_numbers_with_full_log_labels():
+    train, test = np.array([2.3, 0.9, 0.04]), np.array([2.2, 1.0, 1.4])
+    figure = charts.loss_curves(train, test, total_epochs=10, best_epoch=2)
+    traces = {trace.name: trace for trace in figure.data}
+    np.testing.assert_array_equal(traces["training"].y, train)
+    np.testing.assert_array_equal(traces["held-out"].x, [1, 2, 3])
+    ticks = list(figure.layout.yaxis.tickvals)
+    assert min(ticks) <= 0.04 and max(ticks) >= 2.3
+    assert "0.05" in figure.layout.yaxis.ticktext and "2" in figure.layout.yaxis.ticktext
+
+
+def test_log_ticks_ignore_values_that_cannot_be_drawn():
+    assert charts._log_ticks(np.array([np.nan, np.inf, -1.0])) == [0.1, 1.0]
+    assert charts._log_ticks(np.array([0.3, 0.6])) == [0.2, 0.5, 1.0]
+
+
+def test_generalization_gap_shows_accuracy_in_points_and_loss_as_is():
+    figure = charts.generalization_gap(np.array([0.1, -0.05]), np.array([0.3, 0.2]), total_epochs=5)
+    np.testing.assert_allclose(figure.data[0].y, [10.0, -5.0])
+    np.testing.assert_allclose(figure.data[1].y, [0.3, 0.2])
+
+
+def test_mislabeled_grid_frames_memorized_examples_red():
+    images = np.random.default_rng(0).random((3, 64))
+    figure = charts.mislabeled_grid(images, (8, 8), [1, 2, 3], [7, 8, 9], [1, 8, 4], [5, 0, 0])
+    colours = [shape.line.color for shape in figure.layout.shapes]
+    assert colours == [charts.MEMORIZED_COLOUR, charts.TRUE_COLOUR, "#777777"]
+    assert "since 5" in figure.layout.annotations[0].text
