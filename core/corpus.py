@@ -3,7 +3,8 @@
 The model reads characters from a fixed alphabet of 96 symbols (newline and printable ASCII); every
 text is cleaned to that alphabet first. The general pretraining corpus is built reproducibly from
 English prose that ships with Python itself (the language reference topics in `pydoc_data` and the
-docstrings of the standard library), with code lines removed:
+docstrings of the standard library), paragraph by paragraph: a paragraph is kept only if it is prose
+(no code, interactive sessions, tables, reST directives or heading underlines, and mostly letters):
 
     python -m core.corpus          # writes sample_data/pretraining/
 
@@ -39,9 +40,15 @@ _INDEX[[ord(c) for c in ALPHABET]] = np.arange(VOCAB_SIZE, dtype=np.uint8)
 
 HELDOUT_EVERY = 20  # every 20th source document is held out from pretraining
 MIN_DOCSTRING = 200  # shorter docstrings are mostly one-line summaries of code
+MIN_PARAGRAPH_WORDS = 8  # shorter paragraphs are headings, labels and lists of names
+MIN_PROSE_SHARE = 0.85  # letters and spaces in a paragraph of prose; code, tables and numbers score lower
 # Directories of the standard library whose text is tests, demos or generated tables rather than prose.
 SKIPPED_STDLIB = ("test", "tests", "idle_test", "turtledemo", "site-packages", "lib2to3", "pydoc_data", "encodings")
-_CODE_LINE = re.compile(r"^(>>>|\.\.\.|\s{4,}|\$ )")
+# Lines that are not prose: interactive sessions, reST directives and fields (".. note::", ":param x:"), table rows
+# and borders ("| a | b |", "+---+"), heading underlines and simple-table rules ("=====", "---  ---"), grammar rules.
+_MARKUP_LINE = re.compile(r"^(>>>|\.\.\.|\.\. |\$ |:\w[\w ]*:|\||\+[-=]|[-=+*~^#_`\s]+$)|::=")
+_ROLE = re.compile(r":[\w:.]+:`~?([^`]*)`")  # :py:func:`~os.path.join` -> os.path.join
+_CODE_INDENT = 4  # lines indented this far are code or literal blocks
 
 
 # ---------------------------------------------------------------- the alphabet
@@ -67,10 +74,33 @@ def decode(ids) -> str:
 
 # ---------------------------------------------------------------- the general corpus
 
+def _unmarked(line: str) -> str:
+    """A line without inline reST markup: roles reduced to their text, ``literals`` quoted, a final '::' to ':'."""
+    line = _ROLE.sub(r"\1", line.rstrip()).replace("``", '"')
+    return line[:-1] if line.endswith("::") else line
+
+
+def _is_markup(line: str) -> bool:
+    return len(line) - len(line.lstrip(" ")) >= _CODE_INDENT or bool(_MARKUP_LINE.search(line.strip()))
+
+
+def _is_prose(lines: list[str]) -> bool:
+    """A paragraph is prose if none of its lines is markup and it reads like sentences: enough words, and
+    mostly letters and spaces (code, tables, numbers and lists of names have more symbols)."""
+    text = " ".join(line.strip() for line in lines)
+    prose_characters = sum(c.isalpha() or c == " " for c in text)
+    return (not any(_is_markup(line) for line in lines) and len(text.split()) >= MIN_PARAGRAPH_WORDS
+            and prose_characters >= MIN_PROSE_SHARE * len(text))
+
+
 def _prose_only(text: str) -> str:
-    """Drop code examples and interactive sessions, keep paragraphs of prose; squeeze blank lines."""
-    lines = [line.rstrip() for line in clean_text(text).split("\n") if not _CODE_LINE.match(line)]
-    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
+    """The paragraphs of prose of a document, each line stripped; everything else is dropped whole."""
+    kept = []
+    for paragraph in re.split(r"\n[ ]*\n", clean_text(text)):
+        lines = [_unmarked(line) for line in paragraph.strip("\n").split("\n")]
+        if _is_prose(lines):
+            kept.append("\n".join(line.strip() for line in lines))
+    return "\n\n".join(kept)
 
 
 def _reference_topics() -> list[str]:

@@ -1,6 +1,6 @@
 """Pretraining the generic model: `python -m core.pretrain` writes sample_data/lm/generic.{npz,json}.
 
-The model learns general English from the corpus of core.corpus (about 1.4 million characters of
+The model learns general English from the corpus of core.corpus (about 1.1 million characters of
 Python's own documentation prose) in jitted chunks of steps, with a warm-up and cosine decay of the
 learning rate. The step count is fixed, so a rerun gives the same model; a time limit only guards
 against a very slow machine, and the JSON records what was actually done.
@@ -69,8 +69,8 @@ def pretrain(config: LMConfig, steps: int, max_seconds: float, seed: int = 0) ->
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--steps", type=int, default=2400)
-    parser.add_argument("--max-seconds", type=float, default=330.0)
+    parser.add_argument("--steps", type=int, default=3000)
+    parser.add_argument("--max-seconds", type=float, default=660.0)
     parser.add_argument("--seed", type=int, default=0)
     options = parser.parse_args()
     config = LMConfig()

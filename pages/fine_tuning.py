@@ -11,6 +11,7 @@ from core.lm.lesson import (
     generic_heldout_losses,
     generic_model,
     generic_sample,
+    has_house_first_line,
     has_tilde_bullets,
     headings_found,
     takes_house_style,
@@ -22,7 +23,7 @@ from pages import live
 TICK_SECONDS = 1.0
 LEARNING_RATES = (1e-4, 3e-4, 1e-3, 3e-3, 1e-2, 3e-2, 0.1, 0.3)
 MODEL_TITLES = {"fine_tuned": "Generic model, fine-tuned", "from_scratch": "Same model, trained from scratch"}
-DEFAULTS = {"ft_dataset": "english", "ft_texts": 100, "ft_off_style": 0, "ft_lr": 3e-3, "ft_steps": 150,
+DEFAULTS = {"ft_dataset": "english", "ft_texts": 100, "ft_off_style": 0, "ft_lr": 1e-3, "ft_steps": 150,
             "ft_temperature": 0.5, "ft_seed": 0}
 
 st.title("Pretraining vs fine-tuning")
@@ -30,7 +31,8 @@ st.markdown(
     "A language model learns to write by predicting the next character of a text, again and again. "
     "**Pretraining** builds a model from scratch on a large, broad collection of text: slow and expensive. "
     "**Fine-tuning** takes that finished model and trains it a little more on a small, specific dataset. Here a "
-    "small generic model (pretrained on 1.4 million characters of English) is fine-tuned on job adverts written in "
+    f"small generic model (pretrained on {generic_model()[2]['corpus_characters'] / 1e6:.1f} million characters of "
+    "English) is fine-tuned on job adverts written in "
     "the house style of a recruitment agency, *Harbour & Finch*. Beside it, the same model trained from scratch on "
     "the same texts, for the same number of steps."
 )
@@ -89,9 +91,11 @@ def cached_generic_sample(temperature: float, seed: int) -> str:
 def show_sample(text: str, style: str) -> None:
     st.code(PROMPT + text, language=None, wrap_lines=True, height=330)
     found = headings_found(text, HOUSE_STYLES[style].headings)
+    first_line = "yes" if has_house_first_line(text) else "no"
     bullets = "yes" if has_tilde_bullets(text) else "no"
     verdict = "**house layout**" if takes_house_style(text, style) else "not the house layout yet"
-    st.caption(f"House headings: **{found} of 4** · ~ bullets: **{bullets}** · {verdict}")
+    st.caption(f"First line *title | city*: **{first_line}** · House headings in order: **{found} of 4** · "
+               f"~ bullets: **{bullets}** · {verdict}")
 
 
 def draw_generic() -> None:
@@ -178,7 +182,8 @@ def read_outcome(run: FineTuneRun, latest) -> None:
                    f"better than the same model trained from scratch (loss {fine_tuned:.2f} against {scratch:.2f}): "
                    "the scratch model had to learn English first. "
                    + ("Its sample shows the house layout." if layout else
-                      "Its latest sample does not show the full house layout: try another seed or more steps."))
+                      "Its latest sample does not show the full house layout yet (first line, three headings in "
+                      "order, ~ bullets): a model this small picks up the house phrases sooner than their order."))
     else:
         st.warning("The fine-tuned model is not ahead of the model trained from scratch: with this learning rate "
                    "or this data it has lost what pretraining gave it.")

@@ -147,8 +147,9 @@ def test_fine_tuning_beats_training_from_scratch_after_the_same_steps(seed):
     fine_tuned, scratch = history.heldout_style["fine_tuned"], history.heldout_style["from_scratch"]
     assert run.steps_done == 30 and run.failure is None
     assert fine_tuned[-1] < fine_tuned[0], "fine-tuning lowers the held-out house-style loss"
-    assert fine_tuned[-1] < scratch[-1] - 0.5, "and ends far below the model trained from scratch"
-    assert history.heldout_general["fine_tuned"][-1] < history.heldout_general["from_scratch"][-1] - 0.5
+    # Measured over seeds 0-5: the gap is 1.29-1.36 on house style and 1.28-1.32 on general English.
+    assert fine_tuned[-1] < scratch[-1] - 1.0, "and ends far below the model trained from scratch"
+    assert history.heldout_general["fine_tuned"][-1] < history.heldout_general["from_scratch"][-1] - 1.0
     assert len(history.train_loss["fine_tuned"]) == 30 and len(history.eval_steps) == 7
     assert [s.step for s in run.samples] == [0, 25, 30]
 
@@ -180,15 +181,22 @@ def test_copied_share_counts_only_long_verbatim_runs_of_training_text():
 
 
 def test_the_house_style_check_accepts_house_texts_and_rejects_others():
+    after_prompt = len(corpus.PROMPT)  # the check reads what a model writes after the prompt
     for text in corpus.load_texts("vacancies_en.jsonl")[100:]:
         assert lesson.headings_found(text, corpus.HOUSE_STYLES["english"].headings) == 4
-        assert lesson.takes_house_style(text[len(corpus.PROMPT):], "english")
+        assert lesson.takes_house_style(text[after_prompt:], "english")
     for text in corpus.load_texts("vacancies_nl.jsonl"):
-        assert lesson.takes_house_style(text, "dutch") and not lesson.takes_house_style(text, "english")
+        assert lesson.takes_house_style(text[after_prompt:], "dutch")
+        assert not lesson.takes_house_style(text[after_prompt:], "english")
     assert not any(lesson.takes_house_style(text, "english") for text in corpus.load_texts(corpus.OFF_STYLE_FILE))
-    assert not lesson.takes_house_style("The role\nWhat you bring\nno bullet", "english")
-    assert not lesson.takes_house_style("The role\n~ one heading is not enough", "english")
-    assert lesson.takes_house_style("How to apply\n~ in any order\nThe role", "english")
+    layout = "Cook | Leeds\n\nThe role\nYou cook.\n\nWhat you bring\n~ Knives\n\nWhat we offer\n~ Pay\n"
+    assert lesson.takes_house_style(layout, "english")
+    assert not lesson.takes_house_style(layout.replace("~ ", "- "), "english"), "bullets start with '~ '"
+    assert not lesson.takes_house_style("Cook | Leeds | Hull" + layout[12:], "english"), "first line: title | city"
+    assert not lesson.takes_house_style(layout.replace("What we offer", "Perks"), "english"), "three headings"
+    shuffled = layout.replace("The role", "@").replace("What you bring", "The role").replace("@", "What you bring")
+    assert lesson.headings_found(shuffled, corpus.HOUSE_STYLES["english"].headings) == 2, "in order"
+    assert not lesson.takes_house_style(shuffled, "english")
 
 
 # ---------------------------------------------------------------- recompiles

@@ -13,6 +13,7 @@ from a fixed prompt every few chunks and measures how much of them is copied fro
 
 from __future__ import annotations
 
+import re
 import time
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -29,6 +30,7 @@ TEXT_COUNTS = (10, 100)
 SAMPLE_LENGTH = 600
 SAMPLE_EVERY_STEPS = 25
 COPY_SPAN = 40  # characters: a verbatim run this long counts as copied
+_FIRST_LINE = re.compile(r"[A-Za-z][^|]* \| [A-Z][^|]*")  # after the prompt: "<job title> | <City>"
 DIVERGED_LOSS = 8.0  # guessing uniformly among 96 characters costs ln(96) = 4.6; far above that, training blew up
 
 
@@ -45,7 +47,7 @@ class FineTuneConfig:
     style: str = "english"
     texts: int = 100
     off_style_share: float = 0.0  # share of the fine-tuning texts replaced by off-style ones
-    learning_rate: float = 3e-3
+    learning_rate: float = 1e-3
     steps: int = 150
     temperature: float = 0.5
     seed: int = 0
@@ -110,19 +112,30 @@ def copied_share(text: str, index: frozenset, span: int = COPY_SPAN) -> float:
 
 
 def headings_found(text: str, headings) -> int:
-    """How many of the house headings appear in the text, each on a line of its own."""
-    lines = set(text.split("\n"))
-    return sum(heading in lines for heading in headings)
+    """How many of the house headings appear in their order, each on a line of its own (a heading out of
+    order or repeated does not count again)."""
+    found, next_allowed = 0, 0
+    for line in text.split("\n"):
+        if line in headings[next_allowed:]:
+            found, next_allowed = found + 1, headings.index(line) + 1
+    return found
 
 
 def has_tilde_bullets(text: str) -> bool:
     return any(line.startswith("~ ") for line in text.split("\n"))
 
 
+def has_house_first_line(text: str) -> bool:
+    """The prompt "HARBOUR & FINCH | " completed to the house's first line: "<job title> | <city>"."""
+    return _FIRST_LINE.fullmatch(text.split("\n", 1)[0]) is not None
+
+
 def takes_house_style(text: str, style: str) -> bool:
-    """The automatic "it writes in the house layout" test: at least two of the four house headings on
-    lines of their own, and bullets that start with '~ '. No generic text does that by chance."""
-    return headings_found(text, corpus.HOUSE_STYLES[style].headings) >= 2 and has_tilde_bullets(text)
+    """The automatic "it writes in the house layout" test of a text written after the prompt: it completes
+    the first line as "<job title> | <city>", then has at least three of the four house headings in order,
+    on lines of their own, and bullets that start with '~ '. No generic text does that by chance."""
+    return (has_house_first_line(text) and headings_found(text, corpus.HOUSE_STYLES[style].headings) >= 3
+            and has_tilde_bullets(text))
 
 
 # ---------------------------------------------------------------- the run

@@ -28,9 +28,9 @@ class LMConfig:
 
     vocab_size: int = VOCAB_SIZE
     context: int = 128
-    width: int = 96
+    width: int = 128
     heads: int = 4
-    layers: int = 2
+    layers: int = 3
 
     @property
     def head_size(self) -> int:
