@@ -5,7 +5,7 @@ reports whether all finished, each one's time from click to the last epoch on sc
 worst, against one learner alone), the server's memory before and after, and whether each learner
 saw exactly the numbers its own seed produces (computed beforehand in this process), so no session
 saw another's results. The browsers run on the same machine as the server, so these figures are
-pessimistic for a server with its own CPUs.
+pessimistic for a server with its own CPUs; the CPU seconds the server itself spent are reported too.
 
 Options: --sessions N (default 10), --sweep 10,20,30 (find the largest class finishing within the
 deadline), --deadline SECONDS (default 60), --output PATH.
@@ -95,6 +95,11 @@ def summarise(results: list[dict], expected: dict, alone_seconds: float, deadlin
     }
 
 
+def server_cpu_seconds(server) -> float:
+    times = psutil.Process(server.process.pid).cpu_times()
+    return times.user + times.system
+
+
 def server_rss_mb(server) -> float:
     process = psutil.Process(server.process.pid)
     return round(process.memory_info().rss / 2**20, 1)
@@ -120,8 +125,10 @@ def main() -> None:
             "classes": [],
         }
         for size in sizes:
+            cpu_before = server_cpu_seconds(server)
             results = asyncio.run(run_class(server.url, size, args.deadline))
             report["classes"].append(summarise(results, expected, alone["seconds"], args.deadline))
+            report["classes"][-1]["server_cpu_seconds"] = round(server_cpu_seconds(server) - cpu_before, 1)
             report["classes"][-1]["server_rss_mb_after"] = server_rss_mb(server)
             print(json.dumps(report["classes"][-1], indent=1))
         holding = [

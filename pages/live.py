@@ -12,7 +12,7 @@ from collections.abc import Callable
 
 import streamlit as st
 
-TICK_SECONDS = 0.25
+TICK_SECONDS = 0.5
 MAX_TICK_SECONDS = 2.0
 WORK_SHARE = 0.5  # of each tick spent training; the rest is left for drawing and other sessions
 
