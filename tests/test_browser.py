@@ -67,6 +67,7 @@ def test_lab_trains_live_after_a_slider_move(page, server):
     assert page.get_by_text("memorized", exact=False).count() > 0
     assert_no_error_box(page)
     screenshot(page, "lab-trained-30pct-noise")
+    screenshot(page, "lab-trained-30pct-noise-tall", height=1400)
     screenshot(page, "lab-trained-30pct-noise-whole", height=3000)
 
 
