@@ -135,6 +135,21 @@ def accuracy_curves(history_metrics: dict, total_epochs: int, takeover_epoch=Non
     return figure
 
 
+def _panel_title(text: str, x: float) -> dict:
+    """A title centred above one panel of a figure with side-by-side panels."""
+    return {
+        "text": text,
+        "x": x,
+        "y": 1.02,
+        "xref": "paper",
+        "yref": "paper",
+        "xanchor": "center",
+        "yanchor": "bottom",
+        "showarrow": False,
+        "font": {"size": FONT_SIZE},
+    }
+
+
 def generalization_gap(gap_accuracy, gap_loss, total_epochs: int) -> go.Figure:
     """Two panels: training minus held-out accuracy, and held-out minus training loss."""
     figure = _base_figure(
@@ -166,28 +181,8 @@ def generalization_gap(gap_accuracy, gap_loss, total_epochs: int) -> go.Figure:
         yaxis2={**_AXIS, "anchor": "x2"},
         margin={"b": 60, "t": 90},
         annotations=[
-            {
-                "text": "accuracy: training − held-out",
-                "x": 0.22,
-                "y": 1.02,
-                "xref": "paper",
-                "yref": "paper",
-                "xanchor": "center",
-                "showarrow": False,
-                "yanchor": "bottom",
-                "font": {"size": FONT_SIZE},
-            },
-            {
-                "text": "loss: held-out − training",
-                "x": 0.78,
-                "y": 1.02,
-                "xref": "paper",
-                "yref": "paper",
-                "xanchor": "center",
-                "showarrow": False,
-                "yanchor": "bottom",
-                "font": {"size": FONT_SIZE},
-            },
+            _panel_title("accuracy: training − held-out", 0.22),
+            _panel_title("loss: held-out − training", 0.78),
         ],
     )
     return figure

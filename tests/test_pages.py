@@ -1,44 +1,9 @@
 """Every page through Streamlit's AppTest: widgets move, training runs, charts and messages appear."""
 
-import base64
-import json
-
 import numpy as np
 import pytest
-from streamlit.testing.v1 import AppTest
 
-TIMEOUT = 90  # a first JAX compile takes seconds
-
-
-def open_page(page: str | None = None) -> AppTest:
-    app = AppTest.from_file("../app.py", default_timeout=TIMEOUT).run()
-    if page:
-        app.switch_page(page).run()
-    assert not app.exception
-    return app
-
-
-def train_to_the_end(app: AppTest, prefix: str = "lab", max_ticks: int = 200) -> AppTest:
-    """Press Train and let the live fragment tick (run_every never fires in AppTest; each run() is one tick)."""
-    app.button(key=f"{prefix}_train").click().run()
-    for _ in range(max_ticks):
-        if not app.session_state[f"{prefix}_running"]:
-            break
-        app.run()
-    assert not app.session_state[f"{prefix}_running"]
-    assert not app.exception
-    return app
-
-
-def chart_trace(app: AppTest, chart_key: str, trace_name: str) -> np.ndarray:
-    """The y values of one trace of a Plotly chart, decoded from the page's JSON."""
-    chart = next(c for c in app.get("plotly_chart") if c.proto.id.endswith(chart_key) or chart_key in c.proto.id)
-    spec = json.loads(chart.proto.spec)
-    trace = next(t for t in spec["data"] if t.get("name") == trace_name)
-    y = trace["y"]
-    if isinstance(y, dict):
-        return np.frombuffer(base64.b64decode(y["bdata"]), dtype=y["dtype"])
-    return np.asarray(y, float)
+from tests.apptest_support import chart_trace, open_page, train_to_the_end
 
 
 def test_home_page_links_every_lesson():

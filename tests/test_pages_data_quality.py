@@ -1,8 +1,6 @@
 """The "Data quality and bias" page through AppTest: scenarios train live, charts show the run's own numbers,
 and every malformed CSV, uploaded through the real file uploader, gets its message without losing the last file."""
 
-import base64
-import json
 from pathlib import Path
 
 import numpy as np
@@ -10,34 +8,11 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from core import bias, uploads
+from tests.apptest_support import chart_trace, open_page, train_to_the_end
 from tests.test_uploads import FOLDER, PROBLEMS
 
-TIMEOUT = 90  # a first JAX compile takes seconds
+PAGE = "pages/data_quality.py"
 SAMPLES = Path(__file__).resolve().parents[1] / "sample_data"
-
-
-def open_page() -> AppTest:
-    app = AppTest.from_file("../app.py", default_timeout=TIMEOUT).run()
-    app.switch_page("pages/data_quality.py").run()
-    assert not app.exception
-    return app
-
-
-def train_to_the_end(app: AppTest, prefix: str, max_ticks: int = 100) -> AppTest:
-    app.button(key=f"{prefix}_train").click().run()
-    for _ in range(max_ticks):
-        if not app.session_state[f"{prefix}_running"]:
-            break
-        app.run()
-    assert not app.session_state[f"{prefix}_running"] and not app.exception
-    return app
-
-
-def chart_bars(app: AppTest, chart_key: str, trace_name: str) -> np.ndarray:
-    chart = next(c for c in app.get("plotly_chart") if chart_key in c.proto.id)
-    trace = next(t for t in json.loads(chart.proto.spec)["data"] if t.get("name") == trace_name)
-    y = trace["y"]
-    return np.frombuffer(base64.b64decode(y["bdata"]), y["dtype"]) if isinstance(y, dict) else np.asarray(y, float)
 
 
 def chart_keys(app: AppTest) -> str:
@@ -51,7 +26,7 @@ def upload(app: AppTest, name: str, raw: bytes) -> AppTest:
 @pytest.fixture(scope="module")
 def upload_page():
     """One session on "Your own data" with the loan example trained: shared by the upload tests."""
-    app = open_page()
+    app = open_page(PAGE)
     app.radio(key="dq_scenario").set_value("upload").run()
     upload(app, "loan_repayment.csv", (SAMPLES / "loan_repayment.csv").read_bytes())
     app.slider(key="dq_upload_epochs").set_value(30).run()
@@ -59,20 +34,20 @@ def upload_page():
 
 
 def test_group_scenario_shows_each_group_next_to_the_average():
-    app = open_page()
+    app = open_page(PAGE)
     assert "Takeaway" in app.markdown[-1].value
     app.slider(key="dq_group_share").set_value(10).run()
     app.slider(key="dq_epochs").set_value(30).run()
     train_to_the_end(app, "dq_groups")
     results = bias.held_out_results(app.session_state["dq_groups_run"])
-    shown = chart_bars(app, "dq_group_chart", "this run")
+    shown = chart_trace(app, "dq_group_chart", "this run")
     np.testing.assert_allclose(shown, [results[name].accuracy for name in (bias.MIXED, bias.GROUP_A, bias.GROUP_B)])
     assert any("group B" in message.value for message in (*app.warning, *app.success))
     assert app.session_state["dq_groups_run"].epochs_done == 30
 
 
 def test_a_second_run_keeps_the_first_as_grey_bars_and_noise_shows_a_confusion_matrix():
-    app = open_page()
+    app = open_page(PAGE)
     app.radio(key="dq_scenario").set_value("noise").run()
     app.slider(key="dq_epochs").set_value(20).run()
     app.radio(key="dq_noise_where").set_value("spread").run()
@@ -80,9 +55,9 @@ def test_a_second_run_keeps_the_first_as_grey_bars_and_noise_shows_a_confusion_m
     first = bias.held_out_results(app.session_state["dq_noise_run"])["held-out"].per_class
     app.radio(key="dq_noise_where").set_value("concentrated").run()
     train_to_the_end(app, "dq_noise")
-    np.testing.assert_allclose(chart_bars(app, "dq_noise_class_chart", "previous run"), first)
+    np.testing.assert_allclose(chart_trace(app, "dq_noise_class_chart", "previous run"), first)
     assert "dq_confusion_chart" in chart_keys(app)
-    worst = chart_bars(app, "dq_noise_class_chart", "this run")
+    worst = chart_trace(app, "dq_noise_class_chart", "this run")
     assert int(np.argmin(worst)) == bias.CARELESS_TRUE
     assert any(f"worst digit: **{bias.CARELESS_TRUE}**" in w.value for w in app.warning)
 
@@ -96,7 +71,7 @@ def test_a_second_run_keeps_the_first_as_grey_bars_and_noise_shows_a_confusion_m
     ],
 )
 def test_the_other_scenarios_train_and_show_per_class_results(scenario, settings):
-    app = open_page()
+    app = open_page(PAGE)
     app.radio(key="dq_scenario").set_value(scenario).run()
     for key, value in {**settings, "dq_epochs": 10}.items():
         app.session_state[key] = value
@@ -135,7 +110,7 @@ def test_a_file_over_the_limit_is_refused_in_python(upload_page):
 
 
 def test_missing_values_are_offered_to_be_dropped():
-    app = open_page()
+    app = open_page(PAGE)
     app.radio(key="dq_scenario").set_value("upload").run()
     upload(app, "missing_values.csv", (FOLDER / "missing_values.csv").read_bytes())
     assert any("4 of 40 rows" in warning.value for warning in app.warning)
@@ -151,6 +126,6 @@ def test_missing_values_are_offered_to_be_dropped():
 
 
 def test_the_loan_example_shows_its_bias_against_the_smaller_region(upload_page):
-    city, rural = chart_bars(upload_page, "dq_upload_group_chart", "accuracy")
+    city, rural = chart_trace(upload_page, "dq_upload_group_chart", "accuracy")
     assert rural < city - 0.15, (city, rural)
     assert any("Held-out accuracy per region: **city" in warning.value for warning in upload_page.warning)

@@ -6,25 +6,9 @@ import json
 import numpy as np
 from streamlit.testing.v1 import AppTest
 
-TIMEOUT = 120  # the first JAX compile of the training chunk takes seconds
+from tests.apptest_support import open_page, run_until_stopped
+
 PAGE = "pages/fine_tuning.py"
-
-
-def open_page() -> AppTest:
-    app = AppTest.from_file("../app.py", default_timeout=TIMEOUT).run()
-    app.switch_page(PAGE).run()
-    assert not app.exception
-    return app
-
-
-def tick_to_the_end(app: AppTest, max_ticks: int = 100) -> AppTest:
-    """run_every never fires in AppTest: each run() is one tick of the live fragment."""
-    for _ in range(max_ticks):
-        if not app.session_state["ft_running"]:
-            break
-        app.run()
-    assert not app.session_state["ft_running"] and not app.exception
-    return app
 
 
 def code_blocks(app: AppTest) -> list[str]:
@@ -32,7 +16,7 @@ def code_blocks(app: AppTest) -> list[str]:
 
 
 def test_the_page_shows_the_generic_model_before_training():
-    app = open_page()
+    app = open_page(PAGE)
     assert app.title[0].value == "Pretraining vs fine-tuning"
     assert app.info and "Fine-tune" in app.info[0].value
     assert any(block.startswith("HARBOUR & FINCH | ") for block in code_blocks(app))
@@ -40,13 +24,13 @@ def test_the_page_shows_the_generic_model_before_training():
 
 
 def test_fine_tuning_runs_live_and_the_page_shows_what_it_recorded():
-    app = open_page()
+    app = open_page(PAGE)
     app.slider(key="ft_steps").set_value(50).run()
     app.button(key="ft_train").click().run()
     run = app.session_state["ft_run"]
     assert 0 < run.steps_done < 50, "the page should redraw part-way through training"
     before = code_blocks(app)
-    tick_to_the_end(app)
+    run_until_stopped(app, "ft")
     assert run.steps_done == 50 and [s.step for s in run.samples] == [0, 25, 50]
     assert code_blocks(app) != before, "new samples replace the old ones"
     chart = json.loads(app.get("plotly_chart")[0].proto.spec)
@@ -62,23 +46,23 @@ def test_fine_tuning_runs_live_and_the_page_shows_what_it_recorded():
 
 
 def test_dutch_off_style_data_and_seed_settings_train_without_errors():
-    app = open_page()
+    app = open_page(PAGE)
     app.radio(key="ft_dataset").set_value("dutch").run()
     app.slider(key="ft_off_style").set_value(50).run()
     app.slider(key="ft_steps").set_value(25).run()
     app.number_input(key="ft_seed").set_value(12).run()
     app.button(key="ft_train").click().run()
-    tick_to_the_end(app)
+    run_until_stopped(app, "ft")
     run = app.session_state["ft_run"]
     assert run.config.style == "dutch" and run.texts.replaced == 15 and len(run.texts.train) == 30
     assert not app.exception
 
 
 def test_a_diverging_learning_rate_gets_words_and_stop_and_reset_work():
-    app = open_page()
+    app = open_page(PAGE)
     app.select_slider(key="ft_lr").set_value(0.3).run()
     app.button(key="ft_train").click().run()
-    tick_to_the_end(app)
+    run_until_stopped(app, "ft")
     assert app.error and "learning rate" in app.error[0].value
     assert "nan" not in " ".join(metric.value for metric in app.metric).lower()
     app.select_slider(key="ft_lr").set_value(1e-3).run()

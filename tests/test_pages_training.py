@@ -1,43 +1,21 @@
 """The two "How training works" pages through AppTest: the step walk-through, the learning-rate regimes, the
 playground's live decision boundary. Helpers come from tests/test_pages.py."""
 
-import base64
-import json
-
 import numpy as np
 import pytest
 
 from core.stepper import LAST_PHASE, PHASES
-from tests.test_pages import chart_trace, open_page, train_to_the_end
+from tests.apptest_support import (
+    chart_spec,
+    chart_trace,
+    decoded,
+    open_page,
+    run_until_stopped,
+    trace,
+    train_to_the_end,
+)
 
 LOOP, PLAYGROUND = "pages/training_loop.py", "pages/playground.py"
-
-
-def chart_spec(app, chart_key: str) -> dict:
-    chart = next(c for c in app.get("plotly_chart") if chart_key in c.proto.id)
-    return json.loads(chart.proto.spec)
-
-
-def decoded(values) -> np.ndarray:
-    """A Plotly array from the page's JSON: plain lists or Plotly 7's base64 blocks (2-D ones carry a shape)."""
-    if not isinstance(values, dict):
-        return np.asarray(values, float)
-    array = np.frombuffer(base64.b64decode(values["bdata"]), dtype=values["dtype"])
-    shape = values.get("shape")
-    return array.reshape([int(size) for size in str(shape).split(",")]) if shape else array
-
-
-def trace(app, chart_key: str, name: str) -> dict:
-    return next(t for t in chart_spec(app, chart_key)["data"] if t.get("name") == name)
-
-
-def run_until_stopped(app, prefix: str, max_ticks: int = 100):
-    for _ in range(max_ticks):
-        if not app.session_state[f"{prefix}_running"]:
-            break
-        app.run()
-    assert not app.session_state[f"{prefix}_running"] and not app.exception
-    return app
 
 
 def visible_text(app) -> str:
