@@ -93,6 +93,11 @@ def judge(y_true: np.ndarray, y_pred: np.ndarray, num_classes: int) -> HeldOutRe
     return HeldOutResult(accuracy, per_class_recall(confusion), confusion)
 
 
+def judge_by_group(y_true: np.ndarray, y_pred: np.ndarray, groups: np.ndarray, num_classes: int) -> dict:
+    """judge() on the rows of each value of `groups` separately, in sorted order of the values."""
+    return {name: judge(y_true[groups == name], y_pred[groups == name], num_classes) for name in np.unique(groups)}
+
+
 def held_out_results(run: ScenarioRun) -> dict[str, HeldOutResult]:
     """The current model judged on each of the scenario's held-out sets."""
     classes = run.dataset.num_classes

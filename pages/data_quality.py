@@ -440,11 +440,8 @@ def draw_upload_groups(run, predictions) -> None:
     group, held_out_groups = st.session_state.get("dq_upload_groups", (None, None))
     if group is None or held_out_groups is None:
         return
-    names, y_true = np.unique(held_out_groups), run.dataset.y_test
-    results = [
-        bias.judge(y_true[held_out_groups == name], predictions[held_out_groups == name], run.dataset.num_classes)
-        for name in names
-    ]
+    by_group = bias.judge_by_group(run.dataset.y_test, predictions, held_out_groups, run.dataset.num_classes)
+    names, results = list(by_group), list(by_group.values())
     series = {"accuracy": [result.accuracy for result in results]}
     for index, class_name in enumerate(run.dataset.class_names[:4]):
         series[f"recall of '{class_name}'"] = [result.per_class[index] for result in results]

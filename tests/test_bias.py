@@ -8,7 +8,7 @@ from functools import cache
 import numpy as np
 import pytest
 from sklearn.datasets import load_digits
-from sklearn.metrics import confusion_matrix, recall_score
+from sklearn.metrics import accuracy_score, confusion_matrix, recall_score
 
 from core import bias, train
 from core.data import load_dataset
@@ -170,3 +170,15 @@ def test_all_scenarios_share_one_compiled_chunk_and_one_prediction():
     ):
         trained(builder, *arguments, seed=5)
     assert (train.train_chunk._cache_size(), train.predict_proba._cache_size()) == (chunks, predictions)
+
+
+def test_judging_by_group_matches_scikit_learn_on_each_group():
+    rng = np.random.default_rng(3)
+    y_true, y_pred = rng.integers(0, 3, 200), rng.integers(0, 3, 200)
+    groups = rng.choice(np.array(["city", "rural"]), 200)
+    results = bias.judge_by_group(y_true, y_pred, groups, 3)
+    assert list(results) == ["city", "rural"]
+    for name, result in results.items():
+        rows = groups == name
+        assert result.accuracy == pytest.approx(accuracy_score(y_true[rows], y_pred[rows]))
+        np.testing.assert_allclose(result.per_class, recall_score(y_true[rows], y_pred[rows], average=None))
