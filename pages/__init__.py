@@ -1,1 +1,1 @@
-"""The dashboard's pages, plus `live`, the shared machinery that trains and redraws them live."""
+"""The dashboard's pages, plus `live` (training live in a fragment) and `widgets` (shared controls)."""

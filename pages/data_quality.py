@@ -8,7 +8,7 @@ import streamlit as st
 
 from core import bias, charts, uploads
 from core.lab import LabConfig, TrainingRun
-from pages import live
+from pages import live, widgets
 
 SAMPLE_FOLDER = Path(__file__).resolve().parents[1] / "sample_data"
 SAMPLES = {
@@ -147,7 +147,7 @@ def scenario_controls(key: str) -> None:
             }.get,
         )
     st.slider("Epochs", 10, 200, step=10, key="dq_epochs", help="One epoch = one pass over every training example.")
-    st.number_input("Seed", 0, 9999, key="dq_seed", help="The same seed gives exactly the same run.")
+    widgets.seed_input("dq_seed")
 
 
 def build_scenario(key: str) -> bias.Scenario:
@@ -328,7 +328,7 @@ def upload_controls() -> None:
         help="This share of training labels is changed to a different class. The held-out part stays clean.",
     )
     st.slider("Training-set size", 5, 100, step=5, format="%d%%", key="dq_upload_size")
-    st.select_slider("Learning rate", LEARNING_RATES, format_func=lambda v: f"{v:g}", key="dq_upload_lr")
+    widgets.learning_rate_slider("dq_upload_lr", LEARNING_RATES)
     st.slider("Epochs", 10, 500, step=10, key="dq_upload_epochs")
 
 

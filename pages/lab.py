@@ -8,7 +8,7 @@ from core.explain import read_run
 from core.lab import LabConfig, TrainingRun, training_code, training_data, warm_up_in_background
 from core.models import WIDTHS
 from core.playground import plane_grid, predictions_on_grid
-from pages import live
+from pages import live, widgets
 
 LEARNING_RATES = (1e-4, 2e-4, 5e-4, 1e-3, 2e-3, 5e-3, 1e-2, 2e-2, 5e-2, 0.1, 0.2, 0.5, 1.0, 2.0, 5.0, 10.0)
 WEIGHT_DECAYS = (0.0, 1e-5, 1e-4, 1e-3, 1e-2, 1e-1)
@@ -125,14 +125,7 @@ with controls:
         help="Random noise added to the training inputs (pixels run from 0 to 1).",
     )
     st.subheader("Training")
-    st.select_slider(
-        "Learning rate",
-        LEARNING_RATES,
-        format_func=lambda v: f"{v:g}",
-        key="lab_lr",
-        bind="query-params",
-        help="How big a step each update takes. Log scale.",
-    )
+    widgets.learning_rate_slider("lab_lr", LEARNING_RATES)
     st.slider(
         "Epochs",
         1,
@@ -160,9 +153,7 @@ with controls:
             bind="query-params",
             help="Pulls every parameter a little towards zero at each step.",
         )
-        st.number_input(
-            "Seed", 0, 9999, key="lab_seed", bind="query-params", help="The same seed gives exactly the same run."
-        )
+        widgets.seed_input("lab_seed")
 
 
 def draw_results(run: TrainingRun | None) -> None:

@@ -17,7 +17,7 @@ from core.playground import (
     start_run,
 )
 from core.train import BATCH_SIZES
-from pages import live
+from pages import live, widgets
 
 LEARNING_RATES = (1e-4, 3e-4, 1e-3, 3e-3, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0)
 STRENGTHS = (0.0, 1e-4, 1e-3, 3e-3, 0.01, 0.03, 0.1, 0.3, 1.0)
@@ -134,14 +134,7 @@ with controls:
         help="The bend each neuron applies. 'linear' means no bend at all.",
     )
     st.subheader("Training")
-    st.select_slider(
-        "Learning rate",
-        LEARNING_RATES,
-        format_func=lambda v: f"{v:g}",
-        key="play_lr",
-        bind="query-params",
-        help="How big a step each update takes. Log scale.",
-    )
+    widgets.learning_rate_slider("play_lr", LEARNING_RATES)
     batch, epochs = st.columns(2)
     batch.select_slider("Batch size", BATCH_SIZES, key="play_batch", bind="query-params", help="Examples per update.")
     epochs.select_slider(
@@ -175,9 +168,7 @@ with controls:
         bind="query-params",
         format_func={"adam": "Adam", "sgd": "SGD + momentum"}.get,
     )
-    st.number_input(
-        "Seed", 0, 9999, key="play_seed", bind="query-params", help="The same seed gives exactly the same run."
-    )
+    widgets.seed_input("play_seed")
 
 try:
     config = config_from_widgets()

@@ -9,7 +9,7 @@ from sklearn.metrics import accuracy_score, log_loss
 from bench import numpy_mlp
 from core import train
 from core.data import load_dataset
-from core.lab import LabConfig, TrainingRun, prepare, run_lab, warm_up_in_background
+from core.lab import SCALAR_METRICS, LabConfig, TrainingRun, prepare, run_lab, warm_up_in_background
 from core.models import Architecture, apply_model, params_as_layers
 
 DIGITS_ARCH = Architecture(64, (128, 128), 10)
@@ -156,16 +156,7 @@ def test_a_run_that_blows_up_keeps_only_finite_epochs():
     run = TrainingRun(LabConfig(epochs=20, train_size=100))
     chunk = {
         name: np.ones((10,) if name != "train_predictions" else (10, len(run.data.x)))
-        for name in (
-            "train_loss",
-            "train_accuracy",
-            "test_loss",
-            "test_accuracy",
-            "clean_train_accuracy",
-            "memorized_share",
-            "mislabeled_true_share",
-            "train_predictions",
-        )
+        for name in (*SCALAR_METRICS, "train_predictions")
     }
     chunk["train_loss"][4] = np.inf
     run._record(chunk)

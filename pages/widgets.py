@@ -1,0 +1,18 @@
+"""Controls that several lessons share, so they look and behave the same on every page."""
+
+import streamlit as st
+
+
+def learning_rate_slider(
+    key: str, rates: tuple[float, ...], help: str = "How big a step each update takes. Log scale."
+):
+    """A log-scale learning-rate choice kept in the page's address, so a link reproduces the setting."""
+    return st.select_slider(
+        "Learning rate", rates, format_func=lambda v: f"{v:g}", key=key, bind="query-params", help=help
+    )
+
+
+def seed_input(key: str):
+    return st.number_input(
+        "Seed", 0, 9999, key=key, bind="query-params", help="The same seed gives exactly the same run."
+    )
