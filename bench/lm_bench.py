@@ -27,8 +27,12 @@ STYLE_STEP_LIMIT = 300  # give up (and report NaN) if the house layout has not a
 
 def _fine_tuning_data(config):
     texts = corpus.fine_tuning_texts("english", 100)
-    return train.make_data(corpus.join_texts(texts.train), corpus.join_texts(texts.heldout),
-                           corpus.general_tokens("heldout"), config.context)
+    return train.make_data(
+        corpus.join_texts(texts.train),
+        corpus.join_texts(texts.heldout),
+        corpus.general_tokens("heldout"),
+        config.context,
+    )
 
 
 def fine_tuning_tokens_per_second(config, params, data) -> float:
@@ -52,8 +56,14 @@ def seconds_until_house_style(config, params, data, defaults: lesson.FineTuneCon
         state, metrics = train.train_chunk(state, data, STYLE_STEP_LIMIT, config=config)
         jax.block_until_ready(metrics)
         seconds += time.perf_counter() - started
-        text = sample.sample(config, state.params, corpus.PROMPT, length=lesson.SAMPLE_LENGTH,
-                             temperature=defaults.temperature, seed=defaults.seed)
+        text = sample.sample(
+            config,
+            state.params,
+            corpus.PROMPT,
+            length=lesson.SAMPLE_LENGTH,
+            temperature=defaults.temperature,
+            seed=defaults.seed,
+        )
         if lesson.takes_house_style(text, "english"):
             return seconds, int(state.step)
     return float("nan"), STYLE_STEP_LIMIT

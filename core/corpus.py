@@ -53,6 +53,7 @@ _CODE_INDENT = 4  # lines indented this far are code or literal blocks
 
 # ---------------------------------------------------------------- the alphabet
 
+
 def clean_text(text: str) -> str:
     """The text in the model's alphabet: accents dropped, tabs to spaces, other symbols removed."""
     text = unicodedata.normalize("NFKD", text).replace("\t", "    ").replace("\r\n", "\n")
@@ -74,6 +75,7 @@ def decode(ids) -> str:
 
 # ---------------------------------------------------------------- the general corpus
 
+
 def _unmarked(line: str) -> str:
     """A line without inline reST markup: roles reduced to their text, ``literals`` quoted, a final '::' to ':'."""
     line = _ROLE.sub(r"\1", line.rstrip()).replace("``", '"')
@@ -89,8 +91,11 @@ def _is_prose(lines: list[str]) -> bool:
     mostly letters and spaces (code, tables, numbers and lists of names have more symbols)."""
     text = " ".join(line.strip() for line in lines)
     prose_characters = sum(c.isalpha() or c == " " for c in text)
-    return (not any(_is_markup(line) for line in lines) and len(text.split()) >= MIN_PARAGRAPH_WORDS
-            and prose_characters >= MIN_PROSE_SHARE * len(text))
+    return (
+        not any(_is_markup(line) for line in lines)
+        and len(text.split()) >= MIN_PARAGRAPH_WORDS
+        and prose_characters >= MIN_PROSE_SHARE * len(text)
+    )
 
 
 def _prose_only(text: str) -> str:
@@ -121,8 +126,11 @@ def _stdlib_docstrings() -> list[str]:
             tree = ast.parse(path.read_text(encoding="utf-8"))
         except (SyntaxError, UnicodeDecodeError):
             continue
-        docstrings = [ast.get_docstring(node) for node in ast.walk(tree)
-                      if isinstance(node, ast.Module | ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef)]
+        docstrings = [
+            ast.get_docstring(node)
+            for node in ast.walk(tree)
+            if isinstance(node, ast.Module | ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef)
+        ]
         documents.append("\n\n".join(d for d in docstrings if d and len(d) >= MIN_DOCSTRING))
     return documents
 
@@ -147,8 +155,10 @@ def write_general_corpus() -> dict:
         "python": ".".join(map(str, sys.version_info[:3])),
         "sources": ["pydoc_data.topics (Python language reference)", "standard library docstrings"],
         "licence": "Python Software Foundation License (text taken from CPython)",
-        "files": {path.name: {"characters": len(text), "sha256": hashlib.sha256(text.encode()).hexdigest()}
-                  for path, text in ((GENERAL_TRAIN_FILE, train), (GENERAL_HELDOUT_FILE, heldout))},
+        "files": {
+            path.name: {"characters": len(text), "sha256": hashlib.sha256(text.encode()).hexdigest()}
+            for path, text in ((GENERAL_TRAIN_FILE, train), (GENERAL_HELDOUT_FILE, heldout))
+        },
     }
     MANIFEST_FILE.write_text(json.dumps(manifest, indent=2) + "\n")
     return manifest
@@ -163,6 +173,7 @@ def general_tokens(part: str = "train") -> np.ndarray:
 
 # ---------------------------------------------------------------- the house-style datasets
 
+
 @dataclass(frozen=True)
 class HouseStyle:
     """One fine-tuning dataset: which file, how many texts may be trained on, and its markers."""
@@ -174,10 +185,18 @@ class HouseStyle:
 
 
 HOUSE_STYLES = {
-    "english": HouseStyle("vacancies_en.jsonl", 100, ("The role", "What you bring", "What we offer", "How to apply"),
-                          "English house style"),
-    "dutch": HouseStyle("vacancies_nl.jsonl", 30, ("De functie", "Wat je meebrengt", "Wat wij bieden",
-                                                   "Zo solliciteer je"), "Dutch house style"),
+    "english": HouseStyle(
+        "vacancies_en.jsonl",
+        100,
+        ("The role", "What you bring", "What we offer", "How to apply"),
+        "English house style",
+    ),
+    "dutch": HouseStyle(
+        "vacancies_nl.jsonl",
+        30,
+        ("De functie", "Wat je meebrengt", "Wat wij bieden", "Zo solliciteer je"),
+        "Dutch house style",
+    ),
 }
 OFF_STYLE_FILE = "off_style_en.jsonl"
 PROMPT = "HARBOUR & FINCH | "
@@ -212,7 +231,7 @@ def fine_tuning_texts(style: str, count: int, off_style_share: float = 0.0, seed
     rows = np.random.default_rng(seed).permutation(count)[:replaced]
     for i, row in enumerate(sorted(rows)):
         train[row] = off_style[i % len(off_style)]
-    return FineTuningTexts(tuple(train), texts[house.train_texts:], replaced)
+    return FineTuningTexts(tuple(train), texts[house.train_texts :], replaced)
 
 
 def join_texts(texts) -> np.ndarray:

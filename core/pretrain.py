@@ -36,32 +36,53 @@ def learning_rate_at(step: int, total_steps: int) -> float:
 def general_data(config: LMConfig) -> train.LMData:
     """The whole general training text as one stream, measured on held-out general and house-style text."""
     house = corpus.fine_tuning_texts("english", 100)
-    return train.make_data(corpus.general_tokens("train"), corpus.join_texts(house.heldout),
-                           corpus.general_tokens("heldout"), config.context, capacity=None)
+    return train.make_data(
+        corpus.general_tokens("train"),
+        corpus.join_texts(house.heldout),
+        corpus.general_tokens("heldout"),
+        config.context,
+        capacity=None,
+    )
 
 
 def pretrain(config: LMConfig, steps: int, max_seconds: float, seed: int = 0) -> tuple:
     """Train from scratch; returns the parameters and the facts for the checkpoint's JSON."""
     data = general_data(config)
-    state = train.init_lm_state(train.fresh_params(seed, config=config), learning_rate_at(0, steps), seed,
-                                config=config)
+    state = train.init_lm_state(
+        train.fresh_params(seed, config=config), learning_rate_at(0, steps), seed, config=config
+    )
     curve, started = [], time.perf_counter()
     while int(state.step) < steps and time.perf_counter() - started < max_seconds:
         state.opt_state.hyperparams["learning_rate"] = np.float32(learning_rate_at(int(state.step), steps))
-        state, metrics = train.train_chunk(state, data, steps, config=config, batch_size=PRETRAIN_BATCH,
-                                           chunk_steps=PRETRAIN_CHUNK)
+        state, metrics = train.train_chunk(
+            state, data, steps, config=config, batch_size=PRETRAIN_BATCH, chunk_steps=PRETRAIN_CHUNK
+        )
         metrics = jax.device_get(metrics)
-        curve.append([int(state.step), float(np.nanmean(metrics["train_loss"])),
-                      float(metrics["heldout_general_loss"]), float(metrics["heldout_style_loss"])])
-        print(f"step {curve[-1][0]:5d}  train {curve[-1][1]:.3f}  held-out general {curve[-1][2]:.3f}  "
-              f"house style {curve[-1][3]:.3f}  {time.perf_counter() - started:6.0f} s", flush=True)
+        curve.append(
+            [
+                int(state.step),
+                float(np.nanmean(metrics["train_loss"])),
+                float(metrics["heldout_general_loss"]),
+                float(metrics["heldout_style_loss"]),
+            ]
+        )
+        print(
+            f"step {curve[-1][0]:5d}  train {curve[-1][1]:.3f}  held-out general {curve[-1][2]:.3f}  "
+            f"house style {curve[-1][3]:.3f}  {time.perf_counter() - started:6.0f} s",
+            flush=True,
+        )
     seconds = time.perf_counter() - started
     done = int(state.step)
     facts = {
-        "steps": done, "batch_size": PRETRAIN_BATCH, "characters_seen": done * PRETRAIN_BATCH * config.context,
-        "seconds": round(seconds, 1), "parameters": count_params(config), "seed": seed,
+        "steps": done,
+        "batch_size": PRETRAIN_BATCH,
+        "characters_seen": done * PRETRAIN_BATCH * config.context,
+        "seconds": round(seconds, 1),
+        "parameters": count_params(config),
+        "seed": seed,
         "corpus_characters": int(len(corpus.general_tokens("train"))),
-        "peak_learning_rate": PEAK_LEARNING_RATE, "planned_steps": steps,
+        "peak_learning_rate": PEAK_LEARNING_RATE,
+        "planned_steps": steps,
         "loss_curve": {"columns": ["step", "train", "heldout_general", "heldout_house_style"], "rows": curve},
     }
     return state.params, facts

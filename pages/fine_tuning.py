@@ -16,15 +16,22 @@ from core.lm.lesson import (
     headings_found,
     takes_house_style,
 )
-from pages import live
+from pages import live, widgets
 
 # One chunk trains both models (~0.3-0.8 s on a busy server); a 0.25 s tick would cut it off before it
 # draws, so this page starts at one tick a second.
 TICK_SECONDS = 1.0
 LEARNING_RATES = (1e-4, 3e-4, 1e-3, 3e-3, 1e-2, 3e-2, 0.1, 0.3)
 MODEL_TITLES = {"fine_tuned": "Generic model, fine-tuned", "from_scratch": "Same model, trained from scratch"}
-DEFAULTS = {"ft_dataset": "english", "ft_texts": 100, "ft_off_style": 0, "ft_lr": 1e-3, "ft_steps": 150,
-            "ft_temperature": 0.5, "ft_seed": 0}
+DEFAULTS = {
+    "ft_dataset": "english",
+    "ft_texts": 100,
+    "ft_off_style": 0,
+    "ft_lr": 1e-3,
+    "ft_steps": 150,
+    "ft_temperature": 0.5,
+    "ft_seed": 0,
+}
 
 st.title("Pretraining vs fine-tuning")
 st.markdown(
@@ -43,31 +50,76 @@ for widget_key, default in DEFAULTS.items():
 
 def config_from_widgets() -> FineTuneConfig:
     state = st.session_state
-    return FineTuneConfig(style=state.ft_dataset, texts=int(state.ft_texts), off_style_share=state.ft_off_style / 100,
-                          learning_rate=float(state.ft_lr), steps=int(state.ft_steps),
-                          temperature=float(state.ft_temperature), seed=int(state.ft_seed))
+    return FineTuneConfig(
+        style=state.ft_dataset,
+        texts=int(state.ft_texts),
+        off_style_share=state.ft_off_style / 100,
+        learning_rate=float(state.ft_lr),
+        steps=int(state.ft_steps),
+        temperature=float(state.ft_temperature),
+        seed=int(state.ft_seed),
+    )
 
 
 controls, results = st.columns([1, 3], gap="large")
 with controls:
     st.subheader("Data")
-    st.radio("Dataset", list(HOUSE_STYLES), key="ft_dataset", bind="query-params",
-             format_func=lambda style: HOUSE_STYLES[style].label,
-             help="The generic model has only read English. The Dutch adverts use the same layout in Dutch.")
-    st.slider("Fine-tuning texts", 10, 100, step=10, key="ft_texts", bind="query-params",
-              help="How many adverts the models train on (the Dutch set has 30). 20 other adverts are held out.")
-    st.slider("Off-style texts mixed in", 0, 100, step=10, format="%d%%", key="ft_off_style", bind="query-params",
-              help="Data quality: this share of the training adverts is swapped for generic corporate adverts "
-                   "that do not follow the house style.")
+    st.radio(
+        "Dataset",
+        list(HOUSE_STYLES),
+        key="ft_dataset",
+        bind="query-params",
+        format_func=lambda style: HOUSE_STYLES[style].label,
+        help="The generic model has only read English. The Dutch adverts use the same layout in Dutch.",
+    )
+    st.slider(
+        "Fine-tuning texts",
+        10,
+        100,
+        step=10,
+        key="ft_texts",
+        bind="query-params",
+        help="How many adverts the models train on (the Dutch set has 30). 20 other adverts are held out.",
+    )
+    st.slider(
+        "Off-style texts mixed in",
+        0,
+        100,
+        step=10,
+        format="%d%%",
+        key="ft_off_style",
+        bind="query-params",
+        help="Data quality: this share of the training adverts is swapped for generic corporate adverts "
+        "that do not follow the house style.",
+    )
     st.subheader("Training")
-    st.select_slider("Learning rate", LEARNING_RATES, format_func=lambda v: f"{v:g}", key="ft_lr",
-                     bind="query-params", help="How big a step each update takes.")
-    st.slider("Steps", 25, 500, step=25, key="ft_steps", bind="query-params",
-              help="One step = one update on 8 snippets of 128 characters.")
-    st.slider("Sampling temperature", 0.2, 1.5, step=0.1, key="ft_temperature", bind="query-params",
-              help="Low: the model picks its most likely next character. High: more adventurous, more mistakes.")
-    st.number_input("Seed", 0, 9999, key="ft_seed", bind="query-params",
-                    help="The same seed gives exactly the same run and the same samples.")
+    widgets.learning_rate_slider("ft_lr", LEARNING_RATES)
+    st.slider(
+        "Steps",
+        25,
+        500,
+        step=25,
+        key="ft_steps",
+        bind="query-params",
+        help="One step = one update on 8 snippets of 128 characters.",
+    )
+    st.slider(
+        "Sampling temperature",
+        0.2,
+        1.5,
+        step=0.1,
+        key="ft_temperature",
+        bind="query-params",
+        help="Low: the model picks its most likely next character. High: more adventurous, more mistakes.",
+    )
+    st.number_input(
+        "Seed",
+        0,
+        9999,
+        key="ft_seed",
+        bind="query-params",
+        help="The same seed gives exactly the same run and the same samples.",
+    )
 
 train_clicked = controls.button("Fine-tune", type="primary", key="ft_train", width="stretch")
 stop_button, reset_button = controls.columns(2)
@@ -94,8 +146,10 @@ def show_sample(text: str, style: str) -> None:
     first_line = "yes" if has_house_first_line(text) else "no"
     bullets = "yes" if has_tilde_bullets(text) else "no"
     verdict = "**house layout**" if takes_house_style(text, style) else "not the house layout yet"
-    st.caption(f"First line *title | city*: **{first_line}** · House headings in order: **{found} of 4** · "
-               f"~ bullets: **{bullets}** · {verdict}")
+    st.caption(
+        f"First line *title | city*: **{first_line}** · House headings in order: **{found} of 4** · "
+        f"~ bullets: **{bullets}** · {verdict}"
+    )
 
 
 def draw_generic() -> None:
@@ -105,8 +159,10 @@ def draw_generic() -> None:
     left, right = st.columns([3, 2])
     with left:
         st.markdown(f"**What the generic model writes now**, given the prompt `{PROMPT.strip()}`:")
-        show_sample(cached_generic_sample(float(st.session_state.ft_temperature), int(st.session_state.ft_seed)),
-                    st.session_state.ft_dataset)
+        show_sample(
+            cached_generic_sample(float(st.session_state.ft_temperature), int(st.session_state.ft_seed)),
+            st.session_state.ft_dataset,
+        )
     with right:
         st.markdown(
             f"**How the generic model was made.** {facts['steps']:,} training steps, "
@@ -125,14 +181,18 @@ def draw_results(run: FineTuneRun | None) -> None:
     done, total = run.steps_done, run.config.steps
     st.progress(min(done / total, 1.0), text=f"Step {done} of {total} · {run.seconds:.1f} s of training")
     if run.failure:
-        st.error(f"Training failed: the loss of the model {MODEL_TITLES[run.failure].lower()} blew up (it got "
-                 "worse, not better) and training was stopped. The learning rate is too high for this model: "
-                 "try a smaller one, such as 0.001.")
+        st.error(
+            f"Training failed: the loss of the model {MODEL_TITLES[run.failure].lower()} blew up (it got "
+            "worse, not better) and training was stopped. The learning rate is too high for this model: "
+            "try a smaller one, such as 0.001."
+        )
     history = run.history()
     draw_metrics(run, history)
     st.plotly_chart(fine_tuning_losses(history, total, st.session_state.get("ft_previous")), key="ft_loss_chart")
-    st.caption("Loss on text the models never trained on (left, middle) and on their training texts (right). "
-               "Zoom resets while training runs.")
+    st.caption(
+        "Loss on text the models never trained on (left, middle) and on their training texts (right). "
+        "Zoom resets while training runs."
+    )
     draw_samples(run)
     draw_cost(run)
 
@@ -146,18 +206,26 @@ def draw_metrics(run: FineTuneRun, history) -> None:
     cells = st.columns(4)
     for column, name in zip((0, 2), MODELS, strict=True):
         label = "fine-tuned" if name == "fine_tuned" else "from scratch"
-        cells[column].metric(f"Loss, {label}", loss_text(history.heldout_style[name][-1]),
-                             help="Loss on the held-out house-style adverts, never trained on (lower is better).")
-        cells[column + 1].metric(f"Copied, {label}", f"{latest.copied[name]:.0%}",
-                                 help="Share of its latest sample copied word for word (runs of 40+ characters) "
-                                      "from the training adverts. Phrases every advert shares do not count.")
+        cells[column].metric(
+            f"Loss, {label}",
+            loss_text(history.heldout_style[name][-1]),
+            help="Loss on the held-out house-style adverts, never trained on (lower is better).",
+        )
+        cells[column + 1].metric(
+            f"Copied, {label}",
+            f"{latest.copied[name]:.0%}",
+            help="Share of its latest sample copied word for word (runs of 40+ characters) "
+            "from the training adverts. Phrases every advert shares do not count.",
+        )
 
 
 def draw_samples(run: FineTuneRun) -> None:
     latest = run.samples[-1]
     st.subheader(f"What they write now (step {latest.step})")
-    st.caption(f"Both continue the agency's first line, {PROMPT.strip()!r}, with the same random numbers: "
-               "the differences come from training alone.")
+    st.caption(
+        f"Both continue the agency's first line, {PROMPT.strip()!r}, with the same random numbers: "
+        "the differences come from training alone."
+    )
     columns = st.columns(2)
     for column, name in zip(columns, MODELS, strict=True):
         with column:
@@ -178,18 +246,27 @@ def read_outcome(run: FineTuneRun, latest) -> None:
     fine_tuned, scratch = (history.heldout_style[name][-1] for name in MODELS)
     layout = takes_house_style(latest.texts["fine_tuned"], style)
     if fine_tuned < scratch:
-        st.success(f"After {run.steps_done} steps the fine-tuned model predicts unseen house-style adverts far "
-                   f"better than the same model trained from scratch (loss {fine_tuned:.2f} against {scratch:.2f}): "
-                   "the scratch model had to learn English first. "
-                   + ("Its sample shows the house layout." if layout else
-                      "Its latest sample does not show the full house layout yet (first line, three headings in "
-                      "order, ~ bullets): a model this small picks up the house phrases sooner than their order."))
+        st.success(
+            f"After {run.steps_done} steps the fine-tuned model predicts unseen house-style adverts far "
+            f"better than the same model trained from scratch (loss {fine_tuned:.2f} against {scratch:.2f}): "
+            "the scratch model had to learn English first. "
+            + (
+                "Its sample shows the house layout."
+                if layout
+                else "Its latest sample does not show the full house layout yet (first line, three headings in "
+                "order, ~ bullets): a model this small picks up the house phrases sooner than their order."
+            )
+        )
     else:
-        st.warning("The fine-tuned model is not ahead of the model trained from scratch: with this learning rate "
-                   "or this data it has lost what pretraining gave it.")
+        st.warning(
+            "The fine-tuned model is not ahead of the model trained from scratch: with this learning rate "
+            "or this data it has lost what pretraining gave it."
+        )
     if max(latest.copied.values()) > 0.3:
-        st.warning("A large part of the latest sample is copied word for word from the training adverts: the model "
-                   "is memorizing them. Fewer steps or more adverts help.")
+        st.warning(
+            "A large part of the latest sample is copied word for word from the training adverts: the model "
+            "is memorizing them. Fewer steps or more adverts help."
+        )
 
 
 def draw_cost(run: FineTuneRun) -> None:

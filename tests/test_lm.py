@@ -35,6 +35,7 @@ def numpy_cross_entropy(all_logits: np.ndarray, targets: np.ndarray) -> float:
 
 # ---------------------------------------------------------------- text
 
+
 def test_the_alphabet_round_trips_and_cleans_foreign_characters():
     text = "HARBOUR & FINCH | Kok | Rotterdam\n~ EUR 2,900 - 3,400 per month {ok} `x`\n"
     assert corpus.decode(corpus.encode(text)) == text
@@ -75,8 +76,9 @@ def test_fine_tuning_sets_hold_out_the_last_texts_and_swap_in_off_style_ones():
 
 # ---------------------------------------------------------------- the model
 
+
 def test_the_loss_is_the_numpy_cross_entropy_of_the_models_logits(tiny_params):
-    windows = np.stack([corpus.encode("The role\nYou will plan a crew.")[:TINY.context + 1]] * 3).astype(np.int32)
+    windows = np.stack([corpus.encode("The role\nYou will plan a crew.")[: TINY.context + 1]] * 3).astype(np.int32)
     windows[1] = np.roll(windows[1], 3)
     model_logits = np.asarray(logits(tiny_params, windows[:, :-1], config=TINY), np.float64)
     expected = numpy_cross_entropy(model_logits, windows[:, 1:])
@@ -94,8 +96,8 @@ def test_the_kv_cache_gives_the_logits_of_full_recomputation(tiny_params):
     cached = np.asarray(sample.cached_logits(tiny_params, tokens, config=TINY))
     full = np.asarray(logits(tiny_params, tokens[None], config=TINY))[0]
     np.testing.assert_allclose(cached, full, atol=2e-5)
-    window = np.asarray(logits(tiny_params, tokens[None, :TINY.context], config=TINY))[0]
-    np.testing.assert_allclose(cached[:TINY.context], window, atol=2e-5)
+    window = np.asarray(logits(tiny_params, tokens[None, : TINY.context], config=TINY))[0]
+    np.testing.assert_allclose(cached[: TINY.context], window, atol=2e-5)
 
 
 def test_sampling_with_the_cache_writes_what_recomputing_writes():
@@ -115,6 +117,7 @@ def test_sampling_is_deterministic_for_a_seed_and_low_temperature_is_less_random
 
 
 # ---------------------------------------------------------------- the pretrained checkpoint
+
 
 def test_the_checkpoint_loads_and_knows_english_far_better_than_an_untrained_model(generic):
     config, params, facts = generic
@@ -140,6 +143,7 @@ def test_a_checkpoint_of_another_architecture_is_refused(tmp_path, tiny_params):
 
 # ---------------------------------------------------------------- fine-tuning vs from scratch
 
+
 @pytest.mark.parametrize("seed", [0, 7])
 def test_fine_tuning_beats_training_from_scratch_after_the_same_steps(seed):
     run = lesson.run_lesson(lesson.FineTuneConfig(steps=30, texts=50, seed=seed))
@@ -159,14 +163,24 @@ def test_a_far_too_high_learning_rate_is_reported_as_a_failure():
     assert run.failure is not None and run.steps_done < 60
 
 
-@pytest.mark.parametrize("bad", [{"steps": 0}, {"texts": 5}, {"learning_rate": float("nan")}, {"style": "french"},
-                                 {"off_style_share": 1.5}, {"temperature": 0.0}])
+@pytest.mark.parametrize(
+    "bad",
+    [
+        {"steps": 0},
+        {"texts": 5},
+        {"learning_rate": float("nan")},
+        {"style": "french"},
+        {"off_style_share": 1.5},
+        {"temperature": 0.0},
+    ],
+)
 def test_bad_settings_are_refused_in_words(bad):
     with pytest.raises(ValueError):
         lesson.FineTuneConfig(**bad)
 
 
 # ---------------------------------------------------------------- measuring samples
+
 
 def test_copied_share_counts_only_long_verbatim_runs_of_training_text():
     training = ["You will run the early shift in a busy cross-dock hall near the Waalhaven, every day."]
@@ -201,11 +215,16 @@ def test_the_house_style_check_accepts_house_texts_and_rejects_others():
 
 # ---------------------------------------------------------------- recompiles
 
+
 def test_learning_rate_temperature_and_seed_never_recompile(generic):
     config, params, _ = generic
     texts = corpus.fine_tuning_texts("english", 10)
-    data = train.make_data(corpus.join_texts(texts.train), corpus.join_texts(texts.heldout),
-                           corpus.general_tokens("heldout"), config.context)
+    data = train.make_data(
+        corpus.join_texts(texts.train),
+        corpus.join_texts(texts.heldout),
+        corpus.general_tokens("heldout"),
+        config.context,
+    )
     state = train.init_lm_state(params, 1e-3, 0, config=config)
     train.train_chunk(state, data, 5, config=config)
     sample.sample(config, params, corpus.PROMPT, temperature=0.7, seed=0)
@@ -216,6 +235,15 @@ def test_learning_rate_temperature_and_seed_never_recompile(generic):
         train.train_chunk(state, data, 5, config=config)
         sample.sample(config, params, corpus.PROMPT, temperature=temperature, seed=seed)
     other = corpus.fine_tuning_texts("dutch", 30, 0.5)  # another dataset, same stream capacity
-    train.train_chunk(state, train.make_data(corpus.join_texts(other.train), corpus.join_texts(other.heldout),
-                                             corpus.general_tokens("heldout"), config.context), 5, config=config)
+    train.train_chunk(
+        state,
+        train.make_data(
+            corpus.join_texts(other.train),
+            corpus.join_texts(other.heldout),
+            corpus.general_tokens("heldout"),
+            config.context,
+        ),
+        5,
+        config=config,
+    )
     assert [f._cache_size() for f in functions] == sizes

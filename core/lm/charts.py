@@ -20,25 +20,50 @@ def _smoothed(values: np.ndarray, window: int = 5) -> np.ndarray:
     if len(values) < window:
         return values
     kernel = np.ones(window) / window
-    return np.concatenate([values[:window - 1], np.convolve(values, kernel, mode="valid")])
+    return np.concatenate([values[: window - 1], np.convolve(values, kernel, mode="valid")])
 
 
 def _three_panel_layout(total_steps: int) -> dict:
     """Three side-by-side loss panels sharing one legend, each titled by an annotation."""
-    layout = {"template": "none", "font": {"size": FONT_SIZE, "color": "#262730"}, "height": 430,
-              "plot_bgcolor": "white", "paper_bgcolor": "white", "uirevision": "keep",
-              "margin": {"l": 70, "r": 20, "t": 70, "b": 80},
-              "legend": {"orientation": "h", "yanchor": "top", "y": -0.22, "x": 0},
-              "annotations": []}
+    layout = {
+        "template": "none",
+        "font": {"size": FONT_SIZE, "color": "#262730"},
+        "height": 430,
+        "plot_bgcolor": "white",
+        "paper_bgcolor": "white",
+        "uirevision": "keep",
+        "margin": {"l": 70, "r": 20, "t": 70, "b": 80},
+        "legend": {"orientation": "h", "yanchor": "top", "y": -0.22, "x": 0},
+        "annotations": [],
+    }
     for index, ((left, right), title) in enumerate(zip(PANEL_DOMAINS, PANELS, strict=True), start=1):
         suffix = "" if index == 1 else str(index)
-        layout[f"xaxis{suffix}"] = {**_AXIS, "domain": [left, right], "anchor": f"y{suffix}",
-                                    "range": [0, total_steps * 1.02], "title": {"text": "training step"}}
-        layout[f"yaxis{suffix}"] = {**_AXIS, "anchor": f"x{suffix}", "rangemode": "tozero",
-                                    "title": {"text": "loss (lower is better)" if index == 1 else ""}}
-        layout["annotations"].append({"text": title, "x": (left + right) / 2, "y": 1.0, "xref": "paper",
-                                      "yref": "paper", "xanchor": "center", "yanchor": "bottom", "showarrow": False,
-                                      "font": {"size": FONT_SIZE + 1}})
+        layout[f"xaxis{suffix}"] = {
+            **_AXIS,
+            "domain": [left, right],
+            "anchor": f"y{suffix}",
+            "range": [0, total_steps * 1.02],
+            "title": {"text": "training step"},
+        }
+        layout[f"yaxis{suffix}"] = {
+            **_AXIS,
+            "anchor": f"x{suffix}",
+            "rangemode": "tozero",
+            "title": {"text": "loss (lower is better)" if index == 1 else ""},
+        }
+        layout["annotations"].append(
+            {
+                "text": title,
+                "x": (left + right) / 2,
+                "y": 1.0,
+                "xref": "paper",
+                "yref": "paper",
+                "xanchor": "center",
+                "yanchor": "bottom",
+                "showarrow": False,
+                "font": {"size": FONT_SIZE + 1},
+            }
+        )
     return layout
 
 
@@ -48,16 +73,35 @@ def fine_tuning_losses(history, total_steps: int, previous_style_loss=None) -> g
     figure = go.Figure(layout=_three_panel_layout(total_steps))
     if previous_style_loss is not None and len(previous_style_loss):
         previous_steps = np.arange(len(previous_style_loss)) * CHUNK_STEPS  # evaluated after every chunk
-        figure.add_trace(go.Scatter(x=previous_steps, y=previous_style_loss, name="previous run (fine-tuned)",
-                                    mode="lines", line={"color": PREVIOUS_COLOUR, "dash": "dash", "width": 2}))
+        figure.add_trace(
+            go.Scatter(
+                x=previous_steps,
+                y=previous_style_loss,
+                name="previous run (fine-tuned)",
+                mode="lines",
+                line={"color": PREVIOUS_COLOUR, "dash": "dash", "width": 2},
+            )
+        )
     for name, colour in MODEL_COLOURS.items():
         train_loss = history.train_loss[name]
-        series = ((history.eval_steps, history.heldout_style[name]),
-                  (history.eval_steps, history.heldout_general[name]),
-                  (np.arange(1, len(train_loss) + 1), _smoothed(train_loss)))
+        series = (
+            (history.eval_steps, history.heldout_style[name]),
+            (history.eval_steps, history.heldout_general[name]),
+            (np.arange(1, len(train_loss) + 1), _smoothed(train_loss)),
+        )
         for index, (x, y) in enumerate(series, start=1):
             suffix = "" if index == 1 else str(index)
-            figure.add_trace(go.Scatter(x=x, y=y, name=MODEL_NAMES[name], mode="lines", legendgroup=name,
-                                        showlegend=index == 1, xaxis=f"x{suffix}", yaxis=f"y{suffix}",
-                                        line={"color": colour, "width": 3}))
+            figure.add_trace(
+                go.Scatter(
+                    x=x,
+                    y=y,
+                    name=MODEL_NAMES[name],
+                    mode="lines",
+                    legendgroup=name,
+                    showlegend=index == 1,
+                    xaxis=f"x{suffix}",
+                    yaxis=f"y{suffix}",
+                    line={"color": colour, "width": 3},
+                )
+            )
     return figure

@@ -56,4 +56,3 @@ def load(stem: Path = GENERIC_CHECKPOINT) -> tuple[LMConfig, nnx.State, dict]:
     params = abstract_params(config)
     nnx.replace_by_pure_dict(params, jax.tree_util.tree_unflatten(treedef, values))
     return config, params, facts
-

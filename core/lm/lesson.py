@@ -91,11 +91,13 @@ class LessonHistory:
 
 # ---------------------------------------------------------------- measuring the samples
 
+
 def copy_index(training_texts, common_texts, span: int = COPY_SPAN) -> frozenset:
     """Every `span`-character run of the training texts that does not also occur in `common_texts`
     (so shared house phrases, which every text of the style contains, do not count as copying)."""
+
     def runs(texts):
-        return {text[i:i + span] for text in texts for i in range(len(text) - span + 1)}
+        return {text[i : i + span] for text in texts for i in range(len(text) - span + 1)}
 
     return frozenset(runs(training_texts) - runs(common_texts))
 
@@ -106,8 +108,8 @@ def copied_share(text: str, index: frozenset, span: int = COPY_SPAN) -> float:
         return 0.0
     copied = np.zeros(len(text), bool)
     for i in range(len(text) - span + 1):
-        if text[i:i + span] in index:
-            copied[i:i + span] = True
+        if text[i : i + span] in index:
+            copied[i : i + span] = True
     return float(copied.mean())
 
 
@@ -134,11 +136,15 @@ def takes_house_style(text: str, style: str) -> bool:
     """The automatic "it writes in the house layout" test of a text written after the prompt: it completes
     the first line as "<job title> | <city>", then has at least three of the four house headings in order,
     on lines of their own, and bullets that start with '~ '. No generic text does that by chance."""
-    return (has_house_first_line(text) and headings_found(text, corpus.HOUSE_STYLES[style].headings) >= 3
-            and has_tilde_bullets(text))
+    return (
+        has_house_first_line(text)
+        and headings_found(text, corpus.HOUSE_STYLES[style].headings) >= 3
+        and has_tilde_bullets(text)
+    )
 
 
 # ---------------------------------------------------------------- the run
+
 
 @dataclass(repr=False)
 class FineTuneRun:
@@ -149,16 +155,26 @@ class FineTuneRun:
 
     def __post_init__(self):
         self.model_config, generic_params, self.pretraining = generic_model()
-        self.texts = corpus.fine_tuning_texts(self.config.style, self.config.texts, self.config.off_style_share,
-                                              self.config.seed)
-        self._data = train.make_data(corpus.join_texts(self.texts.train), corpus.join_texts(self.texts.heldout),
-                                     corpus.general_tokens("heldout"), self.model_config.context)
+        self.texts = corpus.fine_tuning_texts(
+            self.config.style, self.config.texts, self.config.off_style_share, self.config.seed
+        )
+        self._data = train.make_data(
+            corpus.join_texts(self.texts.train),
+            corpus.join_texts(self.texts.heldout),
+            corpus.general_tokens("heldout"),
+            self.model_config.context,
+        )
         self._copy_index = copy_index(self.texts.train, self.texts.heldout)
-        starting_params = {"fine_tuned": generic_params,
-                           "from_scratch": train.fresh_params(self.config.seed, config=self.model_config)}
-        self._states = {name: train.init_lm_state(params, float(self.config.learning_rate), int(self.config.seed),
-                                                  config=self.model_config)
-                        for name, params in starting_params.items()}
+        starting_params = {
+            "fine_tuned": generic_params,
+            "from_scratch": train.fresh_params(self.config.seed, config=self.model_config),
+        }
+        self._states = {
+            name: train.init_lm_state(
+                params, float(self.config.learning_rate), int(self.config.seed), config=self.model_config
+            )
+            for name, params in starting_params.items()
+        }
         self._chunks = {name: [] for name in MODELS}
         self._evaluations = {name: [self._evaluate(name)] for name in MODELS}
         self.steps_done, self.seconds = 0, 0.0
@@ -188,8 +204,9 @@ class FineTuneRun:
             return False
         started = time.perf_counter()
         for name in MODELS:
-            self._states[name], chunk = train.train_chunk(self._states[name], self._data, int(self.config.steps),
-                                                          config=self.model_config)
+            self._states[name], chunk = train.train_chunk(
+                self._states[name], self._data, int(self.config.steps), config=self.model_config
+            )
             chunk = jax.device_get(chunk)
             self._chunks[name].append(chunk["train_loss"][: self.config.steps - self.steps_done])
             self._evaluations[name].append({key: chunk[key] for key in ("heldout_style_loss", "heldout_general_loss")})
@@ -211,9 +228,17 @@ class FineTuneRun:
         """Both models continue the same prompt with the same random numbers, so only training differs."""
         if self.failure is not None:
             return
-        texts = {name: sample.sample(self.model_config, self._states[name].params, corpus.PROMPT,
-                                     length=SAMPLE_LENGTH, temperature=self.config.temperature, seed=self.config.seed)
-                 for name in MODELS}
+        texts = {
+            name: sample.sample(
+                self.model_config,
+                self._states[name].params,
+                corpus.PROMPT,
+                length=SAMPLE_LENGTH,
+                temperature=self.config.temperature,
+                seed=self.config.seed,
+            )
+            for name in MODELS
+        }
         copied = {name: copied_share(text, self._copy_index) for name, text in texts.items()}
         self.samples.append(Samples(self.steps_done, texts, copied))
 
@@ -238,11 +263,13 @@ def run_lesson(config: FineTuneConfig) -> FineTuneRun:
 
 # ---------------------------------------------------------------- the generic model on its own
 
+
 def generic_sample(temperature: float = 0.5, seed: int = 0) -> str:
     """What the pretrained generic model writes after the house prompt, before any fine-tuning."""
     config, params, _ = generic_model()
-    return sample.sample(config, params, corpus.PROMPT, length=SAMPLE_LENGTH, temperature=float(temperature),
-                         seed=int(seed))
+    return sample.sample(
+        config, params, corpus.PROMPT, length=SAMPLE_LENGTH, temperature=float(temperature), seed=int(seed)
+    )
 
 
 @lru_cache(maxsize=1)

@@ -32,7 +32,7 @@ def _prompt_buffer(prompt: str, length: int) -> tuple[np.ndarray, int]:
     if len(tokens) == 0:
         raise ValueError("the prompt needs at least one character")
     buffer = np.zeros(PROMPT_CAPACITY + length, np.int32)
-    buffer[:len(tokens)] = tokens
+    buffer[: len(tokens)] = tokens
     return buffer, len(tokens)
 
 
@@ -64,8 +64,7 @@ def sample_tokens(params, tokens, prompt_length, seed, temperature, *, config: L
 
 
 @partial(jax.jit, static_argnames=("config", "length"))
-def sample_tokens_by_recomputing(params, tokens, prompt_length, seed, temperature, *, config: LMConfig,
-                                 length: int):
+def sample_tokens_by_recomputing(params, tokens, prompt_length, seed, temperature, *, config: LMConfig, length: int):
     """The same as `sample_tokens` without a cache: the last `context` characters are rerun every step."""
     model = model_of(config, params)
     keys = jax.random.split(jax.random.key(seed), tokens.shape[0] - 1)
@@ -96,13 +95,22 @@ def cached_logits(params, tokens, *, config: LMConfig):
     return all_logits
 
 
-def sample(config: LMConfig, params, prompt: str, *, length: int = 300, temperature: float = 0.8, seed: int = 0,
-           use_cache: bool = True) -> str:
+def sample(
+    config: LMConfig,
+    params,
+    prompt: str,
+    *,
+    length: int = 300,
+    temperature: float = 0.8,
+    seed: int = 0,
+    use_cache: bool = True,
+) -> str:
     """`length` characters written by the model after `prompt` (the prompt itself not included)."""
     if length not in SAMPLE_LENGTHS:
         raise ValueError(f"length must be one of {SAMPLE_LENGTHS}")
     buffer, prompt_length = _prompt_buffer(prompt, length)
     sampler = sample_tokens if use_cache else sample_tokens_by_recomputing
-    tokens = sampler(params, jnp.asarray(buffer), prompt_length, int(seed), float(temperature),
-                     config=config, length=length)
-    return decode(np.asarray(tokens)[prompt_length:prompt_length + length])
+    tokens = sampler(
+        params, jnp.asarray(buffer), prompt_length, int(seed), float(temperature), config=config, length=length
+    )
+    return decode(np.asarray(tokens)[prompt_length : prompt_length + length])

@@ -55,20 +55,28 @@ class LMData(NamedTuple):
 def evaluation_windows(tokens: np.ndarray, context: int, count: int = EVAL_WINDOWS) -> np.ndarray:
     """`count` evenly spaced windows of context + 1 tokens: a fixed sample of a held-out text."""
     starts = np.linspace(0, len(tokens) - context - 1, count).astype(int)
-    return np.stack([tokens[s:s + context + 1] for s in starts]).astype(np.int32)
+    return np.stack([tokens[s : s + context + 1] for s in starts]).astype(np.int32)
 
 
-def make_data(stream: np.ndarray, heldout_style: np.ndarray, heldout_general: np.ndarray, context: int,
-              capacity: int | None = STREAM_CAPACITY) -> LMData:
+def make_data(
+    stream: np.ndarray,
+    heldout_style: np.ndarray,
+    heldout_general: np.ndarray,
+    context: int,
+    capacity: int | None = STREAM_CAPACITY,
+) -> LMData:
     """Jit inputs; the stream is padded to `capacity` (None: its own length) so its shape stays fixed."""
     capacity = capacity or len(stream)
     if len(stream) > capacity:
         raise ValueError(f"the training text is longer than {capacity:,} characters")
     padded = np.zeros(capacity, np.int32)
-    padded[:len(stream)] = stream
-    return LMData(jnp.asarray(padded), jnp.asarray(len(stream), jnp.int32),
-                  jnp.asarray(evaluation_windows(heldout_style, context)),
-                  jnp.asarray(evaluation_windows(heldout_general, context)))
+    padded[: len(stream)] = stream
+    return LMData(
+        jnp.asarray(padded),
+        jnp.asarray(len(stream), jnp.int32),
+        jnp.asarray(evaluation_windows(heldout_style, context)),
+        jnp.asarray(evaluation_windows(heldout_general, context)),
+    )
 
 
 def loss_of(config: LMConfig, params, windows: jax.Array) -> jax.Array:
@@ -107,13 +115,22 @@ def train_step(state: LMState, data: LMData, config: LMConfig, batch_size: int):
 
 
 def heldout_losses(config: LMConfig, params, data: LMData) -> dict:
-    return {"heldout_style_loss": loss_of(config, params, data.heldout_style),
-            "heldout_general_loss": loss_of(config, params, data.heldout_general)}
+    return {
+        "heldout_style_loss": loss_of(config, params, data.heldout_style),
+        "heldout_general_loss": loss_of(config, params, data.heldout_general),
+    }
 
 
 @partial(jax.jit, static_argnames=("config", "batch_size", "chunk_steps"))
-def train_chunk(state: LMState, data: LMData, step_limit, *, config: LMConfig, batch_size: int = BATCH_SIZE,
-                chunk_steps: int = CHUNK_STEPS):
+def train_chunk(
+    state: LMState,
+    data: LMData,
+    step_limit,
+    *,
+    config: LMConfig,
+    batch_size: int = BATCH_SIZE,
+    chunk_steps: int = CHUNK_STEPS,
+):
     """Up to `chunk_steps` training steps, then the held-out losses.
 
     Static: config, batch_size, chunk_steps. Traced: state, data (stream shape (capacity,)),
@@ -123,9 +140,12 @@ def train_chunk(state: LMState, data: LMData, step_limit, *, config: LMConfig, b
     """
 
     def one_step(state, _):
-        return jax.lax.cond(state.step < step_limit,
-                            lambda s: train_step(s, data, config, batch_size),
-                            lambda s: (s, jnp.float32(jnp.nan)), state)
+        return jax.lax.cond(
+            state.step < step_limit,
+            lambda s: train_step(s, data, config, batch_size),
+            lambda s: (s, jnp.float32(jnp.nan)),
+            state,
+        )
 
     state, train_loss = jax.lax.scan(one_step, state, None, length=chunk_steps)
     return state, {"train_loss": train_loss, **heldout_losses(config, state.params, data)}
