@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from core import charts
 from core.data import TWO_D_GENERATORS, Dataset, load_dataset
 from core.lab import LabConfig, TrainingRun
 
@@ -100,3 +101,24 @@ def plane_grid(dataset: Dataset) -> PlaneGrid:
 def predictions_on_grid(run: TrainingRun, grid: PlaneGrid) -> np.ndarray:
     """Class probabilities (GRID, GRID, K) of the run's current model, indexed [x2, x1], in one jitted call."""
     return run.predict_proba(grid.points).reshape(GRID, GRID, -1)
+
+
+def plane_figure(dataset: Dataset, data, run: TrainingRun | None, title: str):
+    """The decision-boundary chart for a 2-D dataset: the active training points with the labels the model is
+    given, the held-out points, and (when there is a model with finite predictions) its class probabilities."""
+    grid = plane_grid(dataset)
+    probabilities = predictions_on_grid(run, grid) if run is not None else None
+    if probabilities is not None and not np.isfinite(probabilities).all():
+        probabilities = None  # a blown-up model has no meaningful prediction to draw
+    active = slice(0, data.n_active)
+    return charts.decision_boundary(
+        grid.x1,
+        grid.x2,
+        probabilities,
+        data.x[active],
+        data.labels_given[active],
+        dataset.x_test,
+        dataset.y_test,
+        dataset.class_names,
+        title,
+    )

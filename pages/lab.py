@@ -7,7 +7,7 @@ from core.data import DATASET_NAMES, load_dataset
 from core.explain import read_run
 from core.lab import LabConfig, TrainingRun, training_code, training_data, warm_up_in_background
 from core.models import WIDTHS
-from core.playground import plane_grid, predictions_on_grid
+from core.playground import plane_figure
 from pages import live, widgets
 
 LEARNING_RATES = (1e-4, 2e-4, 5e-4, 1e-3, 2e-3, 5e-3, 1e-2, 2e-2, 5e-2, 0.1, 0.2, 0.5, 1.0, 2.0, 5.0, 10.0)
@@ -259,24 +259,9 @@ def draw_charts(history, run) -> None:
 
 def draw_plane(dataset, data, run) -> None:
     """2-D data: the training points with the labels the model is given, and what the model predicts."""
-    grid = plane_grid(dataset)
-    probabilities = predictions_on_grid(run, grid) if run is not None else None
-    active = slice(0, data.n_active)
     chart, note = st.columns([3, 1])
-    chart.plotly_chart(
-        charts.decision_boundary(
-            grid.x1,
-            grid.x2,
-            probabilities,
-            data.x[active],
-            data.labels_given[active],
-            dataset.x_test,
-            dataset.y_test,
-            dataset.class_names,
-            title="The training points with the labels the model is given",
-        ),
-        key="lab_plane_chart",
-    )
+    title = "The training points with the labels the model is given"
+    chart.plotly_chart(plane_figure(dataset, data, run, title), key="lab_plane_chart")
     note.markdown(
         f"Each dot is a training example, coloured by the label the model is told: {int(data.mislabeled.sum())} "
         "of them carry a wrong label. Outlined dots are the clean held-out examples. The background shows "

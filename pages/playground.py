@@ -1,6 +1,5 @@
 """Lesson: Playground. A small network learns a 2-D pattern; watch what it predicts everywhere, live."""
 
-import numpy as np
 import streamlit as st
 
 from core import charts
@@ -12,8 +11,7 @@ from core.playground import (
     POINT_COUNTS,
     REGULARIZATIONS,
     PlaygroundConfig,
-    plane_grid,
-    predictions_on_grid,
+    plane_figure,
     start_run,
 )
 from core.train import BATCH_SIZES
@@ -213,26 +211,8 @@ def draw(run: TrainingRun) -> None:
 
 
 def draw_boundary(run: TrainingRun, history) -> None:
-    grid, dataset, data = plane_grid(run.dataset), run.dataset, run.data
-    probabilities = predictions_on_grid(run, grid)
-    if not np.isfinite(probabilities).all():
-        probabilities = None  # a blown-up model has no meaningful prediction to draw
-    active = slice(0, data.n_active)
     title = f"What the network predicts after {history.epochs_done} epochs"
-    st.plotly_chart(
-        charts.decision_boundary(
-            grid.x1,
-            grid.x2,
-            probabilities,
-            data.x[active],
-            data.labels_given[active],
-            dataset.x_test,
-            dataset.y_test,
-            dataset.class_names,
-            title,
-        ),
-        key="play_boundary_chart",
-    )
+    st.plotly_chart(plane_figure(run.dataset, run.data, run, title), key="play_boundary_chart")
 
 
 def draw_metrics(history) -> None:
