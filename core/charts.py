@@ -83,14 +83,18 @@ def _mark_epoch(figure, epoch: int | None, text: str, colour: str, position: str
 
 
 def _log_ticks(values: np.ndarray) -> list[float]:
-    """1-2-5 ticks spanning the finite positive values, each labelled in full (Plotly's own log ticks label
-    the in-between ones with a single digit, which reads as nonsense on a projector)."""
+    """Ticks spanning the finite positive values, each labelled in full (Plotly's own log ticks label the
+    in-between ones with a single digit, which reads as nonsense on a projector): 1-2-5 per decade, or every
+    digit when the values span less than a decade, so a narrow range still gets several labels."""
     positive = values[np.isfinite(values) & (values > 0)]
     if positive.size == 0:
         return [0.1, 1.0]
-    low, high = np.floor(np.log10(positive.min())), np.ceil(np.log10(positive.max()))
-    ticks = [m * 10.0**e for e in np.arange(low, high + 1) for m in (1, 2, 5)]
-    return [t for t in ticks if positive.min() / 2.5 <= t <= positive.max() * 2.5]
+    low, high = float(positive.min()), float(positive.max())
+    wide = high / low >= 10
+    mantissas, margin = ((1, 2, 5), 2.5) if wide else ((1, 1.5, 2, 3, 4, 5, 6, 7, 8, 9), 1.5)
+    decades = np.arange(np.floor(np.log10(low)), np.ceil(np.log10(high)) + 1)
+    ticks = sorted(round(m * 10.0**e, 10) for e in decades for m in mantissas)
+    return [t for t in ticks if low / margin <= t <= high * margin]
 
 
 def loss_curves(train_loss, test_loss, total_epochs: int, best_epoch=None, previous_test_loss=None) -> go.Figure:
