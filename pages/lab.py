@@ -137,14 +137,7 @@ with controls:
     with st.expander("Model and optimizer"):
         st.select_slider("Neurons per layer", WIDTHS, key="lab_width", bind="query-params")
         st.slider("Hidden layers", 1, 3, key="lab_depth", bind="query-params")
-        st.radio(
-            "Optimizer",
-            ("adam", "sgd"),
-            key="lab_optimizer",
-            horizontal=True,
-            bind="query-params",
-            format_func={"adam": "Adam", "sgd": "SGD + momentum"}.get,
-        )
+        widgets.optimizer_choice("lab_optimizer")
         st.select_slider(
             "Weight decay",
             WEIGHT_DECAYS,

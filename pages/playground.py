@@ -158,14 +158,7 @@ with controls:
         bind="query-params",
         disabled=st.session_state.play_reg == "none",
     )
-    st.radio(
-        "Optimizer",
-        ("adam", "sgd"),
-        key="play_optimizer",
-        horizontal=True,
-        bind="query-params",
-        format_func={"adam": "Adam", "sgd": "SGD + momentum"}.get,
-    )
+    widgets.optimizer_choice("play_optimizer")
     widgets.seed_input("play_seed")
 
 try:

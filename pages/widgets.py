@@ -16,3 +16,14 @@ def seed_input(key: str):
     return st.number_input(
         "Seed", 0, 9999, key=key, bind="query-params", help="The same seed gives exactly the same run."
     )
+
+
+def optimizer_choice(key: str):
+    return st.radio(
+        "Optimizer",
+        ("adam", "sgd"),
+        key=key,
+        horizontal=True,
+        bind="query-params",
+        format_func={"adam": "Adam", "sgd": "SGD + momentum"}.get,
+    )
