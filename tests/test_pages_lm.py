@@ -31,7 +31,7 @@ def test_fine_tuning_runs_live_and_the_page_shows_what_it_recorded():
     assert 0 < run.steps_done < 50, "the page should redraw part-way through training"
     before = code_blocks(app)
     run_until_stopped(app, "ft")
-    assert run.steps_done == 50 and [s.step for s in run.samples] == [0, 25, 50]
+    assert run.steps_done == 50 and [s.step for s in run.samples] == [0, 15, 30, 45, 50]
     assert code_blocks(app) != before, "new samples replace the old ones"
     chart = json.loads(app.get("plotly_chart")[0].proto.spec)
     names = {trace["name"] for trace in chart["data"]}

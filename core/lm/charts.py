@@ -7,7 +7,6 @@ import numpy as np
 import plotly.graph_objects as go
 
 from core.charts import _AXIS, FONT_SIZE, PREVIOUS_COLOUR, TEST_COLOUR, TRAIN_COLOUR
-from core.lm.train import CHUNK_STEPS
 
 MODEL_COLOURS = {"fine_tuned": TRAIN_COLOUR, "from_scratch": TEST_COLOUR}
 MODEL_NAMES = {"fine_tuned": "fine-tuned generic model", "from_scratch": "trained from scratch"}
@@ -67,16 +66,16 @@ def _three_panel_layout(total_steps: int) -> dict:
     return layout
 
 
-def fine_tuning_losses(history, total_steps: int, previous_style_loss=None) -> go.Figure:
+def fine_tuning_losses(history, total_steps: int, previous_curve=None) -> go.Figure:
     """Three panels of loss per step, each with both models: held-out house style, held-out general
-    English (what fine-tuning costs) and the training texts; optionally the previous run's first panel."""
+    English (what fine-tuning costs) and the training texts; optionally the previous run's first panel
+    (`previous_curve`: (2, n), its steps and losses)."""
     figure = go.Figure(layout=_three_panel_layout(total_steps))
-    if previous_style_loss is not None and len(previous_style_loss):
-        previous_steps = np.arange(len(previous_style_loss)) * CHUNK_STEPS  # evaluated after every chunk
+    if previous_curve is not None and np.ndim(previous_curve) == 2 and previous_curve.shape[1]:
         figure.add_trace(
             go.Scatter(
-                x=previous_steps,
-                y=previous_style_loss,
+                x=previous_curve[0],
+                y=previous_curve[1],
                 name="previous run (fine-tuned)",
                 mode="lines",
                 line={"color": PREVIOUS_COLOUR, "dash": "dash", "width": 2},

@@ -28,7 +28,8 @@ MODELS = ("fine_tuned", "from_scratch")
 MAX_STEPS = 1000
 TEXT_COUNTS = (10, 100)
 SAMPLE_LENGTH = 600
-SAMPLE_EVERY_STEPS = 25
+SAMPLE_EVERY_STEPS = 15
+HELDOUT_EVERY_STEPS = 15  # measuring the held-out losses costs about one step, so not after every chunk
 COPY_SPAN = 40  # characters: a verbatim run this long counts as copied
 _FIRST_LINE = re.compile(r"[A-Za-z][^|]* \| [A-Z][^|]*")  # after the prompt: "<job title> | <City>"
 DIVERGED_LOSS = 8.0  # guessing uniformly among 96 characters costs ln(96) = 4.6; far above that, training blew up
@@ -85,8 +86,8 @@ class LessonHistory:
 
     @property
     def test_loss(self) -> np.ndarray:
-        """The fine-tuned model's held-out house-style loss (the curve kept as 'previous run')."""
-        return self.heldout_style["fine_tuned"]
+        """The curve kept as 'previous run': (2, n), the steps and the fine-tuned model's held-out house-style loss."""
+        return np.stack([self.eval_steps.astype(np.float32), self.heldout_style["fine_tuned"]])
 
 
 # ---------------------------------------------------------------- measuring the samples
@@ -177,6 +178,7 @@ class FineTuneRun:
         }
         self._chunks = {name: [] for name in MODELS}
         self._evaluations = {name: [self._evaluate(name)] for name in MODELS}
+        self._evaluated_at = [0]
         self.steps_done, self.seconds = 0, 0.0
         self.failure: str | None = None  # the model whose training blew up
         self._write_samples()
@@ -203,23 +205,29 @@ class FineTuneRun:
         if self.finished:
             return False
         started = time.perf_counter()
+        steps_after = min(self.steps_done + train.CHUNK_STEPS, self.config.steps)
+        measure = steps_after % HELDOUT_EVERY_STEPS == 0 or steps_after == self.config.steps
         for name in MODELS:
             self._states[name], chunk = train.train_chunk(
-                self._states[name], self._data, int(self.config.steps), config=self.model_config
+                self._states[name], self._data, int(self.config.steps), measure, config=self.model_config
             )
             chunk = jax.device_get(chunk)
             self._chunks[name].append(chunk["train_loss"][: self.config.steps - self.steps_done])
-            self._evaluations[name].append({key: chunk[key] for key in ("heldout_style_loss", "heldout_general_loss")})
-        self.steps_done = min(self.steps_done + train.CHUNK_STEPS, self.config.steps)
+            if measure:
+                self._evaluations[name].append({key: chunk[key] for key in ("heldout_style_loss", "heldout_general_loss")})
+        if measure:
+            self._evaluated_at.append(steps_after)
+        self.steps_done = steps_after
         self.seconds += time.perf_counter() - started
-        self._check_divergence()
+        self._check_divergence(measure)
         if self.finished or self.steps_done % SAMPLE_EVERY_STEPS == 0:
             self._write_samples()
         return not self.finished
 
-    def _check_divergence(self) -> None:
+    def _check_divergence(self, measured: bool) -> None:
         for name in MODELS:
-            losses = np.concatenate([self._chunks[name][-1], list(self._evaluations[name][-1].values())])
+            heldout = list(self._evaluations[name][-1].values()) if measured else []
+            losses = np.concatenate([self._chunks[name][-1], heldout])
             if not np.all(np.isfinite(losses)) or np.max(losses) > DIVERGED_LOSS:
                 self.failure = name
                 return
@@ -243,8 +251,7 @@ class FineTuneRun:
         self.samples.append(Samples(self.steps_done, texts, copied))
 
     def history(self) -> LessonHistory:
-        evaluated = len(self._evaluations["fine_tuned"])
-        steps = np.minimum(np.arange(evaluated) * train.CHUNK_STEPS, self.config.steps)
+        steps = np.array(self._evaluated_at)
 
         def series(key):
             return {name: np.array([e[key] for e in self._evaluations[name]], np.float32) for name in MODELS}

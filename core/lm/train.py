@@ -1,9 +1,9 @@
 """Loss, the jitted training chunk and held-out evaluation for the character model.
 
 One `train_chunk` call runs a fixed number of optimizer steps inside `jax.lax.scan` under one
-`jax.jit` and then measures the held-out losses, so a page can redraw between chunks. The learning
-rate and the seed are traced values (moving their sliders never recompiles); the architecture,
-batch size, chunk length and the capacity of the text stream are static.
+`jax.jit` and, when asked, measures the held-out losses, so a page can redraw between chunks. The
+learning rate, the seed and whether to measure are traced values (moving a slider never recompiles);
+the architecture, batch size, chunk length and the capacity of the text stream are static.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from core.lm.model import LMConfig, init_params, model_of
 jax_setup.enable_compilation_cache()
 
 BATCH_SIZE = 8
-CHUNK_STEPS = 5
+CHUNK_STEPS = 3  # per model: two models train side by side and a page redraws every half second
 STREAM_CAPACITY = 2**17  # characters: room for the largest fine-tuning set, so every set shares one compile
 EVAL_WINDOWS = 16  # held-out windows per evaluation set
 
@@ -121,22 +121,28 @@ def heldout_losses(config: LMConfig, params, data: LMData) -> dict:
     }
 
 
+def _not_measured(config: LMConfig, params, data: LMData) -> dict:
+    return {"heldout_style_loss": jnp.float32(jnp.nan), "heldout_general_loss": jnp.float32(jnp.nan)}
+
+
 @partial(jax.jit, static_argnames=("config", "batch_size", "chunk_steps"))
 def train_chunk(
     state: LMState,
     data: LMData,
     step_limit,
+    measure_heldout=True,
     *,
     config: LMConfig,
     batch_size: int = BATCH_SIZE,
     chunk_steps: int = CHUNK_STEPS,
 ):
-    """Up to `chunk_steps` training steps, then the held-out losses.
+    """Up to `chunk_steps` training steps, then (if `measure_heldout`) the held-out losses.
 
     Static: config, batch_size, chunk_steps. Traced: state, data (stream shape (capacity,)),
-    step_limit (int32 scalar; steps at or past it are skipped, so any step budget reuses this compile).
-    Returns the new state and {"train_loss": (chunk_steps,) with NaN for skipped steps,
-    "heldout_style_loss": (), "heldout_general_loss": ()}.
+    step_limit (int32 scalar; steps at or past it are skipped, so any step budget reuses this compile),
+    measure_heldout (bool; measuring costs about as much as one training step, so a page measures
+    every few chunks). Returns the new state and {"train_loss": (chunk_steps,) with NaN for skipped
+    steps, "heldout_style_loss": (), "heldout_general_loss": ()}, the last two NaN when not measured.
     """
 
     def one_step(state, _):
@@ -148,7 +154,10 @@ def train_chunk(
         )
 
     state, train_loss = jax.lax.scan(one_step, state, None, length=chunk_steps)
-    return state, {"train_loss": train_loss, **heldout_losses(config, state.params, data)}
+    heldout = jax.lax.cond(
+        measure_heldout, partial(heldout_losses, config), partial(_not_measured, config), state.params, data
+    )
+    return state, {"train_loss": train_loss, **heldout}
 
 
 @partial(jax.jit, static_argnames=("config",))
