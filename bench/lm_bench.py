@@ -3,26 +3,29 @@
     python -m bench.lm_bench
 
 Figures: fine-tuning speed in characters (tokens) per second for one model; the page's default run
-repeated for LAYOUT_SEEDS seeds: its seconds (both models, the first seed), the held-out house-style
-loss of each model (mean and worst over the seeds) and the share of seeds whose final sample takes the
-house layout (the automatic test of core.lm.lesson: "<title> | <city>" after the prompt, at least three
-of the four headings in order on lines of their own, and "~ " bullets); training seconds and steps until
-the fine-tuned sample first takes the layout, checked after every chunk with the page's temperature and
-seed and not counted in the seconds; milliseconds to write 300 characters with and without the KV cache.
+repeated for SEEDS: its seconds (both models, the first seed), and per model the held-out house-style
+loss (mean and worst over the seeds), the house markers and real-word share of the final samples
+(means) and the number of seeds whose final sample takes the whole house layout in order (the strict
+test of core.lm.style); for each seed, the training seconds and steps until the fine-tuned sample first
+shows the house style at a glance (core.lm.style.shows_house_style: 4 of its 6 markers), sampled after
+every chunk with the page's temperature and not counted in the seconds; the work of one live tick of the
+page (one chunk of both models, and building the loss chart); milliseconds to write 300 characters with
+and without the KV cache.
 """
 
 from __future__ import annotations
 
+import statistics
 import time
 
 import jax
 
 from core import corpus
-from core.lm import lesson, sample, train
+from core.lm import charts, lesson, sample, style, train
 
 REPEATS = 5
-LAYOUT_SEEDS = (0, 1, 2, 3, 4)
-STYLE_STEP_LIMIT = 300  # give up (and report NaN) if the house layout has not appeared by then
+SEEDS = (0, 1, 2, 3, 4)
+STYLE_STEP_LIMIT = 300  # give up (and report NaN) if the house style has not appeared by then
 
 
 def _fine_tuning_data(config):
@@ -37,23 +40,23 @@ def _fine_tuning_data(config):
 
 def fine_tuning_tokens_per_second(config, params, data) -> float:
     state = train.init_lm_state(params, 1e-3, 0, config=config)
-    state, metrics = train.train_chunk(state, data, 10_000, config=config)
+    state, metrics = train.train_chunk(state, data, 10_000, False, config=config)
     jax.block_until_ready(metrics)
     started = time.perf_counter()
     for _ in range(REPEATS):
-        state, metrics = train.train_chunk(state, data, 10_000, config=config)
+        state, metrics = train.train_chunk(state, data, 10_000, False, config=config)
     jax.block_until_ready(metrics)
     tokens = REPEATS * train.CHUNK_STEPS * train.BATCH_SIZE * config.context
     return tokens / (time.perf_counter() - started)
 
 
-def seconds_until_house_style(config, params, data, defaults: lesson.FineTuneConfig) -> tuple[float, int]:
-    """Training seconds and steps until the fine-tuned sample passes lesson.takes_house_style."""
-    state = train.init_lm_state(params, defaults.learning_rate, defaults.seed, config=config)
+def seconds_until_house_style(config, params, data, defaults: lesson.FineTuneConfig, seed: int) -> tuple[float, int]:
+    """Training seconds and steps until the fine-tuned sample shows the house style at a glance."""
+    state = train.init_lm_state(params, defaults.learning_rate, seed, config=config)
     seconds = 0.0
     for _ in range(STYLE_STEP_LIMIT // train.CHUNK_STEPS):
         started = time.perf_counter()
-        state, metrics = train.train_chunk(state, data, STYLE_STEP_LIMIT, config=config)
+        state, metrics = train.train_chunk(state, data, STYLE_STEP_LIMIT, False, config=config)
         jax.block_until_ready(metrics)
         seconds += time.perf_counter() - started
         text = sample.sample(
@@ -62,11 +65,28 @@ def seconds_until_house_style(config, params, data, defaults: lesson.FineTuneCon
             corpus.PROMPT,
             length=lesson.SAMPLE_LENGTH,
             temperature=defaults.temperature,
-            seed=defaults.seed,
+            seed=seed,
         )
-        if lesson.takes_house_style(text, "english"):
+        if style.shows_house_style(text, "english"):
             return seconds, int(state.step)
     return float("nan"), STYLE_STEP_LIMIT
+
+
+def live_tick_milliseconds() -> dict:
+    """Median work of one live tick of the page: one chunk of both models, and building the loss chart."""
+    run = lesson.FineTuneRun(lesson.FineTuneConfig())
+    chunks, charts_built = [], []
+    while not run.finished:
+        started = time.perf_counter()
+        run.advance()
+        chunks.append(time.perf_counter() - started)
+        started = time.perf_counter()
+        charts.fine_tuning_losses(run.history(), run.config.steps).to_json()
+        charts_built.append(time.perf_counter() - started)
+    return {
+        "lm_tick_chunk_ms_both_models_median": round(1000 * statistics.median(chunks), 1),
+        "lm_tick_chart_ms_median": round(1000 * statistics.median(charts_built), 1),
+    }
 
 
 def sampling_milliseconds(config, params, use_cache: bool) -> float:
@@ -81,19 +101,22 @@ def sampling_milliseconds(config, params, use_cache: bool) -> float:
 
 
 def default_runs() -> dict:
-    """The page's default run for each of LAYOUT_SEEDS: seconds, held-out house-style losses, layout shares."""
+    """The page's default run for each of SEEDS: seconds, held-out house-style losses, what the samples show."""
     runs, seconds = [], []
-    for seed in LAYOUT_SEEDS:
+    for seed in SEEDS:
         started = time.perf_counter()
         runs.append(lesson.run_lesson(lesson.FineTuneConfig(seed=seed)))
         seconds.append(time.perf_counter() - started)
     figures = {"lm_default_run_seconds_both_models": round(seconds[0], 2)}
     for name in lesson.MODELS:
+        finals = [run.samples[-1] for run in runs]
         losses = [float(run.history().heldout_style[name][-1]) for run in runs]
-        layouts = [lesson.takes_house_style(run.samples[-1].texts[name], "english") for run in runs]
-        figures[f"lm_heldout_house_loss_{name}_mean"] = round(sum(losses) / len(losses), 3)
+        layouts = [style.takes_house_layout(final.texts[name], "english") for final in finals]
+        figures[f"lm_heldout_house_loss_{name}_mean"] = round(statistics.mean(losses), 3)
         figures[f"lm_heldout_house_loss_{name}_worst"] = round(max(losses), 3)
-        figures[f"lm_house_layout_seeds_{name}"] = f"{sum(layouts)} of {len(layouts)}"
+        figures[f"lm_house_markers_of_6_{name}_mean"] = statistics.mean(sum(f.markers[name].values()) for f in finals)
+        figures[f"lm_real_word_share_{name}_mean"] = round(statistics.mean(f.real_words[name] for f in finals), 3)
+        figures[f"lm_whole_layout_seeds_{name}"] = f"{sum(layouts)} of {len(layouts)}"
     return figures
 
 
@@ -103,11 +126,12 @@ def run() -> dict:
     defaults = lesson.FineTuneConfig()
     lesson.run_lesson(lesson.FineTuneConfig(steps=5))  # compiles everything the page's run uses
     figures = default_runs()
-    style_seconds, style_steps = seconds_until_house_style(config, params, data, defaults)
+    until_style = [seconds_until_house_style(config, params, data, defaults, seed) for seed in SEEDS]
     return {
         "lm_fine_tuning_tokens_per_s": round(fine_tuning_tokens_per_second(config, params, data)),
-        "lm_seconds_until_house_style": round(style_seconds, 2),
-        "lm_steps_until_house_style": style_steps,
+        "lm_seconds_until_house_style_per_seed": [round(seconds, 2) for seconds, _ in until_style],
+        "lm_steps_until_house_style_per_seed": [steps for _, steps in until_style],
+        **live_tick_milliseconds(),
         **figures,
         "lm_default_run_steps": defaults.steps,
         "lm_default_learning_rate": defaults.learning_rate,

@@ -1,10 +1,12 @@
 """Text data for the small language model: its alphabet, the general corpus and the house-style datasets.
 
 The model reads characters from a fixed alphabet of 96 symbols (newline and printable ASCII); every
-text is cleaned to that alphabet first. The general pretraining corpus is built reproducibly from
-English prose that ships with Python itself (the language reference topics in `pydoc_data` and the
-docstrings of the standard library), paragraph by paragraph: a paragraph is kept only if it is prose
-(no code, interactive sessions, tables, reST directives or heading underlines, and mostly letters):
+text is cleaned to that alphabet first. The general pretraining corpus is built reproducibly from two
+sources: English prose that ships with Python itself (the language reference topics in `pydoc_data`
+and the docstrings of the standard library), kept paragraph by paragraph when it is prose (no code,
+interactive sessions, tables, reST directives or heading underlines, and mostly letters); and
+everyday English and job adverts of many employers in many layouts, written for the project
+(sample_data/pretraining/written/), none of them in the Harbour & Finch house style:
 
     python -m core.corpus          # writes sample_data/pretraining/
 
@@ -29,6 +31,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 PRETRAINING_DIR = ROOT / "sample_data" / "pretraining"
 HOUSE_STYLE_DIR = ROOT / "sample_data" / "house_style"
+WRITTEN_DIR = PRETRAINING_DIR / "written"
 GENERAL_TRAIN_FILE = PRETRAINING_DIR / "general_train.txt"
 GENERAL_HELDOUT_FILE = PRETRAINING_DIR / "general_heldout.txt"
 MANIFEST_FILE = PRETRAINING_DIR / "manifest.json"
@@ -38,6 +41,7 @@ VOCAB_SIZE = len(ALPHABET)  # 96
 _INDEX = np.full(128, ALPHABET.index("?"), np.uint8)
 _INDEX[[ord(c) for c in ALPHABET]] = np.arange(VOCAB_SIZE, dtype=np.uint8)
 
+SEPARATOR = "\n\n\n"  # between texts in a training stream, so a text starts after a blank gap
 HELDOUT_EVERY = 20  # every 20th source document is held out from pretraining
 MIN_DOCSTRING = 200  # shorter docstrings are mostly one-line summaries of code
 MIN_PARAGRAPH_WORDS = 8  # shorter paragraphs are headings, labels and lists of names
@@ -135,13 +139,32 @@ def _stdlib_docstrings() -> list[str]:
     return documents
 
 
+def _written_texts() -> list[str]:
+    """The texts written for the project, file by file in name order, each cleaned to the alphabet."""
+    return [
+        clean_text(json.loads(line)["text"])
+        for path in sorted(WRITTEN_DIR.glob("*.jsonl"))
+        for line in path.read_text(encoding="utf-8").splitlines()
+        if line.strip()
+    ]
+
+
+def _split(documents: list[str]) -> tuple[list[str], list[str]]:
+    """Every HELDOUT_EVERY-th document goes to the held-out part."""
+    heldout = {i for i in range(len(documents)) if i % HELDOUT_EVERY == HELDOUT_EVERY - 1}
+    return [d for i, d in enumerate(documents) if i not in heldout], [documents[i] for i in sorted(heldout)]
+
+
 def build_general_corpus() -> tuple[str, str]:
-    """(training text, held-out text): every HELDOUT_EVERY-th document goes to the held-out part."""
-    documents = [_prose_only(d) for d in _reference_topics() + _stdlib_docstrings()]
-    documents = [d for d in dict.fromkeys(documents) if d]  # drop exact duplicates, keep order
-    train = [d for i, d in enumerate(documents) if i % HELDOUT_EVERY != HELDOUT_EVERY - 1]
-    heldout = [d for i, d in enumerate(documents) if i % HELDOUT_EVERY == HELDOUT_EVERY - 1]
-    return "\n\n".join(train) + "\n", "\n\n".join(heldout) + "\n"
+    """(training text, held-out text), documents separated like the fine-tuning texts (SEPARATOR), each
+    source split on its own so both parts hold the same mix."""
+    python_prose = [_prose_only(d) for d in _reference_topics() + _stdlib_docstrings()]
+    python_prose = [d for d in dict.fromkeys(python_prose) if d]  # drop exact duplicates, keep order
+    train, heldout = [], []
+    for documents in (python_prose, _written_texts()):
+        source_train, source_heldout = _split(documents)
+        train, heldout = train + source_train, heldout + source_heldout
+    return SEPARATOR.join(train) + SEPARATOR, SEPARATOR.join(heldout) + SEPARATOR
 
 
 def write_general_corpus() -> dict:
@@ -153,8 +176,12 @@ def write_general_corpus() -> dict:
     manifest = {
         "built_by": "python -m core.corpus",
         "python": ".".join(map(str, sys.version_info[:3])),
-        "sources": ["pydoc_data.topics (Python language reference)", "standard library docstrings"],
-        "licence": "Python Software Foundation License (text taken from CPython)",
+        "sources": [
+            "pydoc_data.topics (Python language reference)",
+            "standard library docstrings",
+            "sample_data/pretraining/written/*.jsonl (everyday English and job adverts written for the project)",
+        ],
+        "licence": "Python Software Foundation License (text taken from CPython); the written texts: the project's",
         "files": {
             path.name: {"characters": len(text), "sha256": hashlib.sha256(text.encode()).hexdigest()}
             for path, text in ((GENERAL_TRAIN_FILE, train), (GENERAL_HELDOUT_FILE, heldout))
@@ -182,6 +209,9 @@ class HouseStyle:
     train_texts: int  # texts 1..train_texts may be trained on; the rest are held out
     headings: tuple[str, ...]
     label: str
+    salary: str  # regular expression of the house way to write a salary
+    phrases: tuple[str, ...]  # recurring house phrases
+    closing: str  # the last line of every advert
 
 
 HOUSE_STYLES = {
@@ -190,17 +220,22 @@ HOUSE_STYLES = {
         100,
         ("The role", "What you bring", "What we offer", "How to apply"),
         "English house style",
+        r"EUR \d,\d{3} - \d,\d{3} per month",
+        ("a crew that has your back", "plain sailing", "steady hands", "come aboard", "within five working days"),
+        "Harbour & Finch: the right people, in the right harbour.",
     ),
     "dutch": HouseStyle(
         "vacancies_nl.jsonl",
         30,
         ("De functie", "Wat je meebrengt", "Wat wij bieden", "Zo solliciteer je"),
         "Dutch house style",
+        r"EUR \d\.\d{3} - \d\.\d{3} bruto per maand",
+        ("een crew die achter je staat", "vaste hand", "voor de wind", "stap aan boord", "binnen vijf werkdagen"),
+        "Harbour & Finch: de juiste mensen, in de juiste haven.",
     ),
 }
 OFF_STYLE_FILE = "off_style_en.jsonl"
 PROMPT = "HARBOUR & FINCH | "
-SEPARATOR = "\n\n\n"  # between texts in a training stream, so a text starts after a blank gap
 
 
 @lru_cache(maxsize=4)

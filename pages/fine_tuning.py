@@ -1,5 +1,7 @@
 """Lesson: Pretraining vs fine-tuning. A generic language model learns a recruitment agency's house style."""
 
+from html import escape
+
 import streamlit as st
 
 from core.corpus import HOUSE_STYLES, PROMPT
@@ -11,17 +13,33 @@ from core.lm.lesson import (
     generic_heldout_losses,
     generic_model,
     generic_sample,
-    has_house_first_line,
-    has_tilde_bullets,
-    headings_found,
-    takes_house_style,
+    outcome_readings,
 )
+from core.lm.style import MARKERS, house_markers, marker_spans, real_word_share, takes_house_layout
 from pages import live, widgets
 
 # One chunk trains both models three steps each (~0.3 s); the page redraws every half second (slower when busy).
 TICK_SECONDS = 0.5
 LEARNING_RATES = (1e-4, 3e-4, 1e-3, 3e-3, 1e-2, 3e-2, 0.1, 0.3)
 MODEL_TITLES = {"fine_tuned": "Generic model, fine-tuned", "from_scratch": "Same model, trained from scratch"}
+# Light highlight colours that stay readable on a projector, one per house marker.
+MARKER_COLOURS = {
+    "header": "#cfe2ff",
+    "headings": "#ffe08a",
+    "bullets": "#c9efc9",
+    "salary": "#f9c9d6",
+    "phrase": "#e2d4f7",
+    "closing": "#bfe8e4",
+}
+SAMPLE_CSS = """<style>
+.lm-sample { font-family: "Source Code Pro", monospace; font-size: 0.95rem; line-height: 1.5; white-space: pre-wrap;
+  height: 330px; overflow-y: auto; border: 1px solid #d6d6d9; border-radius: 0.5rem; padding: 0.6rem 0.9rem;
+  background: #fafafa; }
+.lm-sample mark, .lm-legend mark { padding: 0 0.15rem; border-radius: 0.2rem; color: inherit; }
+.lm-prompt { font-weight: 700; color: #444; }
+.lm-legend { font-size: 0.95rem; margin: 0.4rem 0 0.2rem; line-height: 1.9; }
+.lm-missing { color: #888; border: 1px dashed #bbb; border-radius: 0.2rem; padding: 0 0.15rem; }
+</style>"""
 DEFAULTS = {
     "ft_dataset": "english",
     "ft_texts": 100,
@@ -33,6 +51,7 @@ DEFAULTS = {
 }
 
 st.title("Pretraining vs fine-tuning")
+st.html(SAMPLE_CSS)
 st.markdown(
     "A language model learns to write by predicting the next character of a text, again and again. "
     "**Pretraining** builds a model from scratch on a large, broad collection of text: slow and expensive. "
@@ -139,16 +158,34 @@ def cached_generic_sample(temperature: float, seed: int) -> str:
     return generic_sample(temperature, seed)
 
 
+def sample_html(text: str, style: str) -> str:
+    """The prompt and the text, with each house marker highlighted in its colour."""
+    parts, position = [f'<span class="lm-prompt">{escape(PROMPT)}</span>'], 0
+    for start, end, marker in marker_spans(text, style):
+        parts.append(escape(text[position:start]))
+        parts.append(f'<mark style="background:{MARKER_COLOURS[marker]}">{escape(text[start:end])}</mark>')
+        position = end
+    parts.append(escape(text[position:]))
+    return f'<div class="lm-sample">{"".join(parts)}</div>'
+
+
+def marker_legend(text: str, style: str) -> str:
+    """Every marker as a chip: coloured when the text shows it, greyed out when not."""
+    shown = house_markers(text, style)
+    chips = [
+        f'<mark style="background:{MARKER_COLOURS[key]}">{escape(label)}</mark>'
+        if shown[key]
+        else f'<span class="lm-missing">{escape(label)}</span>'
+        for key, label in MARKERS.items()
+    ]
+    count = f"<b>{sum(shown.values())} of {len(MARKERS)}</b>"
+    return f'<div class="lm-legend">House markers {count}: {" ".join(chips)}</div>'
+
+
 def show_sample(text: str, style: str) -> None:
-    st.code(PROMPT + text, language=None, wrap_lines=True, height=330)
-    found = headings_found(text, HOUSE_STYLES[style].headings)
-    first_line = "yes" if has_house_first_line(text) else "no"
-    bullets = "yes" if has_tilde_bullets(text) else "no"
-    verdict = "**house layout**" if takes_house_style(text, style) else "not the house layout yet"
-    st.caption(
-        f"First line *title | city*: **{first_line}** · House headings in order: **{found} of 4** · "
-        f"~ bullets: **{bullets}** · {verdict}"
-    )
+    st.markdown(sample_html(text, style) + marker_legend(text, style), unsafe_allow_html=True)
+    layout = "yes" if takes_house_layout(text, style) else "no"
+    st.caption(f"Real words: **{real_word_share(text):.0%}** · Whole layout in order: **{layout}**")
 
 
 def draw_generic() -> None:
@@ -166,7 +203,8 @@ def draw_generic() -> None:
         st.markdown(
             f"**How the generic model was made.** {facts['steps']:,} training steps, "
             f"{facts['characters_seen'] / 1e6:.1f} million characters read, {facts['seconds'] / 60:.1f} minutes of "
-            f"computing, {facts['parameters']:,} parameters. It has read English prose, never a job advert.\n\n"
+            f"computing, {facts['parameters']:,} parameters. It has read English: Python's documentation, everyday "
+            "texts and job adverts of many employers in many layouts, but never one from Harbour & Finch.\n\n"
             f"**Loss** measures how surprised a model is by a text (lower is better; guessing blindly among 96 "
             f"characters scores 4.6). The generic model scores **{losses['general']:.2f}** on English it never saw, "
             f"**{losses['english']:.2f}** on Harbour & Finch adverts and **{losses['dutch']:.2f}** on the Dutch ones."
@@ -202,15 +240,20 @@ def loss_text(value: float) -> str:
 
 def draw_metrics(run: FineTuneRun, history) -> None:
     latest = run.samples[-1]
-    cells = st.columns(4)
-    for column, name in zip((0, 2), MODELS, strict=True):
-        label = "fine-tuned" if name == "fine_tuned" else "from scratch"
+    cells = st.columns(6)
+    for column, name in zip((0, 3), MODELS, strict=True):
+        label = "fine-tuned" if name == "fine_tuned" else "scratch"
         cells[column].metric(
             f"Loss, {label}",
             loss_text(history.heldout_style[name][-1]),
             help="Loss on the held-out house-style adverts, never trained on (lower is better).",
         )
         cells[column + 1].metric(
+            f"Markers, {label}",
+            f"{sum(latest.markers[name].values())} of {len(MARKERS)}",
+            help="House markers in its latest sample: " + ", ".join(MARKERS.values()) + ".",
+        )
+        cells[column + 2].metric(
             f"Copied, {label}",
             f"{latest.copied[name]:.0%}",
             help="Share of its latest sample copied word for word (runs of 40+ characters) "
@@ -235,37 +278,15 @@ def draw_samples(run: FineTuneRun) -> None:
             left, right = st.columns(2)
             for column, name in zip((left, right), MODELS, strict=True):
                 column.markdown(f"Step {samples.step}, {MODEL_TITLES[name].lower()}")
-                column.code(PROMPT + samples.texts[name], language=None, wrap_lines=True)
+                column.markdown(sample_html(samples.texts[name], run.config.style), unsafe_allow_html=True)
     if run.finished and not run.failure:
-        read_outcome(run, latest)
+        read_outcome(run)
 
 
-def read_outcome(run: FineTuneRun, latest) -> None:
-    history, style = run.history(), run.config.style
-    fine_tuned, scratch = (history.heldout_style[name][-1] for name in MODELS)
-    layout = takes_house_style(latest.texts["fine_tuned"], style)
-    if fine_tuned < scratch:
-        st.success(
-            f"After {run.steps_done} steps the fine-tuned model predicts unseen house-style adverts far "
-            f"better than the same model trained from scratch (loss {fine_tuned:.2f} against {scratch:.2f}): "
-            "the scratch model had to learn English first. "
-            + (
-                "Its sample shows the house layout."
-                if layout
-                else "Its latest sample does not show the full house layout yet (first line, three headings in "
-                "order, ~ bullets): a model this small picks up the house phrases sooner than their order."
-            )
-        )
-    else:
-        st.warning(
-            "The fine-tuned model is not ahead of the model trained from scratch: with this learning rate "
-            "or this data it has lost what pretraining gave it."
-        )
-    if max(latest.copied.values()) > 0.3:
-        st.warning(
-            "A large part of the latest sample is copied word for word from the training adverts: the model "
-            "is memorizing them. Fewer steps or more adverts help."
-        )
+def read_outcome(run: FineTuneRun) -> None:
+    boxes = {"success": st.success, "info": st.info, "warning": st.warning}
+    for kind, sentence in outcome_readings(run):
+        boxes[kind](sentence)
 
 
 def draw_cost(run: FineTuneRun) -> None:

@@ -18,7 +18,7 @@ STEP_TEXT = re.compile(r"^Step \d+ of \d+")
 
 
 def sample_texts(page) -> list[str]:
-    return page.locator("[data-testid=stCode]").all_inner_texts()
+    return page.locator(".lm-sample").all_inner_texts()
 
 
 def whole_page_screenshot(page, name: str) -> None:
@@ -34,7 +34,7 @@ def test_fine_tuning_changes_the_samples_live(page, server):
     page.get_by_role("button", name="Fine-tune", exact=True).click()
     page.get_by_text(STEP_TEXT).first.wait_for(timeout=90_000)
     page.wait_for_function(
-        "(before) => { const now = [...document.querySelectorAll('[data-testid=stCode]')].map(e => e.innerText);"
+        "(before) => { const now = [...document.querySelectorAll('.lm-sample')].map(e => e.innerText);"
         " return now.length >= 2 && now.join('|') !== before.join('|')"
         " && /Step [1-9]/.test(document.body.innerText); }",
         arg=before,

@@ -3,13 +3,14 @@ fine-tuning against training from scratch, the copy-rate metric and what does (n
 
 import hashlib
 import json
+import subprocess
 import sys
 
 import numpy as np
 import pytest
 
 from core import corpus
-from core.lm import checkpoint, lesson, sample, train
+from core.lm import checkpoint, lesson, sample, style, train
 from core.lm.model import LMConfig, count_params, logits
 
 TINY = LMConfig(context=16, width=32, heads=2, layers=2)  # small shapes: each jit compiles in a second or two
@@ -53,6 +54,24 @@ def test_the_committed_general_corpus_matches_its_manifest():
     assert len(corpus.general_tokens("train")) > 1_000_000
     heldout = corpus.GENERAL_HELDOUT_FILE.read_text()
     assert heldout[:2000] not in corpus.GENERAL_TRAIN_FILE.read_text(), "held-out text must not be trained on"
+
+
+def test_the_general_corpus_never_shows_the_house_style():
+    """The generic model may read job adverts of other employers, but none of the markers it must learn
+    from fine-tuning: otherwise fine-tuning would have nothing left to teach."""
+    general = corpus.GENERAL_TRAIN_FILE.read_text() + corpus.GENERAL_HELDOUT_FILE.read_text()
+    lines = set(general.split("\n"))
+    assert "finch" not in general.lower() and "five working days" not in general
+    assert not lines & set(corpus.HOUSE_STYLES["english"].headings), "no house heading as a line"
+    assert not any(line.startswith("~") for line in lines), "no '~' bullets"
+    assert general.count("salary") + general.count("Salary") >= 50, "but plenty of job adverts in other layouts"
+
+
+@pytest.mark.parametrize("folder", ["house_style", "pretraining/written"])
+def test_the_texts_written_for_the_project_pass_their_validators(folder):
+    validator = next((corpus.ROOT / "sample_data" / folder).glob("check_*.py"))
+    result = subprocess.run([sys.executable, str(validator)], capture_output=True, text=True, check=False)
+    assert result.returncode == 0, result.stdout[-2000:]
 
 
 @pytest.mark.slow
@@ -186,39 +205,100 @@ def test_bad_settings_are_refused_in_words(bad):
 def test_copied_share_counts_only_long_verbatim_runs_of_training_text():
     training = ["You will run the early shift in a busy cross-dock hall near the Waalhaven, every day."]
     common = ["We reply within five working days and invite you for coffee on the work floor."]
-    index = lesson.copy_index(training, common)
+    index = style.copy_index(training, common)
     copied = "Hello. You will run the early shift in a busy cross-dock hall near the harbour."
     span = "You will run the early shift in a busy cross-dock hall near the "
-    assert lesson.copied_share(copied, index) == pytest.approx(len(span) / len(copied))
-    assert lesson.copied_share("You will run the early shift at night.", index) == 0.0
-    assert lesson.copied_share(common[0], index) == 0.0, "phrases every text shares are not copying"
-    assert lesson.copied_share("", index) == 0.0
+    assert style.copied_share(copied, index) == pytest.approx(len(span) / len(copied))
+    assert style.copied_share("You will run the early shift at night.", index) == 0.0
+    assert style.copied_share(common[0], index) == 0.0, "phrases every text shares are not copying"
+    assert style.copied_share("", index) == 0.0
 
 
 def test_the_house_style_check_accepts_house_texts_and_rejects_others():
     after_prompt = len(corpus.PROMPT)  # the check reads what a model writes after the prompt
     for text in corpus.load_texts("vacancies_en.jsonl")[100:]:
-        assert lesson.headings_found(text, corpus.HOUSE_STYLES["english"].headings) == 4
-        assert lesson.takes_house_style(text[after_prompt:], "english")
+        assert style.headings_found(text, corpus.HOUSE_STYLES["english"].headings) == 4
+        assert style.takes_house_layout(text[after_prompt:], "english")
     for text in corpus.load_texts("vacancies_nl.jsonl"):
-        assert lesson.takes_house_style(text[after_prompt:], "dutch")
-        assert not lesson.takes_house_style(text[after_prompt:], "english")
-    assert not any(lesson.takes_house_style(text, "english") for text in corpus.load_texts(corpus.OFF_STYLE_FILE))
+        assert style.takes_house_layout(text[after_prompt:], "dutch")
+        assert not style.takes_house_layout(text[after_prompt:], "english")
+    assert not any(style.takes_house_layout(text, "english") for text in corpus.load_texts(corpus.OFF_STYLE_FILE))
     layout = "Cook | Leeds\n\nThe role\nYou cook.\n\nWhat you bring\n~ Knives\n\nWhat we offer\n~ Pay\n"
-    assert lesson.takes_house_style(layout, "english")
-    assert not lesson.takes_house_style(layout.replace("~ ", "- "), "english"), "bullets start with '~ '"
-    assert not lesson.takes_house_style("Cook | Leeds | Hull" + layout[12:], "english"), "first line: title | city"
-    assert not lesson.takes_house_style(layout.replace("What we offer", "Perks"), "english"), "three headings"
+    assert style.takes_house_layout(layout, "english")
+    assert not style.takes_house_layout(layout.replace("~ ", "- "), "english"), "bullets start with '~ '"
+    assert not style.takes_house_layout("Cook | Leeds | Hull" + layout[12:], "english"), "first line: title | city"
+    assert not style.takes_house_layout(layout.replace("What we offer", "Perks"), "english"), "three headings"
     shuffled = layout.replace("The role", "@").replace("What you bring", "The role").replace("@", "What you bring")
-    assert lesson.headings_found(shuffled, corpus.HOUSE_STYLES["english"].headings) == 2, "in order"
-    assert not lesson.takes_house_style(shuffled, "english")
+    assert style.headings_found(shuffled, corpus.HOUSE_STYLES["english"].headings) == 2, "in order"
+    assert not style.takes_house_layout(shuffled, "english")
+
+
+def test_house_markers_are_found_in_house_adverts_and_not_in_other_adverts():
+    after_prompt = len(corpus.PROMPT)
+    for style_name in corpus.HOUSE_STYLES:
+        for text in corpus.load_texts(corpus.HOUSE_STYLES[style_name].file):
+            assert all(style.house_markers(text[after_prompt:], style_name).values()), text[:60]
+    for text in corpus.load_texts(corpus.OFF_STYLE_FILE):
+        assert not any(style.house_markers(text, "english").values())
+    dutch = corpus.load_texts("vacancies_nl.jsonl")[0][after_prompt:]
+    shared = {"header", "bullets"}  # the two languages share the layout, not the words
+    assert {key for key, shown in style.house_markers(dutch, "english").items() if shown} == shared
+
+
+def test_each_house_marker_on_its_own():
+    markers = style.house_markers
+    assert markers("Cook | Leeds\nYou cook.", "english")["header"]
+    assert markers("You cook.\n\n\nHARBOUR & FINCH | Baker | Hull\n", "english")["header"], "a later advert"
+    assert not markers("Cook, Leeds\n", "english")["header"]
+    assert markers("The role\nx\nHow to apply\n", "english")["headings"]
+    assert not markers("The role\nx\n", "english")["headings"], "two headings"
+    assert not markers("What you bring and The role\n", "english")["headings"], "on lines of their own"
+    assert markers("~ Pay\n", "english")["bullets"] and not markers("- Pay\n", "english")["bullets"]
+    assert markers("~ EUR 2,900 - 3,400 per month", "english")["salary"]
+    assert not markers("EUR 2900 a month", "english")["salary"]
+    assert markers("EUR 2.900 - 3.400 bruto per maand", "dutch")["salary"]
+    assert markers("A Crew That Has Your Back.", "english")["phrase"]
+    assert markers("x\nHarbour & Finch: the right people, in the right harbour.\n", "english")["closing"]
+    assert not markers("Harbour & Finch: the right people", "english")["closing"]
+    assert style.shows_house_style("Cook | Leeds\n~ a\n~ EUR 2,900 - 3,400 per month\nplain sailing", "english")
+    assert not style.shows_house_style("Cook | Leeds\n~ a\nplain sailing", "english")
+
+
+def test_marker_spans_point_at_the_markers_without_overlapping():
+    text = (
+        "Cook | Leeds\n\nThe role\nYou cook with steady hands.\n~ EUR 2,900 - 3,400 per month\n"
+        "Harbour & Finch: the right people, in the right harbour.\n\n\nHARBOUR & FINCH | Baker | Hull\n"
+    )
+    spans = style.marker_spans(text, "english")
+    assert [(text[start:end], marker) for start, end, marker in spans] == [
+        ("Cook | Leeds", "header"),
+        ("The role", "headings"),
+        ("steady hands", "phrase"),
+        ("~ ", "bullets"),
+        ("EUR 2,900 - 3,400 per month", "salary"),
+        ("Harbour & Finch: the right people, in the right harbour.", "closing"),
+        ("Baker | Hull", "header"),
+    ]
+    assert all(end <= next_start for (_, end, _), (next_start, _, _) in zip(spans, spans[1:]))
+    assert style.marker_spans("Plain text, no markers.", "english") == []
+
+
+def test_the_real_word_share_tells_english_from_letter_soup():
+    assert style.real_word_share("You will run the early shift in a busy warehouse.") == 1.0
+    assert style.real_word_share("Tharbour thour wesk the") == pytest.approx(1 / 4)
+    assert style.real_word_share("~ 123 !!") == 0.0
+    for text in corpus.load_texts(corpus.OFF_STYLE_FILE)[:5]:
+        assert style.real_word_share(text) == 1.0
 
 
 def test_a_chunk_measures_the_held_out_losses_only_when_asked(generic):
     config, params, _ = generic
     texts = corpus.fine_tuning_texts("english", 10)
     data = train.make_data(
-        corpus.join_texts(texts.train), corpus.join_texts(texts.heldout), corpus.general_tokens("heldout"), config.context
+        corpus.join_texts(texts.train),
+        corpus.join_texts(texts.heldout),
+        corpus.general_tokens("heldout"),
+        config.context,
     )
     state = train.init_lm_state(params, 1e-3, 0, config=config)
     measured_state, measured = train.train_chunk(state, data, 100, True, config=config)

@@ -12,14 +12,15 @@ PAGE = "pages/fine_tuning.py"
 
 
 def code_blocks(app: AppTest) -> list[str]:
-    return [block.value for block in app.code]
+    """The written samples on the page (HTML with the house markers highlighted)."""
+    return [block.value for block in app.markdown if 'class="lm-sample"' in block.value]
 
 
 def test_the_page_shows_the_generic_model_before_training():
     app = open_page(PAGE)
     assert app.title[0].value == "Pretraining vs fine-tuning"
     assert app.info and "Fine-tune" in app.info[0].value
-    assert any(block.startswith("HARBOUR & FINCH | ") for block in code_blocks(app))
+    assert any("HARBOUR &amp; FINCH | " in block for block in code_blocks(app))
     assert any("million characters" in text.value for text in app.markdown)
 
 
@@ -39,7 +40,9 @@ def test_fine_tuning_runs_live_and_the_page_shows_what_it_recorded():
     metrics = {metric.label: metric.value for metric in app.metric}
     history = run.history()
     assert metrics["Loss, fine-tuned"] == f"{history.heldout_style['fine_tuned'][-1]:.2f}"
-    assert metrics["Copied, from scratch"].endswith("%")
+    assert metrics["Copied, scratch"].endswith("%")
+    markers = run.samples[-1].markers["fine_tuned"]
+    assert metrics["Markers, fine-tuned"] == f"{sum(markers.values())} of 6"
     assert app.success and "fine-tuned model predicts unseen house-style adverts" in app.success[0].value
     assert any("Cost." in text.value and "50 steps" in text.value for text in app.markdown)
     assert np.isfinite(history.heldout_general["fine_tuned"]).all()

@@ -13,7 +13,6 @@ from a fixed prompt every few chunks and measures how much of them is copied fro
 
 from __future__ import annotations
 
-import re
 import time
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -22,16 +21,15 @@ import jax
 import numpy as np
 
 from core import corpus
-from core.lm import checkpoint, sample, train
+from core.lm import checkpoint, sample, style, train
 
 MODELS = ("fine_tuned", "from_scratch")
 MAX_STEPS = 1000
 TEXT_COUNTS = (10, 100)
 SAMPLE_LENGTH = 600
 SAMPLE_EVERY_STEPS = 15
+HELDOUT_KEYS = ("heldout_style_loss", "heldout_general_loss")
 HELDOUT_EVERY_STEPS = 15  # measuring the held-out losses costs about one step, so not after every chunk
-COPY_SPAN = 40  # characters: a verbatim run this long counts as copied
-_FIRST_LINE = re.compile(r"[A-Za-z][^|]* \| [A-Z][^|]*")  # after the prompt: "<job title> | <City>"
 DIVERGED_LOSS = 8.0  # guessing uniformly among 96 characters costs ln(96) = 4.6; far above that, training blew up
 
 
@@ -73,6 +71,8 @@ class Samples:
     step: int
     texts: dict  # model name -> generated text (prompt not included)
     copied: dict  # model name -> share of its characters copied verbatim from the training texts
+    markers: dict  # model name -> {marker: shown?} (see core.lm.style.MARKERS)
+    real_words: dict  # model name -> share of its words that are real words
 
 
 @dataclass
@@ -88,60 +88,6 @@ class LessonHistory:
     def test_loss(self) -> np.ndarray:
         """The curve kept as 'previous run': (2, n), the steps and the fine-tuned model's held-out house-style loss."""
         return np.stack([self.eval_steps.astype(np.float32), self.heldout_style["fine_tuned"]])
-
-
-# ---------------------------------------------------------------- measuring the samples
-
-
-def copy_index(training_texts, common_texts, span: int = COPY_SPAN) -> frozenset:
-    """Every `span`-character run of the training texts that does not also occur in `common_texts`
-    (so shared house phrases, which every text of the style contains, do not count as copying)."""
-
-    def runs(texts):
-        return {text[i : i + span] for text in texts for i in range(len(text) - span + 1)}
-
-    return frozenset(runs(training_texts) - runs(common_texts))
-
-
-def copied_share(text: str, index: frozenset, span: int = COPY_SPAN) -> float:
-    """Share of the characters of `text` that lie inside a run of `span`+ characters found in the index."""
-    if not text:
-        return 0.0
-    copied = np.zeros(len(text), bool)
-    for i in range(len(text) - span + 1):
-        if text[i : i + span] in index:
-            copied[i : i + span] = True
-    return float(copied.mean())
-
-
-def headings_found(text: str, headings) -> int:
-    """How many of the house headings appear in their order, each on a line of its own (a heading out of
-    order or repeated does not count again)."""
-    found, next_allowed = 0, 0
-    for line in text.split("\n"):
-        if line in headings[next_allowed:]:
-            found, next_allowed = found + 1, headings.index(line) + 1
-    return found
-
-
-def has_tilde_bullets(text: str) -> bool:
-    return any(line.startswith("~ ") for line in text.split("\n"))
-
-
-def has_house_first_line(text: str) -> bool:
-    """The prompt "HARBOUR & FINCH | " completed to the house's first line: "<job title> | <city>"."""
-    return _FIRST_LINE.fullmatch(text.split("\n", 1)[0]) is not None
-
-
-def takes_house_style(text: str, style: str) -> bool:
-    """The automatic "it writes in the house layout" test of a text written after the prompt: it completes
-    the first line as "<job title> | <city>", then has at least three of the four house headings in order,
-    on lines of their own, and bullets that start with '~ '. No generic text does that by chance."""
-    return (
-        has_house_first_line(text)
-        and headings_found(text, corpus.HOUSE_STYLES[style].headings) >= 3
-        and has_tilde_bullets(text)
-    )
 
 
 # ---------------------------------------------------------------- the run
@@ -165,7 +111,7 @@ class FineTuneRun:
             corpus.general_tokens("heldout"),
             self.model_config.context,
         )
-        self._copy_index = copy_index(self.texts.train, self.texts.heldout)
+        self._copy_index = style.copy_index(self.texts.train, self.texts.heldout)
         starting_params = {
             "fine_tuned": generic_params,
             "from_scratch": train.fresh_params(self.config.seed, config=self.model_config),
@@ -214,7 +160,7 @@ class FineTuneRun:
             chunk = jax.device_get(chunk)
             self._chunks[name].append(chunk["train_loss"][: self.config.steps - self.steps_done])
             if measure:
-                self._evaluations[name].append({key: chunk[key] for key in ("heldout_style_loss", "heldout_general_loss")})
+                self._evaluations[name].append({key: chunk[key] for key in HELDOUT_KEYS})
         if measure:
             self._evaluated_at.append(steps_after)
         self.steps_done = steps_after
@@ -247,8 +193,15 @@ class FineTuneRun:
             )
             for name in MODELS
         }
-        copied = {name: copied_share(text, self._copy_index) for name, text in texts.items()}
-        self.samples.append(Samples(self.steps_done, texts, copied))
+        self.samples.append(
+            Samples(
+                self.steps_done,
+                texts,
+                copied={name: style.copied_share(text, self._copy_index) for name, text in texts.items()},
+                markers={name: style.house_markers(text, self.config.style) for name, text in texts.items()},
+                real_words={name: style.real_word_share(text) for name, text in texts.items()},
+            )
+        )
 
     def history(self) -> LessonHistory:
         steps = np.array(self._evaluated_at)
@@ -268,6 +221,49 @@ def run_lesson(config: FineTuneConfig) -> FineTuneRun:
     return run
 
 
+def outcome_readings(run: FineTuneRun) -> list[tuple[str, str]]:
+    """What a finished run showed, in words: (kind, sentence) pairs, kind one of "success", "info", "warning"."""
+    history, latest, house = run.history(), run.samples[-1], run.config.style
+    fine_tuned, scratch = (float(history.heldout_style[name][-1]) for name in MODELS)
+    if not fine_tuned < scratch:
+        return [
+            (
+                "warning",
+                "The fine-tuned model is not ahead of the model trained from scratch: with this learning rate or "
+                "this data it has lost what pretraining gave it.",
+            )
+        ]
+    markers = {name: sum(latest.markers[name].values()) for name in MODELS}
+    words = {name: latest.real_words[name] for name in MODELS}
+    readings = [
+        (
+            "success",
+            f"After {run.steps_done} steps the fine-tuned model predicts unseen house-style adverts far better "
+            f"than the same model trained from scratch (loss {fine_tuned:.2f} against {scratch:.2f}): the scratch "
+            f"model had to learn English first. Its sample shows {markers['fine_tuned']} of the "
+            f"{len(style.MARKERS)} house markers and {words['fine_tuned']:.0%} of its words are real words; the "
+            f"scratch model's: {markers['from_scratch']} markers, {words['from_scratch']:.0%} real words.",
+        )
+    ]
+    if not style.takes_house_layout(latest.texts["fine_tuned"], house):
+        readings.append(
+            (
+                "info",
+                "The whole layout in order (the title line, then the headings one after the other) is not there "
+                "yet: a model this small picks up the house phrases and markers sooner than their order.",
+            )
+        )
+    if max(latest.copied.values()) > 0.3:
+        readings.append(
+            (
+                "warning",
+                "A large part of the latest sample is copied word for word from the training adverts: the model "
+                "is memorizing them. Fewer steps or more adverts help.",
+            )
+        )
+    return readings
+
+
 # ---------------------------------------------------------------- the generic model on its own
 
 
@@ -284,10 +280,10 @@ def generic_heldout_losses() -> dict:
     """The generic model's loss on the held-out texts of each house style and on held-out general English."""
     config, params, _ = generic_model()
     losses = {}
-    for style in corpus.HOUSE_STYLES:
-        texts = corpus.fine_tuning_texts(style, corpus.HOUSE_STYLES[style].train_texts)
+    for style_name, house in corpus.HOUSE_STYLES.items():
+        texts = corpus.fine_tuning_texts(style_name, house.train_texts)
         windows = train.evaluation_windows(corpus.join_texts(texts.heldout), config.context)
-        losses[style] = float(train.windows_loss(params, windows, config=config))
+        losses[style_name] = float(train.windows_loss(params, windows, config=config))
     windows = train.evaluation_windows(corpus.general_tokens("heldout"), config.context)
     losses["general"] = float(train.windows_loss(params, windows, config=config))
     return losses

@@ -1,0 +1,145 @@
+"""What a written sample shows: the house style's markers, real words, copied text and the house layout.
+
+Plain Python on strings (no JAX), so a page can measure every sample it shows. The markers are the
+features a reader notices first in a Harbour & Finch advert; the real-word share tells fluent
+English from letter soup; the copied share tells writing from reciting the training texts.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+import numpy as np
+
+from core import corpus
+
+COPY_SPAN = 40  # characters: a verbatim run this long counts as copied
+MARKERS = {
+    "header": "title | city line",
+    "headings": "house headings",
+    "bullets": "~ bullets",
+    "salary": "salary format",
+    "phrase": "house phrase",
+    "closing": "sign-off line",
+}
+VISIBLE_STYLE_MARKERS = 4  # a sample with this many of the six reads as the house style at a glance
+_FIRST_LINE = re.compile(r"[A-Za-z][^|]* \| [A-Z][^|]*")  # after the prompt: "<job title> | <City>"
+_WORD = re.compile(r"[A-Za-z]+")
+
+
+# ---------------------------------------------------------------- the house style's markers
+
+
+def has_house_first_line(text: str) -> bool:
+    """The prompt "HARBOUR & FINCH | " completed to the house's first line: "<job title> | <city>"."""
+    return _FIRST_LINE.fullmatch(text.split("\n", 1)[0]) is not None
+
+
+def has_tilde_bullets(text: str) -> bool:
+    return any(line.startswith("~ ") for line in text.split("\n"))
+
+
+def headings_found(text: str, headings) -> int:
+    """How many of the house headings appear in their order, each on a line of its own (a heading out of
+    order or repeated does not count again)."""
+    found, next_allowed = 0, 0
+    for line in text.split("\n"):
+        if line in headings[next_allowed:]:
+            found, next_allowed = found + 1, headings.index(line) + 1
+    return found
+
+
+def house_markers(text: str, style: str) -> dict[str, bool]:
+    """Which of the six house markers (see MARKERS) a text written after the prompt shows: the first line
+    as "<title> | <city>" (or a later advert's header), two or more different house headings on lines of
+    their own, '~ ' bullets, the house salary format, a recurring house phrase, and the sign-off line."""
+    spans = marker_spans(text, style)
+    headings = {text[start:end] for start, end, marker in spans if marker == "headings"}
+    found = {marker for _, _, marker in spans}
+    return {marker: len(headings) >= 2 if marker == "headings" else marker in found for marker in MARKERS}
+
+
+def shows_house_style(text: str, style: str) -> bool:
+    """At a glance the house style: at least VISIBLE_STYLE_MARKERS of the six markers."""
+    return sum(house_markers(text, style).values()) >= VISIBLE_STYLE_MARKERS
+
+
+def takes_house_layout(text: str, style: str) -> bool:
+    """The stricter test of the whole layout: it completes the first line as "<job title> | <city>", then
+    has at least three of the four house headings in order, on lines of their own, and '~ ' bullets."""
+    return (
+        has_house_first_line(text)
+        and headings_found(text, corpus.HOUSE_STYLES[style].headings) >= 3
+        and has_tilde_bullets(text)
+    )
+
+
+def marker_spans(text: str, style: str) -> list[tuple[int, int, str]]:
+    """Where the house markers sit in a text written after the prompt: sorted, non-overlapping
+    (start, end, marker) character ranges, for a page to highlight what the model picked up."""
+    house = corpus.HOUSE_STYLES[style]
+    patterns = {
+        "header": r"\A[A-Za-z][^|\n]* \| [A-Z][^|\n]*$|(?<=^HARBOUR & FINCH \| )[A-Za-z][^|\n]* \| [A-Z][^|\n]*$",
+        "headings": "|".join(rf"^{re.escape(heading)}$" for heading in house.headings),
+        "bullets": r"^~ ",
+        "salary": house.salary,
+        "phrase": "|".join(re.escape(phrase) for phrase in house.phrases),
+        "closing": rf"^{re.escape(house.closing)}$",
+    }
+    found = sorted(
+        (match.start(), -match.end(), marker)
+        for marker, pattern in patterns.items()
+        for match in re.finditer(pattern, text, re.MULTILINE | (re.IGNORECASE if marker == "phrase" else 0))
+    )
+    spans, covered_until = [], 0
+    for start, negative_end, marker in found:
+        if start >= covered_until:  # earliest first, longest first among equal starts
+            spans.append((start, -negative_end, marker))
+            covered_until = -negative_end
+    return spans
+
+
+# ---------------------------------------------------------------- real words
+
+
+@lru_cache(maxsize=1)
+def known_words() -> frozenset:
+    """Every word (letters only, lower case) of the general corpus and of all the adverts."""
+    texts = [corpus.GENERAL_TRAIN_FILE.read_text(), corpus.GENERAL_HELDOUT_FILE.read_text()]
+    for file in [house.file for house in corpus.HOUSE_STYLES.values()] + [corpus.OFF_STYLE_FILE]:
+        texts.extend(corpus.load_texts(file))
+    return frozenset(word.lower() for text in texts for word in _WORD.findall(text))
+
+
+def real_word_share(text: str) -> float:
+    """Share of the words of `text` that are real words (found in known_words); 0 for a text without words."""
+    words = _WORD.findall(text)
+    if not words:
+        return 0.0
+    known = known_words()
+    return sum(word.lower() in known for word in words) / len(words)
+
+
+# ---------------------------------------------------------------- copying
+
+
+def copy_index(training_texts, common_texts, span: int = COPY_SPAN) -> frozenset:
+    """Every `span`-character run of the training texts that does not also occur in `common_texts`
+    (so shared house phrases, which every text of the style contains, do not count as copying)."""
+
+    def runs(texts):
+        return {text[i : i + span] for text in texts for i in range(len(text) - span + 1)}
+
+    return frozenset(runs(training_texts) - runs(common_texts))
+
+
+def copied_share(text: str, index: frozenset, span: int = COPY_SPAN) -> float:
+    """Share of the characters of `text` that lie inside a run of `span`+ characters found in the index."""
+    if not text:
+        return 0.0
+    copied = np.zeros(len(text), bool)
+    for i in range(len(text) - span + 1):
+        if text[i : i + span] in index:
+            copied[i : i + span] = True
+    return float(copied.mean())
