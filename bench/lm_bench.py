@@ -7,8 +7,8 @@ repeated for SEEDS: its seconds (both models, the first seed), and per model the
 loss (mean and worst over the seeds), the house markers and real-word share of the final samples
 (means) and the number of seeds whose final sample takes the whole house layout in order (the strict
 test of core.lm.style); for each seed, the training seconds and steps until the fine-tuned sample first
-shows the house style at a glance (core.lm.style.shows_house_style: 4 of its 6 markers), sampled after
-every chunk with the page's temperature and not counted in the seconds; the work of one live tick of the
+reads as the house style (core.lm.style.writes_house_style: 3 of the 6 house markers in 85% real words),
+sampled after every chunk with the page's temperature and not counted in the seconds; the work of one live tick of the
 page (one chunk of both models, and building the loss chart); milliseconds to write 300 characters with
 and without the KV cache.
 """
@@ -67,7 +67,7 @@ def seconds_until_house_style(config, params, data, defaults: lesson.FineTuneCon
             temperature=defaults.temperature,
             seed=seed,
         )
-        if style.shows_house_style(text, "english"):
+        if style.writes_house_style(text, "english"):
             return seconds, int(state.step)
     return float("nan"), STYLE_STEP_LIMIT
 
@@ -116,6 +116,7 @@ def default_runs() -> dict:
         figures[f"lm_heldout_house_loss_{name}_worst"] = round(max(losses), 3)
         figures[f"lm_house_markers_of_6_{name}_mean"] = statistics.mean(sum(f.markers[name].values()) for f in finals)
         figures[f"lm_real_word_share_{name}_mean"] = round(statistics.mean(f.real_words[name] for f in finals), 3)
+        figures[f"lm_in_house_style_seeds_{name}"] = f"{sum(f.in_house_style[name] for f in finals)} of {len(finals)}"
         figures[f"lm_whole_layout_seeds_{name}"] = f"{sum(layouts)} of {len(layouts)}"
     return figures
 

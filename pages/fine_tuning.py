@@ -10,12 +10,20 @@ from core.lm.lesson import (
     MODELS,
     FineTuneConfig,
     FineTuneRun,
+    first_in_house_style,
     generic_heldout_losses,
     generic_model,
     generic_sample,
     outcome_readings,
 )
-from core.lm.style import MARKERS, house_markers, marker_spans, real_word_share, takes_house_layout
+from core.lm.style import (
+    MARKERS,
+    house_markers,
+    marker_spans,
+    real_word_share,
+    takes_house_layout,
+    writes_house_style,
+)
 from pages import live, widgets
 
 # One chunk trains both models three steps each (~0.3 s); the page redraws every half second (slower when busy).
@@ -45,7 +53,7 @@ DEFAULTS = {
     "ft_texts": 100,
     "ft_off_style": 0,
     "ft_lr": 1e-3,
-    "ft_steps": 150,
+    "ft_steps": 200,
     "ft_temperature": 0.5,
     "ft_seed": 0,
 }
@@ -185,7 +193,11 @@ def marker_legend(text: str, style: str) -> str:
 def show_sample(text: str, style: str) -> None:
     st.markdown(sample_html(text, style) + marker_legend(text, style), unsafe_allow_html=True)
     layout = "yes" if takes_house_layout(text, style) else "no"
-    st.caption(f"Real words: **{real_word_share(text):.0%}** · Whole layout in order: **{layout}**")
+    verdict = "yes" if writes_house_style(text, style) else "no"
+    st.caption(
+        f"Real words: **{real_word_share(text):.0%}** · Reads as the house style (3+ markers, 85%+ real words): "
+        f"**{verdict}** · Whole layout in order: **{layout}**"
+    )
 
 
 def draw_generic() -> None:
@@ -273,6 +285,7 @@ def draw_samples(run: FineTuneRun) -> None:
         with column:
             st.markdown(f"**{MODEL_TITLES[name]}**")
             show_sample(latest.texts[name], run.config.style)
+            st.markdown(first_in_style_text(run, name))
     with st.expander(f"Earlier samples, back to step 0 (before training): {len(run.samples) - 1}"):
         for samples in reversed(run.samples[:-1]):
             left, right = st.columns(2)
@@ -281,6 +294,14 @@ def draw_samples(run: FineTuneRun) -> None:
                 column.markdown(sample_html(samples.texts[name], run.config.style), unsafe_allow_html=True)
     if run.finished and not run.failure:
         read_outcome(run)
+
+
+def first_in_style_text(run: FineTuneRun, name: str) -> str:
+    first = first_in_house_style(run, name)
+    if first is None:
+        return "Has not yet written in the house style (3 of the 6 markers, in real words)."
+    seconds = first.seconds / len(MODELS)  # both models train in turn; this is one model's share
+    return f"First wrote in the house style at **step {first.step}**, after **{seconds:.1f} s** of its training."
 
 
 def read_outcome(run: FineTuneRun) -> None:

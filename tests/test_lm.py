@@ -178,6 +178,17 @@ def test_fine_tuning_beats_training_from_scratch_after_the_same_steps(seed):
     assert [s.step for s in run.samples] == [0, 15, 30]
 
 
+@pytest.mark.parametrize("seed", [0, 3])
+def test_the_fine_tuned_model_soon_writes_in_the_house_style_and_the_scratch_model_does_not(seed):
+    run = lesson.run_lesson(lesson.FineTuneConfig(steps=90, seed=seed))
+    first = lesson.first_in_house_style(run, "fine_tuned")
+    # Measured over seeds 0-4 (sampling every 6 steps): first in the house style after 36-60 steps.
+    assert first is not None and 0 < first.step <= 90
+    assert lesson.first_in_house_style(run, "from_scratch") is None
+    assert run.samples[-1].real_words["from_scratch"] < style.REAL_WORDS_NEEDED, "the scratch model writes no English"
+    assert not run.samples[0].in_house_style["fine_tuned"], "the generic model writes English without the markers"
+
+
 def test_a_far_too_high_learning_rate_is_reported_as_a_failure():
     run = lesson.run_lesson(lesson.FineTuneConfig(steps=60, learning_rate=0.3, seed=1))
     assert run.failure is not None and run.steps_done < 60
@@ -260,8 +271,9 @@ def test_each_house_marker_on_its_own():
     assert markers("A Crew That Has Your Back.", "english")["phrase"]
     assert markers("x\nHarbour & Finch: the right people, in the right harbour.\n", "english")["closing"]
     assert not markers("Harbour & Finch: the right people", "english")["closing"]
-    assert style.shows_house_style("Cook | Leeds\n~ a\n~ EUR 2,900 - 3,400 per month\nplain sailing", "english")
-    assert not style.shows_house_style("Cook | Leeds\n~ a\nplain sailing", "english")
+    assert style.writes_house_style("Cook | Leeds\n~ Knives\nIt is plain sailing.", "english")
+    assert not style.writes_house_style("Cook | Leeds\nIt is plain sailing.", "english"), "three markers"
+    assert not style.writes_house_style("Cook | Leeds\n~ Kniwes\nIt os plaon sailong.", "english"), "real words"
 
 
 def test_marker_spans_point_at_the_markers_without_overlapping():

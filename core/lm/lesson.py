@@ -47,7 +47,7 @@ class FineTuneConfig:
     texts: int = 100
     off_style_share: float = 0.0  # share of the fine-tuning texts replaced by off-style ones
     learning_rate: float = 1e-3
-    steps: int = 150
+    steps: int = 200
     temperature: float = 0.5
     seed: int = 0
 
@@ -73,6 +73,8 @@ class Samples:
     copied: dict  # model name -> share of its characters copied verbatim from the training texts
     markers: dict  # model name -> {marker: shown?} (see core.lm.style.MARKERS)
     real_words: dict  # model name -> share of its words that are real words
+    in_house_style: dict  # model name -> does it read as the house style (core.lm.style.writes_house_style)?
+    seconds: float  # training seconds (both models) before these samples were written
 
 
 @dataclass
@@ -193,13 +195,20 @@ class FineTuneRun:
             )
             for name in MODELS
         }
+        house = self.config.style
+
+        def per_model(measure):
+            return {name: measure(text) for name, text in texts.items()}
+
         self.samples.append(
             Samples(
                 self.steps_done,
                 texts,
-                copied={name: style.copied_share(text, self._copy_index) for name, text in texts.items()},
-                markers={name: style.house_markers(text, self.config.style) for name, text in texts.items()},
-                real_words={name: style.real_word_share(text) for name, text in texts.items()},
+                copied=per_model(lambda text: style.copied_share(text, self._copy_index)),
+                markers=per_model(lambda text: style.house_markers(text, house)),
+                real_words=per_model(style.real_word_share),
+                in_house_style=per_model(lambda text: style.writes_house_style(text, house)),
+                seconds=self.seconds,
             )
         )
 
@@ -211,6 +220,11 @@ class FineTuneRun:
 
         train_loss = {name: np.concatenate([np.zeros(0, np.float32), *self._chunks[name]]) for name in MODELS}
         return LessonHistory(steps, series("heldout_style_loss"), series("heldout_general_loss"), train_loss)
+
+
+def first_in_house_style(run: FineTuneRun, name: str):
+    """The first samples in which model `name` wrote in the house style, or None."""
+    return next((samples for samples in run.samples if samples.in_house_style[name]), None)
 
 
 def run_lesson(config: FineTuneConfig) -> FineTuneRun:
@@ -240,10 +254,19 @@ def outcome_readings(run: FineTuneRun) -> list[tuple[str, str]]:
             "success",
             f"After {run.steps_done} steps the fine-tuned model predicts unseen house-style adverts far better "
             f"than the same model trained from scratch (loss {fine_tuned:.2f} against {scratch:.2f}): the scratch "
-            f"model had to learn English first. Its sample shows {markers['fine_tuned']} of the "
-            f"{len(style.MARKERS)} house markers and {words['fine_tuned']:.0%} of its words are real words; the "
-            f"scratch model's: {markers['from_scratch']} markers, {words['from_scratch']:.0%} real words.",
-        )
+            "model had to learn English first.",
+        ),
+        (
+            "success" if latest.in_house_style["fine_tuned"] else "info",
+            f"Its latest sample shows {markers['fine_tuned']} of the {len(style.MARKERS)} house markers, and "
+            f"{words['fine_tuned']:.0%} of its words are real words. The model trained from scratch: "
+            f"{markers['from_scratch']} markers and {words['from_scratch']:.0%} real words"
+            + (
+                ": it copies the look of the adverts without the language."
+                if words["from_scratch"] < style.REAL_WORDS_NEEDED
+                else "."
+            ),
+        ),
     ]
     if not style.takes_house_layout(latest.texts["fine_tuned"], house):
         readings.append(
