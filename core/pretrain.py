@@ -90,8 +90,8 @@ def pretrain(config: LMConfig, steps: int, max_seconds: float, seed: int = 0) ->
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--steps", type=int, default=3000)
-    parser.add_argument("--max-seconds", type=float, default=660.0)
+    parser.add_argument("--steps", type=int, default=6000)
+    parser.add_argument("--max-seconds", type=float, default=1800.0)
     parser.add_argument("--seed", type=int, default=0)
     options = parser.parse_args()
     config = LMConfig()

@@ -26,7 +26,8 @@ from core.lm.style import (
 )
 from pages import live, widgets
 
-# One chunk trains both models three steps each (~0.3 s); the page redraws every half second (slower when busy).
+# A chunk trains both models three steps each (~0.3 s, more on a busy server): too long to share a half-second
+# tick with drawing, so a worker thread trains and every tick only redraws.
 TICK_SECONDS = 0.5
 LEARNING_RATES = (1e-4, 3e-4, 1e-3, 3e-3, 1e-2, 3e-2, 0.1, 0.3)
 MODEL_TITLES = {"fine_tuned": "Generic model, fine-tuned", "from_scratch": "Same model, trained from scratch"}
@@ -252,21 +253,22 @@ def loss_text(value: float) -> str:
 
 def draw_metrics(run: FineTuneRun, history) -> None:
     latest = run.samples[-1]
-    cells = st.columns(6)
-    for column, name in zip((0, 3), MODELS, strict=True):
-        label = "fine-tuned" if name == "fine_tuned" else "scratch"
-        cells[column].metric(
-            f"Loss, {label}",
+    for column, name in zip(st.columns(2), MODELS, strict=True):
+        box = column.container(border=True)
+        box.markdown(f"**{MODEL_TITLES[name]}**")
+        cells = box.columns(3)
+        cells[0].metric(
+            "Held-out loss",
             loss_text(history.heldout_style[name][-1]),
             help="Loss on the held-out house-style adverts, never trained on (lower is better).",
         )
-        cells[column + 1].metric(
-            f"Markers, {label}",
+        cells[1].metric(
+            "Markers",
             f"{sum(latest.markers[name].values())} of {len(MARKERS)}",
             help="House markers in its latest sample: " + ", ".join(MARKERS.values()) + ".",
         )
-        cells[column + 2].metric(
-            f"Copied, {label}",
+        cells[2].metric(
+            "Copied",
             f"{latest.copied[name]:.0%}",
             help="Share of its latest sample copied word for word (runs of 40+ characters) "
             "from the training adverts. Phrases every advert shares do not count.",
@@ -286,13 +288,16 @@ def draw_samples(run: FineTuneRun) -> None:
             st.markdown(f"**{MODEL_TITLES[name]}**")
             show_sample(latest.texts[name], run.config.style)
             st.markdown(first_in_style_text(run, name))
+    if not run.finished:  # drawn once training ends: re-sending them every half second slows the browser
+        st.caption(f"{len(run.samples) - 1} earlier samples, back to step 0, appear here when training ends.")
+        return
     with st.expander(f"Earlier samples, back to step 0 (before training): {len(run.samples) - 1}"):
         for samples in reversed(run.samples[:-1]):
             left, right = st.columns(2)
             for column, name in zip((left, right), MODELS, strict=True):
                 column.markdown(f"Step {samples.step}, {MODEL_TITLES[name].lower()}")
                 column.markdown(sample_html(samples.texts[name], run.config.style), unsafe_allow_html=True)
-    if run.finished and not run.failure:
+    if not run.failure:
         read_outcome(run)
 
 
@@ -323,7 +328,7 @@ def draw_cost(run: FineTuneRun) -> None:
 
 
 with results:
-    live.panel("ft", draw_results, tick_seconds=TICK_SECONDS)
+    live.panel("ft", draw_results, train_tick=live.in_background("ft"), tick_seconds=TICK_SECONDS)
 
 st.divider()
 st.markdown(

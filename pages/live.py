@@ -3,8 +3,10 @@
 Each page owns a prefix (e.g. "lab"): its run lives in `<prefix>_run` and `<prefix>_running`. While a
 run is live, a fragment reruns every tick, trains and redraws. By default a tick trains whole chunks for
 half the tick (long runs); a page whose runs are so cheap they would finish in a tick or two passes
-`one_chunk_per_tick` so a learner can watch. On a busy server a tick takes longer: the tick then doubles
-(up to MAX_TICK_SECONDS), so each redraw carries more epochs and the server trains instead of redrawing.
+`one_chunk_per_tick` so a learner can watch; a page whose single chunk takes most of a tick passes
+`in_background(prefix)`: a worker thread trains and each tick only redraws. On a busy server a tick
+takes longer: the tick then doubles (up to MAX_TICK_SECONDS), so each redraw carries more epochs and the
+server trains instead of redrawing.
 """
 
 import time
@@ -12,13 +14,22 @@ from collections.abc import Callable
 
 import streamlit as st
 
+from core.background import BackgroundTraining
+
 TICK_SECONDS = 0.5
 MAX_TICK_SECONDS = 2.0
 WORK_SHARE = 0.5  # of each tick spent training; the rest is left for drawing and other sessions
 
 
+def _stop_worker(state, prefix: str) -> None:
+    worker = state.pop(f"{prefix}_worker", None)
+    if worker is not None:
+        worker.stop()
+
+
 def start(state, prefix: str, run) -> None:
     """Make `run` the page's current run and start training it; the last run stays as a faint comparison."""
+    _stop_worker(state, prefix)
     previous = state.get(f"{prefix}_run")
     if previous is not None and previous.epochs_done:
         state[f"{prefix}_previous"] = previous.history().test_loss
@@ -28,10 +39,12 @@ def start(state, prefix: str, run) -> None:
 
 
 def stop(state, prefix: str) -> None:
+    _stop_worker(state, prefix)
     state[f"{prefix}_running"] = False
 
 
 def reset(state, prefix: str) -> None:
+    _stop_worker(state, prefix)
     for suffix in ("run", "running", "previous", "tick"):
         state.pop(f"{prefix}_{suffix}", None)
 
@@ -62,6 +75,23 @@ def train_for_half_a_tick(run, tick: float) -> bool:
 def one_chunk_per_tick(advance: Callable[[object], bool]) -> Callable[[object, float], bool]:
     """A tick trainer that calls `advance(run)` once (True while there is more to do)."""
     return lambda run, tick: advance(run)
+
+
+def in_background(prefix: str) -> Callable[[object, float], bool]:
+    """A tick trainer whose ticks only redraw: the first starts a worker thread that trains the run
+    (core.background); later ticks tell it the page is still looking. True while it trains."""
+
+    def tick(run, _tick: float) -> bool:
+        state = st.session_state
+        worker = state.get(f"{prefix}_worker")
+        if worker is None or worker.run is not run:
+            worker = state[f"{prefix}_worker"] = BackgroundTraining(run)
+        worker.seen()
+        if worker.error is not None:
+            st.error(f"Training stopped on an unexpected problem: {worker.error}")
+        return worker.training
+
+    return tick
 
 
 def panel(prefix: str, draw, *, train_tick=train_for_half_a_tick, tick_seconds: float = TICK_SECONDS) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import json
+import time
 
 import numpy as np
 from streamlit.testing.v1 import AppTest
@@ -20,11 +21,13 @@ def open_page(page: str | None = None) -> AppTest:
     return app
 
 
-def run_until_stopped(app: AppTest, prefix: str, max_ticks: int = 200) -> AppTest:
-    """Let the live fragment tick until the run ends (run_every never fires in AppTest; each run() is a tick)."""
+def run_until_stopped(app: AppTest, prefix: str, max_ticks: int = 200, pause_seconds: float = 0.0) -> AppTest:
+    """Let the live fragment tick until the run ends (run_every never fires in AppTest; each run() is a tick).
+    A page that trains in a worker thread needs `pause_seconds` between ticks, as its browser would wait."""
     for _ in range(max_ticks):
         if not app.session_state[f"{prefix}_running"]:
             break
+        time.sleep(pause_seconds)
         app.run()
     assert not app.session_state[f"{prefix}_running"] and not app.exception
     return app

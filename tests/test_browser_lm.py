@@ -40,6 +40,9 @@ def test_fine_tuning_changes_the_samples_live(page, server):
         arg=before,
         timeout=90_000,
     )
+    page.locator(".js-plotly-plot").first.wait_for(timeout=30_000)
+    page.get_by_text(STEP_TEXT).first.scroll_into_view_if_needed()
+    page.wait_for_timeout(700)  # a redraw replaces the samples shown before training; let it settle
     screenshot(page, "fine-tuning-training")
     page.get_by_text(re.compile(r"^Step 100 of 100")).first.wait_for(timeout=120_000)
     wait_idle(page)

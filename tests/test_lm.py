@@ -148,6 +148,7 @@ def test_the_checkpoint_loads_and_knows_english_far_better_than_an_untrained_mod
     assert untrained == pytest.approx(np.log(96), abs=0.15)
     assert pretrained < 0.55 * untrained
     assert facts["steps"] > 0 and facts["characters_seen"] == facts["steps"] * facts["batch_size"] * config.context
+    assert facts["corpus_characters"] == len(corpus.general_tokens("train")), "pretrained on the committed corpus"
 
 
 def test_a_checkpoint_of_another_architecture_is_refused(tmp_path, tiny_params):

@@ -13,6 +13,7 @@ from a fixed prompt every few chunks and measures how much of them is copied fro
 
 from __future__ import annotations
 
+import threading
 import time
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -129,7 +130,8 @@ class FineTuneRun:
         self._evaluated_at = [0]
         self.steps_done, self.seconds = 0, 0.0
         self.failure: str | None = None  # the model whose training blew up
-        self._write_samples()
+        self._lock = threading.Lock()  # a page may draw the run while a worker thread trains it
+        self.samples.append(self._samples_of(self._states, 0, 0.0))
 
     # The live panel of pages/live.py counts progress in "epochs": here that is steps.
     @property
@@ -149,45 +151,55 @@ class FineTuneRun:
         return jax.device_get(train.evaluate(self._states[name].params, self._data, config=self.model_config))
 
     def advance(self) -> bool:
-        """Train both models one chunk of steps. Returns True while steps remain."""
+        """Train both models one chunk of steps. Returns True while steps remain.
+
+        Another thread may draw the run meanwhile: the new results are computed first and then added
+        all at once under the run's lock, so a reader never sees half a chunk."""
         if self.finished:
             return False
         started = time.perf_counter()
         steps_after = min(self.steps_done + train.CHUNK_STEPS, self.config.steps)
         measure = steps_after % HELDOUT_EVERY_STEPS == 0 or steps_after == self.config.steps
+        states, chunks = {}, {}
         for name in MODELS:
-            self._states[name], chunk = train.train_chunk(
+            states[name], chunk = train.train_chunk(
                 self._states[name], self._data, int(self.config.steps), measure, config=self.model_config
             )
-            chunk = jax.device_get(chunk)
-            self._chunks[name].append(chunk["train_loss"][: self.config.steps - self.steps_done])
+            chunks[name] = jax.device_get(chunk)
+            chunks[name]["train_loss"] = chunks[name]["train_loss"][: self.config.steps - self.steps_done]
+        seconds = self.seconds + time.perf_counter() - started
+        failure = self._diverged(chunks, measure)
+        due = steps_after == self.config.steps or steps_after % SAMPLE_EVERY_STEPS == 0
+        samples = self._samples_of(states, steps_after, seconds) if due and failure is None else None
+        with self._lock:
+            self._states = states
+            for name in MODELS:
+                self._chunks[name].append(chunks[name]["train_loss"])
+                if measure:
+                    self._evaluations[name].append({key: chunks[name][key] for key in HELDOUT_KEYS})
             if measure:
-                self._evaluations[name].append({key: chunk[key] for key in HELDOUT_KEYS})
-        if measure:
-            self._evaluated_at.append(steps_after)
-        self.steps_done = steps_after
-        self.seconds += time.perf_counter() - started
-        self._check_divergence(measure)
-        if self.finished or self.steps_done % SAMPLE_EVERY_STEPS == 0:
-            self._write_samples()
+                self._evaluated_at.append(steps_after)
+            if samples is not None:
+                self.samples.append(samples)
+            self.steps_done, self.seconds, self.failure = steps_after, seconds, failure
         return not self.finished
 
-    def _check_divergence(self, measured: bool) -> None:
+    @staticmethod
+    def _diverged(chunks: dict, measured: bool) -> str | None:
+        """The model whose losses blew up in this chunk, if any."""
         for name in MODELS:
-            heldout = list(self._evaluations[name][-1].values()) if measured else []
-            losses = np.concatenate([self._chunks[name][-1], heldout])
+            heldout = [chunks[name][key] for key in HELDOUT_KEYS] if measured else []
+            losses = np.concatenate([chunks[name]["train_loss"], heldout])
             if not np.all(np.isfinite(losses)) or np.max(losses) > DIVERGED_LOSS:
-                self.failure = name
-                return
+                return name
+        return None
 
-    def _write_samples(self) -> None:
+    def _samples_of(self, states: dict, step: int, seconds: float) -> Samples:
         """Both models continue the same prompt with the same random numbers, so only training differs."""
-        if self.failure is not None:
-            return
         texts = {
             name: sample.sample(
                 self.model_config,
-                self._states[name].params,
+                states[name].params,
                 corpus.PROMPT,
                 length=SAMPLE_LENGTH,
                 temperature=self.config.temperature,
@@ -200,19 +212,21 @@ class FineTuneRun:
         def per_model(measure):
             return {name: measure(text) for name, text in texts.items()}
 
-        self.samples.append(
-            Samples(
-                self.steps_done,
-                texts,
-                copied=per_model(lambda text: style.copied_share(text, self._copy_index)),
-                markers=per_model(lambda text: style.house_markers(text, house)),
-                real_words=per_model(style.real_word_share),
-                in_house_style=per_model(lambda text: style.writes_house_style(text, house)),
-                seconds=self.seconds,
-            )
+        return Samples(
+            step,
+            texts,
+            copied=per_model(lambda text: style.copied_share(text, self._copy_index)),
+            markers=per_model(lambda text: style.house_markers(text, house)),
+            real_words=per_model(style.real_word_share),
+            in_house_style=per_model(lambda text: style.writes_house_style(text, house)),
+            seconds=seconds,
         )
 
     def history(self) -> LessonHistory:
+        with self._lock:
+            return self._history()
+
+    def _history(self) -> LessonHistory:
         steps = np.array(self._evaluated_at)
 
         def series(key):
@@ -262,7 +276,7 @@ def outcome_readings(run: FineTuneRun) -> list[tuple[str, str]]:
             f"{words['fine_tuned']:.0%} of its words are real words. The model trained from scratch: "
             f"{markers['from_scratch']} markers and {words['from_scratch']:.0%} real words"
             + (
-                ": it copies the look of the adverts without the language."
+                ": a hundred adverts are not enough to learn English from scratch."
                 if words["from_scratch"] < style.REAL_WORDS_NEEDED
                 else "."
             ),

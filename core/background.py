@@ -1,0 +1,49 @@
+"""Training a run in a worker thread, so a page redraws on its own clock however long one chunk takes.
+
+Any run with `advance() -> bool` (True while there is more to train) can be trained here. The run
+must let another thread read it while `advance` works (core.lm.lesson.FineTuneRun does, with a lock).
+A worker whose page has stopped looking (the tab was closed) stops on its own after IDLE_STOP_SECONDS.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+
+IDLE_STOP_SECONDS = 15.0
+
+
+class BackgroundTraining:
+    """One worker thread calling `run.advance()` until the run ends, is stopped, or nobody looks."""
+
+    def __init__(self, run):
+        self.run = run
+        self.error: Exception | None = None
+        self._stop = threading.Event()
+        self._last_seen = time.monotonic()
+        self._thread = threading.Thread(target=self._train, name="trainlab-background-training", daemon=True)
+        self._thread.start()
+
+    def _train(self) -> None:
+        try:
+            while not self._stop.is_set() and time.monotonic() - self._last_seen < IDLE_STOP_SECONDS:
+                if not self.run.advance():
+                    return
+        except Exception as error:  # the page reports it; the server and other sessions carry on
+            self.error = error
+
+    @property
+    def training(self) -> bool:
+        return self._thread.is_alive()
+
+    def seen(self) -> None:
+        """A page has just looked at the run: keep training."""
+        self._last_seen = time.monotonic()
+
+    def stop(self, wait_seconds: float = 5.0) -> None:
+        """Stop after the chunk in progress, and wait for it so the run no longer changes."""
+        self._stop.set()
+        self.wait(wait_seconds)
+
+    def wait(self, timeout: float | None = None) -> None:
+        self._thread.join(timeout)
