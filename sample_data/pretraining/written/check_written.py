@@ -22,12 +22,25 @@ HOUSE_DIR = HERE.parents[1] / "house_style"
 SPAN = 60
 MIN_CHARS, MAX_CHARS = 300, 1800
 BANNED_HEADINGS = {
-    "The role", "What you bring", "What we offer", "How to apply",
-    "De functie", "Wat je meebrengt", "Wat wij bieden", "Zo solliciteer je",
+    "The role",
+    "What you bring",
+    "What we offer",
+    "How to apply",
+    "De functie",
+    "Wat je meebrengt",
+    "Wat wij bieden",
+    "Zo solliciteer je",
 }
 BANNED_PHRASES = (
-    "finch", "has your back", "plain sailing", "steady hands", "come aboard", "five working days",
-    "right harbour", "the right people", "|",
+    "finch",
+    "has your back",
+    "plain sailing",
+    "steady hands",
+    "come aboard",
+    "five working days",
+    "right harbour",
+    "the right people",
+    "|",
 )
 BANNED_PATTERNS = (re.compile(r"^~", re.M), re.compile(r"\bHF-[A-Z]"), re.compile(r"EUR \d,\d{3} - \d,\d{3} per month"))
 
