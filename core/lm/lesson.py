@@ -268,7 +268,7 @@ def outcome_readings(run: FineTuneRun) -> list[tuple[str, str]]:
             "success",
             f"After {run.steps_done} steps the fine-tuned model predicts unseen house-style adverts far better "
             f"than the same model trained from scratch (loss {fine_tuned:.2f} against {scratch:.2f}): the scratch "
-            "model had to learn English first.",
+            "model had to learn the language itself first.",
         ),
         (
             "success" if latest.in_house_style["fine_tuned"] else "info",
@@ -276,7 +276,7 @@ def outcome_readings(run: FineTuneRun) -> list[tuple[str, str]]:
             f"{words['fine_tuned']:.0%} of its words are real words. The model trained from scratch: "
             f"{markers['from_scratch']} markers and {words['from_scratch']:.0%} real words"
             + (
-                ": a hundred adverts are not enough to learn English from scratch."
+                f": {len(run.texts.train)} adverts are not enough to learn a language from scratch."
                 if words["from_scratch"] < style.REAL_WORDS_NEEDED
                 else "."
             ),
