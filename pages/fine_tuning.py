@@ -59,6 +59,16 @@ DEFAULTS = {
     "ft_seed": 0,
 }
 
+# Each preset starts from the default data and training settings (temperature and seed stay as they are).
+PRESETS = {
+    "100 house adverts (the default)": {},
+    "Only 10 adverts, long training": {"ft_texts": 10, "ft_steps": 500},
+    "Half the adverts off-style": {"ft_off_style": 50},
+    "Dutch adverts": {"ft_dataset": "dutch", "ft_texts": 30},
+    "Learning rate far too high": {"ft_lr": 0.3},
+}
+PRESET_KEYS = ("ft_dataset", "ft_texts", "ft_off_style", "ft_lr", "ft_steps")
+
 st.title("Pretraining vs fine-tuning")
 st.html(SAMPLE_CSS)
 st.markdown(
@@ -73,6 +83,11 @@ st.markdown(
 
 for widget_key, default in DEFAULTS.items():
     st.session_state.setdefault(widget_key, default)
+
+
+def apply_preset(values: dict) -> None:
+    st.session_state.update({**{key: DEFAULTS[key] for key in PRESET_KEYS}, **values})
+    live.start(st.session_state, "ft", FineTuneRun(config_from_widgets()))
 
 
 def config_from_widgets() -> FineTuneConfig:
@@ -90,6 +105,9 @@ def config_from_widgets() -> FineTuneConfig:
 
 controls, results = st.columns([1, 3], gap="large")
 with controls:
+    with st.expander("Try one of these"):
+        for name, values in PRESETS.items():
+            st.button(name, key=f"ft_preset_{name}", on_click=apply_preset, args=(values,), width="stretch")
     st.subheader("Data")
     st.radio(
         "Dataset",

@@ -5,6 +5,7 @@ import hashlib
 import json
 import subprocess
 import sys
+import types
 
 import numpy as np
 import pytest
@@ -188,6 +189,44 @@ def test_the_fine_tuned_model_soon_writes_in_the_house_style_and_the_scratch_mod
     assert lesson.first_in_house_style(run, "from_scratch") is None
     assert run.samples[-1].real_words["from_scratch"] < style.REAL_WORDS_NEEDED, "the scratch model writes no English"
     assert not run.samples[0].in_house_style["fine_tuned"], "the generic model writes English without the markers"
+
+
+def fake_run(fine_tuned_losses, scratch_loss, fine_tuned_text, copied=0.0):
+    """A finished run's record, made by hand, for reading it in words."""
+    steps = np.arange(len(fine_tuned_losses)) * 15
+    losses = {"fine_tuned": np.array(fine_tuned_losses), "from_scratch": np.full(len(steps), scratch_loss)}
+    history = lesson.LessonHistory(steps, losses, losses, {name: np.zeros(3) for name in lesson.MODELS})
+    texts = {"fine_tuned": fine_tuned_text, "from_scratch": "Tharbour thour wesk"}
+    latest = lesson.Samples(
+        int(steps[-1]),
+        texts,
+        copied={"fine_tuned": copied, "from_scratch": 0.0},
+        markers={name: style.house_markers(text, "english") for name, text in texts.items()},
+        real_words={name: style.real_word_share(text) for name, text in texts.items()},
+        in_house_style={name: style.writes_house_style(text, "english") for name, text in texts.items()},
+        seconds=1.0,
+    )
+    return types.SimpleNamespace(
+        history=lambda: history,
+        samples=[latest],
+        steps_done=int(steps[-1]),
+        config=lesson.FineTuneConfig(),
+        texts=types.SimpleNamespace(train=("advert",) * 10),
+    )
+
+
+def test_the_readings_say_what_a_finished_run_showed():
+    house_text = "Cook | Leeds\n\nThe role\nYou cook.\n\nWhat you bring\n~ Knives\n\nWhat we offer\n~ Pay\n"
+    readings = lesson.outcome_readings(fake_run([1.7, 1.2, 1.05], 1.8, house_text))
+    assert [kind for kind, _ in readings] == ["success", "success"]
+    assert "far better" in readings[0][1] and "not enough to learn a language" in readings[1][1]
+    memorizing = lesson.outcome_readings(fake_run([1.7, 1.2, 1.6], 1.8, "Plain words only.", copied=0.9))
+    kinds = [kind for kind, _ in memorizing]
+    assert kinds == ["success", "info", "info", "warning", "warning"]
+    assert "lowest at step 15 (1.20)" in memorizing[3][1] and "by heart" in memorizing[3][1]
+    assert "copied word for word" in memorizing[4][1] and " better than" in memorizing[0][1]
+    behind = lesson.outcome_readings(fake_run([1.7, 2.5], 1.8, house_text))
+    assert [kind for kind, _ in behind] == ["warning"] and "not ahead" in behind[0][1]
 
 
 def test_a_far_too_high_learning_rate_is_reported_as_a_failure():

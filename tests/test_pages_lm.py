@@ -70,6 +70,17 @@ def test_dutch_off_style_data_and_seed_settings_train_without_errors():
     assert not app.exception
 
 
+def test_a_preset_sets_the_controls_and_starts_its_run():
+    app = open_page(PAGE)
+    app.slider(key="ft_off_style").set_value(30).run()
+    app.button(key="ft_preset_Only 10 adverts, long training").click().run()
+    app.button(key="ft_stop").click().run()
+    run = app.session_state["ft_run"]
+    assert (run.config.texts, run.config.steps, run.config.off_style_share) == (10, 500, 0.0)
+    assert app.slider(key="ft_texts").value == 10 and app.slider(key="ft_steps").value == 500
+    assert not app.exception
+
+
 def test_a_diverging_learning_rate_gets_words_and_stop_and_reset_work():
     app = open_page(PAGE)
     app.select_slider(key="ft_lr").set_value(0.3).run()

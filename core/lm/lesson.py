@@ -31,6 +31,8 @@ SAMPLE_LENGTH = 600
 SAMPLE_EVERY_STEPS = 15
 HELDOUT_KEYS = ("heldout_style_loss", "heldout_general_loss")
 HELDOUT_EVERY_STEPS = 15  # measuring the held-out losses costs about one step, so not after every chunk
+CLEAR_LEAD = 0.3  # held-out loss: a lead this large reads as "far better"
+CLEAR_RISE = 0.15  # held-out loss this far above its best: the model has started memorizing
 DIVERGED_LOSS = 8.0  # guessing uniformly among 96 characters costs ln(96) = 4.6; far above that, training blew up
 
 
@@ -263,10 +265,11 @@ def outcome_readings(run: FineTuneRun) -> list[tuple[str, str]]:
         ]
     markers = {name: sum(latest.markers[name].values()) for name in MODELS}
     words = {name: latest.real_words[name] for name in MODELS}
+    how_much = "far better" if scratch - fine_tuned > CLEAR_LEAD else "better"
     readings = [
         (
             "success",
-            f"After {run.steps_done} steps the fine-tuned model predicts unseen house-style adverts far better "
+            f"After {run.steps_done} steps the fine-tuned model predicts unseen house-style adverts {how_much} "
             f"than the same model trained from scratch (loss {fine_tuned:.2f} against {scratch:.2f}): the scratch "
             "model had to learn the language itself first.",
         ),
@@ -288,6 +291,17 @@ def outcome_readings(run: FineTuneRun) -> list[tuple[str, str]]:
                 "info",
                 "The whole layout in order (the title line, then the headings one after the other) is not there "
                 "yet: a model this small picks up the house phrases and markers sooner than their order.",
+            )
+        )
+    losses = history.heldout_style["fine_tuned"]
+    best = int(np.argmin(losses))
+    if fine_tuned > losses[best] + CLEAR_RISE:
+        readings.append(
+            (
+                "warning",
+                f"The fine-tuned model's loss on unseen adverts was lowest at step {history.eval_steps[best]} "
+                f"({losses[best]:.2f}) and has risen since, to {fine_tuned:.2f}: after that it learned its "
+                f"{len(run.texts.train)} training adverts by heart instead of the house style.",
             )
         )
     if max(latest.copied.values()) > 0.3:
