@@ -272,54 +272,62 @@ def _thinned(points: np.ndarray) -> np.ndarray:
     return points[keep]
 
 
-def loss_landscape(loss_grid, w_values, b_values, path, best, limit_note: str = "") -> go.Figure:
-    """Contours of the loss over (w, b), the path gradient descent took (one dot per step) and where it is now."""
-    figure = _base_figure("The loss landscape and the path of the parameters", "slope w", "intercept b", height=560)
+def _loss_contour(loss_grid, w_values, b_values) -> go.Contour:
+    """Contours of the loss over (w, b) on a log scale, the colour bar labelled in plain loss values."""
     log_loss = np.log10(np.maximum(loss_grid, 1e-12))
     decades = np.arange(np.floor(log_loss.min()), np.ceil(log_loss.max()) + 1)
     ticks = np.log10(np.outer(10.0**decades, [1, 2, 5]).ravel())
     ticks = ticks[(ticks >= log_loss.min()) & (ticks <= log_loss.max())]
-    figure.add_trace(
-        go.Contour(
-            x=w_values,
-            y=b_values,
-            z=log_loss,
-            ncontours=18,
-            colorscale="Blues",
-            reversescale=True,
-            opacity=0.8,
-            contours={"coloring": "heatmap", "showlines": True},
-            line={"width": 1, "color": "white"},
-            colorbar={
-                "title": {"text": "loss", "side": "right"},
-                "tickvals": ticks,
-                "thickness": 14,
-                "ticktext": [f"{10**t:g}" for t in ticks],
-            },
-            hovertemplate="w %{x:.2f}, b %{y:.2f}<extra></extra>",
-            showlegend=False,
-        )
+    return go.Contour(
+        x=w_values,
+        y=b_values,
+        z=log_loss,
+        ncontours=18,
+        colorscale="Blues",
+        reversescale=True,
+        opacity=0.8,
+        contours={"coloring": "heatmap", "showlines": True},
+        line={"width": 1, "color": "white"},
+        colorbar={
+            "title": {"text": "loss", "side": "right"},
+            "tickvals": ticks,
+            "thickness": 14,
+            "ticktext": [f"{10**t:g}" for t in ticks],
+        },
+        hovertemplate="w %{x:.2f}, b %{y:.2f}<extra></extra>",
+        showlegend=False,
     )
+
+
+def _path_trace(path: np.ndarray, name: str, colour: str, marker_size: int) -> go.Scatter:
+    """A walk through (w, b): one dot per step, joined."""
+    return go.Scatter(
+        x=path[:, 0],
+        y=path[:, 1],
+        mode="lines+markers",
+        name=name,
+        line={"color": colour, "width": 2},
+        marker={"size": marker_size, "color": colour},
+    )
+
+
+def _valley_bottom(best) -> go.Scatter:
+    return go.Scatter(
+        x=[best[0]],
+        y=[best[1]],
+        mode="markers",
+        name="bottom of the valley",
+        marker={"symbol": "x", "size": 16, "color": BEST_COLOUR, "line": {"width": 2}},
+    )
+
+
+def loss_landscape(loss_grid, w_values, b_values, path, best, limit_note: str = "") -> go.Figure:
+    """Contours of the loss over (w, b), the path gradient descent took (one dot per step) and where it is now."""
+    figure = _base_figure("The loss landscape and the path of the parameters", "slope w", "intercept b", height=560)
+    figure.add_trace(_loss_contour(loss_grid, w_values, b_values))
     path = _thinned(np.asarray(path))
-    figure.add_trace(
-        go.Scatter(
-            x=path[:, 0],
-            y=path[:, 1],
-            mode="lines+markers",
-            name="path (one dot per step)",
-            line={"color": PATH_COLOUR, "width": 2},
-            marker={"size": 6, "color": PATH_COLOUR},
-        )
-    )
-    figure.add_trace(
-        go.Scatter(
-            x=[best[0]],
-            y=[best[1]],
-            mode="markers",
-            name="bottom of the valley",
-            marker={"symbol": "x", "size": 16, "color": BEST_COLOUR, "line": {"width": 2}},
-        )
-    )
+    figure.add_trace(_path_trace(path, "path (one dot per step)", PATH_COLOUR, marker_size=6))
+    figure.add_trace(_valley_bottom(best))
     figure.add_trace(
         go.Scatter(
             x=path[-1:, 0],
@@ -345,6 +353,37 @@ def loss_landscape(loss_grid, w_values, b_values, path, best, limit_note: str = 
     figure.update_xaxes(range=[w_values[0], w_values[-1]])
     figure.update_yaxes(range=[b_values[0], b_values[-1]])
     figure.update_layout(margin={"l": 70, "r": 20, "t": 50, "b": 90}, legend={"y": -0.18})
+    return figure
+
+
+RACER_COLOURS = ("#d62728", "#9467bd", "#ff7f0e")  # gradient descent, momentum, Adam
+
+
+def race_landscape(loss_grid, w_values, b_values, paths: dict, best) -> go.Figure:
+    """Several optimizers' paths (name -> (steps + 1, 2)) from the same start on the same loss contours."""
+    figure = _base_figure("The same valley, three ways down", "slope w", "intercept b", height=520)
+    figure.add_trace(_loss_contour(loss_grid, w_values, b_values))
+    for (name, path), colour in zip(paths.items(), RACER_COLOURS, strict=False):
+        figure.add_trace(_path_trace(_thinned(np.asarray(path)), name, colour, marker_size=5))
+    figure.add_trace(_valley_bottom(best))
+    figure.update_xaxes(range=[w_values[0], w_values[-1]])
+    figure.update_yaxes(range=[b_values[0], b_values[-1]])
+    figure.update_layout(margin={"l": 70, "r": 20, "t": 50, "b": 90}, legend={"y": -0.18})
+    return figure
+
+
+def race_losses(losses: dict, lowest: float) -> go.Figure:
+    """How far above the lowest possible loss each optimizer is, step by step (log scale: every tenfold
+    improvement is the same height)."""
+    figure = _base_figure("Loss above the lowest possible, per step", "step", "loss above the lowest", height=520)
+    for (name, values), colour in zip(losses.items(), RACER_COLOURS, strict=False):
+        above = np.maximum(np.asarray(values, float) - lowest, 1e-6)  # float32 losses: below this is rounding
+        above[~(above < 1e3)] = np.nan  # a blown-up run leaves the chart instead of stretching it
+        figure.add_trace(
+            go.Scatter(y=above, name=name, mode="lines", line={"color": colour, "width": 3}, connectgaps=False)
+        )
+    figure.update_yaxes(type="log", exponentformat="power")
+    figure.update_layout(margin={"l": 80, "r": 20, "t": 50, "b": 90}, legend={"y": -0.18})
     return figure
 
 

@@ -69,6 +69,12 @@ class LineProblem:
         """The least-squares (w, b): the bottom of the valley."""
         return np.linalg.lstsq(self.design, self.y.astype(np.float64), rcond=None)[0]
 
+    @property
+    def lowest_loss(self) -> float:
+        """The loss at the bottom of the valley, 1/(2n)·||Xθ* − y||²."""
+        residual = self.design @ self.best_params - self.y.astype(np.float64)
+        return float(0.5 * np.mean(residual**2))
+
     def contraction(self, learning_rate: float) -> float:
         """Per full-batch step, the error in the worst direction is multiplied by this: max |1 − η·λ|."""
         return float(np.max(np.abs(1.0 - learning_rate * self.curvatures)))

@@ -6,6 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from core import charts
+from core.race import MOMENTUM, race, race_landscape, race_reading
 from core.stepper import (
     MINIBATCH,
     PHASES,
@@ -241,6 +242,42 @@ with left:
     live.panel("loop", draw_walkthrough, train_tick=live.one_chunk_per_tick(advance))
 with right:
     live.panel("loop", draw_pictures, train_tick=live.one_chunk_per_tick(redraw_only))
+
+st.divider()
+st.subheader("Three ways down the same valley")
+st.markdown(
+    "Plain **gradient descent** steps straight downhill, so in a long, tilted valley it zigzags across the "
+    "steep sides and crawls along the flat floor. **Momentum** keeps most of its previous step "
+    f"({MOMENTUM:g} of it) and adds the new gradient, so it builds up speed along the floor. **Adam** divides each "
+    "parameter's step by the typical size of that parameter's gradients, so steep and flat directions get "
+    "steps of similar size. All three start at the same wrong line and use the whole data set each step."
+)
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def cached_race(scaling: str, learning_rate: float) -> list:
+    return race(load_line_problem(scaling), learning_rate)
+
+
+if st.button("Race them at this learning rate", key="loop_race", type="primary"):
+    st.session_state.loop_race_settings = (st.session_state.loop_scaling, float(st.session_state.loop_lr))
+if "loop_race_settings" in st.session_state:
+    scaling, rate = st.session_state.loop_race_settings
+    problem = load_line_problem(scaling)
+    racers = cached_race(scaling, rate)
+    landscape = race_landscape(problem, racers)
+    paths, losses = ({r.name: getattr(r, field) for r in racers} for field in ("path", "losses"))
+    race_left, race_right = st.columns(2)
+    race_left.plotly_chart(
+        charts.race_landscape(landscape["loss"], landscape["w"], landscape["b"], paths, problem.best_params),
+        key="loop_race_landscape",
+    )
+    race_right.plotly_chart(charts.race_losses(losses, problem.lowest_loss), key="loop_race_losses")
+    st.info(
+        race_reading(racers, rate)
+        + f" Arrived means the loss has closed 99% of the gap to the lowest possible. Scaling {scaling}; "
+        "move the learning rate slider and race again."
+    )
 
 st.divider()
 st.markdown(

@@ -62,6 +62,18 @@ def epoch_number(page) -> int:
     return int(text.split()[1])
 
 
+def test_training_loop_races_three_optimizers(page, server):
+    open_page(page, server, "training-loop")
+    page.get_by_role("button", name="Race them at this learning rate").click()
+    page.get_by_text(re.compile(r"Adam\s*arrived after")).first.wait_for(timeout=60_000)
+    race_chart = page.locator(".js-plotly-plot").filter(has_text="three ways down").first
+    race_chart.wait_for(timeout=30_000)
+    race_chart.scroll_into_view_if_needed()
+    settle(page)
+    assert_no_error_box(page)
+    screenshot(page, "training-loop-optimizer-race")
+
+
 def test_playground_trains_live_after_a_slider_move(page, server):
     open_page(page, server, "playground")
     press_slider(page, "Noise", "ArrowRight", 2)

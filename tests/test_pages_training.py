@@ -106,6 +106,19 @@ def test_minibatch_mode_shows_eight_examples_and_a_seed():
     assert "8 examples (all are shown)" in visible_text(app)
 
 
+def test_racing_the_optimizers_draws_three_paths_and_says_who_arrived_when():
+    app = open_page(LOOP)
+    app.select_slider(key="loop_lr").set_value(2.5).run()
+    app.button(key="loop_race").click().run()
+    names = {t["name"] for t in chart_spec(app, "loop_race_landscape")["data"] if "name" in t}
+    assert {"gradient descent", "momentum 0.9", "Adam", "bottom of the valley"} <= names
+    gradient_descent = decoded(trace(app, "loop_race_losses", "gradient descent")["y"])
+    assert np.isnan(gradient_descent[-1]), "a blown-up walk leaves the chart"
+    reading = " ".join(info.value for info in app.info)
+    assert "gradient descent** blew up" in reading and "momentum 0.9** arrived after" in reading
+    assert not app.exception
+
+
 def test_playground_trains_live_and_draws_the_boundary_of_the_current_model():
     app = open_page(PLAYGROUND)
     run = app.session_state["play_run"]
