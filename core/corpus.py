@@ -269,6 +269,27 @@ def fine_tuning_texts(style: str, count: int, off_style_share: float = 0.0, seed
     return FineTuningTexts(tuple(train), texts[house.train_texts :], replaced)
 
 
+JOB_TITLE_LIMIT, JOB_CITY_LIMIT = 24, 16  # characters: the whole first line fits the sampler's prompt buffer
+
+
+def job_prompt(title: str, city: str) -> str:
+    """The first line of an advert for this job, "HARBOUR & FINCH | <title> | <city>", and the blank line
+    after it: a prompt that asks a model for the rest. ValueError (in words) for a title or city that is
+    empty, too long or has a '|' or a line break."""
+    fields = {"job title": (title, JOB_TITLE_LIMIT), "city": (city, JOB_CITY_LIMIT)}
+    cleaned = {}
+    for name, (value, limit) in fields.items():
+        value = clean_text(str(value)).strip()
+        if not value:
+            raise ValueError(f"please type a {name}")
+        if "|" in value or "\n" in value:
+            raise ValueError(f"the {name} cannot contain '|' or a line break")
+        if len(value) > limit:
+            raise ValueError(f"the {name} can be at most {limit} characters")
+        cleaned[name] = value
+    return f"{PROMPT}{cleaned['job title']} | {cleaned['city']}\n\n"
+
+
 def join_texts(texts) -> np.ndarray:
     """Texts as one token stream, separated by blank lines."""
     return encode(SEPARATOR.join(texts) + SEPARATOR)

@@ -4,7 +4,7 @@ from html import escape
 
 import streamlit as st
 
-from core.corpus import HOUSE_STYLES, PROMPT
+from core.corpus import HOUSE_STYLES, JOB_CITY_LIMIT, JOB_TITLE_LIMIT, PROMPT, job_prompt
 from core.lm.charts import fine_tuning_losses
 from core.lm.lesson import (
     MODELS,
@@ -86,6 +86,7 @@ for widget_key, default in DEFAULTS.items():
 
 
 def apply_preset(values: dict) -> None:
+    st.session_state.pop("ft_written", None)
     st.session_state.update({**{key: DEFAULTS[key] for key in PRESET_KEYS}, **values})
     live.start(st.session_state, "ft", FineTuneRun(config_from_widgets()))
 
@@ -169,6 +170,7 @@ with controls:
 train_clicked = controls.button("Fine-tune", type="primary", key="ft_train", width="stretch")
 stop_button, reset_button = controls.columns(2)
 if train_clicked:
+    st.session_state.pop("ft_written", None)  # it was written by the previous run's models
     try:
         with controls, st.spinner("Loading the generic model..."):
             live.start(st.session_state, "ft", FineTuneRun(config_from_widgets()))
@@ -178,6 +180,7 @@ if stop_button.button("Stop", key="ft_stop", width="stretch"):
     live.stop(st.session_state, "ft")
 if reset_button.button("Reset", key="ft_reset", width="stretch"):
     live.reset(st.session_state, "ft")
+    st.session_state.pop("ft_written", None)
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
@@ -185,9 +188,9 @@ def cached_generic_sample(temperature: float, seed: int) -> str:
     return generic_sample(temperature, seed)
 
 
-def sample_html(text: str, style: str) -> str:
+def sample_html(text: str, style: str, prompt: str = PROMPT) -> str:
     """The prompt and the text, with each house marker highlighted in its colour."""
-    parts, position = [f'<span class="lm-prompt">{escape(PROMPT)}</span>'], 0
+    parts, position = [f'<span class="lm-prompt">{escape(prompt)}</span>'], 0
     for start, end, marker in marker_spans(text, style):
         parts.append(escape(text[position:start]))
         parts.append(f'<mark style="background:{MARKER_COLOURS[marker]}">{escape(text[start:end])}</mark>')
@@ -345,8 +348,32 @@ def draw_cost(run: FineTuneRun) -> None:
     )
 
 
+def draw_own_advert() -> None:
+    """Both models, as trained so far, write an advert for a job the learner types in."""
+    run = st.session_state.get("ft_run")
+    if run is None or run.failure:
+        return
+    st.subheader("Ask both models for an advert of your own")
+    title_column, city_column, button_column = st.columns([3, 2, 2], vertical_alignment="bottom")
+    title_column.text_input("Job title", key="ft_job_title", max_chars=JOB_TITLE_LIMIT, placeholder="Night Nurse")
+    city_column.text_input("City", key="ft_job_city", max_chars=JOB_CITY_LIMIT, placeholder="Antwerp")
+    if button_column.button("Write the advert", key="ft_write", width="stretch"):
+        try:
+            prompt = job_prompt(st.session_state.ft_job_title, st.session_state.ft_job_city)
+            st.session_state.ft_written = (prompt, run.steps_done, run.write_advert(prompt))
+        except ValueError as problem:
+            st.error(f"That job cannot be written: {problem}.")
+    if "ft_written" in st.session_state:
+        prompt, step, texts = st.session_state.ft_written
+        st.caption(f"Written at step {step}, from the prompt {prompt.strip()!r}; the first line is yours.")
+        for column, name in zip(st.columns(2), MODELS, strict=True):
+            column.markdown(f"**{MODEL_TITLES[name]}**")
+            column.markdown(sample_html(texts[name], run.config.style, prompt), unsafe_allow_html=True)
+
+
 with results:
     live.panel("ft", draw_results, train_tick=live.in_background("ft"), tick_seconds=TICK_SECONDS)
+    draw_own_advert()
 
 st.divider()
 st.markdown(

@@ -85,6 +85,22 @@ def test_the_general_corpus_rebuilds_identically_on_the_same_python():
     assert heldout_text == corpus.GENERAL_HELDOUT_FILE.read_text()
 
 
+def test_a_job_prompt_is_the_house_first_line_or_a_reason_in_words():
+    assert corpus.job_prompt(" Night Nurse ", "Antwerp") == "HARBOUR & FINCH | Night Nurse | Antwerp\n\n"
+    assert corpus.job_prompt("Caf\u00e9 Manager", "Li\u00e8ge") == "HARBOUR & FINCH | Cafe Manager | Liege\n\n"
+    longest = corpus.job_prompt("t" * corpus.JOB_TITLE_LIMIT, "c" * corpus.JOB_CITY_LIMIT)
+    assert len(longest) <= sample.PROMPT_CAPACITY, "the whole prompt fits the sampler's buffer"
+    for title, city, problem in [
+        ("", "Antwerp", "type a job title"),
+        ("Nurse", "  ", "type a city"),
+        ("Nurse | Cook", "Antwerp", "cannot contain"),
+        ("Nurse", "Ant\nwerp", "cannot contain"),
+        ("t" * 25, "Antwerp", "at most 24"),
+    ]:
+        with pytest.raises(ValueError, match=problem):
+            corpus.job_prompt(title, city)
+
+
 def test_fine_tuning_sets_hold_out_the_last_texts_and_swap_in_off_style_ones():
     texts = corpus.fine_tuning_texts("english", 20, off_style_share=0.25, seed=4)
     english = corpus.load_texts("vacancies_en.jsonl")
@@ -120,10 +136,11 @@ def test_the_kv_cache_gives_the_logits_of_full_recomputation(tiny_params):
     np.testing.assert_allclose(cached[: TINY.context], window, atol=2e-5)
 
 
-def test_sampling_with_the_cache_writes_what_recomputing_writes():
+@pytest.mark.parametrize("prompt", [corpus.PROMPT, corpus.job_prompt("Night Nurse, Cardiology", "Antwerp")])
+def test_sampling_with_the_cache_writes_what_recomputing_writes(prompt):
     params = train.fresh_params(0, config=LONG_WINDOW)
-    fast = sample.sample(LONG_WINDOW, params, corpus.PROMPT, temperature=1.0, seed=5)
-    slow = sample.sample(LONG_WINDOW, params, corpus.PROMPT, temperature=1.0, seed=5, use_cache=False)
+    fast = sample.sample(LONG_WINDOW, params, prompt, temperature=1.0, seed=5)
+    slow = sample.sample(LONG_WINDOW, params, prompt, temperature=1.0, seed=5, use_cache=False)
     assert fast == slow and len(fast) == 300
 
 

@@ -70,6 +70,25 @@ def test_dutch_off_style_data_and_seed_settings_train_without_errors():
     assert not app.exception
 
 
+def test_both_models_write_an_advert_for_a_job_the_learner_types():
+    app = open_page(PAGE)
+    app.slider(key="ft_steps").set_value(25).run()
+    app.button(key="ft_train").click().run()
+    tick_until_trained(app)
+    app.text_input(key="ft_job_title").input("Night Nurse").run()
+    app.button(key="ft_write").click().run()
+    assert app.error and "job title" not in app.error[0].value and "city" in app.error[0].value
+    app.text_input(key="ft_job_city").input("Antwerp").run()
+    app.button(key="ft_write").click().run()
+    prompt, step, texts = app.session_state["ft_written"]
+    assert prompt == "HARBOUR & FINCH | Night Nurse | Antwerp\n\n" and step == 25
+    assert texts == app.session_state["ft_run"].write_advert(prompt), "the same seed writes the same advert"
+    shown = [block for block in code_blocks(app) if "Night Nurse | Antwerp" in block]
+    assert len(shown) == 2 and not app.exception
+    app.button(key="ft_reset").click().run()
+    assert "ft_written" not in app.session_state
+
+
 def test_a_preset_sets_the_controls_and_starts_its_run():
     app = open_page(PAGE)
     app.slider(key="ft_off_style").set_value(30).run()

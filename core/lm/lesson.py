@@ -224,6 +224,23 @@ class FineTuneRun:
             seconds=seconds,
         )
 
+    def write_advert(self, prompt: str) -> dict:
+        """Both models, as trained so far, continue `prompt` (see corpus.job_prompt) with the run's temperature
+        and seed: model name -> text written after the prompt."""
+        with self._lock:
+            states = dict(self._states)
+        return {
+            name: sample.sample(
+                self.model_config,
+                states[name].params,
+                prompt,
+                length=SAMPLE_LENGTH,
+                temperature=self.config.temperature,
+                seed=self.config.seed,
+            )
+            for name in MODELS
+        }
+
     def history(self) -> LessonHistory:
         with self._lock:
             return self._history()

@@ -17,7 +17,10 @@ import numpy as np
 from core.corpus import decode, encode
 from core.lm.model import LMConfig, empty_cache, model_of
 
-PROMPT_CAPACITY = 32  # prompts are padded to this length so every prompt shares one compile
+# Prompts are padded to the smaller of these lengths that holds them, so all prompts share two compiles: the
+# house prompt (18 characters) and a whole first line typed by a learner (up to 63).
+PROMPT_CAPACITIES = (32, 64)
+PROMPT_CAPACITY = PROMPT_CAPACITIES[-1]  # the longest prompt; longer ones keep their last characters
 SAMPLE_LENGTHS = (300, 600)
 MIN_TEMPERATURE = 0.05
 
@@ -27,11 +30,12 @@ def _next_token(logits, key, temperature):
 
 
 def _prompt_buffer(prompt: str, length: int) -> tuple[np.ndarray, int]:
-    """The prompt's tokens in a zero-padded buffer of PROMPT_CAPACITY + length, and the prompt's length."""
+    """The prompt's tokens in a zero-padded buffer of (prompt capacity) + length, and the prompt's length."""
     tokens = encode(prompt)[-PROMPT_CAPACITY:]
     if len(tokens) == 0:
         raise ValueError("the prompt needs at least one character")
-    buffer = np.zeros(PROMPT_CAPACITY + length, np.int32)
+    capacity = next(size for size in PROMPT_CAPACITIES if size >= len(tokens))
+    buffer = np.zeros(capacity + length, np.int32)
     buffer[: len(tokens)] = tokens
     return buffer, len(tokens)
 
@@ -47,8 +51,9 @@ def _choose(tokens, position, prompt_length, logits, key, temperature):
 def sample_tokens(params, tokens, prompt_length, seed, temperature, *, config: LMConfig, length: int):
     """Continue a prompt by `length` characters using the KV cache.
 
-    Static: config, length. Traced: params, tokens ((PROMPT_CAPACITY + length,) int32, the prompt
-    at the start), prompt_length (int32), seed (int), temperature (float). Returns the filled buffer.
+    Static: config, length. Traced: params, tokens ((capacity + length,) int32 with capacity one of
+    PROMPT_CAPACITIES, the prompt at the start; each capacity compiles once), prompt_length (int32), seed (int),
+    temperature (float). Returns the filled buffer.
     """
     model = model_of(config, params)
     keys = jax.random.split(jax.random.key(seed), tokens.shape[0] - 1)
