@@ -84,7 +84,10 @@ def in_background(prefix: str) -> Callable[[object, float], bool]:
     def tick(run, _tick: float) -> bool:
         state = st.session_state
         worker = state.get(f"{prefix}_worker")
-        if worker is None or worker.run is not run:
+        # A worker also stops when its page was not looked at for a while (the learner was on another
+        # page): coming back carries on with a new one.
+        idled_out = worker is not None and not worker.training and worker.error is None and not run.finished
+        if worker is None or worker.run is not run or idled_out:
             worker = state[f"{prefix}_worker"] = BackgroundTraining(run)
         worker.seen()
         if worker.error is not None:

@@ -7,6 +7,7 @@ import time
 import numpy as np
 from streamlit.testing.v1 import AppTest
 
+from core import background
 from tests.apptest_support import open_page, run_until_stopped
 
 PAGE = "pages/fine_tuning.py"
@@ -87,6 +88,18 @@ def test_both_models_write_an_advert_for_a_job_the_learner_types():
     assert len(shown) == 2 and not app.exception
     app.button(key="ft_reset").click().run()
     assert "ft_written" not in app.session_state
+
+
+def test_training_carries_on_after_the_learner_was_away_long_enough_for_the_worker_to_stop(monkeypatch):
+    monkeypatch.setattr(background, "IDLE_STOP_SECONDS", 0.3)
+    app = open_page(PAGE)
+    app.slider(key="ft_steps").set_value(30).run()
+    app.button(key="ft_train").click().run()
+    run = app.session_state["ft_run"]
+    app.session_state["ft_worker"].wait(10)  # nobody looked: the worker stopped part-way
+    assert not run.finished
+    tick_until_trained(app)
+    assert run.finished and run.steps_done == 30 and not app.exception
 
 
 def test_a_preset_sets_the_controls_and_starts_its_run():
