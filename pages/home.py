@@ -21,7 +21,8 @@ LESSONS = (
         "How one training step works",
         "Watch a straight line learn from real patients' data, one phase at a time: predictions, loss, gradients "
         "from jax.grad and the update, with every number shown. Then run hundreds of steps on the loss landscape "
-        "and find the learning rate above which training diverges.",
+        "and find the learning rate above which training diverges; then race gradient descent, momentum and Adam "
+        "down the same valley.",
     ),
     (
         "pages/playground.py",
