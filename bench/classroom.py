@@ -65,13 +65,20 @@ async def one_learner(browser, url: str, seed: int, deadline: float) -> dict:
         await context.close()
 
 
+async def warmed_browser(playwright, url: str):
+    """Debian's Chromium, after one visit to the home page: until app.py has run once in a server process,
+    Streamlit does not know the lessons' addresses (it first tries folder-based pages) and shows a dialog."""
+    browser = await playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
+    home = await browser.new_page()
+    await home.goto(url)
+    await home.wait_for_selector("h1", timeout=120_000)
+    await home.close()
+    return browser
+
+
 async def run_class(url: str, sessions: int, deadline: float) -> list[dict]:
     async with async_playwright() as playwright:
-        browser = await playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
-        home = await browser.new_page()  # a first run of app.py makes every lesson address resolve
-        await home.goto(url)
-        await home.wait_for_selector("h1", timeout=120_000)
-        await home.close()
+        browser = await warmed_browser(playwright, url)
         seeds = range(FIRST_SEED, FIRST_SEED + sessions)
         results = await asyncio.gather(*(one_learner(browser, url, seed, deadline) for seed in seeds))
         await browser.close()

@@ -28,16 +28,6 @@ SEEDS = (0, 1, 2, 3, 4)
 STYLE_STEP_LIMIT = 300  # give up (and report NaN) if the house style has not appeared by then
 
 
-def _fine_tuning_data(config):
-    texts = corpus.fine_tuning_texts("english", 100)
-    return train.make_data(
-        corpus.join_texts(texts.train),
-        corpus.join_texts(texts.heldout),
-        corpus.general_tokens("heldout"),
-        config.context,
-    )
-
-
 def fine_tuning_tokens_per_second(config, params, data) -> float:
     state = train.init_lm_state(params, 1e-3, 0, config=config)
     state, metrics = train.train_chunk(state, data, 10_000, False, config=config)
@@ -123,7 +113,7 @@ def default_runs() -> dict:
 
 def run() -> dict:
     config, params, facts = lesson.generic_model()
-    data = _fine_tuning_data(config)
+    data = lesson.fine_tuning_data(corpus.fine_tuning_texts("english", 100), config.context)
     defaults = lesson.FineTuneConfig()
     lesson.run_lesson(lesson.FineTuneConfig(steps=5))  # compiles everything the page's run uses
     figures = default_runs()

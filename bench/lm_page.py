@@ -22,8 +22,9 @@ from pathlib import Path
 
 from playwright.async_api import async_playwright
 
+from bench.classroom import warmed_browser
 from core.lm import lesson
-from tests.browser_support import CHROMIUM, CHROMIUM_ARGS, IDLE, start_server
+from tests.browser_support import IDLE, start_server
 
 RESULTS = Path(__file__).with_name("lm_page.json")
 PAGE_PATH = "fine-tuning"
@@ -92,11 +93,7 @@ async def class_learner(browser, url: str, seed: int, steps: int) -> dict:
 
 async def measure(url: str, learners: int, class_steps: int, expected: dict) -> dict:
     async with async_playwright() as playwright:
-        browser = await playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
-        home = await browser.new_page()  # a first run of app.py makes every lesson address resolve
-        await home.goto(url)
-        await home.wait_for_selector("h1", timeout=120_000)
-        await home.close()
+        browser = await warmed_browser(playwright, url)
         await class_learner(browser, url, 0, 6)  # compiles the lesson's code in the server
         alone = await one_learner_redraws(browser, url)
         results = await asyncio.gather(*(class_learner(browser, url, seed, class_steps) for seed in expected))

@@ -362,13 +362,7 @@ def test_the_real_word_share_tells_english_from_letter_soup():
 
 def test_a_chunk_measures_the_held_out_losses_only_when_asked(generic):
     config, params, _ = generic
-    texts = corpus.fine_tuning_texts("english", 10)
-    data = train.make_data(
-        corpus.join_texts(texts.train),
-        corpus.join_texts(texts.heldout),
-        corpus.general_tokens("heldout"),
-        config.context,
-    )
+    data = lesson.fine_tuning_data(corpus.fine_tuning_texts("english", 10), config.context)
     state = train.init_lm_state(params, 1e-3, 0, config=config)
     measured_state, measured = train.train_chunk(state, data, 100, True, config=config)
     skipped_state, skipped = train.train_chunk(state, data, 100, False, config=config)
@@ -384,13 +378,7 @@ def test_a_chunk_measures_the_held_out_losses_only_when_asked(generic):
 
 def test_learning_rate_temperature_and_seed_never_recompile(generic):
     config, params, _ = generic
-    texts = corpus.fine_tuning_texts("english", 10)
-    data = train.make_data(
-        corpus.join_texts(texts.train),
-        corpus.join_texts(texts.heldout),
-        corpus.general_tokens("heldout"),
-        config.context,
-    )
+    data = lesson.fine_tuning_data(corpus.fine_tuning_texts("english", 10), config.context)
     state = train.init_lm_state(params, 1e-3, 0, config=config)
     train.train_chunk(state, data, 5, config=config)
     sample.sample(config, params, corpus.PROMPT, temperature=0.7, seed=0)
@@ -401,15 +389,5 @@ def test_learning_rate_temperature_and_seed_never_recompile(generic):
         train.train_chunk(state, data, 5, seed % 2 == 0, config=config)
         sample.sample(config, params, corpus.PROMPT, temperature=temperature, seed=seed)
     other = corpus.fine_tuning_texts("dutch", 30, 0.5)  # another dataset, same stream capacity
-    train.train_chunk(
-        state,
-        train.make_data(
-            corpus.join_texts(other.train),
-            corpus.join_texts(other.heldout),
-            corpus.general_tokens("heldout"),
-            config.context,
-        ),
-        5,
-        config=config,
-    )
+    train.train_chunk(state, lesson.fine_tuning_data(other, config.context), 5, config=config)
     assert [f._cache_size() for f in functions] == sizes

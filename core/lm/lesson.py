@@ -98,6 +98,14 @@ class LessonHistory:
 # ---------------------------------------------------------------- the run
 
 
+def fine_tuning_data(texts: corpus.FineTuningTexts, context: int) -> train.LMData:
+    """The jit inputs of a fine-tuning run: its training texts as one stream, measured on its held-out
+    texts and on held-out general English."""
+    return train.make_data(
+        corpus.join_texts(texts.train), corpus.join_texts(texts.heldout), corpus.general_tokens("heldout"), context
+    )
+
+
 @dataclass(repr=False)
 class FineTuneRun:
     """Fine-tuning the generic model and training from scratch, one chunk of steps at a time."""
@@ -110,12 +118,7 @@ class FineTuneRun:
         self.texts = corpus.fine_tuning_texts(
             self.config.style, self.config.texts, self.config.off_style_share, self.config.seed
         )
-        self._data = train.make_data(
-            corpus.join_texts(self.texts.train),
-            corpus.join_texts(self.texts.heldout),
-            corpus.general_tokens("heldout"),
-            self.model_config.context,
-        )
+        self._data = fine_tuning_data(self.texts, self.model_config.context)
         self._copy_index = style.copy_index(self.texts.train, self.texts.heldout)
         starting_params = {
             "fine_tuned": generic_params,
