@@ -80,9 +80,7 @@ def config_from_widgets() -> FineTuneConfig:
 
 controls, results = st.columns([1, 3], gap="large")
 with controls:
-    with st.expander("Try one of these"):
-        for name, values in PRESETS.items():
-            st.button(name, key=f"ft_preset_{name}", on_click=apply_preset, args=(values,), width="stretch")
+    widgets.preset_buttons("ft", PRESETS, apply_preset)
     st.subheader("Data")
     st.radio(
         "Dataset",

@@ -84,9 +84,7 @@ if reset_button.button("Reset", key="lab_reset", width="stretch"):
     live.reset(st.session_state, "lab")
 
 with controls:
-    with st.expander("Try one of these"):
-        for name, values in PRESETS.items():
-            st.button(name, key=f"lab_preset_{name}", on_click=apply_preset, args=(values,), width="stretch")
+    widgets.preset_buttons("lab", PRESETS, apply_preset)
     st.subheader("Data")
     st.selectbox(
         "Dataset",

@@ -27,3 +27,10 @@ def optimizer_choice(key: str):
         bind="query-params",
         format_func={"adam": "Adam", "sgd": "SGD + momentum"}.get,
     )
+
+
+def preset_buttons(prefix: str, presets: dict, apply) -> None:
+    """A folded list of ready-made settings; pressing one calls `apply(values)`, which sets them and trains."""
+    with st.expander("Try one of these"):
+        for name, values in presets.items():
+            st.button(name, key=f"{prefix}_preset_{name}", on_click=apply, args=(values,), width="stretch")
