@@ -23,6 +23,7 @@ from pages.sample_view import SAMPLE_CSS, sample_html, show_sample
 TICK_SECONDS = 0.5
 LEARNING_RATES = (1e-4, 3e-4, 1e-3, 3e-3, 1e-2, 3e-2, 0.1, 0.3)
 MODEL_TITLES = {"fine_tuned": "Generic model, fine-tuned", "from_scratch": "Same model, trained from scratch"}
+FAILED_MODEL_NAMES = {"fine_tuned": "fine-tuned generic model", "from_scratch": "model trained from scratch"}
 DEFAULTS = {
     "ft_dataset": "english",
     "ft_texts": 100,
@@ -191,7 +192,7 @@ def draw_results(run: FineTuneRun | None) -> None:
     st.progress(min(done / total, 1.0), text=f"Step {done} of {total} · {run.seconds:.1f} s of training")
     if run.failure:
         st.error(
-            f"Training failed: the loss of the model {MODEL_TITLES[run.failure].lower()} blew up (it got "
+            f"Training failed: the loss of the {FAILED_MODEL_NAMES[run.failure]} blew up (it got "
             "worse, not better) and training was stopped. The learning rate is too high for this model: "
             "try a smaller one, such as 0.001."
         )
