@@ -265,8 +265,10 @@ def first_in_style_text(run: FineTuneRun, name: str) -> str:
     first = first_in_house_style(run, name)
     if first is None:
         return "Has not yet written in the house style (3 of the 6 markers, in real words)."
-    seconds = first.seconds / len(MODELS)  # both models train in turn; this is one model's share
-    return f"First wrote in the house style at **step {first.step}**, after **{seconds:.1f} s** of its training."
+    return (
+        f"First wrote in the house style at **step {first.step}**, after **{first.seconds:.1f} s** of training "
+        "(both models, in turn)."
+    )
 
 
 def read_outcome(run: FineTuneRun) -> None:
