@@ -2,6 +2,11 @@
 
 import streamlit as st
 
+from core.engine import jax_setup
+
+# Compiled training code is kept on disk, so a restarted server does not compile again (once per process).
+jax_setup.enable_compilation_cache()
+
 st.set_page_config(page_title="Trainlab", page_icon=":material/model_training:", layout="wide")
 # Less empty space above each page's title: on a projector every line counts.
 st.html("<style>[data-testid='stMainBlockContainer'] { padding-top: 2.5rem; }</style>")

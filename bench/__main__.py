@@ -14,7 +14,8 @@ import platform
 from pathlib import Path
 
 from bench import lab_bench
-from core.lab import LabConfig
+from core.engine import jax_setup
+from core.engine.classifier import LabConfig
 
 RESULTS = Path(__file__).with_name("results.json")
 
@@ -66,4 +67,5 @@ def main() -> None:
 
 
 if __name__ == "__main__":
+    jax_setup.enable_compilation_cache()
     main()

@@ -24,7 +24,8 @@ from pathlib import Path
 import psutil
 from playwright.async_api import async_playwright
 
-from core.lab import LabConfig, run_lab
+from core.engine import jax_setup
+from core.engine.classifier import LabConfig, run_lab
 from tests.browser_support import CHROMIUM, CHROMIUM_ARGS, IDLE, start_server
 
 RESULTS = Path(__file__).with_name("classroom.json")
@@ -154,4 +155,5 @@ def main() -> None:
 
 
 if __name__ == "__main__":
+    jax_setup.enable_compilation_cache()
     main()

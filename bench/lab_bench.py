@@ -20,8 +20,8 @@ from sklearn.neural_network import MLPClassifier
 from threadpoolctl import threadpool_limits
 
 from bench import numpy_mlp
-from core import train
-from core.lab import LabConfig, prepare, run_lab
+from core.engine import train
+from core.engine.classifier import LabConfig, prepare, run_lab
 
 SWEEP = (
     {"learning_rate": 3e-3},
@@ -146,7 +146,7 @@ def compile_sweep(config: LabConfig) -> dict:
 def redraw_milliseconds(config: LabConfig, repeats: int = 20) -> dict:
     """Server-side time from a finished chunk to the page's charts ready to send: build the lab's figures
     from the recorded history and serialise them as Streamlit does (Plotly JSON). Median of repeats."""
-    from core import charts
+    from ui.charts import curves, images
 
     history = run_lab(LabConfig(**{**config.__dict__, "label_noise": 0.3}))
     rows = np.flatnonzero(history.data.mislabeled)[:24]
@@ -154,12 +154,12 @@ def redraw_milliseconds(config: LabConfig, repeats: int = 20) -> dict:
 
     def build_all() -> int:
         figures = (
-            charts.loss_curves(history.train_loss, history.test_loss, config.epochs, history.best_epoch()),
-            charts.accuracy_curves(history.metrics, config.epochs, history.memorization_takeover_epoch()),
-            charts.generalization_gap(
+            curves.loss_curves(history.train_loss, history.test_loss, config.epochs, history.best_epoch()),
+            curves.accuracy_curves(history.metrics, config.epochs, history.memorization_takeover_epoch()),
+            curves.generalization_gap(
                 history.generalization_gap_accuracy, history.generalization_gap_loss, config.epochs
             ),
-            charts.mislabeled_grid(
+            images.mislabeled_grid(
                 dataset.x_train[data.source_rows[rows]],
                 (8, 8),
                 data.labels_given[rows],

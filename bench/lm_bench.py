@@ -6,8 +6,8 @@ Figures: fine-tuning speed in characters (tokens) per second for one model; the 
 repeated for SEEDS: its seconds (both models, the first seed), and per model the held-out house-style
 loss (mean and worst over the seeds), the house markers and real-word share of the final samples
 (means) and the number of seeds whose final sample takes the whole house layout in order (the strict
-test of core.lm.style); for each seed, the training seconds and steps until the fine-tuned sample first
-reads as the house style (core.lm.style.writes_house_style: 3 of the 6 house markers in 85% real words),
+test of core.lessons.house_style); for each seed, the training seconds and steps until the fine-tuned sample first
+reads as the house style (core.lessons.house_style.writes_house_style: 3 of the 6 house markers in 85% real words),
 sampled after every chunk with the page's temperature and not counted in the seconds; the work of one live tick of the
 page (one chunk of both models, and building the loss chart); milliseconds to write 300 characters with
 and without the KV cache.
@@ -20,8 +20,10 @@ import time
 
 import jax
 
-from core import corpus
-from core.lm import charts, lesson, sample, style, train
+from core.engine import jax_setup
+from core.lessons import fine_tuning, house_style
+from core.lm import corpus, sample, train
+from ui.charts import lm
 
 REPEATS = 5
 SEEDS = (0, 1, 2, 3, 4)
@@ -40,7 +42,9 @@ def fine_tuning_tokens_per_second(config, params, data) -> float:
     return tokens / (time.perf_counter() - started)
 
 
-def seconds_until_house_style(config, params, data, defaults: lesson.FineTuneConfig, seed: int) -> tuple[float, int]:
+def seconds_until_house_style(
+    config, params, data, defaults: fine_tuning.FineTuneConfig, seed: int
+) -> tuple[float, int]:
     """Training seconds and steps until the fine-tuned sample shows the house style at a glance."""
     state = train.init_lm_state(params, defaults.learning_rate, seed, config=config)
     seconds = 0.0
@@ -53,25 +57,25 @@ def seconds_until_house_style(config, params, data, defaults: lesson.FineTuneCon
             config,
             state.params,
             corpus.PROMPT,
-            length=lesson.SAMPLE_LENGTH,
+            length=fine_tuning.SAMPLE_LENGTH,
             temperature=defaults.temperature,
             seed=seed,
         )
-        if style.writes_house_style(text, "english"):
+        if house_style.writes_house_style(text, "english"):
             return seconds, int(state.step)
     return float("nan"), STYLE_STEP_LIMIT
 
 
 def live_tick_milliseconds() -> dict:
     """Median work of one live tick of the page: one chunk of both models, and building the loss chart."""
-    run = lesson.FineTuneRun(lesson.FineTuneConfig())
+    run = fine_tuning.FineTuneRun(fine_tuning.FineTuneConfig())
     chunks, charts_built = [], []
     while not run.finished:
         started = time.perf_counter()
         run.advance()
         chunks.append(time.perf_counter() - started)
         started = time.perf_counter()
-        charts.fine_tuning_losses(run.history(), run.config.steps).to_json()
+        lm.fine_tuning_losses(run.history(), run.config.steps).to_json()
         charts_built.append(time.perf_counter() - started)
     return {
         "lm_tick_chunk_ms_both_models_median": round(1000 * statistics.median(chunks), 1),
@@ -95,13 +99,13 @@ def default_runs() -> dict:
     runs, seconds = [], []
     for seed in SEEDS:
         started = time.perf_counter()
-        runs.append(lesson.run_lesson(lesson.FineTuneConfig(seed=seed)))
+        runs.append(fine_tuning.run_lesson(fine_tuning.FineTuneConfig(seed=seed)))
         seconds.append(time.perf_counter() - started)
     figures = {"lm_default_run_seconds_both_models": round(seconds[0], 2)}
-    for name in lesson.MODELS:
+    for name in fine_tuning.MODELS:
         finals = [run.samples[-1] for run in runs]
         losses = [float(run.history().heldout_style[name][-1]) for run in runs]
-        layouts = [style.takes_house_layout(final.texts[name], "english") for final in finals]
+        layouts = [house_style.takes_house_layout(final.texts[name], "english") for final in finals]
         figures[f"lm_heldout_house_loss_{name}_mean"] = round(statistics.mean(losses), 3)
         figures[f"lm_heldout_house_loss_{name}_worst"] = round(max(losses), 3)
         figures[f"lm_house_markers_of_6_{name}_mean"] = statistics.mean(sum(f.markers[name].values()) for f in finals)
@@ -112,10 +116,10 @@ def default_runs() -> dict:
 
 
 def run() -> dict:
-    config, params, facts = lesson.generic_model()
-    data = lesson.fine_tuning_data(corpus.fine_tuning_texts("english", 100), config.context)
-    defaults = lesson.FineTuneConfig()
-    lesson.run_lesson(lesson.FineTuneConfig(steps=5))  # compiles everything the page's run uses
+    config, params, facts = fine_tuning.generic_model()
+    data = fine_tuning.fine_tuning_data(corpus.fine_tuning_texts("english", 100), config.context)
+    defaults = fine_tuning.FineTuneConfig()
+    fine_tuning.run_lesson(fine_tuning.FineTuneConfig(steps=5))  # compiles everything the page's run uses
     figures = default_runs()
     until_style = [seconds_until_house_style(config, params, data, defaults, seed) for seed in SEEDS]
     return {
@@ -134,5 +138,6 @@ def run() -> dict:
 
 
 if __name__ == "__main__":
+    jax_setup.enable_compilation_cache()
     for name, value in run().items():
         print(f"{name}: {value}")

@@ -23,7 +23,8 @@ from pathlib import Path
 from playwright.async_api import async_playwright
 
 from bench.classroom import warmed_browser
-from core.lm import lesson
+from core.engine import jax_setup
+from core.lessons import fine_tuning
 from tests.browser_support import IDLE, start_server
 
 RESULTS = Path(__file__).with_name("lm_page.json")
@@ -35,8 +36,8 @@ def expected_losses(seeds, steps: int) -> dict[int, tuple[str, ...]]:
     """What the page's "Held-out loss" metrics must show for each seed, as formatted there."""
     expected = {}
     for seed in seeds:
-        history = lesson.run_lesson(lesson.FineTuneConfig(steps=steps, seed=seed)).history()
-        expected[seed] = tuple(f"{history.heldout_style[name][-1]:.2f}" for name in lesson.MODELS)
+        history = fine_tuning.run_lesson(fine_tuning.FineTuneConfig(steps=steps, seed=seed)).history()
+        expected[seed] = tuple(f"{history.heldout_style[name][-1]:.2f}" for name in fine_tuning.MODELS)
     return expected
 
 
@@ -51,7 +52,7 @@ async def open_lesson(browser, url: str, query: str):
 async def one_learner_redraws(browser, url: str) -> dict:
     """The default run: when did the step line change, and when did it reach the last step?"""
     context, page = await open_lesson(browser, url, "")
-    steps = lesson.FineTuneConfig().steps
+    steps = fine_tuning.FineTuneConfig().steps
     await page.get_by_role("button", name="Fine-tune", exact=True).click()
     started, changes, last = time.monotonic(), [], None
     step_line = page.get_by_text(re.compile(rf"^Step \d+ of {steps}"))
@@ -131,4 +132,5 @@ def main() -> None:
 
 
 if __name__ == "__main__":
+    jax_setup.enable_compilation_cache()
     main()

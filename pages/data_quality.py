@@ -6,9 +6,10 @@ from pathlib import Path
 import numpy as np
 import streamlit as st
 
-from core import bias, charts, uploads
-from core.lab import LabConfig, TrainingRun
-from pages import live, widgets
+from core.engine.classifier import LabConfig, TrainingRun
+from core.lessons import data_quality, own_data
+from ui import live, widgets
+from ui.charts import curves, groups, style
 
 SAMPLE_FOLDER = Path(__file__).resolve().parents[1] / "sample_data"
 SAMPLES = {
@@ -17,7 +18,7 @@ SAMPLES = {
 }
 LEARNING_RATES = (1e-4, 3e-4, 1e-3, 3e-3, 1e-2, 3e-2, 0.1)
 NO_GROUP = "(none)"
-GROUP_COLOURS = (charts.GAP_COLOUR, charts.TRAIN_COLOUR, charts.TEST_COLOUR)  # average, A, B; grey: previous run
+GROUP_COLOURS = (style.GAP_COLOUR, style.TRAIN_COLOUR, style.TEST_COLOUR)  # average, A, B; grey: previous run
 DEFAULTS = {
     "dq_epochs": 50,
     "dq_seed": 0,
@@ -47,7 +48,7 @@ EXPLANATIONS = {
     "right (the label stays the same). Set how much of the training data comes from group B. The model is "
     "then judged on held-out data mixed like the training data, and on each group separately.",
     "noise": "Some training labels are wrong. Either the mistakes are **spread** at random over all digits, or one "
-    f"**careless labeller** wrote '{bias.CARELESS_GIVEN}' on threes. Same share of wrong labels; compare "
+    f"**careless labeller** wrote '{data_quality.CARELESS_GIVEN}' on threes. Same share of wrong labels; compare "
     "what each does to the model, class by class.",
     "imbalance": "One digit is **rare** in the training data: only a share of its examples is kept, every other "
     "digit keeps all of its. The held-out set stays balanced. Watch that digit's recall: the share of "
@@ -75,7 +76,7 @@ TAKEAWAYS = {
 
 st.title("Data quality and bias")
 st.markdown(
-    "*A model trained on one-sided sources carries a corresponding bias.* Here you can watch that happen: each "
+    "*A model trained on one-sided sources carries a corresponding data_quality.* Here you can watch that happen: each "
     "scenario trains a real network on handwritten digits whose training data has **one flaw**, and then shows "
     "its results **per group and per class**, not only the average. Finally, try it on a spreadsheet of your own."
 )
@@ -123,7 +124,7 @@ def scenario_controls(key: str) -> None:
             key="dq_noise_where",
             format_func={
                 "spread": "spread over all digits",
-                "concentrated": f"one careless labeller: threes marked '{bias.CARELESS_GIVEN}'",
+                "concentrated": f"one careless labeller: threes marked '{data_quality.CARELESS_GIVEN}'",
             }.get,
         )
     elif key == "imbalance":
@@ -132,7 +133,7 @@ def scenario_controls(key: str) -> None:
     elif key == "diversity":
         st.select_slider(
             "Distinct training digits",
-            bias.DIVERSITY_LEVELS,
+            data_quality.DIVERSITY_LEVELS,
             key="dq_distinct",
             help="Copied until there are 1437 training examples, the same number in every run.",
         )
@@ -150,16 +151,18 @@ def scenario_controls(key: str) -> None:
     widgets.seed_input("dq_seed")
 
 
-def build_scenario(key: str) -> bias.Scenario:
+def build_scenario(key: str) -> data_quality.Scenario:
     state, seed = st.session_state, int(st.session_state.dq_seed)
     builders = {
-        "groups": lambda: bias.make_group_scenario(state.dq_group_share / 100, seed),
-        "noise": lambda: bias.make_label_noise_scenario(
+        "groups": lambda: data_quality.make_group_scenario(state.dq_group_share / 100, seed),
+        "noise": lambda: data_quality.make_label_noise_scenario(
             state.dq_noise_share / 100, state.dq_noise_where == "concentrated", seed
         ),
-        "imbalance": lambda: bias.make_imbalance_scenario(int(state.dq_rare_digit), state.dq_rare_kept / 100, seed),
-        "diversity": lambda: bias.make_diversity_scenario(int(state.dq_distinct), seed),
-        "shift": lambda: bias.make_shift_scenario(state.dq_shift_split == "file", seed),
+        "imbalance": lambda: data_quality.make_imbalance_scenario(
+            int(state.dq_rare_digit), state.dq_rare_kept / 100, seed
+        ),
+        "diversity": lambda: data_quality.make_diversity_scenario(int(state.dq_distinct), seed),
+        "shift": lambda: data_quality.make_shift_scenario(state.dq_shift_split == "file", seed),
     }
     return builders[key]()
 
@@ -169,8 +172,8 @@ def start_scenario(key: str) -> None:
     prefix, state = f"dq_{key}", st.session_state
     previous = state.get(f"{prefix}_run")
     if previous is not None and previous.epochs_done:
-        state[f"{prefix}_previous_results"] = bias.held_out_results(previous)
-    live.start(state, prefix, bias.start_run(build_scenario(key), state.dq_epochs, state.dq_seed))
+        state[f"{prefix}_previous_results"] = data_quality.held_out_results(previous)
+    live.start(state, prefix, data_quality.start_run(build_scenario(key), state.dq_epochs, state.dq_seed))
 
 
 def train_buttons(prefix: str, on_train) -> None:
@@ -190,7 +193,7 @@ def draw_scenario(key: str, run) -> None:
     st.caption(run.scenario.description)
     if not history.epochs_done:
         return
-    results = bias.held_out_results(run)
+    results = data_quality.held_out_results(run)
     previous = st.session_state.get(f"dq_{key}_previous_results")
     draw_reading(key, results)
     if key == "groups":
@@ -199,7 +202,7 @@ def draw_scenario(key: str, run) -> None:
     if key == "noise":
         confusion = results["held-out"].confusion
         st.plotly_chart(
-            charts.confusion_heatmap(
+            groups.confusion_heatmap(
                 confusion, run.dataset.class_names, "Held-out digits: true digit vs the model's answer"
             ),
             key="dq_confusion_chart",
@@ -209,7 +212,7 @@ def draw_scenario(key: str, run) -> None:
 
 def accuracy_over_epochs(history, total_epochs: int):
     """The lab's accuracy chart; its title speaks of wrong labels only when there are some."""
-    figure = charts.accuracy_curves(history.metrics, total_epochs)
+    figure = curves.accuracy_curves(history.metrics, total_epochs)
     if not history.data.mislabeled.any():
         figure.update_layout(title_text="Accuracy while training: training data vs held-out data")
     return figure
@@ -218,7 +221,9 @@ def accuracy_over_epochs(history, total_epochs: int):
 def draw_reading(key: str, results: dict) -> None:
     """The numbers that matter, in one sentence."""
     if key == "groups":
-        mixed, group_a, group_b = (results[name].accuracy for name in (bias.MIXED, bias.GROUP_A, bias.GROUP_B))
+        mixed, group_a, group_b = (
+            results[name].accuracy for name in (data_quality.MIXED, data_quality.GROUP_A, data_quality.GROUP_B)
+        )
         text = (
             f"Held-out accuracy on data mixed like the training data: **{mixed:.0%}**. Group A: **{group_a:.0%}**, "
             f"group B: **{group_b:.0%}**."
@@ -236,7 +241,7 @@ def draw_reading(key: str, results: dict) -> None:
 
 def draw_group_summary(results: dict, previous: dict | None) -> None:
     names = list(results)
-    figure = charts.accuracy_bars(
+    figure = groups.accuracy_bars(
         names,
         {"this run": [results[name].accuracy for name in names]},
         "Held-out accuracy: the average and each group",
@@ -248,11 +253,11 @@ def draw_group_summary(results: dict, previous: dict | None) -> None:
 
 
 def draw_per_class(key: str, results: dict, previous: dict | None, class_names) -> None:
-    shown = {name: result.per_class for name, result in results.items() if name != bias.MIXED}
+    shown = {name: result.per_class for name, result in results.items() if name != data_quality.MIXED}
     single = len(shown) == 1
     series = {"this run" if single else name: values for name, values in shown.items()}
     earlier = previous["held-out"].per_class if previous and single else None
-    figure = charts.accuracy_bars(
+    figure = groups.accuracy_bars(
         class_names, series, "Held-out recall per digit: the share of each digit recognised", "digit", previous=earlier
     )
     st.plotly_chart(figure, key=f"dq_{key}_class_chart")
@@ -277,11 +282,11 @@ def receive_upload(uploaded) -> None:
     if uploaded is None or uploaded.file_id == state.get("dq_upload_seen"):
         return
     state["dq_upload_seen"] = uploaded.file_id
-    result = uploads.read_table(uploaded.getvalue(), uploaded.name)
+    result = own_data.read_table(uploaded.getvalue(), uploaded.name)
     state["dq_upload_problems"] = (uploaded.name, result.problems)
     if result.table is not None:
         state["dq_upload_table"] = result.table
-        state["dq_upload_label"] = uploads.guess_label_column(result.table)
+        state["dq_upload_label"] = own_data.guess_label_column(result.table)
         state.pop("dq_upload_group", None)
 
 
@@ -303,14 +308,16 @@ def table_choices(table) -> str | None:
     """Label and group columns; returns the chosen group column or None."""
     columns = list(table.frame.columns)
     if st.session_state.get("dq_upload_label") not in columns:
-        st.session_state["dq_upload_label"] = uploads.guess_label_column(table)
+        st.session_state["dq_upload_label"] = own_data.guess_label_column(table)
     label = st.selectbox("Label column (what the model should predict)", columns, key="dq_upload_label")
-    groups = [NO_GROUP, *uploads.group_column_choices(table, label)]
-    if st.session_state.get("dq_upload_group") not in groups:
-        st.session_state["dq_upload_group"] = next((name for name in groups if name in table.text_columns), NO_GROUP)
+    group_choices = [NO_GROUP, *own_data.group_column_choices(table, label)]
+    if st.session_state.get("dq_upload_group") not in group_choices:
+        st.session_state["dq_upload_group"] = next(
+            (name for name in group_choices if name in table.text_columns), NO_GROUP
+        )
     group = st.selectbox(
         "Show results per group of",
-        groups,
+        group_choices,
         key="dq_upload_group",
         help="A column with a few values, such as a region: accuracy is shown for each value.",
     )
@@ -332,7 +339,7 @@ def upload_controls() -> None:
     st.slider("Epochs", 10, 500, step=10, key="dq_upload_epochs")
 
 
-def start_upload_run(prepared: uploads.Prepared, group: str | None) -> None:
+def start_upload_run(prepared: own_data.Prepared, group: str | None) -> None:
     state, dataset = st.session_state, prepared.dataset
     size = max(round(len(dataset.y_train) * state.dq_upload_size / 100), dataset.num_classes)
     config = LabConfig(
@@ -348,9 +355,9 @@ def start_upload_run(prepared: uploads.Prepared, group: str | None) -> None:
     live.start(state, "dq_upload", TrainingRun(config, dataset))
 
 
-def prepared_upload(table, group: str | None) -> uploads.Prepared:
+def prepared_upload(table, group: str | None) -> own_data.Prepared:
     state = st.session_state
-    prepared = uploads.prepare_training_data(table, state.dq_upload_label, state.dq_upload_drop_missing, group)
+    prepared = own_data.prepare_training_data(table, state.dq_upload_label, state.dq_upload_drop_missing, group)
     if prepared.rows_with_missing:
         st.checkbox(f"Drop the {prepared.rows_with_missing} rows with missing values", key="dq_upload_drop_missing")
     for problem in prepared.problems:
@@ -365,8 +372,8 @@ def upload_section() -> None:
     with upload:
         st.markdown(
             "Upload a **CSV** file: one row per example, **numeric** columns as inputs and one **label** "
-            f"column with the answer (2 to {uploads.MAX_CLASSES} classes). Up to {uploads.MAX_UPLOAD_MB} MB, "
-            f"{uploads.MAX_ROWS:,} rows and {uploads.MAX_COLUMNS} columns. Your file stays in this session."
+            f"column with the answer (2 to {own_data.MAX_CLASSES} classes). Up to {own_data.MAX_UPLOAD_MB} MB, "
+            f"{own_data.MAX_ROWS:,} rows and {own_data.MAX_COLUMNS} columns. Your file stays in this session."
         )
         receive_upload(st.file_uploader("Upload a CSV file", key="dq_upload_file"))
         file_problems()
@@ -417,20 +424,20 @@ def draw_upload(run) -> None:
     cells[2].metric("Gap", f"{100 * history.generalization_gap_accuracy[-1]:.1f} pts")
     predictions = run.predict_proba(run.dataset.x_test).argmax(axis=1)
     draw_upload_groups(run, predictions)
-    result = bias.judge(run.dataset.y_test, predictions, run.dataset.num_classes)
+    result = data_quality.judge(run.dataset.y_test, predictions, run.dataset.num_classes)
     st.plotly_chart(
-        charts.accuracy_bars(
+        groups.accuracy_bars(
             run.dataset.class_names, {"held-out": result.per_class}, "Held-out recall per class", "class"
         ),
         key="dq_upload_class_chart",
     )
     st.plotly_chart(
-        charts.loss_curves(history.train_loss, history.test_loss, total, history.best_epoch()),
+        curves.loss_curves(history.train_loss, history.test_loss, total, history.best_epoch()),
         key="dq_upload_loss_chart",
     )
     st.plotly_chart(accuracy_over_epochs(history, total), key="dq_upload_accuracy_chart")
     st.plotly_chart(
-        charts.generalization_gap(history.generalization_gap_accuracy, history.generalization_gap_loss, total),
+        curves.generalization_gap(history.generalization_gap_accuracy, history.generalization_gap_loss, total),
         key="dq_upload_gap_chart",
     )
 
@@ -440,7 +447,7 @@ def draw_upload_groups(run, predictions) -> None:
     group, held_out_groups = st.session_state.get("dq_upload_groups", (None, None))
     if group is None or held_out_groups is None:
         return
-    by_group = bias.judge_by_group(run.dataset.y_test, predictions, held_out_groups, run.dataset.num_classes)
+    by_group = data_quality.judge_by_group(run.dataset.y_test, predictions, held_out_groups, run.dataset.num_classes)
     names, results = list(by_group), list(by_group.values())
     series = {"accuracy": [result.accuracy for result in results]}
     for index, class_name in enumerate(run.dataset.class_names[:4]):
@@ -448,7 +455,7 @@ def draw_upload_groups(run, predictions) -> None:
     counts = ", ".join(f"{name}: {int((held_out_groups == name).sum())}" for name in names)
     read_groups(group, names, results, run.dataset.class_names)
     st.plotly_chart(
-        charts.accuracy_bars(names, series, f"Held-out results per {group}", group), key="dq_upload_group_chart"
+        groups.accuracy_bars(names, series, f"Held-out results per {group}", group), key="dq_upload_group_chart"
     )
     st.caption(f"Held-out rows per group: {counts}. Recall of a class: the share of its rows the model got right.")
 

@@ -2,9 +2,7 @@
 
 import streamlit as st
 
-from core.corpus import HOUSE_STYLES, JOB_CITY_LIMIT, JOB_TITLE_LIMIT, PROMPT, job_prompt
-from core.lm.charts import fine_tuning_losses
-from core.lm.lesson import (
+from core.lessons.fine_tuning import (
     MODELS,
     FineTuneConfig,
     FineTuneRun,
@@ -14,9 +12,11 @@ from core.lm.lesson import (
     generic_sample,
     outcome_readings,
 )
-from core.lm.style import MARKERS
-from pages import live, widgets
-from pages.sample_view import SAMPLE_CSS, sample_html, show_sample
+from core.lessons.house_style import MARKERS
+from core.lm.corpus import HOUSE_STYLES, JOB_CITY_LIMIT, JOB_TITLE_LIMIT, PROMPT, job_prompt
+from ui import live, widgets
+from ui.charts.lm import fine_tuning_losses
+from ui.samples import SAMPLE_CSS, sample_html, show_sample
 
 # A chunk trains both models three steps each (~0.3 s, more on a busy server): too long to share a half-second
 # tick with drawing, so a worker thread trains and every tick only redraws.

@@ -2,13 +2,13 @@
 
 import streamlit as st
 
-from core import charts
-from core.data import DATASET_NAMES, load_dataset
-from core.explain import read_run
-from core.lab import LabConfig, TrainingRun, training_code, training_data, warm_up_in_background
-from core.models import WIDTHS
-from core.playground import plane_figure
-from pages import live, widgets
+from core.engine.classifier import LabConfig, TrainingRun, training_code, training_data, warm_up_in_background
+from core.engine.data import DATASET_NAMES, load_dataset
+from core.engine.models import WIDTHS
+from core.lessons.memorize import read_run
+from core.lessons.playground import plane_view
+from ui import live, widgets
+from ui.charts import curves, images, plane
 
 LEARNING_RATES = (1e-4, 2e-4, 5e-4, 1e-3, 2e-3, 5e-3, 1e-2, 2e-2, 5e-2, 0.1, 0.2, 0.5, 1.0, 2.0, 5.0, 10.0)
 WEIGHT_DECAYS = (0.0, 1e-5, 1e-4, 1e-3, 1e-2, 1e-1)
@@ -180,9 +180,9 @@ def draw_data_preview() -> None:
         return
     st.subheader("The training data, as the model will be told it")
     rows = slice(0, min(GRID_SIZE, data.n_active))
-    images = dataset.x_train[data.source_rows[rows]]
+    digits = dataset.x_train[data.source_rows[rows]]
     st.plotly_chart(
-        charts.labelled_images(images, dataset.image_shape, data.labels_given[rows], data.labels_true[rows]),
+        images.labelled_images(digits, dataset.image_shape, data.labels_given[rows], data.labels_true[rows]),
         key="lab_preview_chart",
     )
     st.caption(
@@ -217,7 +217,7 @@ def draw_charts(history, run) -> None:
     previous = st.session_state.get("lab_previous")
     chart, note = st.columns([3, 1])
     chart.plotly_chart(
-        charts.loss_curves(history.train_loss, history.test_loss, total, best, previous), key="lab_loss_chart"
+        curves.loss_curves(history.train_loss, history.test_loss, total, best, previous), key="lab_loss_chart"
     )
     note.markdown(
         "**Loss** is the model's error. Training lowers it on the **training data** (blue). The **held-out** "
@@ -227,7 +227,7 @@ def draw_charts(history, run) -> None:
     )
     chart, note = st.columns([3, 1])
     chart.plotly_chart(
-        charts.accuracy_curves(history.metrics, total, history.memorization_takeover_epoch()), key="lab_accuracy_chart"
+        curves.accuracy_curves(history.metrics, total, history.memorization_takeover_epoch()), key="lab_accuracy_chart"
     )
     note.markdown(
         "A model can reach 100% on its training data **even when some labels are wrong**: it learns those "
@@ -236,7 +236,7 @@ def draw_charts(history, run) -> None:
     )
     chart, note = st.columns([3, 1])
     chart.plotly_chart(
-        charts.generalization_gap(history.generalization_gap_accuracy, history.generalization_gap_loss, total),
+        curves.generalization_gap(history.generalization_gap_accuracy, history.generalization_gap_loss, total),
         key="lab_gap_chart",
     )
     note.markdown(
@@ -252,7 +252,7 @@ def draw_plane(dataset, data, run) -> None:
     """2-D data: the training points with the labels the model is given, and what the model predicts."""
     chart, note = st.columns([3, 1])
     title = "The training points with the labels the model is given"
-    chart.plotly_chart(plane_figure(dataset, data, run, title), key="lab_plane_chart")
+    chart.plotly_chart(plane.plane_figure(plane_view(dataset, data, run), title), key="lab_plane_chart")
     note.markdown(
         f"Each dot is a training example, coloured by the label the model is told: {int(data.mislabeled.sum())} "
         "of them carry a wrong label. Outlined dots are the clean held-out examples. The background shows "
@@ -267,7 +267,7 @@ def draw_mislabeled(history, run) -> None:
         return
     st.subheader("The mislabeled digits, and what the model says now")
     since = history.memorized_since()[rows]
-    figure = charts.mislabeled_grid(
+    figure = images.mislabeled_grid(
         dataset.x_train[data.source_rows[rows]],
         dataset.image_shape,
         data.labels_given[rows],

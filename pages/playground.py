@@ -2,20 +2,20 @@
 
 import streamlit as st
 
-from core import charts
-from core.explain import read_run
-from core.lab import TrainingRun
-from core.models import ACTIVATIONS, MAX_DEPTH, WIDTHS
-from core.playground import (
+from core.engine.classifier import TrainingRun
+from core.engine.models import ACTIVATIONS, MAX_DEPTH, WIDTHS
+from core.engine.train import BATCH_SIZES
+from core.lessons.memorize import read_run
+from core.lessons.playground import (
     DATASETS,
     POINT_COUNTS,
     REGULARIZATIONS,
     PlaygroundConfig,
-    plane_figure,
+    plane_view,
     start_run,
 )
-from core.train import BATCH_SIZES
-from pages import live, widgets
+from ui import live, widgets
+from ui.charts import curves, plane
 
 LEARNING_RATES = (1e-4, 3e-4, 1e-3, 3e-3, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0)
 STRENGTHS = (0.0, 1e-4, 1e-3, 3e-3, 0.01, 0.03, 0.1, 0.3, 1.0)
@@ -190,13 +190,13 @@ def draw(run: TrainingRun) -> None:
     live.progress(run)
     for level, text in read_run(history, run.config, run.dataset.class_names):
         getattr(st, level)(text)
-    boundary, curves = st.columns([1.6, 1], gap="medium")
-    with boundary:
+    boundary_column, curves_column = st.columns([1.6, 1], gap="medium")
+    with boundary_column:
         draw_boundary(run, history)
-    with curves:
+    with curves_column:
         draw_metrics(history)
         if history.epochs_done:
-            figure = charts.loss_curves(history.train_loss, history.test_loss, run.config.epochs, history.best_epoch())
+            figure = curves.loss_curves(history.train_loss, history.test_loss, run.config.epochs, history.best_epoch())
             figure.update_layout(height=440, title={"text": "Loss: training vs held-out"})
             st.plotly_chart(figure, key="play_loss_chart")
         else:
@@ -205,7 +205,7 @@ def draw(run: TrainingRun) -> None:
 
 def draw_boundary(run: TrainingRun, history) -> None:
     title = f"What the network predicts after {history.epochs_done} epochs"
-    st.plotly_chart(plane_figure(run.dataset, run.data, run, title), key="play_boundary_chart")
+    st.plotly_chart(plane.plane_figure(plane_view(run.dataset, run.data, run), title), key="play_boundary_chart")
 
 
 def draw_metrics(history) -> None:

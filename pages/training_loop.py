@@ -5,9 +5,8 @@ import math
 import pandas as pd
 import streamlit as st
 
-from core import charts
-from core.race import MOMENTUM, race, race_landscape, race_reading
-from core.stepper import (
+from core.lessons.training_step.race import MOMENTUM, race, race_landscape, race_reading
+from core.lessons.training_step.stepper import (
     MINIBATCH,
     PHASES,
     SCALINGS,
@@ -16,7 +15,8 @@ from core.stepper import (
     load_line_problem,
     regime_reading,
 )
-from pages import live
+from ui import live
+from ui.charts import line_fit
 
 LEARNING_RATES = (0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 0.8, 1.0, 1.2, 1.5, 1.7, 1.9, 2.2, 2.5, 3.0)
 RUN_STEPS = 200
@@ -201,7 +201,7 @@ def draw_pictures(stepper: Stepper) -> None:
     landscape = stepper.landscape()
     note = f"stability limit 2/λmax = {limit:.3f}<br>learning rate {rate:g}: {problem.regime(rate)}"
     st.plotly_chart(
-        charts.loss_landscape(
+        line_fit.loss_landscape(
             landscape["loss"], landscape["w"], landscape["b"], stepper.path, problem.best_params, note
         ),
         key="loop_landscape_chart",
@@ -210,7 +210,7 @@ def draw_pictures(stepper: Stepper) -> None:
     getattr(st, level)(text)
     w, b = stepper.params
     st.plotly_chart(
-        charts.line_fit(
+        line_fit.line_fit(
             problem.x,
             problem.y,
             detail["x"][:SHOWN_ROWS],
@@ -269,10 +269,10 @@ if "loop_race_settings" in st.session_state:
     paths, losses = ({r.name: getattr(r, field) for r in racers} for field in ("path", "losses"))
     race_left, race_right = st.columns(2)
     race_left.plotly_chart(
-        charts.race_landscape(landscape["loss"], landscape["w"], landscape["b"], paths, problem.best_params),
+        line_fit.race_landscape(landscape["loss"], landscape["w"], landscape["b"], paths, problem.best_params),
         key="loop_race_landscape",
     )
-    race_right.plotly_chart(charts.race_losses(losses, problem.lowest_loss), key="loop_race_losses")
+    race_right.plotly_chart(line_fit.race_losses(losses, problem.lowest_loss), key="loop_race_losses")
     st.info(
         race_reading(racers, rate)
         + f" Arrived means the loss has closed 99% of the gap to the lowest possible. Scaling {scaling}; "

@@ -3,15 +3,17 @@
 import jax
 import pytest
 
+from core.engine import jax_setup
 from tests.browser_support import CHROMIUM, CHROMIUM_ARGS, start_server, warm_up
 
 jax.config.update("jax_numpy_rank_promotion", "raise")
+jax_setup.enable_compilation_cache()
 
 
 @pytest.fixture(scope="session")
 def clean_digits_history():
     """One clean default-sized digits run, shared by the tests that read it (compiles once)."""
-    from core.lab import LabConfig, run_lab
+    from core.engine.classifier import LabConfig, run_lab
 
     return run_lab(LabConfig(epochs=60))
 
@@ -19,7 +21,7 @@ def clean_digits_history():
 @pytest.fixture(scope="session")
 def noisy_digits_history():
     """Digits with 30% wrong labels trained long enough to memorize them."""
-    from core.lab import LabConfig, run_lab
+    from core.engine.classifier import LabConfig, run_lab
 
     return run_lab(LabConfig(epochs=150, label_noise=0.3, learning_rate=2e-3))
 

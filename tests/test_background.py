@@ -1,9 +1,9 @@
-"""core.background: a worker thread trains a run to its end, stops when asked or when nobody looks."""
+"""core.engine.background: a worker thread trains a run to its end, stops when asked or when nobody looks."""
 
 import threading
 import time
 
-from core import background
+from core.engine import background
 
 
 class CountingRun:

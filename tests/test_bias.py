@@ -1,4 +1,5 @@
-"""core.bias: the scenarios build the training sets they promise, reuse one compiled chunk, and show their effect.
+"""core.lessons.data_quality: the scenarios build the training sets they promise, reuse one compiled chunk, and show
+their effect.
 
 Trained runs are short (30 epochs) and shared through one cache, so each setting trains once per session.
 """
@@ -10,8 +11,9 @@ import pytest
 from sklearn.datasets import load_digits
 from sklearn.metrics import accuracy_score, confusion_matrix, recall_score
 
-from core import bias, train
-from core.data import load_dataset
+from core.engine import train
+from core.engine.data import load_dataset
+from core.lessons import data_quality
 
 EPOCHS = 30
 SHAPES = ((1437, 64), (360, 64))
@@ -20,10 +22,10 @@ SHAPES = ((1437, 64), (360, 64))
 @cache
 def trained(builder, *arguments, seed: int = 0) -> dict:
     """The held-out results of one scenario trained to the end (cached: each setting trains once)."""
-    run = bias.start_run(builder(*arguments, seed), EPOCHS, seed)
+    run = data_quality.start_run(builder(*arguments, seed), EPOCHS, seed)
     while run.advance():
         pass
-    return bias.held_out_results(run)
+    return data_quality.held_out_results(run)
 
 
 def test_confusion_matrix_and_recall_match_scikit_learn():
@@ -32,32 +34,34 @@ def test_confusion_matrix_and_recall_match_scikit_learn():
     y_pred = np.where(rng.random(500) < 0.6, y_true, rng.integers(0, 10, 500))
     y_pred[y_true == 4] = 7  # a class never answered right
     np.testing.assert_array_equal(
-        bias.confusion_matrix(y_true, y_pred, 10), confusion_matrix(y_true, y_pred, labels=range(10))
+        data_quality.confusion_matrix(y_true, y_pred, 10), confusion_matrix(y_true, y_pred, labels=range(10))
     )
     expected = recall_score(y_true, y_pred, labels=range(10), average=None, zero_division=0)
-    np.testing.assert_allclose(bias.per_class_recall(bias.confusion_matrix(y_true, y_pred, 10)), expected)
+    np.testing.assert_allclose(
+        data_quality.per_class_recall(data_quality.confusion_matrix(y_true, y_pred, 10)), expected
+    )
 
 
 def test_confusion_matrix_of_a_trained_model_matches_scikit_learn():
-    scenario = bias.make_label_noise_scenario(0.08, concentrated=True, seed=0)
-    run = bias.start_run(scenario, 10, 0)
+    scenario = data_quality.make_label_noise_scenario(0.08, concentrated=True, seed=0)
+    run = data_quality.start_run(scenario, 10, 0)
     run.advance()
     x, y = scenario.held_out_sets["held-out"]
     predictions = run.predict_proba(x).argmax(axis=1)
-    result = bias.held_out_results(run)["held-out"]
+    result = data_quality.held_out_results(run)["held-out"]
     np.testing.assert_array_equal(result.confusion, confusion_matrix(y, predictions, labels=range(10)))
     assert result.accuracy == pytest.approx(np.mean(predictions == y))
-    assert np.isnan(bias.per_class_recall(np.zeros((3, 3), int))).all(), "no examples: no recall, not 0%"
+    assert np.isnan(data_quality.per_class_recall(np.zeros((3, 3), int))).all(), "no examples: no recall, not 0%"
 
 
 @pytest.mark.parametrize(
     "scenario",
     [
-        bias.make_group_scenario(0.3, 1),
-        bias.make_label_noise_scenario(0.05, False, 1),
-        bias.make_imbalance_scenario(2, 0.1, 1),
-        bias.make_diversity_scenario(50, 1),
-        bias.make_shift_scenario(True, 1),
+        data_quality.make_group_scenario(0.3, 1),
+        data_quality.make_label_noise_scenario(0.05, False, 1),
+        data_quality.make_imbalance_scenario(2, 0.1, 1),
+        data_quality.make_diversity_scenario(50, 1),
+        data_quality.make_shift_scenario(True, 1),
     ],
     ids=["groups", "noise", "imbalance", "diversity", "shift"],
 )
@@ -68,37 +72,39 @@ def test_every_scenario_has_the_shared_shapes(scenario):
 
 
 def test_scenarios_are_deterministic_for_a_seed():
-    first, again, other = (bias.make_group_scenario(0.2, seed) for seed in (3, 3, 4))
+    first, again, other = (data_quality.make_group_scenario(0.2, seed) for seed in (3, 3, 4))
     np.testing.assert_array_equal(first.training.x, again.training.x)
     assert not np.array_equal(first.training.x, other.training.x)
 
 
 def test_group_b_is_the_same_digits_mirrored_at_an_exact_share():
     digits = load_dataset("digits")
-    scenario = bias.make_group_scenario(0.3, 0)
-    group_b = scenario.training_groups == bias.GROUP_B
+    scenario = data_quality.make_group_scenario(0.3, 0)
+    group_b = scenario.training_groups == data_quality.GROUP_B
     assert group_b.sum() == round(0.3 * 1437)
     np.testing.assert_array_equal(scenario.training.x[~group_b], digits.x_train[~group_b])
-    np.testing.assert_array_equal(scenario.training.x[group_b], bias.mirror_left_right(digits.x_train[group_b], (8, 8)))
+    np.testing.assert_array_equal(
+        scenario.training.x[group_b], data_quality.mirror_left_right(digits.x_train[group_b], (8, 8))
+    )
     np.testing.assert_array_equal(scenario.training.labels_given, digits.y_train)
-    twice = bias.mirror_left_right(bias.mirror_left_right(digits.x_test, (8, 8)), (8, 8))
+    twice = data_quality.mirror_left_right(data_quality.mirror_left_right(digits.x_test, (8, 8)), (8, 8))
     np.testing.assert_array_equal(twice, digits.x_test)
 
 
 def test_label_noise_is_exact_and_concentrated_where_it_says():
     truth = load_dataset("digits").y_train
-    concentrated = bias.make_label_noise_scenario(0.08, True, 0).training
-    spread = bias.make_label_noise_scenario(0.08, False, 0).training
+    concentrated = data_quality.make_label_noise_scenario(0.08, True, 0).training
+    spread = data_quality.make_label_noise_scenario(0.08, False, 0).training
     assert concentrated.mislabeled.sum() == spread.mislabeled.sum() == round(0.08 * 1437)
-    assert (truth[concentrated.mislabeled] == bias.CARELESS_TRUE).all()
-    assert (concentrated.labels_given[concentrated.mislabeled] == bias.CARELESS_GIVEN).all()
+    assert (truth[concentrated.mislabeled] == data_quality.CARELESS_TRUE).all()
+    assert (concentrated.labels_given[concentrated.mislabeled] == data_quality.CARELESS_GIVEN).all()
     assert len(np.unique(truth[spread.mislabeled])) == 10
-    capped = bias.make_label_noise_scenario(1.0, True, 0).training
-    assert capped.mislabeled.sum() == (truth == bias.CARELESS_TRUE).sum()
+    capped = data_quality.make_label_noise_scenario(1.0, True, 0).training
+    assert capped.mislabeled.sum() == (truth == data_quality.CARELESS_TRUE).sum()
 
 
 def test_imbalance_keeps_a_share_of_one_class_and_pads_with_the_rest():
-    training = bias.make_imbalance_scenario(8, 0.05, 0).training
+    training = data_quality.make_imbalance_scenario(8, 0.05, 0).training
     active = training.labels_true[: training.n_active]
     kept = round(0.05 * (load_dataset("digits").y_train == 8).sum())
     assert (active == 8).sum() == kept and training.n_active == 1437 - (training.labels_true == 8).sum() + kept
@@ -106,7 +112,10 @@ def test_imbalance_keeps_a_share_of_one_class_and_pads_with_the_rest():
 
 
 def test_low_diversity_repeats_few_distinct_digits_to_the_same_size():
-    few, many = bias.make_diversity_scenario(20, 0).training, bias.make_diversity_scenario(1437, 0).training
+    few, many = (
+        data_quality.make_diversity_scenario(20, 0).training,
+        data_quality.make_diversity_scenario(1437, 0).training,
+    )
     assert few.n_active == many.n_active == 1437
     assert len(np.unique(few.source_rows)) == 20 and len(np.unique(many.source_rows)) == 1437
     assert (np.bincount(few.labels_true[np.unique(few.source_rows, return_index=True)[1]]) == 2).all()
@@ -114,7 +123,7 @@ def test_low_diversity_repeats_few_distinct_digits_to_the_same_size():
 
 def test_file_order_split_is_the_files_first_and_last_digits():
     raw = load_digits()
-    scenario = bias.make_shift_scenario(True, 0)
+    scenario = data_quality.make_shift_scenario(True, 0)
     np.testing.assert_allclose(scenario.dataset.x_test, raw.data[1437:] / 16.0, rtol=1e-6)
     np.testing.assert_array_equal(np.sort(scenario.training.source_rows), np.arange(1437))
 
@@ -123,50 +132,55 @@ def test_group_b_accuracy_rises_with_its_share():
     """Seeds 0 and 1 measured B at 39-42% (share 0), 85-87% (10%), 94-96% (50%); margins leave room."""
     for seed in (0, 1):
         group_b = [
-            trained(bias.make_group_scenario, share, seed=seed)[bias.GROUP_B].accuracy for share in (0, 0.1, 0.5)
+            trained(data_quality.make_group_scenario, share, seed=seed)[data_quality.GROUP_B].accuracy
+            for share in (0, 0.1, 0.5)
         ]
         assert group_b[0] < 0.6 and group_b[0] + 0.25 < group_b[1] < group_b[2] - 0.02, group_b
 
 
 def test_the_average_looks_fine_while_the_small_group_is_served_worse():
-    results = trained(bias.make_group_scenario, 0.1)
-    assert results[bias.MIXED].accuracy > 0.9 and results[bias.GROUP_A].accuracy > 0.9
-    assert results[bias.GROUP_B].accuracy < results[bias.GROUP_A].accuracy - 0.05
+    results = trained(data_quality.make_group_scenario, 0.1)
+    assert results[data_quality.MIXED].accuracy > 0.9 and results[data_quality.GROUP_A].accuracy > 0.9
+    assert results[data_quality.GROUP_B].accuracy < results[data_quality.GROUP_A].accuracy - 0.05
 
 
 def test_systematic_label_noise_hurts_one_class_where_spread_noise_does_not():
-    concentrated = trained(bias.make_label_noise_scenario, 0.08, True)["held-out"]
-    spread = trained(bias.make_label_noise_scenario, 0.08, False)["held-out"]
-    assert concentrated.per_class[bias.CARELESS_TRUE] < 0.5 < 0.85 < spread.per_class[bias.CARELESS_TRUE]
-    assert concentrated.confusion[bias.CARELESS_TRUE, bias.CARELESS_GIVEN] > 18  # of ~37 held-out threes
+    concentrated = trained(data_quality.make_label_noise_scenario, 0.08, True)["held-out"]
+    spread = trained(data_quality.make_label_noise_scenario, 0.08, False)["held-out"]
+    assert (
+        concentrated.per_class[data_quality.CARELESS_TRUE] < 0.5 < 0.85 < spread.per_class[data_quality.CARELESS_TRUE]
+    )
+    assert (
+        concentrated.confusion[data_quality.CARELESS_TRUE, data_quality.CARELESS_GIVEN] > 18
+    )  # of ~37 held-out threes
 
 
 def test_a_rare_class_is_missed_while_the_others_are_not():
-    rare = trained(bias.make_imbalance_scenario, 8, 0.05)["held-out"]
+    rare = trained(data_quality.make_imbalance_scenario, 8, 0.05)["held-out"]
     assert rare.per_class[8] < 0.6 and np.delete(rare.per_class, 8).min() > 0.85
 
 
 def test_few_distinct_examples_generalize_worse_than_many():
-    few = trained(bias.make_diversity_scenario, 20)["held-out"].accuracy
-    many = trained(bias.make_diversity_scenario, 1437)["held-out"].accuracy
+    few = trained(data_quality.make_diversity_scenario, 20)["held-out"].accuracy
+    many = trained(data_quality.make_diversity_scenario, 1437)["held-out"].accuracy
     assert few < many - 0.1
 
 
 def test_a_shifted_held_out_set_scores_lower_than_a_shuffled_one():
-    shuffled = trained(bias.make_shift_scenario, False)["held-out"].accuracy
-    file_order = trained(bias.make_shift_scenario, True)["held-out"].accuracy
+    shuffled = trained(data_quality.make_shift_scenario, False)["held-out"].accuracy
+    file_order = trained(data_quality.make_shift_scenario, True)["held-out"].accuracy
     assert file_order < shuffled - 0.02
 
 
 def test_all_scenarios_share_one_compiled_chunk_and_one_prediction():
-    trained(bias.make_group_scenario, 0.1)
+    trained(data_quality.make_group_scenario, 0.1)
     chunks, predictions = train.train_chunk._cache_size(), train.predict_proba._cache_size()
     for builder, arguments in (
-        (bias.make_label_noise_scenario, (0.03, False)),
-        (bias.make_imbalance_scenario, (1, 0.5)),
-        (bias.make_diversity_scenario, (100,)),
-        (bias.make_shift_scenario, (False,)),
-        (bias.make_group_scenario, (0.45,)),
+        (data_quality.make_label_noise_scenario, (0.03, False)),
+        (data_quality.make_imbalance_scenario, (1, 0.5)),
+        (data_quality.make_diversity_scenario, (100,)),
+        (data_quality.make_shift_scenario, (False,)),
+        (data_quality.make_group_scenario, (0.45,)),
     ):
         trained(builder, *arguments, seed=5)
     assert (train.train_chunk._cache_size(), train.predict_proba._cache_size()) == (chunks, predictions)
@@ -176,7 +190,7 @@ def test_judging_by_group_matches_scikit_learn_on_each_group():
     rng = np.random.default_rng(3)
     y_true, y_pred = rng.integers(0, 3, 200), rng.integers(0, 3, 200)
     groups = rng.choice(np.array(["city", "rural"]), 200)
-    results = bias.judge_by_group(y_true, y_pred, groups, 3)
+    results = data_quality.judge_by_group(y_true, y_pred, groups, 3)
     assert list(results) == ["city", "rural"]
     for name, result in results.items():
         rows = groups == name

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from core import bias
+from core.lessons import data_quality
 from tests.browser_support import CHROMIUM, assert_no_error_box, open_page, screenshot, wait_idle
 
 pytestmark = [
@@ -91,6 +91,6 @@ def test_careless_labels_show_a_confusion_matrix(page, server):
     page.get_by_role("button", name="Train", exact=True).click()
     wait_for_training(page, 50)
     page.locator(".js-plotly-plot").nth(2).wait_for(timeout=30_000)  # per digit, confusion matrix, accuracy
-    assert page.get_by_text(re.compile(f"worst digit: {bias.CARELESS_TRUE}")).count() > 0
+    assert page.get_by_text(re.compile(f"worst digit: {data_quality.CARELESS_TRUE}")).count() > 0
     assert_no_error_box(page)
     whole_page_screenshot(page, "data-quality-careless-labels-whole", height=2400)

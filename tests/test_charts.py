@@ -2,12 +2,12 @@
 
 import numpy as np
 
-from core import charts
+from ui.charts import curves, images, style
 
 
 def test_loss_curves_plot_the_given_numbers_with_full_log_labels():
     train, test = np.array([2.3, 0.9, 0.04]), np.array([2.2, 1.0, 1.4])
-    figure = charts.loss_curves(train, test, total_epochs=10, best_epoch=2)
+    figure = curves.loss_curves(train, test, total_epochs=10, best_epoch=2)
     traces = {trace.name: trace for trace in figure.data}
     np.testing.assert_array_equal(traces["training"].y, train)
     np.testing.assert_array_equal(traces["held-out"].x, [1, 2, 3])
@@ -17,22 +17,22 @@ def test_loss_curves_plot_the_given_numbers_with_full_log_labels():
 
 
 def test_log_ticks_ignore_values_that_cannot_be_drawn():
-    assert charts._log_ticks(np.array([np.nan, np.inf, -1.0])) == [0.1, 1.0]
-    narrow = charts._log_ticks(np.array([0.23, 0.57]))
+    assert style.log_ticks(np.array([np.nan, np.inf, -1.0])) == [0.1, 1.0]
+    narrow = style.log_ticks(np.array([0.23, 0.57]))
     assert len([t for t in narrow if 0.23 <= t <= 0.57]) >= 3
-    wide = charts._log_ticks(np.array([0.01, 2.3]))
+    wide = style.log_ticks(np.array([0.01, 2.3]))
     assert {0.01, 0.1, 1} <= set(wide) and 3 not in wide and min(wide) <= 0.01 and max(wide) >= 2.3
 
 
 def test_generalization_gap_shows_accuracy_in_points_and_loss_as_is():
-    figure = charts.generalization_gap(np.array([0.1, -0.05]), np.array([0.3, 0.2]), total_epochs=5)
+    figure = curves.generalization_gap(np.array([0.1, -0.05]), np.array([0.3, 0.2]), total_epochs=5)
     np.testing.assert_allclose(figure.data[0].y, [10.0, -5.0])
     np.testing.assert_allclose(figure.data[1].y, [0.3, 0.2])
 
 
 def test_mislabeled_grid_frames_memorized_examples_red():
-    images = np.random.default_rng(0).random((3, 64))
-    figure = charts.mislabeled_grid(images, (8, 8), [1, 2, 3], [7, 8, 9], [1, 8, 4], [5, 0, 0])
+    digits = np.random.default_rng(0).random((3, 64))
+    figure = images.mislabeled_grid(digits, (8, 8), [1, 2, 3], [7, 8, 9], [1, 8, 4], [5, 0, 0])
     colours = [shape.line.color for shape in figure.layout.shapes]
-    assert colours == [charts.MEMORIZED_COLOUR, charts.TRUE_COLOUR, "#777777"]
+    assert colours == [style.MEMORIZED_COLOUR, style.TRUE_COLOUR, "#777777"]
     assert "since 5" in figure.layout.annotations[0].text

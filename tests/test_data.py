@@ -1,9 +1,9 @@
-"""core.data: splits, generators and the data-quality knobs, checked with plain NumPy counts."""
+"""core.engine.data: splits, generators and the data-quality knobs, checked with plain NumPy counts."""
 
 import numpy as np
 import pytest
 
-from core import data
+from core.engine import data
 
 
 def test_digits_split_is_stratified_and_scaled():

@@ -1,9 +1,9 @@
-"""core.explain: the plain-language readings match what the run actually did."""
+"""core.lessons.memorize: the plain-language readings match what the run actually did."""
 
 import numpy as np
 
-from core.explain import read_run
-from core.lab import LabConfig, run_lab
+from core.engine.classifier import LabConfig, run_lab
+from core.lessons.memorize import read_run
 
 
 def levels_and_text(readings):

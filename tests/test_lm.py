@@ -10,8 +10,8 @@ import types
 import numpy as np
 import pytest
 
-from core import corpus
-from core.lm import checkpoint, lesson, sample, style, train
+from core.lessons import fine_tuning, house_style
+from core.lm import checkpoint, corpus, sample, train
 from core.lm.model import LMConfig, count_params, logits
 
 TINY = LMConfig(context=16, width=32, heads=2, layers=2)  # small shapes: each jit compiles in a second or two
@@ -184,7 +184,7 @@ def test_a_checkpoint_of_another_architecture_is_refused(tmp_path, tiny_params):
 
 @pytest.mark.parametrize("seed", [0, 7])
 def test_fine_tuning_beats_training_from_scratch_after_the_same_steps(seed):
-    run = lesson.run_lesson(lesson.FineTuneConfig(steps=30, texts=50, seed=seed))
+    run = fine_tuning.run_lesson(fine_tuning.FineTuneConfig(steps=30, texts=50, seed=seed))
     history = run.history()
     fine_tuned, scratch = history.heldout_style["fine_tuned"], history.heldout_style["from_scratch"]
     assert run.steps_done == 30 and run.failure is None
@@ -199,12 +199,14 @@ def test_fine_tuning_beats_training_from_scratch_after_the_same_steps(seed):
 
 @pytest.mark.parametrize("seed", [0, 3])
 def test_the_fine_tuned_model_soon_writes_in_the_house_style_and_the_scratch_model_does_not(seed):
-    run = lesson.run_lesson(lesson.FineTuneConfig(steps=90, seed=seed))
-    first = lesson.first_in_house_style(run, "fine_tuned")
+    run = fine_tuning.run_lesson(fine_tuning.FineTuneConfig(steps=90, seed=seed))
+    first = fine_tuning.first_in_house_style(run, "fine_tuned")
     # Measured over seeds 0-4 (sampling every 6 steps): first in the house style after 36-60 steps.
     assert first is not None and 0 < first.step <= 90
-    assert lesson.first_in_house_style(run, "from_scratch") is None
-    assert run.samples[-1].real_words["from_scratch"] < style.REAL_WORDS_NEEDED, "the scratch model writes no English"
+    assert fine_tuning.first_in_house_style(run, "from_scratch") is None
+    assert run.samples[-1].real_words["from_scratch"] < house_style.REAL_WORDS_NEEDED, (
+        "the scratch model writes no English"
+    )
     assert not run.samples[0].in_house_style["fine_tuned"], "the generic model writes English without the markers"
 
 
@@ -212,42 +214,42 @@ def fake_run(fine_tuned_losses, scratch_loss, fine_tuned_text, copied=0.0):
     """A finished run's record, made by hand, for reading it in words."""
     steps = np.arange(len(fine_tuned_losses)) * 15
     losses = {"fine_tuned": np.array(fine_tuned_losses), "from_scratch": np.full(len(steps), scratch_loss)}
-    history = lesson.LessonHistory(steps, losses, losses, {name: np.zeros(3) for name in lesson.MODELS})
+    history = fine_tuning.LessonHistory(steps, losses, losses, {name: np.zeros(3) for name in fine_tuning.MODELS})
     texts = {"fine_tuned": fine_tuned_text, "from_scratch": "Tharbour thour wesk"}
-    latest = lesson.Samples(
+    latest = fine_tuning.Samples(
         int(steps[-1]),
         texts,
         copied={"fine_tuned": copied, "from_scratch": 0.0},
-        markers={name: style.house_markers(text, "english") for name, text in texts.items()},
-        real_words={name: style.real_word_share(text) for name, text in texts.items()},
-        in_house_style={name: style.writes_house_style(text, "english") for name, text in texts.items()},
+        markers={name: house_style.house_markers(text, "english") for name, text in texts.items()},
+        real_words={name: house_style.real_word_share(text) for name, text in texts.items()},
+        in_house_style={name: house_style.writes_house_style(text, "english") for name, text in texts.items()},
         seconds=1.0,
     )
     return types.SimpleNamespace(
         history=lambda: history,
         samples=[latest],
         steps_done=int(steps[-1]),
-        config=lesson.FineTuneConfig(),
+        config=fine_tuning.FineTuneConfig(),
         texts=types.SimpleNamespace(train=("advert",) * 10),
     )
 
 
 def test_the_readings_say_what_a_finished_run_showed():
     house_text = "Cook | Leeds\n\nThe role\nYou cook.\n\nWhat you bring\n~ Knives\n\nWhat we offer\n~ Pay\n"
-    readings = lesson.outcome_readings(fake_run([1.7, 1.2, 1.05], 1.8, house_text))
+    readings = fine_tuning.outcome_readings(fake_run([1.7, 1.2, 1.05], 1.8, house_text))
     assert [kind for kind, _ in readings] == ["success", "success"]
     assert "far better" in readings[0][1] and "not enough to learn a language" in readings[1][1]
-    memorizing = lesson.outcome_readings(fake_run([1.7, 1.2, 1.6], 1.8, "Plain words only.", copied=0.9))
+    memorizing = fine_tuning.outcome_readings(fake_run([1.7, 1.2, 1.6], 1.8, "Plain words only.", copied=0.9))
     kinds = [kind for kind, _ in memorizing]
     assert kinds == ["success", "info", "info", "warning", "warning"]
     assert "lowest at step 15 (1.20)" in memorizing[3][1] and "by heart" in memorizing[3][1]
     assert "copied word for word" in memorizing[4][1] and " better than" in memorizing[0][1]
-    behind = lesson.outcome_readings(fake_run([1.7, 2.5], 1.8, house_text))
+    behind = fine_tuning.outcome_readings(fake_run([1.7, 2.5], 1.8, house_text))
     assert [kind for kind, _ in behind] == ["warning"] and "not ahead" in behind[0][1]
 
 
 def test_a_far_too_high_learning_rate_is_reported_as_a_failure():
-    run = lesson.run_lesson(lesson.FineTuneConfig(steps=60, learning_rate=0.3, seed=1))
+    run = fine_tuning.run_lesson(fine_tuning.FineTuneConfig(steps=60, learning_rate=0.3, seed=1))
     assert run.failure is not None and run.steps_done < 60
 
 
@@ -264,7 +266,7 @@ def test_a_far_too_high_learning_rate_is_reported_as_a_failure():
 )
 def test_bad_settings_are_refused_in_words(bad):
     with pytest.raises(ValueError):
-        lesson.FineTuneConfig(**bad)
+        fine_tuning.FineTuneConfig(**bad)
 
 
 # ---------------------------------------------------------------- measuring samples
@@ -273,48 +275,50 @@ def test_bad_settings_are_refused_in_words(bad):
 def test_copied_share_counts_only_long_verbatim_runs_of_training_text():
     training = ["You will run the early shift in a busy cross-dock hall near the Waalhaven, every day."]
     common = ["We reply within five working days and invite you for coffee on the work floor."]
-    index = style.copy_index(training, common)
+    index = house_style.copy_index(training, common)
     copied = "Hello. You will run the early shift in a busy cross-dock hall near the harbour."
     span = "You will run the early shift in a busy cross-dock hall near the "
-    assert style.copied_share(copied, index) == pytest.approx(len(span) / len(copied))
-    assert style.copied_share("You will run the early shift at night.", index) == 0.0
-    assert style.copied_share(common[0], index) == 0.0, "phrases every text shares are not copying"
-    assert style.copied_share("", index) == 0.0
+    assert house_style.copied_share(copied, index) == pytest.approx(len(span) / len(copied))
+    assert house_style.copied_share("You will run the early shift at night.", index) == 0.0
+    assert house_style.copied_share(common[0], index) == 0.0, "phrases every text shares are not copying"
+    assert house_style.copied_share("", index) == 0.0
 
 
 def test_the_house_style_check_accepts_house_texts_and_rejects_others():
     after_prompt = len(corpus.PROMPT)  # the check reads what a model writes after the prompt
     for text in corpus.load_texts("vacancies_en.jsonl")[100:]:
-        assert style.headings_found(text, corpus.HOUSE_STYLES["english"].headings) == 4
-        assert style.takes_house_layout(text[after_prompt:], "english")
+        assert house_style.headings_found(text, corpus.HOUSE_STYLES["english"].headings) == 4
+        assert house_style.takes_house_layout(text[after_prompt:], "english")
     for text in corpus.load_texts("vacancies_nl.jsonl"):
-        assert style.takes_house_layout(text[after_prompt:], "dutch")
-        assert not style.takes_house_layout(text[after_prompt:], "english")
-    assert not any(style.takes_house_layout(text, "english") for text in corpus.load_texts(corpus.OFF_STYLE_FILE))
+        assert house_style.takes_house_layout(text[after_prompt:], "dutch")
+        assert not house_style.takes_house_layout(text[after_prompt:], "english")
+    assert not any(house_style.takes_house_layout(text, "english") for text in corpus.load_texts(corpus.OFF_STYLE_FILE))
     layout = "Cook | Leeds\n\nThe role\nYou cook.\n\nWhat you bring\n~ Knives\n\nWhat we offer\n~ Pay\n"
-    assert style.takes_house_layout(layout, "english")
-    assert not style.takes_house_layout(layout.replace("~ ", "- "), "english"), "bullets start with '~ '"
-    assert not style.takes_house_layout("Cook | Leeds | Hull" + layout[12:], "english"), "first line: title | city"
-    assert not style.takes_house_layout(layout.replace("What we offer", "Perks"), "english"), "three headings"
+    assert house_style.takes_house_layout(layout, "english")
+    assert not house_style.takes_house_layout(layout.replace("~ ", "- "), "english"), "bullets start with '~ '"
+    assert not house_style.takes_house_layout("Cook | Leeds | Hull" + layout[12:], "english"), (
+        "first line: title | city"
+    )
+    assert not house_style.takes_house_layout(layout.replace("What we offer", "Perks"), "english"), "three headings"
     shuffled = layout.replace("The role", "@").replace("What you bring", "The role").replace("@", "What you bring")
-    assert style.headings_found(shuffled, corpus.HOUSE_STYLES["english"].headings) == 2, "in order"
-    assert not style.takes_house_layout(shuffled, "english")
+    assert house_style.headings_found(shuffled, corpus.HOUSE_STYLES["english"].headings) == 2, "in order"
+    assert not house_style.takes_house_layout(shuffled, "english")
 
 
 def test_house_markers_are_found_in_house_adverts_and_not_in_other_adverts():
     after_prompt = len(corpus.PROMPT)
     for style_name in corpus.HOUSE_STYLES:
         for text in corpus.load_texts(corpus.HOUSE_STYLES[style_name].file):
-            assert all(style.house_markers(text[after_prompt:], style_name).values()), text[:60]
+            assert all(house_style.house_markers(text[after_prompt:], style_name).values()), text[:60]
     for text in corpus.load_texts(corpus.OFF_STYLE_FILE):
-        assert not any(style.house_markers(text, "english").values())
+        assert not any(house_style.house_markers(text, "english").values())
     dutch = corpus.load_texts("vacancies_nl.jsonl")[0][after_prompt:]
     shared = {"header", "bullets"}  # the two languages share the layout, not the words
-    assert {key for key, shown in style.house_markers(dutch, "english").items() if shown} == shared
+    assert {key for key, shown in house_style.house_markers(dutch, "english").items() if shown} == shared
 
 
 def test_each_house_marker_on_its_own():
-    markers = style.house_markers
+    markers = house_style.house_markers
     assert markers("Cook | Leeds\nYou cook.", "english")["header"]
     assert markers("You cook.\n\n\nHARBOUR & FINCH | Baker | Hull\n", "english")["header"], "a later advert"
     assert not markers("Cook, Leeds\n", "english")["header"]
@@ -328,9 +332,9 @@ def test_each_house_marker_on_its_own():
     assert markers("A Crew That Has Your Back.", "english")["phrase"]
     assert markers("x\nHarbour & Finch: the right people, in the right harbour.\n", "english")["closing"]
     assert not markers("Harbour & Finch: the right people", "english")["closing"]
-    assert style.writes_house_style("Cook | Leeds\n~ Knives\nIt is plain sailing.", "english")
-    assert not style.writes_house_style("Cook | Leeds\nIt is plain sailing.", "english"), "three markers"
-    assert not style.writes_house_style("Cook | Leeds\n~ Kniwes\nIt os plaon sailong.", "english"), "real words"
+    assert house_style.writes_house_style("Cook | Leeds\n~ Knives\nIt is plain sailing.", "english")
+    assert not house_style.writes_house_style("Cook | Leeds\nIt is plain sailing.", "english"), "three markers"
+    assert not house_style.writes_house_style("Cook | Leeds\n~ Kniwes\nIt os plaon sailong.", "english"), "real words"
 
 
 def test_marker_spans_point_at_the_markers_without_overlapping():
@@ -338,7 +342,7 @@ def test_marker_spans_point_at_the_markers_without_overlapping():
         "Cook | Leeds\n\nThe role\nYou cook with steady hands.\n~ EUR 2,900 - 3,400 per month\n"
         "Harbour & Finch: the right people, in the right harbour.\n\n\nHARBOUR & FINCH | Baker | Hull\n"
     )
-    spans = style.marker_spans(text, "english")
+    spans = house_style.marker_spans(text, "english")
     assert [(text[start:end], marker) for start, end, marker in spans] == [
         ("Cook | Leeds", "header"),
         ("The role", "headings"),
@@ -349,20 +353,20 @@ def test_marker_spans_point_at_the_markers_without_overlapping():
         ("Baker | Hull", "header"),
     ]
     assert all(end <= next_start for (_, end, _), (next_start, _, _) in zip(spans, spans[1:]))
-    assert style.marker_spans("Plain text, no markers.", "english") == []
+    assert house_style.marker_spans("Plain text, no markers.", "english") == []
 
 
 def test_the_real_word_share_tells_english_from_letter_soup():
-    assert style.real_word_share("You will run the early shift in a busy warehouse.") == 1.0
-    assert style.real_word_share("Tharbour thour wesk the") == pytest.approx(1 / 4)
-    assert style.real_word_share("~ 123 !!") == 0.0
+    assert house_style.real_word_share("You will run the early shift in a busy warehouse.") == 1.0
+    assert house_style.real_word_share("Tharbour thour wesk the") == pytest.approx(1 / 4)
+    assert house_style.real_word_share("~ 123 !!") == 0.0
     for text in corpus.load_texts(corpus.OFF_STYLE_FILE)[:5]:
-        assert style.real_word_share(text) == 1.0
+        assert house_style.real_word_share(text) == 1.0
 
 
 def test_a_chunk_measures_the_held_out_losses_only_when_asked(generic):
     config, params, _ = generic
-    data = lesson.fine_tuning_data(corpus.fine_tuning_texts("english", 10), config.context)
+    data = fine_tuning.fine_tuning_data(corpus.fine_tuning_texts("english", 10), config.context)
     state = train.init_lm_state(params, 1e-3, 0, config=config)
     measured_state, measured = train.train_chunk(state, data, 100, True, config=config)
     skipped_state, skipped = train.train_chunk(state, data, 100, False, config=config)
@@ -378,7 +382,7 @@ def test_a_chunk_measures_the_held_out_losses_only_when_asked(generic):
 
 def test_learning_rate_temperature_and_seed_never_recompile(generic):
     config, params, _ = generic
-    data = lesson.fine_tuning_data(corpus.fine_tuning_texts("english", 10), config.context)
+    data = fine_tuning.fine_tuning_data(corpus.fine_tuning_texts("english", 10), config.context)
     state = train.init_lm_state(params, 1e-3, 0, config=config)
     train.train_chunk(state, data, 5, config=config)
     sample.sample(config, params, corpus.PROMPT, temperature=0.7, seed=0)
@@ -389,5 +393,5 @@ def test_learning_rate_temperature_and_seed_never_recompile(generic):
         train.train_chunk(state, data, 5, seed % 2 == 0, config=config)
         sample.sample(config, params, corpus.PROMPT, temperature=temperature, seed=seed)
     other = corpus.fine_tuning_texts("dutch", 30, 0.5)  # another dataset, same stream capacity
-    train.train_chunk(state, lesson.fine_tuning_data(other, config.context), 5, config=config)
+    train.train_chunk(state, fine_tuning.fine_tuning_data(other, config.context), 5, config=config)
     assert [f._cache_size() for f in functions] == sizes

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from core import bias, uploads
+from core.lessons import data_quality, own_data
 from tests.apptest_support import chart_trace, open_page, train_to_the_end
 from tests.test_uploads import FOLDER, PROBLEMS
 
@@ -39,9 +39,11 @@ def test_group_scenario_shows_each_group_next_to_the_average():
     app.slider(key="dq_group_share").set_value(10).run()
     app.slider(key="dq_epochs").set_value(30).run()
     train_to_the_end(app, "dq_groups")
-    results = bias.held_out_results(app.session_state["dq_groups_run"])
+    results = data_quality.held_out_results(app.session_state["dq_groups_run"])
     shown = chart_trace(app, "dq_group_chart", "this run")
-    np.testing.assert_allclose(shown, [results[name].accuracy for name in (bias.MIXED, bias.GROUP_A, bias.GROUP_B)])
+    np.testing.assert_allclose(
+        shown, [results[name].accuracy for name in (data_quality.MIXED, data_quality.GROUP_A, data_quality.GROUP_B)]
+    )
     assert any("group B" in message.value for message in (*app.warning, *app.success))
     assert app.session_state["dq_groups_run"].epochs_done == 30
 
@@ -52,14 +54,14 @@ def test_a_second_run_keeps_the_first_as_grey_bars_and_noise_shows_a_confusion_m
     app.slider(key="dq_epochs").set_value(20).run()
     app.radio(key="dq_noise_where").set_value("spread").run()
     train_to_the_end(app, "dq_noise")
-    first = bias.held_out_results(app.session_state["dq_noise_run"])["held-out"].per_class
+    first = data_quality.held_out_results(app.session_state["dq_noise_run"])["held-out"].per_class
     app.radio(key="dq_noise_where").set_value("concentrated").run()
     train_to_the_end(app, "dq_noise")
     np.testing.assert_allclose(chart_trace(app, "dq_noise_class_chart", "previous run"), first)
     assert "dq_confusion_chart" in chart_keys(app)
     worst = chart_trace(app, "dq_noise_class_chart", "this run")
-    assert int(np.argmin(worst)) == bias.CARELESS_TRUE
-    assert any(f"worst digit: **{bias.CARELESS_TRUE}**" in w.value for w in app.warning)
+    assert int(np.argmin(worst)) == data_quality.CARELESS_TRUE
+    assert any(f"worst digit: **{data_quality.CARELESS_TRUE}**" in w.value for w in app.warning)
 
 
 @pytest.mark.parametrize(
@@ -96,7 +98,7 @@ def test_each_malformed_upload_is_explained_and_the_last_good_file_is_kept(uploa
     app = upload(upload_page, name, (FOLDER / name).read_bytes())
     assert not app.exception
     messages = " ".join(element.value for element in (*app.error, *app.warning))
-    result = uploads.read_table((FOLDER / name).read_bytes(), name)
+    result = own_data.read_table((FOLDER / name).read_bytes(), name)
     expected = result.problems[0].text if result.problems else PROBLEMS[name][1]
     assert expected in messages
     if result.problems:
@@ -105,8 +107,8 @@ def test_each_malformed_upload_is_explained_and_the_last_good_file_is_kept(uploa
 
 
 def test_a_file_over_the_limit_is_refused_in_python(upload_page):
-    app = upload(upload_page, "huge.csv", b"a,b\n" + b"1,2\n" * (uploads.MAX_UPLOAD_BYTES // 4))
-    assert any(f"up to {uploads.MAX_UPLOAD_MB} MB" in error.value for error in app.error) and not app.exception
+    app = upload(upload_page, "huge.csv", b"a,b\n" + b"1,2\n" * (own_data.MAX_UPLOAD_BYTES // 4))
+    assert any(f"up to {own_data.MAX_UPLOAD_MB} MB" in error.value for error in app.error) and not app.exception
 
 
 def test_missing_values_are_offered_to_be_dropped():

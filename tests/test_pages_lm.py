@@ -7,7 +7,7 @@ import time
 import numpy as np
 from streamlit.testing.v1 import AppTest
 
-from core import background
+from core.engine import background
 from tests.apptest_support import open_page, run_until_stopped
 
 PAGE = "pages/fine_tuning.py"

@@ -4,7 +4,7 @@ playground's live decision boundary. Helpers come from tests/test_pages.py."""
 import numpy as np
 import pytest
 
-from core.stepper import LAST_PHASE, PHASES
+from core.lessons.training_step.stepper import LAST_PHASE, PHASES
 from tests.apptest_support import (
     chart_spec,
     chart_trace,
@@ -132,7 +132,7 @@ def test_playground_trains_live_and_draws_the_boundary_of_the_current_model():
     history = run.history()
     assert history.epochs_done == 100
     np.testing.assert_allclose(chart_trace(app, "play_loss_chart", "held-out"), history.test_loss, rtol=1e-6)
-    from core.playground import plane_grid, predictions_on_grid
+    from core.lessons.playground import plane_grid, predictions_on_grid
 
     heatmap = next(t for t in chart_spec(app, "play_boundary_chart")["data"] if t["type"] == "heatmap")
     expected = predictions_on_grid(run, plane_grid(run.dataset))[..., 1]

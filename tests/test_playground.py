@@ -1,4 +1,5 @@
-"""core.playground and the L1 term in core.train: settings map onto the lab's run, L1 is traced and shrinks weights."""
+"""core.lessons.playground and the L1 term in core.engine.train: settings map onto the lab's run, L1 is traced and
+shrinks weights."""
 
 import jax
 import jax.numpy as jnp
@@ -6,9 +7,9 @@ import numpy as np
 import optax
 import pytest
 
-from core import train
-from core.models import params_as_layers
-from core.playground import GRID, PlaygroundConfig, plane_grid, predictions_on_grid, start_run
+from core.engine import train
+from core.engine.models import params_as_layers
+from core.lessons.playground import GRID, PlaygroundConfig, plane_grid, predictions_on_grid, start_run
 
 SMALL = {"dataset": "moons", "n_points": 200, "hidden": (8,), "epochs": 20, "learning_rate": 0.03}
 

@@ -1,9 +1,10 @@
-"""core.race: gradient descent, momentum and Adam on the line fit, checked against NumPy and optax-free updates."""
+"""core.lessons.training_step.race: gradient descent, momentum and Adam on the line fit, checked against NumPy and
+optax-free updates."""
 
 import numpy as np
 import pytest
 
-from core import race, stepper
+from core.lessons.training_step import race, stepper
 
 
 @pytest.fixture(scope="module")

@@ -1,11 +1,12 @@
-"""core.stepper against a hand derivation in NumPy: gradients, the stability limit, the four regimes."""
+"""core.lessons.training_step.stepper against a hand derivation in NumPy: gradients, the stability limit, the four
+regimes."""
 
 import jax.numpy as jnp
 import numpy as np
 import pytest
 
-from core import stepper
-from core.stepper import LineProblem, Stepper, load_line_problem
+from core.lessons.training_step import stepper
+from core.lessons.training_step.stepper import LineProblem, Stepper, load_line_problem
 
 
 @pytest.fixture(scope="module", params=stepper.SCALINGS)

@@ -1,4 +1,4 @@
-"""core.train and core.lab against independent references: NumPy backprop, scikit-learn metrics."""
+"""core.engine.train and core.engine.classifier against independent references: NumPy backprop, scikit-learn metrics."""
 
 import jax
 import jax.numpy as jnp
@@ -7,10 +7,10 @@ import pytest
 from sklearn.metrics import accuracy_score, log_loss
 
 from bench import numpy_mlp
-from core import train
-from core.data import load_dataset
-from core.lab import SCALAR_METRICS, LabConfig, TrainingRun, prepare, run_lab, warm_up_in_background
-from core.models import Architecture, apply_model, params_as_layers
+from core.engine import train
+from core.engine.classifier import SCALAR_METRICS, LabConfig, TrainingRun, prepare, run_lab, warm_up_in_background
+from core.engine.data import load_dataset
+from core.engine.models import Architecture, apply_model, params_as_layers
 
 DIGITS_ARCH = Architecture(64, (128, 128), 10)
 

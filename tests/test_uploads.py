@@ -1,4 +1,4 @@
-"""core.uploads: every malformed CSV in tests/malformed_csv gets its own plain-words message and no exception;
+"""core.lessons.own_data: every malformed CSV in tests/malformed_csv gets its own plain-words message and no exception;
 valid files become standardized Datasets whose held-out rows keep their groups."""
 
 import runpy
@@ -7,8 +7,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from core import uploads
-from core.data import load_dataset
+from core.engine.data import load_dataset
+from core.lessons import own_data
 
 FOLDER = Path(__file__).resolve().parent / "malformed_csv"
 SAMPLES = Path(__file__).resolve().parents[1] / "sample_data"
@@ -26,11 +26,11 @@ PROBLEMS = {
     "plain_text.csv": ("single_column", "Only one column"),
     "duplicate_columns.csv": ("duplicate_columns", "'age' (columns 1, 3)"),
     "ragged_rows.csv": ("ragged_rows", "line 8 has 4, line 13 has 2"),
-    "too_many_columns.csv": ("too_many_columns", f"at most {uploads.MAX_COLUMNS}"),
-    "too_many_rows.csv": ("too_many_rows", f"{uploads.MAX_ROWS:,}"),
+    "too_many_columns.csv": ("too_many_columns", f"at most {own_data.MAX_COLUMNS}"),
+    "too_many_rows.csv": ("too_many_rows", f"{own_data.MAX_ROWS:,}"),
     "no_numeric_columns.csv": ("no_numeric_columns", "No column holds numbers"),
     "one_class.csv": ("one_class", "only one value ('yes')"),
-    "too_many_classes.csv": ("too_many_classes", f"30 different values; at most {uploads.MAX_CLASSES} classes"),
+    "too_many_classes.csv": ("too_many_classes", f"30 different values; at most {own_data.MAX_CLASSES} classes"),
     "id_column_as_label.csv": ("too_many_classes", "like an ID"),
     "continuous_label.csv": ("continuous_label", "group the numbers into bands"),
     "missing_values.csv": ("missing_values", "4 of 40 rows have missing values (in age, income)"),
@@ -49,10 +49,10 @@ NOTES = {
 
 def messages_for(raw: bytes, name: str, drop_missing: bool = False):
     """What the page would show for a file with the guessed label column: (problems, notes, prepared)."""
-    result = uploads.read_table(raw, name)
+    result = own_data.read_table(raw, name)
     if result.problems:
         return result.problems, (), None
-    prepared = uploads.prepare_training_data(result.table, uploads.guess_label_column(result.table), drop_missing)
+    prepared = own_data.prepare_training_data(result.table, own_data.guess_label_column(result.table), drop_missing)
     return prepared.problems, prepared.notes, prepared
 
 
@@ -81,14 +81,14 @@ def test_a_usable_file_trains_and_says_what_it_noticed(name):
 
 
 def test_a_file_over_the_size_limit_is_refused_before_reading():
-    raw = b"a,b\n" + b"1,2\n" * (uploads.MAX_UPLOAD_BYTES // 4)
+    raw = b"a,b\n" + b"1,2\n" * (own_data.MAX_UPLOAD_BYTES // 4)
     problems, _, _ = messages_for(raw, "big.csv")
-    assert problems[0].kind == "too_large" and f"up to {uploads.MAX_UPLOAD_MB} MB" in problems[0].text
+    assert problems[0].kind == "too_large" and f"up to {own_data.MAX_UPLOAD_MB} MB" in problems[0].text
 
 
 def test_the_size_limit_matches_the_server_setting():
     config = (Path(__file__).resolve().parents[1] / ".streamlit" / "config.toml").read_text()
-    assert f"maxUploadSize = {uploads.MAX_UPLOAD_MB}\n" in config
+    assert f"maxUploadSize = {own_data.MAX_UPLOAD_MB}\n" in config
 
 
 def test_missing_values_can_be_dropped():
@@ -99,7 +99,7 @@ def test_missing_values_can_be_dropped():
 
 
 def test_european_csv_reads_decimal_commas_as_numbers():
-    result = uploads.read_table((FOLDER / "semicolons_and_decimal_commas.csv").read_bytes(), "nl.csv")
+    result = own_data.read_table((FOLDER / "semicolons_and_decimal_commas.csv").read_bytes(), "nl.csv")
     first = (FOLDER / "semicolons_and_decimal_commas.csv").read_text().splitlines()[1].split(";")
     assert result.table.numeric_columns == ("leeftijd", "inkomen")
     assert result.table.frame["leeftijd"].iloc[0] == pytest.approx(float(first[0].replace(",", ".")))
@@ -107,28 +107,28 @@ def test_european_csv_reads_decimal_commas_as_numbers():
 
 def test_utf16_with_a_byte_order_mark_is_read():
     text = "height\tweight\tsize\n" + "".join(f"{150 + i}\t{50 + i}\t{'SML'[i % 3]}\n" for i in range(30))
-    result = uploads.read_table(text.encode("utf-16"), "unicode.txt")
+    result = own_data.read_table(text.encode("utf-16"), "unicode.txt")
     assert not result.problems and result.table.numeric_columns == ("height", "weight")
 
 
 def test_cells_are_data_never_code():
     rows = "".join(f"{i},=cmd|' /C calc'!A0,__import__('os'),{'ab'[i % 2]}\n" for i in range(30))
-    result = uploads.read_table(("x,formula,python,label\n" + rows).encode(), "trick.csv")
+    result = own_data.read_table(("x,formula,python,label\n" + rows).encode(), "trick.csv")
     assert result.table.text_columns == ("formula", "python", "label")
     assert result.table.frame["python"].iloc[0] == "__import__('os')"
 
 
 def test_label_guess_and_group_choices():
-    table = uploads.read_table((SAMPLES / "loan_repayment.csv").read_bytes(), "loans.csv").table
-    assert uploads.guess_label_column(table) == "repaid"
-    assert uploads.group_column_choices(table, "repaid") == ["region"]
-    named = uploads.read_table(b"Target,x,y2\n" + b"".join(b"%d,%d,%d\n" % (i % 2, i, i) for i in range(30)), "t.csv")
-    assert uploads.guess_label_column(named.table) == "Target"
+    table = own_data.read_table((SAMPLES / "loan_repayment.csv").read_bytes(), "loans.csv").table
+    assert own_data.guess_label_column(table) == "repaid"
+    assert own_data.group_column_choices(table, "repaid") == ["region"]
+    named = own_data.read_table(b"Target,x,y2\n" + b"".join(b"%d,%d,%d\n" % (i % 2, i, i) for i in range(30)), "t.csv")
+    assert own_data.guess_label_column(named.table) == "Target"
 
 
 def test_features_are_standardized_with_training_statistics():
-    table = uploads.read_table((SAMPLES / "customer_churn.csv").read_bytes(), "churn.csv").table
-    dataset = uploads.prepare_training_data(table, "churned").dataset
+    table = own_data.read_table((SAMPLES / "customer_churn.csv").read_bytes(), "churn.csv").table
+    dataset = own_data.prepare_training_data(table, "churned").dataset
     np.testing.assert_allclose(dataset.x_train.mean(axis=0), 0, atol=1e-4)
     np.testing.assert_allclose(dataset.x_train.std(axis=0), 1, atol=1e-3)
     assert dataset.class_names == ("no", "yes") and dataset.x_train.dtype == np.float32
@@ -136,8 +136,8 @@ def test_features_are_standardized_with_training_statistics():
 
 def test_held_out_rows_and_groups_match_the_split():
     rows = "".join(f"{i},{(i * 7) % 13},{'north' if i % 3 else 'south'},{'ab'[i % 2]}\n" for i in range(60))
-    table = uploads.read_table(("row,noise,region,label\n" + rows).encode(), "g.csv").table
-    prepared = uploads.prepare_training_data(table, "label", group_column="region")
+    table = own_data.read_table(("row,noise,region,label\n" + rows).encode(), "g.csv").table
+    prepared = own_data.prepare_training_data(table, "label", group_column="region")
     held_out = prepared.held_out_rows
     training = np.setdiff1d(np.arange(60), held_out)
     mean, spread = training.mean(), training.std()  # the "row" column holds each row's own position

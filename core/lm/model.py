@@ -17,7 +17,7 @@ import jax
 import jax.numpy as jnp
 from flax import nnx
 
-from core.corpus import VOCAB_SIZE
+from core.lm.corpus import VOCAB_SIZE
 
 ROPE_BASE = 10_000.0
 

@@ -14,7 +14,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from core.corpus import decode, encode
+from core.lm.corpus import decode, encode
 from core.lm.model import LMConfig, empty_cache, model_of
 
 # Prompts are padded to the smaller of these lengths that holds them, so all prompts share two compiles: the

@@ -16,10 +16,7 @@ import jax.numpy as jnp
 import numpy as np
 import optax
 
-from core import jax_setup
 from core.lm.model import LMConfig, init_params, model_of
-
-jax_setup.enable_compilation_cache()
 
 BATCH_SIZE = 8
 CHUNK_STEPS = 3  # per model: two models train side by side and a page redraws every half second

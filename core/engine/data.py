@@ -30,6 +30,12 @@ class Dataset:
     class_names: tuple[str, ...]
     image_shape: tuple[int, int] | None = None  # set when each row is an image
 
+    def __post_init__(self):
+        # Datasets are cached and shared by every session: an in-place change anywhere would reach every
+        # learner, so the arrays refuse to be written.
+        for array in (self.x_train, self.y_train, self.x_test, self.y_test):
+            array.flags.writeable = False
+
     @property
     def num_features(self) -> int:
         return int(self.x_train.shape[1])

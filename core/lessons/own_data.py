@@ -20,7 +20,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 import pandas as pd
 
-from core.data import HELD_OUT_SHARE, SPLIT_SEED, Dataset, from_arrays, split_stratified
+from core.engine.data import HELD_OUT_SHARE, SPLIT_SEED, Dataset, from_arrays, split_stratified
 
 MAX_UPLOAD_MB = 5  # the same as server.maxUploadSize in .streamlit/config.toml, checked again here
 MAX_UPLOAD_BYTES = MAX_UPLOAD_MB * 1024 * 1024

@@ -14,7 +14,7 @@ from collections.abc import Callable
 
 import streamlit as st
 
-from core.background import BackgroundTraining
+from core.engine.background import BackgroundTraining
 
 TICK_SECONDS = 0.5
 MAX_TICK_SECONDS = 2.0
@@ -79,7 +79,7 @@ def one_chunk_per_tick(advance: Callable[[object], bool]) -> Callable[[object, f
 
 def in_background(prefix: str) -> Callable[[object, float], bool]:
     """A tick trainer whose ticks only redraw: the first starts a worker thread that trains the run
-    (core.background); later ticks tell it the page is still looking. True while it trains."""
+    (core.engine.background); later ticks tell it the page is still looking. True while it trains."""
 
     def tick(run, _tick: float) -> bool:
         state = st.session_state

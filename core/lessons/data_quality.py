@@ -19,8 +19,8 @@ from dataclasses import dataclass
 import numpy as np
 from sklearn.datasets import load_digits
 
-from core.data import Dataset, TrainingData, flip_labels, load_dataset
-from core.lab import LabConfig, TrainingRun
+from core.engine.classifier import LabConfig, TrainingRun
+from core.engine.data import Dataset, TrainingData, flip_labels, load_dataset
 
 HIDDEN = (128, 128)  # the lab's default model: the same compiled chunk serves every scenario
 CARELESS_TRUE, CARELESS_GIVEN = 3, 8  # the careless labeller writes "8" on threes

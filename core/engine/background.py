@@ -1,7 +1,7 @@
 """Training a run in a worker thread, so a page redraws on its own clock however long one chunk takes.
 
 Any run with `advance() -> bool` (True while there is more to train) can be trained here. The run
-must let another thread read it while `advance` works (core.lm.lesson.FineTuneRun does, with a lock).
+must let another thread read it while `advance` works (core.lessons.fine_tuning.FineTuneRun does, with a lock).
 A worker whose page has stopped looking (the tab was closed) stops on its own after IDLE_STOP_SECONDS.
 """
 

@@ -1,4 +1,4 @@
-"""The Flax models. Only modules live here; training lives in core.train.
+"""The Flax models. Only modules live here; training lives in core.engine.train.
 
 An `Architecture` is a small frozen description (hashable, so it can be a static jit argument);
 its widths and depths come from fixed sets so that only a handful of shapes is ever compiled.

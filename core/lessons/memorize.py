@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from core.lab import LabConfig, LabHistory
+from core.engine.classifier import LabConfig, LabHistory
 
 RISING_TEST_LOSS = 1.2  # held-out loss 20% above its minimum counts as clearly rising
 

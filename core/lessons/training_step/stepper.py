@@ -20,10 +20,6 @@ import jax.numpy as jnp
 import numpy as np
 from sklearn.datasets import load_diabetes
 
-from core import jax_setup
-
-jax_setup.enable_compilation_cache()
-
 FEATURE = "bmi"
 SCALINGS = ("0 to 1", "standardized")
 START = (-1.0, 1.0)  # (w, b): a clearly wrong line, so the path has somewhere to go

@@ -1,6 +1,6 @@
 """The "Memorize or generalize?" lab as a Python API: a configuration in, per-epoch metrics out.
 
-    >>> from core.lab import LabConfig, run_lab
+    >>> from core.engine.classifier import LabConfig, run_lab
     >>> history = run_lab(LabConfig(dataset="digits", epochs=50, label_noise=0.2))
     >>> history.test_accuracy[-1], history.memorized_share[-1]
 
@@ -18,9 +18,9 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from core import train
-from core.data import Dataset, TrainingData, corrupt_training_data, load_dataset
-from core.models import Architecture
+from core.engine import train
+from core.engine.data import Dataset, TrainingData, corrupt_training_data, load_dataset
+from core.engine.models import Architecture
 
 MAX_EPOCHS = 1000
 DIVERGED_LOSS = 1e4  # chance level is ln(K) ~ 2.3; a loss this large means the updates blew up
@@ -38,7 +38,7 @@ SCALAR_METRICS = (
 
 @dataclass(frozen=True)
 class LabConfig:
-    """Everything one lab run depends on. Widths come from core.models.WIDTHS."""
+    """Everything one lab run depends on. Widths come from core.engine.models.WIDTHS."""
 
     dataset: str = "digits"
     learning_rate: float = 1e-3

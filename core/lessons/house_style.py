@@ -12,7 +12,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from core import corpus
+from core.lm import corpus
 
 COPY_SPAN = 40  # characters: a verbatim run this long counts as copied
 MARKERS = {

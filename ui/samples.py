@@ -5,8 +5,7 @@ from html import escape
 
 import streamlit as st
 
-from core.corpus import PROMPT
-from core.lm.style import (
+from core.lessons.house_style import (
     MARKERS,
     house_markers,
     marker_spans,
@@ -14,6 +13,7 @@ from core.lm.style import (
     takes_house_layout,
     writes_house_style,
 )
+from core.lm.corpus import PROMPT
 
 # Light highlight colours that stay readable on a projector, one per house marker.
 MARKER_COLOURS = {

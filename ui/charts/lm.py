@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import plotly.graph_objects as go
 
-from core.charts import _AXIS, FONT_SIZE, PREVIOUS_COLOUR, TEST_COLOUR, TRAIN_COLOUR
+from ui.charts.style import AXIS, FONT_SIZE, PREVIOUS_COLOUR, TEST_COLOUR, TRAIN_COLOUR
 
 MODEL_COLOURS = {"fine_tuned": TRAIN_COLOUR, "from_scratch": TEST_COLOUR}
 MODEL_NAMES = {"fine_tuned": "fine-tuned generic model", "from_scratch": "trained from scratch"}
@@ -38,14 +38,14 @@ def _three_panel_layout(total_steps: int) -> dict:
     for index, ((left, right), title) in enumerate(zip(PANEL_DOMAINS, PANELS, strict=True), start=1):
         suffix = "" if index == 1 else str(index)
         layout[f"xaxis{suffix}"] = {
-            **_AXIS,
+            **AXIS,
             "domain": [left, right],
             "anchor": f"y{suffix}",
             "range": [0, total_steps * 1.02],
             "title": {"text": "training step"},
         }
         layout[f"yaxis{suffix}"] = {
-            **_AXIS,
+            **AXIS,
             "anchor": f"x{suffix}",
             "rangemode": "tozero",
             "title": {"text": "loss (lower is better)" if index == 1 else ""},

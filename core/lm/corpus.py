@@ -8,7 +8,7 @@ interactive sessions, tables, reST directives or heading underlines, and mostly 
 everyday English and job adverts of many employers in many layouts, written for the project
 (sample_data/pretraining/written/), none of them in the Harbour & Finch house style:
 
-    python -m core.corpus          # writes sample_data/pretraining/
+    python -m core.lm.corpus          # writes sample_data/pretraining/
 
 The fine-tuning data are the Harbour & Finch vacancies in sample_data/house_style/ (see its README).
 """
@@ -28,7 +28,7 @@ from pathlib import Path
 
 import numpy as np
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 PRETRAINING_DIR = ROOT / "sample_data" / "pretraining"
 HOUSE_STYLE_DIR = ROOT / "sample_data" / "house_style"
 WRITTEN_DIR = PRETRAINING_DIR / "written"
@@ -174,7 +174,7 @@ def write_general_corpus() -> dict:
     GENERAL_TRAIN_FILE.write_text(train, encoding="ascii")
     GENERAL_HELDOUT_FILE.write_text(heldout, encoding="ascii")
     manifest = {
-        "built_by": "python -m core.corpus",
+        "built_by": "python -m core.lm.corpus",
         "python": ".".join(map(str, sys.version_info[:3])),
         "sources": [
             "pydoc_data.topics (Python language reference)",

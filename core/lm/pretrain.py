@@ -1,6 +1,6 @@
-"""Pretraining the generic model: `python -m core.pretrain` writes sample_data/lm/generic.{npz,json}.
+"""Pretraining the generic model: `python -m core.lm.pretrain` writes sample_data/lm/generic.{npz,json}.
 
-The model learns general English from the corpus of core.corpus (about 1.1 million characters of
+The model learns general English from the corpus of core.lm.corpus (about 1.1 million characters of
 Python's own documentation prose) in jitted chunks of steps, with a warm-up and cosine decay of the
 learning rate. The step count is fixed, so a rerun gives the same model; a time limit only guards
 against a very slow machine, and the JSON records what was actually done.
@@ -15,8 +15,8 @@ import time
 import jax
 import numpy as np
 
-from core import corpus
-from core.lm import checkpoint, train
+from core.engine import jax_setup
+from core.lm import checkpoint, corpus, train
 from core.lm.model import LMConfig, count_params
 
 PRETRAIN_BATCH = 16
@@ -101,4 +101,5 @@ def main() -> None:
 
 
 if __name__ == "__main__":
+    jax_setup.enable_compilation_cache()
     main()

@@ -15,10 +15,7 @@ import jax
 import jax.numpy as jnp
 import optax
 
-from core import jax_setup
-from core.models import Architecture, apply_model, init_params
-
-jax_setup.enable_compilation_cache()
+from core.engine.models import Architecture, apply_model, init_params
 
 CHUNK_EPOCHS = 10
 BATCH_SIZES = (16, 32, 64, 128)
@@ -64,7 +61,7 @@ class TrainState(NamedTuple):
 
 
 class DeviceData(NamedTuple):
-    """Arrays of core.data.TrainingData plus the clean held-out set, as jit inputs."""
+    """Arrays of core.engine.data.TrainingData plus the clean held-out set, as jit inputs."""
 
     x_train: jax.Array  # (n_capacity, features)
     labels_given: jax.Array  # (n_capacity,)

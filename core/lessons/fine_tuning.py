@@ -1,6 +1,6 @@
 """The "Pretraining vs fine-tuning" lesson as a Python API: two copies of one architecture trained side by side.
 
-    >>> from core.lm.lesson import FineTuneConfig, FineTuneRun
+    >>> from core.lessons.fine_tuning import FineTuneConfig, FineTuneRun
     >>> run = FineTuneRun(FineTuneConfig(steps=100))
     >>> while run.advance():
     ...     pass
@@ -21,8 +21,8 @@ from functools import lru_cache
 import jax
 import numpy as np
 
-from core import corpus
-from core.lm import checkpoint, sample, style, train
+from core.lessons import house_style
+from core.lm import checkpoint, corpus, sample, train
 
 MODELS = ("fine_tuned", "from_scratch")
 MAX_STEPS = 1000
@@ -74,9 +74,9 @@ class Samples:
     step: int
     texts: dict  # model name -> generated text (prompt not included)
     copied: dict  # model name -> share of its characters copied verbatim from the training texts
-    markers: dict  # model name -> {marker: shown?} (see core.lm.style.MARKERS)
+    markers: dict  # model name -> {marker: shown?} (see core.lessons.house_style.MARKERS)
     real_words: dict  # model name -> share of its words that are real words
-    in_house_style: dict  # model name -> does it read as the house style (core.lm.style.writes_house_style)?
+    in_house_style: dict  # model name -> does it read as the house style (core.lessons.house_style.writes_house_style)?
     seconds: float  # training seconds (both models) before these samples were written
 
 
@@ -119,7 +119,7 @@ class FineTuneRun:
             self.config.style, self.config.texts, self.config.off_style_share, self.config.seed
         )
         self._data = fine_tuning_data(self.texts, self.model_config.context)
-        self._copy_index = style.copy_index(self.texts.train, self.texts.heldout)
+        self._copy_index = house_style.copy_index(self.texts.train, self.texts.heldout)
         starting_params = {
             "fine_tuned": generic_params,
             "from_scratch": train.fresh_params(self.config.seed, config=self.model_config),
@@ -220,10 +220,10 @@ class FineTuneRun:
         return Samples(
             step,
             texts,
-            copied=per_model(lambda text: style.copied_share(text, self._copy_index)),
-            markers=per_model(lambda text: style.house_markers(text, house)),
-            real_words=per_model(style.real_word_share),
-            in_house_style=per_model(lambda text: style.writes_house_style(text, house)),
+            copied=per_model(lambda text: house_style.copied_share(text, self._copy_index)),
+            markers=per_model(lambda text: house_style.house_markers(text, house)),
+            real_words=per_model(house_style.real_word_share),
+            in_house_style=per_model(lambda text: house_style.writes_house_style(text, house)),
             seconds=seconds,
         )
 
@@ -295,17 +295,17 @@ def outcome_readings(run: FineTuneRun) -> list[tuple[str, str]]:
         ),
         (
             "success" if latest.in_house_style["fine_tuned"] else "info",
-            f"Its latest sample shows {markers['fine_tuned']} of the {len(style.MARKERS)} house markers, and "
+            f"Its latest sample shows {markers['fine_tuned']} of the {len(house_style.MARKERS)} house markers, and "
             f"{words['fine_tuned']:.0%} of its words are real words. The model trained from scratch: "
             f"{markers['from_scratch']} markers and {words['from_scratch']:.0%} real words"
             + (
                 f": {len(run.texts.train)} adverts are not enough to learn a language from scratch."
-                if words["from_scratch"] < style.REAL_WORDS_NEEDED
+                if words["from_scratch"] < house_style.REAL_WORDS_NEEDED
                 else "."
             ),
         ),
     ]
-    if not style.takes_house_layout(latest.texts["fine_tuned"], house):
+    if not house_style.takes_house_layout(latest.texts["fine_tuned"], house):
         readings.append(
             (
                 "info",

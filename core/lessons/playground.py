@@ -1,6 +1,7 @@
 """The playground: a small network on a 2-D point pattern, and what it predicts at every point of the plane.
 
-A playground run is a `core.lab.TrainingRun` on a generated 2-D dataset, so training, divergence checks and
+A playground run is a `core.engine.classifier.TrainingRun` on a generated 2-D dataset, so training, divergence checks
+and
 the per-epoch metrics are the lab's. What this module adds: the dataset knobs (points, noise, held-out share),
 L1 or L2 regularization by name, and a fixed grid over the plane whose class probabilities come from one jitted
 call, so the decision-boundary heatmap compiles once per architecture.
@@ -12,9 +13,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from core import charts
-from core.data import TWO_D_GENERATORS, Dataset, load_dataset
-from core.lab import LabConfig, TrainingRun
+from core.engine.classifier import LabConfig, TrainingRun
+from core.engine.data import TWO_D_GENERATORS, Dataset, load_dataset
 
 DATASETS = tuple(TWO_D_GENERATORS)
 POINT_COUNTS = (200, 400, 800)  # each count is its own array shape, so keep the set small
@@ -103,22 +103,34 @@ def predictions_on_grid(run: TrainingRun, grid: PlaneGrid) -> np.ndarray:
     return run.predict_proba(grid.points).reshape(GRID, GRID, -1)
 
 
-def plane_figure(dataset: Dataset, data, run: TrainingRun | None, title: str):
-    """The decision-boundary chart for a 2-D dataset: the active training points with the labels the model is
-    given, the held-out points, and (when there is a model with finite predictions) its class probabilities."""
+@dataclass(frozen=True)
+class PlaneView:
+    """What a decision-boundary chart draws, as arrays: the grid, the model's class probabilities on it
+    (None before training or once the model blew up), the active training points with the labels the model
+    was given, and the held-out points."""
+
+    grid: PlaneGrid
+    probabilities: np.ndarray | None
+    x_train: np.ndarray
+    labels_given: np.ndarray
+    x_test: np.ndarray
+    y_test: np.ndarray
+    class_names: tuple
+
+
+def plane_view(dataset: Dataset, data, run: TrainingRun | None) -> PlaneView:
+    """The plane of a 2-D dataset with the current model's predictions everywhere on it."""
     grid = plane_grid(dataset)
     probabilities = predictions_on_grid(run, grid) if run is not None else None
     if probabilities is not None and not np.isfinite(probabilities).all():
         probabilities = None  # a blown-up model has no meaningful prediction to draw
     active = slice(0, data.n_active)
-    return charts.decision_boundary(
-        grid.x1,
-        grid.x2,
+    return PlaneView(
+        grid,
         probabilities,
         data.x[active],
         data.labels_given[active],
         dataset.x_test,
         dataset.y_test,
-        dataset.class_names,
-        title,
+        tuple(dataset.class_names),
     )

@@ -1,7 +1,7 @@
 """Three optimizers walk down the same valley: plain gradient descent, momentum and Adam.
 
-The line fit of core.stepper (full batch, same start) trained for RACE_STEPS steps by each optimizer at one
-learning rate, in one jitted call. The optimizers are built once here; the learning rate is a traced
+The line fit of core.lessons.training_step.stepper (full batch, same start) trained for RACE_STEPS steps by each
+optimizer at one learning rate, in one jitted call. The optimizers are built once here; the learning rate is a traced
 input of each (optax.inject_hyperparams), so moving the slider never recompiles.
 """
 
@@ -14,10 +14,7 @@ import jax.numpy as jnp
 import numpy as np
 import optax
 
-from core import jax_setup
-from core.stepper import START, LineProblem, is_blown_up, line_loss, loss_grid, view_bounds
-
-jax_setup.enable_compilation_cache()
+from core.lessons.training_step.stepper import START, LineProblem, is_blown_up, line_loss, loss_grid, view_bounds
 
 RACE_STEPS = 150
 MOMENTUM = 0.9

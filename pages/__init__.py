@@ -1,1 +1,0 @@
-"""The dashboard's pages, plus `live` (training live in a fragment) and `widgets` (shared controls)."""

@@ -1,0 +1,1 @@
+"""What the pages share: charts, live training, controls and sample views. Imports no JAX, Flax or Optax."""

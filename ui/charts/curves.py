@@ -1,0 +1,103 @@
+"""Per-epoch curves of a classifier run: loss, accuracy and the generalization gap."""
+
+from __future__ import annotations
+
+import numpy as np
+import plotly.graph_objects as go
+
+from ui.charts.style import (
+    AXIS,
+    FONT_SIZE,
+    GAP_COLOUR,
+    MEMORIZED_COLOUR,
+    PREVIOUS_COLOUR,
+    TEST_COLOUR,
+    TRAIN_COLOUR,
+    TRUE_COLOUR,
+    add_line,
+    base_figure,
+    epochs_axis,
+    log_ticks,
+    mark_epoch,
+    panel_title,
+)
+
+
+def loss_curves(train_loss, test_loss, total_epochs: int, best_epoch=None, previous_test_loss=None) -> go.Figure:
+    """Training vs held-out loss per epoch (log scale), with the best held-out epoch marked."""
+    figure = base_figure("Loss: error on training data vs on held-out data", "epoch", "loss (log scale)")
+    if previous_test_loss is not None and len(previous_test_loss):
+        add_line(figure, previous_test_loss, "previous run: held-out", PREVIOUS_COLOUR, dash="dash", width=2)
+    add_line(figure, train_loss, "training", TRAIN_COLOUR)
+    add_line(figure, test_loss, "held-out", TEST_COLOUR)
+    mark_epoch(figure, best_epoch, f"best held-out: epoch {best_epoch}", TEST_COLOUR)
+    figure.update_xaxes(range=[0, total_epochs + 1])
+    shown = [train_loss, test_loss] + ([previous_test_loss] if previous_test_loss is not None else [])
+    ticks = log_ticks(np.concatenate([np.asarray(values, float) for values in shown]))
+    figure.update_yaxes(type="log", tickvals=ticks, ticktext=[f"{tick:g}" for tick in ticks])
+    return figure
+
+
+def accuracy_curves(history_metrics: dict, total_epochs: int, takeover_epoch=None) -> go.Figure:
+    """Accuracy on training labels and held-out data, plus what happens to the mislabeled examples."""
+    figure = base_figure("Accuracy, and what the model does with wrong labels", "epoch", "share of examples")
+    add_line(figure, history_metrics["train_accuracy"], "training (labels as given)", TRAIN_COLOUR)
+    add_line(figure, history_metrics["test_accuracy"], "held-out", TEST_COLOUR)
+    if np.isfinite(history_metrics["memorized_share"]).any():
+        add_line(
+            figure,
+            history_metrics["memorized_share"],
+            "mislabeled: predicted as the wrong label (memorized)",
+            MEMORIZED_COLOUR,
+            dash="dash",
+        )
+        add_line(
+            figure,
+            history_metrics["mislabeled_true_share"],
+            "mislabeled: still predicted as the true label",
+            TRUE_COLOUR,
+            dash="dash",
+        )
+    mark_epoch(figure, takeover_epoch, "memorization takes over", MEMORIZED_COLOUR, "bottom")
+    figure.update_xaxes(range=[0, total_epochs + 1])
+    figure.update_yaxes(range=[0, 1.02], tickformat=".0%")
+    figure.update_layout(height=480, legend={"font": {"size": FONT_SIZE - 2}})
+    return figure
+
+
+def generalization_gap(gap_accuracy, gap_loss, total_epochs: int) -> go.Figure:
+    """Two panels: training minus held-out accuracy, and held-out minus training loss."""
+    figure = base_figure(
+        "Generalization gap: how much better it does on data it has seen", "epoch", "percentage points", height=360
+    )
+    for axis, values, scale in (("", gap_accuracy, 100.0), ("2", gap_loss, 1.0)):
+        figure.add_trace(
+            go.Scatter(
+                x=epochs_axis(values),
+                y=scale * np.asarray(values),
+                mode="lines",
+                fill="tozeroy",
+                line={"color": GAP_COLOUR, "width": 3},
+                showlegend=False,
+                xaxis=f"x{axis}",
+                yaxis=f"y{axis}",
+            )
+        )
+    # two side-by-side panels from plain axis domains (make_subplots costs ~20 ms per redraw)
+    figure.update_layout(
+        xaxis={"domain": [0, 0.44], "range": [0, total_epochs + 1]},
+        xaxis2={
+            **AXIS,
+            "domain": [0.56, 1],
+            "range": [0, total_epochs + 1],
+            "anchor": "y2",
+            "title": {"text": "epoch"},
+        },
+        yaxis2={**AXIS, "anchor": "x2"},
+        margin={"b": 60, "t": 90},
+        annotations=[
+            panel_title("accuracy: training − held-out", 0.22),
+            panel_title("loss: held-out − training", 0.78),
+        ],
+    )
+    return figure

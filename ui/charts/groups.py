@@ -1,0 +1,89 @@
+"""Per-class and per-group results of the data-quality lesson."""
+
+from __future__ import annotations
+
+import numpy as np
+import plotly.graph_objects as go
+
+from ui.charts.style import (
+    FONT_SIZE,
+    GAP_COLOUR,
+    MEMORIZED_COLOUR,
+    PREVIOUS_COLOUR,
+    TEST_COLOUR,
+    TRAIN_COLOUR,
+    TRUE_COLOUR,
+    base_figure,
+)
+
+SERIES_COLOURS = (TRAIN_COLOUR, TEST_COLOUR, TRUE_COLOUR, GAP_COLOUR, MEMORIZED_COLOUR)
+
+
+def accuracy_bars(
+    categories,
+    series: dict,
+    title: str,
+    x_title: str,
+    previous=None,
+    previous_name: str = "previous run",
+    category_colours=None,
+) -> go.Figure:
+    """Grouped bars, one group per class or group of people and one colour per series, each bar a share
+    from 0 to 1 printed on it (NaN: no such examples, drawn as no bar). `previous` is drawn first, in grey.
+    `category_colours` (one per category) colours a single series by category instead."""
+    figure = base_figure(title, x_title, "share answered right", height=460)
+    categories = [str(category) for category in categories]
+    named = ({previous_name: previous} if previous is not None else {}) | dict(series)
+    colours = iter(SERIES_COLOURS)
+    for name, values in named.items():
+        colour = PREVIOUS_COLOUR if previous is not None and name == previous_name else next(colours)
+        if category_colours is not None and name != previous_name:
+            colour = list(category_colours)
+        values = np.asarray(values, float)
+        figure.add_trace(
+            go.Bar(
+                x=categories,
+                y=values,
+                name=name,
+                marker_color=colour,
+                text=[f"{v:.0%}" if np.isfinite(v) else "" for v in values],
+                textposition="outside",
+                textfont={"size": FONT_SIZE - 3},
+                cliponaxis=False,
+                hovertemplate=f"{name}<br>%{{x}}: %{{y:.1%}}<extra></extra>",
+            )
+        )
+    figure.update_layout(barmode="group", bargap=0.25)
+    if len(named) == 1:  # nothing to tell apart: no legend, and no room kept for one
+        figure.update_layout(showlegend=False, height=380, margin={"b": 60})
+    figure.update_xaxes(type="category")
+    figure.update_yaxes(range=[0, 1.1], tickformat=".0%")
+    return figure
+
+
+def confusion_heatmap(confusion: np.ndarray, class_names, title: str) -> go.Figure:
+    """Rows: the true class; columns: the model's answer. Colour is the share of the row (so a class that is
+    mostly answered wrong stands out however many examples it has); the number in each cell is the count."""
+    confusion = np.asarray(confusion)
+    totals = np.maximum(confusion.sum(axis=1, keepdims=True), 1)
+    names = [str(name) for name in class_names]
+    figure = base_figure(title, "the model's answer", "true class", height=560)
+    figure.add_trace(
+        go.Heatmap(
+            z=confusion / totals,
+            x=names,
+            y=names,
+            text=confusion,
+            texttemplate="%{text}",
+            textfont={"size": FONT_SIZE - 2},
+            colorscale="Blues",
+            zmin=0,
+            zmax=1,
+            showscale=False,
+            hovertemplate="true %{y}, answered %{x}: %{text}<extra></extra>",
+        )
+    )
+    figure.update_xaxes(type="category", side="bottom")
+    figure.update_yaxes(type="category", autorange="reversed")
+    figure.update_layout(margin={"l": 70, "r": 20, "t": 50, "b": 60})
+    return figure

@@ -1,0 +1,112 @@
+"""What every chart shares: colours, fonts and axes sized to be read on a projector.
+
+Figures are built with graph_objects from plain NumPy arrays (fast) and take the x-axis range up front,
+so a chart fills from left to right while a run trains.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import plotly.graph_objects as go
+
+TRAIN_COLOUR = "#1f77b4"
+TEST_COLOUR = "#ff7f0e"
+MEMORIZED_COLOUR = "#d62728"
+TRUE_COLOUR = "#2ca02c"
+GAP_COLOUR = "#9467bd"
+PREVIOUS_COLOUR = "#9e9e9e"
+FONT_SIZE = 16
+
+
+AXIS = {
+    "gridcolor": "#e3e3e3",
+    "zeroline": False,
+    "linecolor": "#999999",
+    "ticks": "outside",
+    "tickcolor": "#999999",
+    "automargin": True,
+}
+
+
+def base_figure(title: str, x_title: str, y_title: str, height: int = 420) -> go.Figure:
+    # template "none" plus explicit styling: a named template is deep-copied into every figure (~50 ms each)
+    return go.Figure(
+        layout={
+            "template": "none",
+            "title": {"text": title, "font": {"size": FONT_SIZE + 4}},
+            "font": {"size": FONT_SIZE, "color": "#262730"},
+            "height": height,
+            "plot_bgcolor": "white",
+            "paper_bgcolor": "white",
+            "margin": {"l": 70, "r": 20, "t": 50, "b": 110},
+            "legend": {"orientation": "h", "yanchor": "top", "y": -0.3, "x": 0, "font": {"size": FONT_SIZE - 1}},
+            "xaxis": {**AXIS, "title": {"text": x_title}},
+            "yaxis": {**AXIS, "title": {"text": y_title}},
+            "uirevision": "keep",  # keep a user's zoom between live redraws where Plotly can
+        }
+    )
+
+
+def epochs_axis(values: np.ndarray) -> np.ndarray:
+    return np.arange(1, len(values) + 1)
+
+
+def add_line(figure, values, name, colour, dash=None, width=3, yaxis="y"):
+    figure.add_trace(
+        go.Scatter(
+            x=epochs_axis(values),
+            y=values,
+            name=name,
+            mode="lines",
+            line={"color": colour, "dash": dash, "width": width},
+            yaxis=yaxis,
+        )
+    )
+
+
+def mark_epoch(figure, epoch: int | None, text: str, colour: str, position: str = "top"):
+    """A dotted vertical line at an epoch with a label (set as plain layout dicts: add_vline is slow)."""
+    if epoch:
+        figure.add_shape(
+            type="line", x0=epoch, x1=epoch, yref="paper", y0=0, y1=1, line={"color": colour, "dash": "dot", "width": 2}
+        )
+        figure.add_annotation(
+            x=epoch,
+            yref="paper",
+            y=1.0 if position.startswith("top") else 0.02,
+            xanchor="left",
+            yanchor="top" if position.startswith("top") else "bottom",
+            text=text,
+            showarrow=False,
+            font={"color": colour, "size": FONT_SIZE - 2},
+        )
+
+
+def log_ticks(values: np.ndarray) -> list[float]:
+    """Ticks spanning the finite positive values, each labelled in full (Plotly's own log ticks label the
+    in-between ones with a single digit, which reads as nonsense on a projector): 1-2-5 per decade, or every
+    digit when the values span less than a decade, so a narrow range still gets several labels."""
+    positive = values[np.isfinite(values) & (values > 0)]
+    if positive.size == 0:
+        return [0.1, 1.0]
+    low, high = float(positive.min()), float(positive.max())
+    wide = high / low >= 10
+    mantissas, margin = ((1, 2, 5), 2.5) if wide else ((1, 1.5, 2, 3, 4, 5, 6, 7, 8, 9), 1.5)
+    decades = np.arange(np.floor(np.log10(low)), np.ceil(np.log10(high)) + 1)
+    ticks = sorted(round(m * 10.0**e, 10) for e in decades for m in mantissas)
+    return [t for t in ticks if low / margin <= t <= high * margin]
+
+
+def panel_title(text: str, x: float) -> dict:
+    """A title centred above one panel of a figure with side-by-side panels."""
+    return {
+        "text": text,
+        "x": x,
+        "y": 1.02,
+        "xref": "paper",
+        "yref": "paper",
+        "xanchor": "center",
+        "yanchor": "bottom",
+        "showarrow": False,
+        "font": {"size": FONT_SIZE},
+    }
