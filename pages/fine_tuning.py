@@ -192,7 +192,7 @@ def draw_results(run: FineTuneRun | None) -> None:
     st.progress(min(done / total, 1.0), text=f"Step {done} of {total} · {run.seconds:.1f} s of training")
     if run.failure:
         st.error(
-            f"Training failed: the loss of the {FAILED_MODEL_NAMES[run.failure]} blew up (it got "
+            f"Training failed: the loss of the {FAILED_MODEL_NAMES[run.failed_model]} blew up (it got "
             "worse, not better) and training was stopped. The learning rate is too high for this model: "
             "try a smaller one, such as 0.001."
         )

@@ -75,7 +75,9 @@ def config_from_widgets() -> PlaygroundConfig:
 
 def fresh_run(config: PlaygroundConfig) -> None:
     """An untrained run for these settings; it keeps playing if the last one was."""
-    st.session_state.play_run, st.session_state.play_config = start_run(config), config
+    keep_playing = bool(st.session_state.get("play_running"))
+    live.start(st.session_state, "play", start_run(config), running=keep_playing)
+    st.session_state.play_config = config
 
 
 for widget_key, default in DEFAULTS.items():
@@ -174,7 +176,7 @@ step_button, reset_button = buttons.columns(2)
 if play_button.button("Play", type="primary", key="play_train", width="stretch"):
     if st.session_state.play_run.finished:
         fresh_run(config)
-    st.session_state.play_running = True
+    live.resume(st.session_state, "play")
 if pause_button.button("Pause", key="play_pause", width="stretch"):
     live.stop(st.session_state, "play")
 if step_button.button("Step", key="play_step", width="stretch", help="Train 10 more epochs, then pause."):
@@ -218,15 +220,8 @@ def draw_metrics(history) -> None:
     cells[1].metric("Held-out accuracy", f"{history.test_accuracy[-1]:.1%}" if done else "–")
 
 
-def advance(run: TrainingRun) -> bool:
-    if run.epochs_done == 0:
-        with st.spinner("Preparing the training code (the first run of a network shape takes a few seconds)..."):
-            return run.advance()
-    return run.advance()
-
-
 with results:
-    live.panel("play", draw, train_tick=live.one_chunk_per_tick(advance))
+    live.panel("play", draw, train_tick=live.one_chunk_per_tick)
 
 st.divider()
 st.markdown(

@@ -51,14 +51,20 @@ def current_stepper() -> Stepper:
     if stepper is None or state.get("loop_settings") != settings:
         batch_size = MINIBATCH if state.loop_batch == "minibatch" else None
         stepper = Stepper(load_line_problem(state.loop_scaling), float(state.loop_lr), batch_size, int(state.loop_seed))
-        state.loop_run, state.loop_settings, state.loop_running = stepper, settings, False
+        live.start(state, "loop", stepper, running=False)
+        state.loop_settings = settings
     stepper.learning_rate = float(state.loop_lr)
     return stepper
 
 
 def reset() -> None:
-    for key in ("loop_run", "loop_running", "loop_settings"):
-        st.session_state.pop(key, None)
+    live.reset(st.session_state, "loop")
+    st.session_state.pop("loop_settings", None)
+
+
+def run_live(stepper: Stepper) -> None:
+    stepper.run_for(RUN_STEPS)
+    live.resume(st.session_state, "loop")
 
 
 def show_regime(regime: str) -> None:
@@ -119,7 +125,7 @@ with left:
 
 stepper = current_stepper()
 if st.session_state.pop("loop_start_running", False):
-    st.session_state.loop_running, st.session_state.loop_run_until = True, stepper.steps_done + RUN_STEPS
+    run_live(stepper)
 next_button, step_button, run_button, pause_button, reset_button = left.columns(5)
 if next_button.button(
     "Next", type="primary", key="loop_next", width="stretch", help="Reveal the next phase of this step."
@@ -128,15 +134,10 @@ if next_button.button(
 if step_button.button("Step", key="loop_step", width="stretch", help="Take one whole step."):
     stepper.step()
 if run_button.button("Run", key="loop_train", width="stretch", help=f"Take {RUN_STEPS} steps, live."):
-    st.session_state.loop_running, st.session_state.loop_run_until = True, stepper.steps_done + RUN_STEPS
+    run_live(stepper)
 if pause_button.button("Pause", key="loop_pause", width="stretch"):
-    st.session_state.loop_running = False
+    live.stop(st.session_state, "loop")
 reset_button.button("Reset", key="loop_reset", width="stretch", on_click=reset, help="Back to the first step.")
-
-
-def advance(stepper: Stepper) -> bool:
-    stepper.advance()
-    return stepper.diverged_at is None and stepper.steps_done < st.session_state.get("loop_run_until", 0)
 
 
 def step_table(detail: dict, phase: int) -> pd.DataFrame:
@@ -225,10 +226,6 @@ def draw_pictures(stepper: Stepper) -> None:
     )
 
 
-def redraw_only(stepper: Stepper) -> bool:
-    return True  # the walk-through panel advances the run; this one only follows it
-
-
 with right.expander("Show me each learning-rate regime"):
     for name in REGIMES:
         st.button(
@@ -239,9 +236,9 @@ with right.expander("Show me each learning-rate regime"):
             width="stretch",
         )
 with left:
-    live.panel("loop", draw_walkthrough, train_tick=live.one_chunk_per_tick(advance))
+    live.panel("loop", draw_walkthrough, train_tick=live.one_chunk_per_tick)
 with right:
-    live.panel("loop", draw_pictures, train_tick=live.one_chunk_per_tick(redraw_only))
+    live.panel("loop", draw_pictures, train_tick=live.follow_only)
 
 st.divider()
 st.subheader("Three ways down the same valley")
@@ -266,7 +263,8 @@ if "loop_race_settings" in st.session_state:
     problem = load_line_problem(scaling)
     racers = cached_race(scaling, rate)
     landscape = race_landscape(problem, racers)
-    paths, losses = ({r.name: getattr(r, field) for r in racers} for field in ("path", "losses"))
+    paths = {racer.name: racer.path for racer in racers}
+    losses = {racer.name: racer.losses_until_blow_up() for racer in racers}
     race_left, race_right = st.columns(2)
     race_left.plotly_chart(
         line_fit.race_landscape(landscape["loss"], landscape["w"], landscape["b"], paths, problem.best_params),

@@ -5,6 +5,7 @@ import jax.numpy as jnp
 import numpy as np
 import pytest
 
+from core.engine.run import blew_up
 from core.lessons.training_step import stepper
 from core.lessons.training_step.stepper import LineProblem, Stepper, load_line_problem
 
@@ -44,7 +45,7 @@ def test_step_numbers_agree_with_a_numpy_hand_derivation(problem):
 
 def test_full_batch_gradient_uses_every_example(problem):
     run = Stepper(problem, learning_rate=0.5)
-    run.advance(stepper.CHUNK_STEPS)
+    run.train_steps(stepper.CHUNK_STEPS)
     rows = np.arange(problem.n)
     np.testing.assert_allclose(
         run.detail()["gradient"], numpy_gradient(problem, run.path[run.shown_step], rows), rtol=1e-4, atol=1e-6
@@ -59,14 +60,14 @@ def test_stability_limit_matches_numpy_eigenvalues(problem):
 @pytest.mark.parametrize(("share_of_limit", "converges"), [(0.95, True), (1.05, False)])
 def test_just_below_the_limit_converges_just_above_it_diverges(problem, share_of_limit, converges):
     run = Stepper(problem, learning_rate=share_of_limit * problem.stability_limit)
-    finished = run.advance(600)
-    assert finished == converges
+    run.train_steps(600)
+    assert (run.failure is None) == converges
     assert np.isfinite(run.losses).all() and np.isfinite(np.asarray(run.path)).all()
     best_loss = float(stepper.full_data_loss(jnp.asarray(problem.best_params, jnp.float32), run._x, run._y))
     if converges:
         assert run.losses[-1] == pytest.approx(best_loss, rel=1e-3)
     else:
-        assert run.diverged_at is not None and run.losses[-1] > 10 * run.losses[0]
+        assert run.failure == "blew_up" and run.losses[-1] > run.losses[0]
         assert "above the stability limit" in stepper.divergence_text(run)
 
 
@@ -97,7 +98,7 @@ def test_same_seed_same_minibatches_and_path():
     problem = load_line_problem()
     first, again, other = (Stepper(problem, 0.5, stepper.MINIBATCH, seed) for seed in (3, 3, 4))
     for run in (first, again, other):
-        run.advance(20)
+        run.train_steps(20)
     np.testing.assert_array_equal(np.asarray(first.path), np.asarray(again.path))
     assert not np.array_equal(np.asarray(first.path), np.asarray(other.path))
 
@@ -106,13 +107,13 @@ def test_moving_the_learning_rate_does_not_recompile():
     problem = load_line_problem()
     run = Stepper(problem, learning_rate=0.1)
     run.step()
-    run.advance(stepper.CHUNK_STEPS)
+    run.train_steps(stepper.CHUNK_STEPS)
     run.landscape()
     compiled = [fn._cache_size() for fn in (stepper.step_detail, stepper.descend, stepper.loss_grid)]
     for rate in (0.02, 0.7, 1.3, 2.5):
         run.learning_rate = rate
         run.step()
-        run.advance(stepper.CHUNK_STEPS)
+        run.train_steps(stepper.CHUNK_STEPS)
         run.landscape()
     assert [fn._cache_size() for fn in (stepper.step_detail, stepper.descend, stepper.loss_grid)] == compiled
 
@@ -120,9 +121,10 @@ def test_moving_the_learning_rate_does_not_recompile():
 def test_a_diverging_run_keeps_only_the_finite_path_and_refuses_more_steps():
     problem = load_line_problem()
     run = Stepper(problem, learning_rate=3.0)
-    assert not run.advance(200)
+    run.train_steps(200)
+    assert run.failure == "blew_up" and run.finished and not run.advance()
     steps = run.steps_done
-    assert all(loss <= stepper.DIVERGED_LOSS for loss in run.losses)
+    assert not any(blew_up(loss, run.losses[0]) for loss in run.losses)
     run.step()
     run.next_phase()
     assert run.steps_done == steps

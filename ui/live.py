@@ -1,7 +1,9 @@
 """Live training shared by the pages: a run kept in session state, advanced chunk by chunk in a fragment.
 
-Each page owns a prefix (e.g. "lab"): its run lives in `<prefix>_run` and `<prefix>_running`. While a
-run is live, a fragment reruns every tick, trains and redraws. By default a tick trains whole chunks for
+A run is anything that speaks core.engine.run.Run (advance, finished, failure, progress, seconds, history,
+comparison); this module uses nothing else of it. Each page owns a prefix (e.g. "lab"): its run lives in
+`<prefix>_run` and `<prefix>_running`, the last run's comparison in `<prefix>_previous`. While a run is
+live, a fragment reruns every tick, trains and redraws. By default a tick trains whole chunks for
 half the tick (long runs); a page whose runs are so cheap they would finish in a tick or two passes
 `one_chunk_per_tick` so a learner can watch; a page whose single chunk takes most of a tick passes
 `in_background(prefix)`: a worker thread trains and each tick only redraws. On a busy server a tick
@@ -27,15 +29,22 @@ def _stop_worker(state, prefix: str) -> None:
         worker.stop()
 
 
-def start(state, prefix: str, run) -> None:
-    """Make `run` the page's current run and start training it; the last run stays as a faint comparison."""
+def start(state, prefix: str, run, *, running: bool = True) -> None:
+    """Make `run` the page's current run and train it (or leave it paused); the last run's comparison is kept."""
     _stop_worker(state, prefix)
     previous = state.get(f"{prefix}_run")
-    if previous is not None and previous.epochs_done:
-        state[f"{prefix}_previous"] = previous.history().test_loss
+    if previous is not None and previous is not run:
+        comparison = previous.comparison()
+        if comparison is not None:
+            state[f"{prefix}_previous"] = comparison
     state[f"{prefix}_run"] = run
-    state[f"{prefix}_running"] = True
+    state[f"{prefix}_running"] = running
     state.pop(f"{prefix}_tick", None)  # each run starts at the page's own tick
+
+
+def resume(state, prefix: str) -> None:
+    """Carry on training the page's current run."""
+    state[f"{prefix}_running"] = state.get(f"{prefix}_run") is not None
 
 
 def stop(state, prefix: str) -> None:
@@ -57,24 +66,35 @@ def advance_for(run, seconds: float) -> None:
 
 
 def progress(run) -> None:
-    done, total = run.epochs_done, run.config.epochs
-    label = f"Epoch {done} of {total} · {run.seconds:.1f} s of training"
-    st.progress(min(done / total, 1.0), text=label)
+    """A progress bar in the run's own unit ("Epoch 40 of 200", "Step 30 of 200") with its training time."""
+    done = run.progress()
+    label = f"{done.unit.capitalize()} {done.done} of {done.total} · {run.seconds:.1f} s of training"
+    st.progress(done.share, text=label)
+
+
+def _first_chunk(run) -> bool:
+    """Train the first chunk, which may compile, under a note that says so."""
+    with st.spinner("Preparing the training code (the very first run takes a few seconds)..."):
+        return run.advance()
 
 
 def train_for_half_a_tick(run, tick: float) -> bool:
-    """Train whole chunks for half the tick; the first chunk (which may compile) says so. True while epochs remain."""
-    if run.epochs_done == 0:
-        with st.spinner("Preparing the training code (the very first run takes a few seconds)..."):
-            run.advance()
+    """Train whole chunks for half the tick. True while more remains."""
+    if run.progress().done == 0:
+        _first_chunk(run)
     else:
         advance_for(run, WORK_SHARE * tick)
     return not run.finished
 
 
-def one_chunk_per_tick(advance: Callable[[object], bool]) -> Callable[[object, float], bool]:
-    """A tick trainer that calls `advance(run)` once (True while there is more to do)."""
-    return lambda run, tick: advance(run)
+def one_chunk_per_tick(run, _tick: float) -> bool:
+    """Train one chunk per tick, for runs so cheap that a learner would otherwise miss them. True while more remains."""
+    return _first_chunk(run) if run.progress().done == 0 else run.advance()
+
+
+def follow_only(run, _tick: float) -> bool:
+    """Only redraw: for a second panel on a page whose first panel trains the same run. True while it trains."""
+    return not run.finished
 
 
 def in_background(prefix: str) -> Callable[[object, float], bool]:

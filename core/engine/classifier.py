@@ -21,9 +21,9 @@ import numpy as np
 from core.engine import train
 from core.engine.data import Dataset, TrainingData, corrupt_training_data, load_dataset
 from core.engine.models import Architecture
+from core.engine.run import Progress, first_blow_up
 
 MAX_EPOCHS = 1000
-DIVERGED_LOSS = 1e4  # chance level is ln(K) ~ 2.3; a loss this large means the updates blew up
 COLLAPSED_CLASS_SHARE = 0.9  # one class predicted for this share of rows, at chance-level loss
 SCALAR_METRICS = (
     "train_loss",
@@ -147,7 +147,7 @@ def prepare(
 
 @dataclass(repr=False)
 class TrainingRun:
-    """A lab run trained one chunk of epochs at a time; `advance()` trains the next chunk."""
+    """A lab run trained one chunk of epochs at a time; `advance()` trains the next chunk (core.engine.run.Run)."""
 
     config: LabConfig
     dataset: Dataset | None = None
@@ -180,6 +180,13 @@ class TrainingRun:
     def finished(self) -> bool:
         return self.diverged_at is not None or self.epochs_done >= self.config.epochs
 
+    def progress(self) -> Progress:
+        return Progress(self.epochs_done, self.config.epochs, "epoch")
+
+    def comparison(self) -> np.ndarray | None:
+        """The held-out loss per epoch, drawn faintly beside the page's next run."""
+        return self.history().test_loss if self.epochs_done else None
+
     def advance(self) -> bool:
         """Train one chunk of epochs and record its metrics. Returns True while epochs remain."""
         if self.finished:
@@ -201,9 +208,8 @@ class TrainingRun:
     def _record(self, chunk: dict) -> None:
         ran = min(train.CHUNK_EPOCHS, self.config.epochs - self.epochs_done)
         chunk = {name: values[:ran] for name, values in chunk.items()}
-        blown = ~np.isfinite(chunk["train_loss"]) | (chunk["train_loss"] > DIVERGED_LOSS)
-        if blown.any():
-            first = int(np.argmax(blown))
+        first = first_blow_up(chunk["train_loss"], np.log(self.dataset.num_classes))
+        if first is not None:
             self.diverged_at, self.failure = self.epochs_done + first + 1, "blew_up"
             chunk = {name: values[:first] for name, values in chunk.items()}
         self._chunks.append(chunk)

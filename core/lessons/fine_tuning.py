@@ -21,6 +21,7 @@ from functools import lru_cache
 import jax
 import numpy as np
 
+from core.engine.run import Progress, first_blow_up
 from core.lessons import house_style
 from core.lm import checkpoint, corpus, sample, train
 
@@ -33,7 +34,6 @@ HELDOUT_KEYS = ("heldout_style_loss", "heldout_general_loss")
 HELDOUT_EVERY_STEPS = 15  # measuring the held-out losses costs about one step, so not after every chunk
 CLEAR_LEAD = 0.3  # held-out loss: a lead this large reads as "far better"
 CLEAR_RISE = 0.15  # held-out loss this far above its best: the model has started memorizing
-DIVERGED_LOSS = 8.0  # guessing uniformly among 96 characters costs ln(96) = 4.6; far above that, training blew up
 
 
 @lru_cache(maxsize=1)
@@ -89,10 +89,9 @@ class LessonHistory:
     heldout_general: dict
     train_loss: dict  # one value per step
 
-    @property
-    def test_loss(self) -> np.ndarray:
-        """The curve kept as 'previous run': (2, n), the steps and the fine-tuned model's held-out house-style loss."""
-        return np.stack([self.eval_steps.astype(np.float32), self.heldout_style["fine_tuned"]])
+    def heldout_style_curve(self, name: str) -> np.ndarray:
+        """(2, n): the steps at which the held-out house-style loss of model `name` was measured, and that loss."""
+        return np.stack([self.eval_steps.astype(np.float32), self.heldout_style[name]])
 
 
 # ---------------------------------------------------------------- the run
@@ -134,18 +133,21 @@ class FineTuneRun:
         self._evaluations = {name: [self._evaluate(name)] for name in MODELS}
         self._evaluated_at = [0]
         self.steps_done, self.seconds = 0, 0.0
-        self.failure: str | None = None  # the model whose training blew up
+        self.failure: str | None = None  # "blew_up" once a model's training blew up
+        self.failed_model: str | None = None  # which of MODELS it was
         self._lock = threading.Lock()  # a page may draw the run while a worker thread trains it
         self.samples.append(self._samples_of(self._states, 0, 0.0))
-
-    # The live panel of pages/live.py counts progress in "epochs": here that is steps.
-    @property
-    def epochs_done(self) -> int:
-        return self.steps_done
 
     @property
     def finished(self) -> bool:
         return self.failure is not None or self.steps_done >= self.config.steps
+
+    def progress(self) -> Progress:
+        return Progress(self.steps_done, self.config.steps, "step")
+
+    def comparison(self) -> np.ndarray | None:
+        """The fine-tuned model's held-out house-style loss, (2, n): the steps it was measured at and the loss."""
+        return self.history().heldout_style_curve("fine_tuned") if self.steps_done else None
 
     @property
     def characters_seen(self) -> int:
@@ -173,9 +175,9 @@ class FineTuneRun:
             chunks[name] = jax.device_get(chunk)
             chunks[name]["train_loss"] = chunks[name]["train_loss"][: self.config.steps - self.steps_done]
         seconds = self.seconds + time.perf_counter() - started
-        failure = self._diverged(chunks, measure)
+        failed_model = self._diverged(chunks, measure)
         due = steps_after == self.config.steps or steps_after % SAMPLE_EVERY_STEPS == 0
-        samples = self._samples_of(states, steps_after, seconds) if due and failure is None else None
+        samples = self._samples_of(states, steps_after, seconds) if due and failed_model is None else None
         with self._lock:
             self._states = states
             for name in MODELS:
@@ -186,16 +188,16 @@ class FineTuneRun:
                 self._evaluated_at.append(steps_after)
             if samples is not None:
                 self.samples.append(samples)
-            self.steps_done, self.seconds, self.failure = steps_after, seconds, failure
+            self.steps_done, self.seconds, self.failed_model = steps_after, seconds, failed_model
+            self.failure = None if failed_model is None else "blew_up"
         return not self.finished
 
-    @staticmethod
-    def _diverged(chunks: dict, measured: bool) -> str | None:
-        """The model whose losses blew up in this chunk, if any."""
+    def _diverged(self, chunks: dict, measured: bool) -> str | None:
+        """The model whose losses blew up in this chunk, if any (measured against guessing every token)."""
+        guessing = np.log(corpus.VOCAB_SIZE)
         for name in MODELS:
             heldout = [chunks[name][key] for key in HELDOUT_KEYS] if measured else []
-            losses = np.concatenate([chunks[name]["train_loss"], heldout])
-            if not np.all(np.isfinite(losses)) or np.max(losses) > DIVERGED_LOSS:
+            if first_blow_up(np.concatenate([chunks[name]["train_loss"], heldout]), guessing) is not None:
                 return name
         return None
 

@@ -122,11 +122,10 @@ def race_landscape(loss_grid, w_values, b_values, paths: dict, best) -> go.Figur
 
 def race_losses(losses: dict, lowest: float) -> go.Figure:
     """How far above the lowest possible loss each optimizer is, step by step (log scale: every tenfold
-    improvement is the same height)."""
+    improvement is the same height). Losses given as NaN (after a run blew up) leave the chart."""
     figure = base_figure("Loss above the lowest possible, per step", "step", "loss above the lowest", height=520)
     for (name, values), colour in zip(losses.items(), RACER_COLOURS, strict=False):
         above = np.maximum(np.asarray(values, float) - lowest, 1e-6)  # float32 losses: below this is rounding
-        above[~(above < 1e3)] = np.nan  # a blown-up run leaves the chart instead of stretching it
         figure.add_trace(
             go.Scatter(y=above, name=name, mode="lines", line={"color": colour, "width": 3}, connectgaps=False)
         )

@@ -14,7 +14,8 @@ import jax.numpy as jnp
 import numpy as np
 import optax
 
-from core.lessons.training_step.stepper import START, LineProblem, is_blown_up, line_loss, loss_grid, view_bounds
+from core.engine.run import blew_up, first_blow_up
+from core.lessons.training_step.stepper import START, LineProblem, line_loss, loss_grid, view_bounds
 
 RACE_STEPS = 150
 MOMENTUM = 0.9
@@ -60,6 +61,11 @@ class Racer:
     arrived_at: int | None  # first step within NEAR_BEST of the lowest loss, None if never (or it blew up)
     blew_up: bool
 
+    def losses_until_blow_up(self) -> np.ndarray:
+        """The losses, NaN from the step where the run blew up on, so a chart shows where it left."""
+        first = first_blow_up(self.losses, float(self.losses[0]))
+        return self.losses if first is None else np.where(np.arange(len(self.losses)) < first, self.losses, np.nan)
+
 
 def race(problem: LineProblem, learning_rate: float) -> list[Racer]:
     """The three optimizers at one learning rate on the problem, with when each reached the valley floor."""
@@ -67,10 +73,10 @@ def race(problem: LineProblem, learning_rate: float) -> list[Racer]:
     best = problem.lowest_loss
     racers = []
     for name, path, loss in zip(RACERS, paths, losses, strict=True):
-        blew_up = any(is_blown_up(float(value)) for value in loss)
+        blown = any(blew_up(float(value), float(loss[0])) for value in loss)
         near = np.flatnonzero(loss - best <= NEAR_BEST * (loss[0] - best))
-        arrived = None if blew_up or not len(near) else int(near[0])
-        racers.append(Racer(name, path, loss, arrived, blew_up))
+        arrived = None if blown or not len(near) else int(near[0])
+        racers.append(Racer(name, path, loss, arrived, blown))
     return racers
 
 

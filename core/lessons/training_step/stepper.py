@@ -12,6 +12,7 @@ the slider never recompiles; shapes come from two batch sizes (a minibatch and t
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -20,13 +21,14 @@ import jax.numpy as jnp
 import numpy as np
 from sklearn.datasets import load_diabetes
 
+from core.engine.run import Progress, blew_up
+
 FEATURE = "bmi"
 SCALINGS = ("0 to 1", "standardized")
 START = (-1.0, 1.0)  # (w, b): a clearly wrong line, so the path has somewhere to go
 MINIBATCH = 8
 CHUNK_STEPS = 10
 GRID = 61
-DIVERGED_LOSS = 1e3  # the start loss is below 1 (standardized target): a thousand only comes from blowing up
 SLOW_STEPS = 200  # "too slow": needs more steps than one press of Run to cut the remaining error tenfold
 PHASES = ("data", "predictions", "loss", "gradients", "update", "loss after")
 UPDATE_PHASE = PHASES.index("update")
@@ -169,8 +171,12 @@ def loss_grid(x, y, w_bounds, b_bounds):
     return losses.reshape(GRID, GRID), ws, bs
 
 
-def is_blown_up(loss: float) -> bool:
-    return not np.isfinite(loss) or loss > DIVERGED_LOSS
+@dataclass(frozen=True)
+class LineFitHistory:
+    """The path so far: (w, b) after each step, (steps + 1, 2), and the full-data loss there, (steps + 1,)."""
+
+    path: np.ndarray
+    losses: np.ndarray
 
 
 @dataclass
@@ -191,6 +197,8 @@ class Stepper:
     shown_step: int = 0
     phase: int = 0
     diverged_at: int | None = None  # 1-based step whose result blew up; the path stops before it
+    target_steps: int = 0  # where `advance()` is heading: set by run_for
+    seconds: float = 0.0
 
     def __post_init__(self):
         if not (self.learning_rate > 0 and np.isfinite(self.learning_rate)):
@@ -201,6 +209,29 @@ class Stepper:
     @property
     def steps_done(self) -> int:
         return len(self.path) - 1
+
+    # ---- the Run protocol (core.engine.run): Run takes `run_for(n)` steps live, chunk by chunk
+
+    @property
+    def failure(self) -> str | None:
+        return None if self.diverged_at is None else "blew_up"
+
+    @property
+    def finished(self) -> bool:
+        return self.diverged_at is not None or self.steps_done >= self.target_steps
+
+    def progress(self) -> Progress:
+        return Progress(self.steps_done, max(self.target_steps, self.steps_done), "step")
+
+    def history(self) -> LineFitHistory:
+        return LineFitHistory(np.asarray(self.path), np.asarray(self.losses))
+
+    def comparison(self) -> None:
+        return None  # the landscape shows the whole path already
+
+    def run_for(self, steps: int) -> None:
+        """Head `steps` steps further than now; `advance()` then takes them one chunk at a time."""
+        self.target_steps = self.steps_done + steps
 
     @property
     def params(self) -> np.ndarray:
@@ -253,17 +284,22 @@ class Stepper:
         self._commit(self.detail()["new_params"])
         self.phase = LAST_PHASE
 
-    def advance(self, steps: int = CHUNK_STEPS) -> bool:
-        """Run `steps` steps (a multiple of CHUNK_STEPS) in jitted chunks. Returns False once the run has blown up."""
-        for _ in range(max(1, steps // CHUNK_STEPS)):
-            if self.diverged_at is not None:
-                break
-            rows = np.stack([self.batch_rows(self.steps_done + i) for i in range(CHUNK_STEPS)]).astype(np.int32)
-            path, losses = descend(
-                jnp.asarray(self.params), self._x, self._y, jnp.asarray(rows), float(self.learning_rate)
-            )
-            self._extend(np.asarray(path), np.asarray(losses))
-        return self.diverged_at is None
+    def advance(self) -> bool:
+        """Take the next CHUNK_STEPS steps in one jitted call. True while steps towards the target remain."""
+        if self.finished:
+            return False
+        started = time.perf_counter()
+        rows = np.stack([self.batch_rows(self.steps_done + i) for i in range(CHUNK_STEPS)]).astype(np.int32)
+        path, losses = descend(jnp.asarray(self.params), self._x, self._y, jnp.asarray(rows), float(self.learning_rate))
+        self._extend(np.asarray(path), np.asarray(losses))
+        self.seconds += time.perf_counter() - started
+        return not self.finished
+
+    def train_steps(self, steps: int) -> None:
+        """Take `steps` more steps (a multiple of CHUNK_STEPS), or fewer if the run blows up."""
+        self.run_for(steps)
+        while self.advance():
+            pass
 
     def _commit(self, new_params: np.ndarray) -> None:
         loss = float(full_data_loss(jnp.asarray(new_params), self._x, self._y))
@@ -271,7 +307,10 @@ class Stepper:
 
     def _extend(self, path: np.ndarray, losses: np.ndarray) -> None:
         """Append steps up to (not including) the first whose loss is non-finite or huge."""
-        blown = [is_blown_up(loss) or not np.isfinite(point).all() for point, loss in zip(path, losses, strict=True)]
+        start_loss = self.losses[0]
+        blown = [
+            blew_up(loss, start_loss) or not np.isfinite(point).all() for point, loss in zip(path, losses, strict=True)
+        ]
         keep = blown.index(True) if any(blown) else len(path)
         self.step_rates.extend([float(self.learning_rate)] * keep)
         self.path.extend(np.asarray(point, np.float32) for point in path[:keep])
