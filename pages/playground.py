@@ -14,12 +14,17 @@ from core.lessons.playground import (
     plane_view,
     start_run,
 )
-from ui import live, widgets
+from ui import live, live_view, widgets
 from ui.charts import curves, plane
 
 LEARNING_RATES = (1e-4, 3e-4, 1e-3, 3e-3, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0)
 STRENGTHS = (0.0, 1e-4, 1e-3, 3e-3, 0.01, 0.03, 0.1, 0.3, 1.0)
 EPOCH_BUDGETS = (50, 100, 200, 300, 500, 1000)
+# The browser animates the live view, so each redraw is cheap for the server: short ticks. Training is paced
+# to what a learner can follow (300 epochs in 3 s), however fast the model trains.
+TICK_SECONDS = 0.3
+EPOCHS_PER_SECOND = 100
+TRAINING_SHARE = 0.6
 NEURONS = WIDTHS[:4]
 DEFAULTS = {
     "play_dataset": "spirals",
@@ -193,11 +198,18 @@ def draw(run: TrainingRun) -> None:
     for level, text in read_run(history, run.config, run.dataset.class_names):
         getattr(st, level)(text)
     boundary_column, curves_column = st.columns([1.6, 1], gap="medium")
+    # While a run trains, the browser animates it; a paused or finished run gets Plotly figures with hover
+    # and zoom.
+    animate = live.is_running(st.session_state, "play") and history.epochs_done > 0
     with boundary_column:
-        draw_boundary(run, history)
+        draw_boundary(run, history, animate)
     with curves_column:
         draw_metrics(history)
-        if history.epochs_done:
+        if animate:
+            live_view.loss_curves(
+                "play_loss", *run_identity(), history.train_loss, history.test_loss, run.config.epochs, current_tick()
+            )
+        elif history.epochs_done:
             figure = curves.loss_curves(history.train_loss, history.test_loss, run.config.epochs, history.best_epoch())
             figure.update_layout(height=440, title={"text": "Loss: training vs held-out"})
             st.plotly_chart(figure, key="play_loss_chart")
@@ -205,9 +217,22 @@ def draw(run: TrainingRun) -> None:
             st.info("Press **Play** to train, or **Step** for ten epochs at a time. The loss curves appear here.")
 
 
-def draw_boundary(run: TrainingRun, history) -> None:
+def current_tick() -> float:
+    return live.current_tick(st.session_state, "play", TICK_SECONDS)
+
+
+def run_identity() -> tuple[int]:
+    return (live.run_number(st.session_state, "play"),)
+
+
+def draw_boundary(run: TrainingRun, history, animate: bool) -> None:
+    view = plane_view(run.dataset, run.data, run)
+    if animate:
+        title = "What the network predicts after"
+        live_view.plane("play_boundary", *run_identity(), view, run.snapshots, run.config.epochs, current_tick(), title)
+        return
     title = f"What the network predicts after {history.epochs_done} epochs"
-    st.plotly_chart(plane.plane_figure(plane_view(run.dataset, run.data, run), title), key="play_boundary_chart")
+    st.plotly_chart(plane.plane_figure(view, title), key="play_boundary_chart")
 
 
 def draw_metrics(history) -> None:
@@ -221,7 +246,7 @@ def draw_metrics(history) -> None:
 
 
 with results:
-    live.panel("play", draw, train_tick=live.one_chunk_per_tick)
+    live.panel("play", draw, train_tick=live.train_at_pace(EPOCHS_PER_SECOND, TRAINING_SHARE), tick_seconds=TICK_SECONDS)
 
 st.divider()
 st.markdown(

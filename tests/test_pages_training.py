@@ -123,14 +123,16 @@ def test_playground_trains_live_and_draws_the_boundary_of_the_current_model():
     app = open_page(PLAYGROUND)
     run = app.session_state["play_run"]
     assert run.epochs_done == 0 and app.info, "an untrained network is drawn before Play"
-    app.select_slider(key="play_epochs").set_value(100).run()
+    app.select_slider(key="play_epochs").set_value(1000).run()
     app.button(key="play_train").click().run()
     app.run()
     run = app.session_state["play_run"]
-    assert 0 < run.epochs_done < 100, "the boundary should redraw part-way through training"
+    assert 0 < run.epochs_done < 1000, "the boundary should redraw part-way through training"
+    assert not app.get("plotly_chart"), "while it trains, the browser animates it instead of Plotly figures"
+    assert run.snapshots[-1].epoch == run.epochs_done, "the live view gets the model's latest predictions"
     train_to_the_end(app, "play")
     history = run.history()
-    assert history.epochs_done == 100
+    assert history.epochs_done == 1000
     np.testing.assert_allclose(chart_trace(app, "play_loss_chart", "held-out"), history.test_loss, rtol=1e-6)
     from core.lessons.playground import plane_grid, predictions_on_grid
 

@@ -38,6 +38,7 @@ def start(state, prefix: str, run, *, running: bool = True) -> None:
         if comparison is not None:
             state[f"{prefix}_previous"] = comparison
     state[f"{prefix}_run"] = run
+    state[f"{prefix}_run_number"] = state.get(f"{prefix}_run_number", 0) + 1
     state[f"{prefix}_running"] = running
     state.pop(f"{prefix}_tick", None)  # each run starts at the page's own tick
 
@@ -78,13 +79,51 @@ def _first_chunk(run) -> bool:
         return run.advance()
 
 
-def train_for_half_a_tick(run, tick: float) -> bool:
-    """Train whole chunks for half the tick. True while more remains."""
-    if run.progress().done == 0:
-        _first_chunk(run)
-    else:
-        advance_for(run, WORK_SHARE * tick)
-    return not run.finished
+def train_for_share(share: float) -> Callable[[object, float], bool]:
+    """A tick trainer that trains whole chunks for `share` of each tick. True while more remains."""
+
+    def tick(run, tick_seconds: float) -> bool:
+        if run.progress().done == 0:
+            _first_chunk(run)
+        else:
+            advance_for(run, share * tick_seconds)
+        return not run.finished
+
+    return tick
+
+
+train_for_half_a_tick = train_for_share(WORK_SHARE)
+
+
+def train_at_pace(units_per_second: float, share: float = WORK_SHARE) -> Callable[[object, float], bool]:
+    """A tick trainer that trains about `units_per_second` epochs (or steps) per second of wall time, so a
+    view that animates them can show every one; never more than `share` of a tick. True while more remains."""
+
+    def tick(run, tick_seconds: float) -> bool:
+        start = run.progress().done
+        if start == 0:
+            _first_chunk(run)
+        deadline = time.perf_counter() + share * tick_seconds
+        while run.progress().done - start < units_per_second * tick_seconds and time.perf_counter() < deadline:
+            if not run.advance():
+                break
+        return not run.finished
+
+    return tick
+
+
+def run_number(state, prefix: str) -> int:
+    """Counts the page's runs, so a live view knows when a new run starts."""
+    return state.get(f"{prefix}_run_number", 0)
+
+
+def current_tick(state, prefix: str, default: float = TICK_SECONDS) -> float:
+    """How often the page's live panel redraws now (longer on a busy server)."""
+    return state.get(f"{prefix}_tick", default)
+
+
+def is_running(state, prefix: str) -> bool:
+    return bool(state.get(f"{prefix}_running"))
 
 
 def one_chunk_per_tick(run, _tick: float) -> bool:

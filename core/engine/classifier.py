@@ -12,6 +12,7 @@ from __future__ import annotations
 import inspect
 import threading
 import time
+from collections import deque
 from dataclasses import dataclass, field
 
 import jax
@@ -24,6 +25,7 @@ from core.engine.models import Architecture
 from core.engine.run import Progress, first_blow_up
 
 MAX_EPOCHS = 1000
+SNAPSHOTS_KEPT = 16  # of the predictions on watched points: enough for a live view a few redraws behind
 COLLAPSED_CLASS_SHARE = 0.9  # one class predicted for this share of rows, at chance-level loss
 SCALAR_METRICS = (
     "train_loss",
@@ -145,6 +147,14 @@ def prepare(
     return dataset, data, device_data
 
 
+@dataclass(frozen=True)
+class Snapshot:
+    """The model's class probabilities (n, K) on a run's watched points after `epoch` epochs."""
+
+    epoch: int
+    probabilities: np.ndarray
+
+
 @dataclass(repr=False)
 class TrainingRun:
     """A lab run trained one chunk of epochs at a time; `advance()` trains the next chunk (core.engine.run.Run)."""
@@ -152,6 +162,7 @@ class TrainingRun:
     config: LabConfig
     dataset: Dataset | None = None
     data: TrainingData | None = None  # a training split made elsewhere (e.g. a bias scenario), same capacity
+    watch_points: np.ndarray | None = None  # inputs (n, features) whose predictions are kept after every chunk
     _chunks: list = field(default_factory=list, repr=False)
 
     def __post_init__(self):
@@ -171,6 +182,10 @@ class TrainingRun:
         self.diverged_at: int | None = None
         self.failure: str | None = None
         self._history: LabHistory | None = None
+        # What the model predicted on the watched points after each recent chunk: a live view animates these.
+        self.snapshots: deque[Snapshot] = deque(maxlen=SNAPSHOTS_KEPT)
+        if self.watch_points is not None:
+            self.snapshots.append(Snapshot(0, self.predict_proba(self.watch_points)))
 
     @property
     def epochs_done(self) -> int:
@@ -203,6 +218,8 @@ class TrainingRun:
         chunk = jax.device_get(chunk)
         self.seconds += time.perf_counter() - started
         self._record(chunk)
+        if self.watch_points is not None and self.failure != "blew_up":
+            self.snapshots.append(Snapshot(self.epochs_done, self.predict_proba(self.watch_points)))
         return not self.finished
 
     def _record(self, chunk: dict) -> None:

@@ -73,8 +73,10 @@ class PlaygroundConfig:
 
 
 def start_run(config: PlaygroundConfig) -> TrainingRun:
-    """A fresh, untrained run for these settings (raises ValueError for settings it cannot train)."""
-    return TrainingRun(config.lab_config(), config.load())
+    """A fresh, untrained run for these settings (raises ValueError for settings it cannot train). It keeps
+    what the model predicts on the plane's grid after every chunk, for the live view."""
+    dataset = config.load()
+    return TrainingRun(config.lab_config(), dataset, watch_points=plane_grid(dataset).points)
 
 
 @dataclass(frozen=True)

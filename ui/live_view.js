@@ -1,0 +1,402 @@
+// Trainlab's live view: draws a training run on canvases while it trains, in the browser.
+//
+// The server sends keyframes (the model's real predictions after each chunk of epochs, and the real
+// curves so far) a few times a second. Between them this view plays the epochs back at the pace they
+// arrive, blending one keyframe into the next, so the picture moves every animation frame instead of
+// jumping once per redraw. Every keyframe is a real model state; the blend only carries the eye.
+
+const CANVAS_HEIGHT = { plane: 560, curves: 420 };
+const FONT = "16px 'Source Sans Pro', 'Source Sans 3', sans-serif";
+const TITLE_FONT = "bold 19px 'Source Sans Pro', 'Source Sans 3', sans-serif";
+const INK = "#262730";
+const GRID_LINE = "#e3e3e3";
+
+function decodeBytes(base64) {
+  const text = atob(base64);
+  const bytes = new Uint8Array(text.length);
+  for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);
+  return bytes;
+}
+
+function hexToRgb(hex) {
+  const value = parseInt(hex.slice(1), 16);
+  return [(value >> 16) & 255, (value >> 8) & 255, value & 255];
+}
+
+function mix(a, b, t) {
+  return a + (b - a) * t;
+}
+
+// ---- the shared clock: which epoch is on screen, moving towards the newest one received
+
+function newState(data) {
+  return { run: data.run, keyframes: [], shown: null, frames: 0, stamps: [], yRange: null, drawnKey: "" };
+}
+
+function receive(state, data) {
+  const newest = state.keyframes.length ? state.keyframes[state.keyframes.length - 1].epoch : -1;
+  for (const frame of data.keyframes) {
+    if (frame.epoch > newest) state.keyframes.push(frame);
+  }
+  // keep only what playback can still reach, plus one frame behind it to blend from
+  while (state.keyframes.length > 2 && state.shown !== null && state.keyframes[1].epoch <= state.shown) {
+    state.keyframes.shift();
+  }
+  if (state.shown === null && state.keyframes.length) state.shown = state.keyframes[0].epoch;
+  state.data = data;
+  // Play the backlog at an even pace over one redraw interval, so the view reaches the newest keyframe
+  // about when the next ones come in: the picture keeps moving at the pace training delivers.
+  if (state.keyframes.length) {
+    const backlog = state.keyframes[state.keyframes.length - 1].epoch - state.shown;
+    state.speed = Math.max(backlog / Math.max(data.tick, 0.1), 4);
+  }
+}
+
+function step(state, seconds) {
+  if (!state.keyframes.length) return false;
+  const newest = state.keyframes[state.keyframes.length - 1].epoch;
+  if (state.shown >= newest) return false;
+  state.shown = Math.min(newest, state.shown + state.speed * seconds);
+  return true;
+}
+
+function bracket(state) {
+  // the two keyframes around the epoch on screen, and how far between them it is
+  const frames = state.keyframes;
+  let i = 0;
+  while (i < frames.length - 1 && frames[i + 1].epoch <= state.shown) i++;
+  const a = frames[i];
+  const b = frames[Math.min(i + 1, frames.length - 1)];
+  const t = b.epoch > a.epoch ? Math.min(Math.max((state.shown - a.epoch) / (b.epoch - a.epoch), 0), 1) : 0;
+  return [a, b, t];
+}
+
+// ---- the plane: class probabilities everywhere, with the points
+
+function planeColours(plane) {
+  const tints = plane.tints.map(hexToRgb);
+  const white = [255, 255, 255];
+  if (plane.classes === 2) {
+    // P(class 1): the first tint at 0, white at 0.5, the second tint at 1 (as the chart after training)
+    return (p) => {
+      const [from, to, t] = p < 0.5 ? [tints[0], white, p / 0.5] : [white, tints[1], (p - 0.5) / 0.5];
+      return [mix(from[0], to[0], t), mix(from[1], to[1], t), mix(from[2], to[2], t)];
+    };
+  }
+  return null;
+}
+
+function probabilityImage(plane, a, b, t) {
+  const size = plane.size;
+  const classes = plane.classes;
+  const channels = classes === 2 ? 1 : classes;
+  if (!a.bytes) a.bytes = decodeBytes(a.probabilities);
+  if (!b.bytes) b.bytes = decodeBytes(b.probabilities);
+  const image = new ImageData(size, size);
+  const blended = new Float32Array(size * size * channels);
+  const binary = planeColours(plane);
+  const tints = plane.tints.map(hexToRgb);
+  for (let cell = 0; cell < size * size; cell++) {
+    // grid rows run from the lowest x2 up; canvas rows run from the top down
+    const row = Math.floor(cell / size);
+    const pixel = ((size - 1 - row) * size + (cell % size)) * 4;
+    let rgb;
+    if (binary) {
+      const p = mix(a.bytes[cell], b.bytes[cell], t) / 255;
+      blended[cell] = p;
+      rgb = binary(p);
+    } else {
+      let best = 0;
+      let top = -1;
+      for (let k = 0; k < classes; k++) {
+        const p = mix(a.bytes[cell * classes + k], b.bytes[cell * classes + k], t) / 255;
+        blended[cell * classes + k] = p;
+        if (p > top) [top, best] = [p, k];
+      }
+      const sure = Math.max((top - 1 / classes) / (1 - 1 / classes), 0);
+      const tint = tints[best % tints.length];
+      rgb = [mix(255, tint[0], sure), mix(255, tint[1], sure), mix(255, tint[2], sure)];
+    }
+    image.data[pixel] = rgb[0];
+    image.data[pixel + 1] = rgb[1];
+    image.data[pixel + 2] = rgb[2];
+    image.data[pixel + 3] = 255;
+  }
+  return [image, blended];
+}
+
+function drawPoints(context, plane, box, toX, toY) {
+  const groups = [
+    [plane.train, 4.5, "white", 1],
+    [plane.heldout, 5.5, "black", 2.5],
+  ];
+  for (const [points, radius, edge, edgeWidth] of groups) {
+    for (let i = 0; i < points.x.length; i++) {
+      context.beginPath();
+      context.arc(toX(points.x[i]), toY(points.y[i]), radius, 0, 2 * Math.PI);
+      context.fillStyle = plane.colours[points.label[i] % plane.colours.length];
+      context.fill();
+      context.lineWidth = edgeWidth;
+      context.strokeStyle = edge;
+      context.stroke();
+    }
+  }
+}
+
+function drawPlane(view, state) {
+  const plane = state.data.plane;
+  const { context, width, height } = view;
+  const [a, b, t] = bracket(state);
+  const [image, blended] = probabilityImage(plane, a, b, t);
+  const side = Math.min(width - 90, height - 70);
+  const box = { left: 70, top: 40, side };
+  view.scratch.width = plane.size;
+  view.scratch.height = plane.size;
+  view.scratch.getContext("2d").putImageData(image, 0, 0);
+  context.clearRect(0, 0, width, height);
+  context.imageSmoothingEnabled = true;
+  context.imageSmoothingQuality = "high";
+  context.drawImage(view.scratch, box.left, box.top, side, side);
+  const [low, high] = plane.bounds;
+  const toX = (x) => box.left + ((x - low) / (high - low)) * side;
+  const toY = (y) => box.top + side - ((y - low) / (high - low)) * side;
+  drawPoints(context, plane, box, toX, toY);
+  context.strokeStyle = "#999999";
+  context.lineWidth = 1;
+  context.strokeRect(box.left, box.top, side, side);
+  context.fillStyle = INK;
+  context.font = FONT;
+  context.textAlign = "left";
+  context.font = TITLE_FONT;
+  context.fillText(`${state.data.title} ${Math.round(state.shown)} epochs`, box.left, 24);
+  context.font = FONT;
+  context.textAlign = "center";
+  context.fillText("x₁", box.left + side / 2, box.top + side + 40);
+  for (const value of niceTicks(low, high, 5)) {
+    context.fillText(formatTick(value), toX(value), box.top + side + 20);
+  }
+  context.textAlign = "right";
+  for (const value of niceTicks(low, high, 5)) {
+    context.fillText(formatTick(value), box.left - 8, toY(value) + 5);
+  }
+  context.save();
+  context.translate(20, box.top + side / 2);
+  context.rotate(-Math.PI / 2);
+  context.textAlign = "center";
+  context.fillText("x₂", 0, 0);
+  context.restore();
+  return blended;
+}
+
+// ---- curves: loss (log scale) or shares, per epoch, revealed up to the epoch on screen
+
+function niceTicks(low, high, count) {
+  const span = high - low;
+  const raw = span / count;
+  const magnitude = Math.pow(10, Math.floor(Math.log10(raw)));
+  const stepSize = [1, 2, 5, 10].map((m) => m * magnitude).find((s) => span / s <= count) || 10 * magnitude;
+  const ticks = [];
+  for (let v = Math.ceil(low / stepSize) * stepSize; v <= high + 1e-9; v += stepSize) ticks.push(v);
+  return ticks;
+}
+
+function formatTick(value) {
+  return Math.abs(value) < 1e-9 ? "0" : Number(value.toPrecision(3)).toString();
+}
+
+function logTicks(low, high) {
+  const mantissas = high / low >= 10 ? [1, 2, 5] : [1, 1.5, 2, 3, 4, 5, 6, 7, 8, 9];
+  const ticks = [];
+  for (let e = Math.floor(Math.log10(low)); e <= Math.ceil(Math.log10(high)); e++) {
+    for (const m of mantissas) {
+      const v = m * Math.pow(10, e);
+      if (v >= low && v <= high) ticks.push(v);
+    }
+  }
+  return ticks;
+}
+
+function visibleRange(curves, shown) {
+  let low = Infinity;
+  let high = -Infinity;
+  for (const series of curves.series) {
+    const upTo = series.previous ? series.values.length : Math.ceil(shown);
+    for (let i = 0; i < Math.min(upTo, series.values.length); i++) {
+      const v = series.values[i];
+      if (v === null || !isFinite(v) || (curves.log && v <= 0)) continue;
+      low = Math.min(low, v);
+      high = Math.max(high, v);
+    }
+  }
+  if (!isFinite(low)) return curves.log ? [0.1, 1] : [0, 1];
+  if (curves.log) return [low / 1.3, high * 1.3];
+  return curves.range || [low, high];
+}
+
+function drawCurves(view, state) {
+  const curves = state.data.curves;
+  const { context, width, height } = view;
+  const box = { left: 80, top: 44, right: width - 20, bottom: height - 90 };
+  const target = visibleRange(curves, state.shown);
+  // the axis glides to its new range instead of jumping, so the curves do not jerk
+  state.yRange = state.yRange ? state.yRange.map((v, i) => mix(v, target[i], 0.25)) : target;
+  state.settling = state.yRange.some((v, i) => Math.abs(v - target[i]) > 1e-4 * Math.abs(target[i] || 1));
+  const [low, high] = state.yRange;
+  const scale = curves.log ? (v) => Math.log10(v) : (v) => v;
+  const toX = (epoch) => box.left + (epoch / state.data.total) * (box.right - box.left);
+  const toY = (v) => box.bottom - ((scale(v) - scale(low)) / (scale(high) - scale(low))) * (box.bottom - box.top);
+  context.clearRect(0, 0, width, height);
+  context.font = FONT;
+  context.lineWidth = 1;
+  context.strokeStyle = GRID_LINE;
+  context.fillStyle = INK;
+  context.textAlign = "right";
+  const yTicks = curves.log ? logTicks(low, high) : niceTicks(low, high, 5);
+  for (const v of yTicks) {
+    context.beginPath();
+    context.moveTo(box.left, toY(v));
+    context.lineTo(box.right, toY(v));
+    context.stroke();
+    context.fillText(curves.percent ? `${Math.round(v * 100)}%` : formatTick(v), box.left - 8, toY(v) + 5);
+  }
+  context.textAlign = "center";
+  for (const epoch of niceTicks(0, state.data.total, 6)) context.fillText(formatTick(epoch), toX(epoch), box.bottom + 22);
+  context.fillText("epoch", (box.left + box.right) / 2, box.bottom + 44);
+  context.textAlign = "left";
+  context.font = TITLE_FONT;
+  context.fillText(curves.title, box.left, 24);
+  context.font = FONT;
+  context.save();
+  context.beginPath();
+  context.rect(box.left, box.top - 4, box.right - box.left, box.bottom - box.top + 8);
+  context.clip();
+  for (const series of curves.series) drawSeries(context, series, series.previous ? Infinity : state.shown, toX, toY, curves.log);
+  context.restore();
+  drawLegend(context, curves.series, box, height);
+}
+
+function drawSeries(context, series, shown, toX, toY, log) {
+  context.beginPath();
+  context.strokeStyle = series.colour;
+  context.lineWidth = series.width || 3;
+  context.setLineDash(series.dash ? [8, 6] : []);
+  let drawing = false;
+  const last = Math.min(series.values.length, Math.floor(shown));
+  const usable = (v) => v !== null && isFinite(v) && (!log || v > 0);
+  for (let i = 0; i < last; i++) {
+    const v = series.values[i];
+    if (!usable(v)) {
+      drawing = false;
+      continue;
+    }
+    if (drawing) context.lineTo(toX(i + 1), toY(v));
+    else context.moveTo(toX(i + 1), toY(v));
+    drawing = true;
+  }
+  // the part of the next epoch already on screen, so the line grows smoothly
+  const next = series.values[last];
+  const fraction = shown - Math.floor(shown);
+  if (drawing && last > 0 && fraction > 0 && usable(next)) {
+    const from = series.values[last - 1];
+    context.lineTo(toX(last + fraction), toY(mix(from, next, fraction)));
+  }
+  context.stroke();
+  context.setLineDash([]);
+}
+
+function drawLegend(context, seriesList, box, height) {
+  let x = box.left;
+  const y = height - 18;
+  context.font = FONT;
+  context.textAlign = "left";
+  for (const series of seriesList) {
+    context.strokeStyle = series.colour;
+    context.lineWidth = series.width || 3;
+    context.setLineDash(series.dash ? [8, 6] : []);
+    context.beginPath();
+    context.moveTo(x, y - 5);
+    context.lineTo(x + 28, y - 5);
+    context.stroke();
+    context.setLineDash([]);
+    context.fillStyle = INK;
+    context.fillText(series.name, x + 34, y);
+    x += 34 + context.measureText(series.name).width + 24;
+  }
+}
+
+// ---- the component
+
+function makeView(parentElement, kind) {
+  // parentElement may be a shadow root, which has no size of its own: measure a box inside it
+  const box = document.createElement("div");
+  box.style.width = "100%";
+  const canvas = document.createElement("canvas");
+  canvas.className = `trainlab-live-${kind}`;
+  canvas.style.display = "block";
+  box.appendChild(canvas);
+  parentElement.appendChild(box);
+  const view = { canvas, context: canvas.getContext("2d"), scratch: document.createElement("canvas") };
+  const resize = () => {
+    const ratio = window.devicePixelRatio || 1;
+    view.width = box.clientWidth || 600;
+    view.height = CANVAS_HEIGHT[kind];
+    canvas.width = view.width * ratio;
+    canvas.height = view.height * ratio;
+    canvas.style.width = `${view.width}px`;
+    canvas.style.height = `${view.height}px`;
+    view.context.setTransform(ratio, 0, 0, ratio, 0, 0);
+    view.dirty = true;
+  };
+  resize();
+  view.observer = new ResizeObserver(resize);
+  view.observer.observe(box);
+  return view;
+}
+
+function animate(view, record) {
+  let before = performance.now();
+  const frame = (now) => {
+    const state = view.state;
+    const moved = state ? step(state, (now - before) / 1000) : false;
+    before = now;
+    if (state && state.keyframes.length && (moved || view.dirty || state.settling)) {
+      const drawn = view.kind === "plane" ? drawPlane(view, state) : (drawCurves(view, state), null);
+      {
+        record.frames += 1;
+        record.stamps.push(now);
+        if (record.stamps.length > 2000) record.stamps.shift();
+        record.epoch = state.shown;
+        record.keyframeEpoch = state.keyframes[state.keyframes.length - 1].epoch;
+        if (drawn && Number.isInteger(state.shown)) {
+          // a keyframe shown as it came, unblended: the model's own predictions after that many epochs
+          record.keyframe = { epoch: state.shown, probabilities: Array.from(drawn) };
+        }
+      }
+      view.dirty = false;
+    }
+    view.request = requestAnimationFrame(frame);
+  };
+  view.request = requestAnimationFrame(frame);
+}
+
+export default function (component) {
+  const { data, parentElement } = component;
+  const kind = data.kind;
+  if (!parentElement.__trainlabView) {
+    const view = makeView(parentElement, kind);
+    view.kind = kind;
+    parentElement.__trainlabView = view;
+    window.trainlabLive = window.trainlabLive || {};
+    window.trainlabLive[data.name] = { frames: 0, stamps: [], epoch: 0, keyframeEpoch: 0, keyframe: null };
+    animate(view, window.trainlabLive[data.name]);
+  }
+  const view = parentElement.__trainlabView;
+  if (!view.state || view.state.run !== data.run) view.state = newState(data);
+  receive(view.state, data);
+  view.dirty = true;
+  return () => {
+    cancelAnimationFrame(view.request);
+    view.observer.disconnect();
+    delete parentElement.__trainlabView;
+  };
+}

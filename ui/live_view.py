@@ -1,0 +1,89 @@
+"""Live views drawn in the browser while a run trains: the decision boundary and curves on canvases.
+
+Re-sending whole Plotly figures every redraw let the browser show about one picture a second. These views
+stay mounted: each redraw sends only numbers (the model's real predictions after each recent chunk as
+bytes, the curves so far), and the browser plays the epochs back smoothly between redraws
+(ui/live_view.js). When a run has finished, the pages draw Plotly figures again, with hover and zoom.
+"""
+
+from __future__ import annotations
+
+import base64
+from pathlib import Path
+
+import numpy as np
+import streamlit as st
+
+from ui.charts.plane import CLASS_COLOURS, CLASS_TINTS
+from ui.charts.style import PREVIOUS_COLOUR, TEST_COLOUR, TRAIN_COLOUR
+
+_COMPONENT = st.components.v2.component(
+    "trainlab_live_view", js=(Path(__file__).with_name("live_view.js")).read_text(), isolate_styles=True
+)
+
+
+def _probability_bytes(probabilities: np.ndarray) -> str:
+    """(G*G, K) probabilities as one byte each (P(class 1) only for two classes), base64: ~5 KB a frame."""
+    kept = probabilities[:, 1] if probabilities.shape[1] == 2 else probabilities
+    return base64.b64encode(np.round(np.clip(kept, 0, 1) * 255).astype(np.uint8).tobytes()).decode()
+
+
+def _points(x: np.ndarray, labels: np.ndarray) -> dict:
+    return {"x": np.round(x[:, 0], 4).tolist(), "y": np.round(x[:, 1], 4).tolist(), "label": labels.tolist()}
+
+
+def plane(name: str, run_id: int, view, snapshots, total_epochs: int, tick_seconds: float, title: str) -> None:
+    """The class probabilities over the plane, moving from one recent snapshot to the next.
+
+    `view` is a core.lessons.playground.PlaneView (the grid and the points); `snapshots` the run's recent
+    (epoch, probabilities on the grid) pairs."""
+    grid_size = len(view.grid.x1)
+    data = {
+        "kind": "plane",
+        "name": name,
+        "run": run_id,
+        "tick": tick_seconds,
+        "total": total_epochs,
+        "title": title,
+        "keyframes": [{"epoch": s.epoch, "probabilities": _probability_bytes(s.probabilities)} for s in snapshots],
+        "plane": {
+            "size": grid_size,
+            "classes": len(view.class_names),
+            "bounds": [float(view.grid.x1[0]), float(view.grid.x1[-1])],
+            "tints": list(CLASS_TINTS),
+            "colours": list(CLASS_COLOURS),
+            "train": _points(view.x_train, view.labels_given),
+            "heldout": _points(view.x_test, view.y_test),
+        },
+    }
+    _COMPONENT(key=f"{name}_live", data=data, height="content")
+
+
+def _values(values) -> list:
+    """Plain floats for JSON; NaN and infinity become gaps."""
+    array = np.asarray(values, np.float64)
+    return [round(float(v), 6) if np.isfinite(v) else None for v in array]
+
+
+def loss_curves(name: str, run_id: int, train_loss, test_loss, total_epochs: int, tick_seconds: float, previous=None):
+    """Training and held-out loss per epoch on a log scale, growing smoothly, with the last run's held-out loss."""
+    series = []
+    if previous is not None and len(previous):
+        series.append(
+            {"name": "previous run: held-out", "colour": PREVIOUS_COLOUR, "dash": True, "width": 2, "previous": True}
+            | {"values": _values(previous)}
+        )
+    series += [
+        {"name": "training", "colour": TRAIN_COLOUR, "values": _values(train_loss)},
+        {"name": "held-out", "colour": TEST_COLOUR, "values": _values(test_loss)},
+    ]
+    data = {
+        "kind": "curves",
+        "name": name,
+        "run": run_id,
+        "tick": tick_seconds,
+        "total": total_epochs,
+        "keyframes": [{"epoch": 0}, {"epoch": len(train_loss)}],
+        "curves": {"title": "Loss (log scale)", "log": True, "series": series},
+    }
+    _COMPONENT(key=f"{name}_live", data=data, height="content")
