@@ -34,6 +34,7 @@ navigation = st.navigation(
                 icon=":material/balance:",
                 url_path="data-quality",
             ),
+            st.Page("pages/own_data.py", title="Your own data", icon=":material/upload_file:", url_path="own-data"),
             st.Page(
                 "pages/fine_tuning.py",
                 title="Pretraining vs fine-tuning",

@@ -3,12 +3,17 @@
 import streamlit as st
 
 from core.lessons.fine_tuning import (
+    LEARNING_RATES,
     MODELS,
     FineTuneConfig,
     FineTuneRun,
+    cost_reading,
+    failure_text,
     first_in_house_style,
+    first_in_style_reading,
     generic_heldout_losses,
     generic_model,
+    generic_model_reading,
     generic_sample,
     outcome_readings,
 )
@@ -21,9 +26,7 @@ from ui.samples import SAMPLE_CSS, sample_html, show_sample
 # A chunk trains both models three steps each (~0.3 s, more on a busy server): too long to share a half-second
 # tick with drawing, so a worker thread trains and every tick only redraws.
 TICK_SECONDS = 0.5
-LEARNING_RATES = (1e-4, 3e-4, 1e-3, 3e-3, 1e-2, 3e-2, 0.1, 0.3)
 MODEL_TITLES = {"fine_tuned": "Generic model, fine-tuned", "from_scratch": "Same model, trained from scratch"}
-FAILED_MODEL_NAMES = {"fine_tuned": "fine-tuned generic model", "from_scratch": "model trained from scratch"}
 DEFAULTS = {
     "ft_dataset": "english",
     "ft_texts": 100,
@@ -163,7 +166,6 @@ def cached_generic_sample(temperature: float, seed: int) -> str:
 
 def draw_generic() -> None:
     """Before any training: what the generic model writes, and what making it cost."""
-    facts, losses = generic_model()[2], generic_heldout_losses()
     st.info("Press **Fine-tune**: both models train live, side by side, and write new samples as they learn.")
     left, right = st.columns([3, 2])
     with left:
@@ -173,15 +175,7 @@ def draw_generic() -> None:
             st.session_state.ft_dataset,
         )
     with right:
-        st.markdown(
-            f"**How the generic model was made.** {facts['steps']:,} training steps, "
-            f"{facts['characters_seen'] / 1e6:.1f} million characters read, {facts['seconds'] / 60:.1f} minutes of "
-            f"computing, {facts['parameters']:,} parameters. It has read English: Python's documentation, everyday "
-            "texts and job adverts of many employers in many layouts, but never one from Harbour & Finch.\n\n"
-            f"**Loss** measures how surprised a model is by a text (lower is better; guessing blindly among 96 "
-            f"characters scores 4.6). The generic model scores **{losses['general']:.2f}** on English it never saw, "
-            f"**{losses['english']:.2f}** on Harbour & Finch adverts and **{losses['dutch']:.2f}** on the Dutch ones."
-        )
+        st.markdown(generic_model_reading(generic_model()[2], generic_heldout_losses()))
 
 
 def draw_results(run: FineTuneRun | None) -> None:
@@ -191,11 +185,7 @@ def draw_results(run: FineTuneRun | None) -> None:
     done, total = run.steps_done, run.config.steps
     st.progress(min(done / total, 1.0), text=f"Step {done} of {total} · {run.seconds:.1f} s of training")
     if run.failure:
-        st.error(
-            f"Training failed: the loss of the {FAILED_MODEL_NAMES[run.failed_model]} blew up (it got "
-            "worse, not better) and training was stopped. The learning rate is too high for this model: "
-            "try a smaller one, such as 0.001."
-        )
+        st.error(failure_text(run.failed_model, run.config.learning_rate, run.pretraining["peak_learning_rate"]))
     history = run.history()
     draw_metrics(run, history)
     st.plotly_chart(fine_tuning_losses(history, total, st.session_state.get("ft_previous")), key="ft_loss_chart")
@@ -204,7 +194,7 @@ def draw_results(run: FineTuneRun | None) -> None:
         "Zoom resets while training runs."
     )
     draw_samples(run)
-    draw_cost(run)
+    st.markdown(cost_reading(run.steps_done, run.seconds, run.characters_seen, run.pretraining))
 
 
 def loss_text(value: float) -> str:
@@ -247,7 +237,7 @@ def draw_samples(run: FineTuneRun) -> None:
         with column:
             st.markdown(f"**{MODEL_TITLES[name]}**")
             show_sample(latest.texts[name], run.config.style)
-            st.markdown(first_in_style_text(run, name))
+            st.markdown(first_in_style_reading(first_in_house_style(run, name)))
     if not run.finished:  # drawn once training ends: re-sending them every half second slows the browser
         st.caption(f"{len(run.samples) - 1} earlier samples, back to step 0, appear here when training ends.")
         return
@@ -261,32 +251,10 @@ def draw_samples(run: FineTuneRun) -> None:
         read_outcome(run)
 
 
-def first_in_style_text(run: FineTuneRun, name: str) -> str:
-    first = first_in_house_style(run, name)
-    if first is None:
-        return "Has not yet written in the house style (3 of the 6 markers, in real words)."
-    return (
-        f"First wrote in the house style at **step {first.step}**, after **{first.seconds:.1f} s** of training "
-        "(both models, in turn)."
-    )
-
-
 def read_outcome(run: FineTuneRun) -> None:
     boxes = {"success": st.success, "info": st.info, "warning": st.warning}
     for kind, sentence in outcome_readings(run):
         boxes[kind](sentence)
-
-
-def draw_cost(run: FineTuneRun) -> None:
-    facts = run.pretraining
-    share = run.characters_seen / facts["characters_seen"]
-    st.markdown(
-        f"**Cost.** Fine-tuning so far: **{run.steps_done} steps**, **{run.seconds / 2:.0f} seconds** per model, "
-        f"**{run.characters_seen / 1e3:,.0f} thousand characters** read. Pretraining the generic model took "
-        f"{facts['steps']:,} steps, {facts['seconds'] / 60:.1f} minutes and {facts['characters_seen'] / 1e6:.1f} "
-        f"million characters: fine-tuning used **{share:.1%}** of that. A real generic model costs millions; "
-        "fine-tuning it costs a tiny fraction, but you can only fine-tune a model someone has already pretrained."
-    )
 
 
 def draw_own_advert() -> None:

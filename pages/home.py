@@ -35,7 +35,13 @@ LESSONS = (
         "pages/data_quality.py",
         "Data quality and bias",
         "See what one-sided, mislabeled, imbalanced, repetitive or shifted training data does to a model, group by "
-        "group and class by class, not only on average. Then upload a spreadsheet of your own and train on it.",
+        "group and class by class, not only on average.",
+    ),
+    (
+        "pages/own_data.py",
+        "Your own data",
+        "Upload a spreadsheet of your own (or one of two examples), learn what makes a table usable, train on it "
+        "live and see the results per class and per group, not only the average.",
     ),
     (
         "pages/fine_tuning.py",

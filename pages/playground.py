@@ -246,7 +246,9 @@ def draw_metrics(history) -> None:
 
 
 with results:
-    live.panel("play", draw, train_tick=live.train_at_pace(EPOCHS_PER_SECOND, TRAINING_SHARE), tick_seconds=TICK_SECONDS)
+    live.panel(
+        "play", draw, train_tick=live.train_at_pace(EPOCHS_PER_SECOND, TRAINING_SHARE), tick_seconds=TICK_SECONDS
+    )
 
 st.divider()
 st.markdown(

@@ -1,20 +1,11 @@
 """Lesson: How one training step works. A line learns from real data, one phase at a time, then hundreds of steps."""
 
-import math
-
 import pandas as pd
 import streamlit as st
 
 from core.lessons.training_step.race import MOMENTUM, race, race_landscape, race_reading
-from core.lessons.training_step.stepper import (
-    MINIBATCH,
-    PHASES,
-    SCALINGS,
-    Stepper,
-    divergence_text,
-    load_line_problem,
-    regime_reading,
-)
+from core.lessons.training_step.readings import divergence_text, phase_texts, readable, regime_reading
+from core.lessons.training_step.stepper import MINIBATCH, PHASES, SCALINGS, Stepper, load_line_problem
 from ui import live
 from ui.charts import line_fit
 
@@ -34,13 +25,6 @@ st.markdown(
     "(x) against how much their diabetes progressed in a year (y). Press **Next** to see one step with its real "
     "numbers, then **Run** to watch hundreds."
 )
-
-
-def readable(value: float, digits: int = 3) -> str:
-    """A number for the screen: never 'nan' or 'inf', and short even when a diverging run makes it huge."""
-    if not math.isfinite(value):
-        return "too large to compute"
-    return f"{value:.{digits}g}" if abs(value) >= 1e4 else f"{value:.{digits}f}"
 
 
 def current_stepper() -> Stepper:
@@ -69,9 +53,8 @@ def run_live(stepper: Stepper) -> None:
 
 def show_regime(regime: str) -> None:
     """Start over at a learning rate typical of `regime` and run."""
-    problem = load_line_problem(st.session_state.loop_scaling)
-    rates = [rate for rate in LEARNING_RATES if problem.regime(rate) == regime]
-    st.session_state.update(loop_lr=rates[0] if regime == "diverging" else rates[len(rates) // 2], loop_batch="all")
+    rate = load_line_problem(st.session_state.loop_scaling).example_rate(regime, LEARNING_RATES)
+    st.session_state.update(loop_lr=rate, loop_batch="all")
     reset()
     st.session_state.loop_start_running = True
 
@@ -154,32 +137,6 @@ def step_table(detail: dict, phase: int) -> pd.DataFrame:
     return pd.DataFrame({name: [readable(float(v)) for v in values[rows]] for name, values in columns.items()})
 
 
-def phase_texts(detail: dict) -> list[str]:
-    """One short explanation per phase, with this step's numbers."""
-    (w, b), (grad_w, grad_b), (new_w, new_b) = detail["params"], detail["gradient"], detail["new_params"]
-    n, rate, x0, p0 = len(detail["x"]), detail["learning_rate"], detail["x"][0], detail["predictions"][0]
-    loss, after = float(detail["loss"]), float(detail["loss_after"])
-    shown = f"the first {SHOWN_ROWS} are shown" if n > SHOWN_ROWS else "all are shown"
-    change = "down" if after < loss else "**up**: the step overshot"
-    return [
-        f"**1. The data.** This step learns from {n} examples ({shown}). Each is an input x, a patient's "
-        "body-mass index, and the true answer y, how much the disease progressed (0 is average).",
-        f"**2. Predictions.** The model is the line w·x + b with w = {readable(w)} and b = {readable(b)}. "
-        f"For the first example: {readable(w)} · {readable(x0)} + {readable(b)} = {readable(p0)}.",
-        f"**3. Loss.** Each error is prediction − y; each loss is ½·error². Their average over all {n} examples "
-        f"is the loss **L = {readable(loss, 4)}**: one number that says how wrong the line is.",
-        f"**4. Gradients** (from `jax.grad`): how fast L rises when a parameter grows. "
-        f"∂L/∂w = average of error·x = **{readable(grad_w, 4)}**; "
-        f"∂L/∂b = average of error = **{readable(grad_b, 4)}**. "
-        "To lower L, move each parameter against its gradient.",
-        f"**5. Update** with learning rate η = {rate:g}: w ← {readable(w)} − {rate:g} · {readable(grad_w, 4)} = "
-        f"**{readable(new_w)}**; b ← {readable(b)} − {rate:g} · {readable(grad_b, 4)} = **{readable(new_b)}**. "
-        "The dot on the landscape moves.",
-        f"**6. Loss after the step,** on the same {n} examples: {readable(loss, 4)} → **{readable(after, 4)}**, "
-        f"{change}.",
-    ]
-
-
 def draw_walkthrough(stepper: Stepper) -> None:
     """Left: the numbers of the step on display, one more phase per press of Next."""
     detail = stepper.detail()
@@ -192,7 +149,7 @@ def draw_walkthrough(stepper: Stepper) -> None:
     cells[3].metric("b now", f"{stepper.params[1]:.3g}")
     st.subheader(f"Step {stepper.shown_step + 1} · phase {stepper.phase + 1} of {len(PHASES)}: {PHASES[stepper.phase]}")
     st.table(step_table(detail, stepper.phase), border="horizontal", hide_index=True)
-    for text in phase_texts(detail)[: stepper.phase + 1]:
+    for text in phase_texts(detail, SHOWN_ROWS)[: stepper.phase + 1]:
         st.markdown(text)
 
 

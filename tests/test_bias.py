@@ -196,3 +196,45 @@ def test_judging_by_group_matches_scikit_learn_on_each_group():
         rows = groups == name
         assert result.accuracy == pytest.approx(accuracy_score(y_true[rows], y_pred[rows]))
         np.testing.assert_allclose(result.per_class, recall_score(y_true[rows], y_pred[rows], average=None))
+
+
+# ---- readings: numbers in, sentences out ----
+
+
+def held_out(accuracy: float, per_class) -> data_quality.HeldOutResult:
+    per_class = np.asarray(per_class, float)
+    return data_quality.HeldOutResult(accuracy, per_class, np.zeros((len(per_class), len(per_class)), np.int64))
+
+
+def test_the_group_reading_warns_only_when_group_b_is_clearly_worse():
+    kind, text = data_quality.group_reading(0.93, 0.97, 0.62)
+    assert kind == "warning"
+    assert "mixed like the training data: **93%**" in text and "Group A: **97%**, group B: **62%**" in text
+    assert data_quality.group_reading(0.96, 0.97, 0.91)[0] == "warning"  # 6 points
+    assert data_quality.group_reading(0.96, 0.97, 0.93)[0] == "success"  # 4 points
+    assert data_quality.group_reading(0.80, 0.78, 0.90)[0] == "success"  # group B ahead
+
+
+def test_the_worst_digit_reading_warns_only_when_that_digit_lags_the_average():
+    recall = [0.95] * 10
+    recall[3] = 0.40
+    kind, text = data_quality.worst_class_reading(held_out(0.90, recall))
+    assert (
+        kind == "warning" and "Held-out accuracy **90%**" in text and "worst digit: **3**, recognised **40%**" in text
+    )
+    recall[3] = 0.80
+    kind, text = data_quality.worst_class_reading(held_out(0.90, recall))
+    assert kind == "success" and "worst digit: **3**, recognised **80%**" in text
+    kind, text = data_quality.worst_class_reading(held_out(0.90, [np.nan, *[0.9] * 8, 0.88]))
+    assert "worst digit: **9**" in text, "a digit with no held-out examples is never the worst"
+
+
+def test_a_scenario_is_read_by_group_where_it_has_groups_else_by_digit():
+    by_group = {
+        data_quality.MIXED: held_out(0.93, [0.9] * 10),
+        data_quality.GROUP_A: held_out(0.97, [0.9] * 10),
+        data_quality.GROUP_B: held_out(0.62, [0.6] * 10),
+    }
+    assert data_quality.held_out_reading(by_group) == data_quality.group_reading(0.93, 0.97, 0.62)
+    single = {"held-out": held_out(0.9, [0.95] * 9 + [0.5])}
+    assert data_quality.held_out_reading(single) == data_quality.worst_class_reading(single["held-out"])

@@ -1,5 +1,6 @@
-"""The "Data quality and bias" page in a real browser: a scenario trains live after a keyboard slider move, and an
-uploaded malformed CSV is explained while the page keeps working. Screenshots land in test-artifacts/screenshots/."""
+"""The "Data quality and bias" and "Your own data" pages in a real browser: a scenario trains live after a keyboard
+slider move, and an uploaded malformed CSV is explained while the page keeps working. Screenshots land in
+test-artifacts/screenshots/."""
 
 import re
 from pathlib import Path
@@ -13,7 +14,7 @@ pytestmark = [
     pytest.mark.browser,
     pytest.mark.skipif(not CHROMIUM.exists(), reason=f"no Chromium at {CHROMIUM} (apt-get install chromium)"),
 ]
-PATH = "data-quality"
+PATH, OWN_DATA_PATH = "data-quality", "own-data"
 ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -64,14 +65,24 @@ def test_group_scenario_trains_live_after_a_keyboard_slider_move(page, server):
     whole_page_screenshot(page, "data-quality-groups-trained-whole")
 
 
+def test_the_scenarios_page_leads_to_your_own_data(page, server):
+    open_data_quality(page, server)
+    page.get_by_role("link", name="Then try it on a spreadsheet of your own").click()
+    page.get_by_role("heading", name="Your own data").wait_for(timeout=30_000)
+    wait_idle(page)
+    assert page.url.endswith("/" + OWN_DATA_PATH)
+    assert page.locator("input[type=file]").count() == 1
+    assert_no_error_box(page)
+
+
 def test_a_malformed_upload_is_explained_and_a_good_one_trains(page, server):
-    open_data_quality(page, server, "?dq_scenario=Your+own+data")  # the link holds the label
+    open_page(page, server, OWN_DATA_PATH)
     uploader = page.locator("input[type=file]")
     uploader.set_input_files(str(ROOT / "tests" / "malformed_csv" / "ragged_rows.csv"))
     page.get_by_text("Not every line has the same number of values").first.wait_for(timeout=30_000)
     wait_idle(page)
     assert_no_error_box(page)
-    screenshot(page, "data-quality-upload-malformed")
+    screenshot(page, "own-data-upload-malformed")
     uploader.set_input_files(str(ROOT / "sample_data" / "loan_repayment.csv"))
     page.get_by_text("2000 rows, 6 columns").first.wait_for(timeout=30_000)
     wait_idle(page)
@@ -83,7 +94,7 @@ def test_a_malformed_upload_is_explained_and_a_good_one_trains(page, server):
     wait_idle(page)
     assert page.locator(".js-plotly-plot").count() >= 5, "the trained run stays on screen"
     assert_no_error_box(page)
-    whole_page_screenshot(page, "data-quality-upload-trained-whole", height=3400)
+    whole_page_screenshot(page, "own-data-upload-trained-whole", height=3400)
 
 
 def test_careless_labels_show_a_confusion_matrix(page, server):

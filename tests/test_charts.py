@@ -36,3 +36,13 @@ def test_mislabeled_grid_frames_memorized_examples_red():
     colours = [shape.line.color for shape in figure.layout.shapes]
     assert colours == [style.MEMORIZED_COLOUR, style.TRUE_COLOUR, "#777777"]
     assert "since 5" in figure.layout.annotations[0].text
+
+
+def test_accuracy_curves_speak_of_wrong_labels_only_when_there_are_some():
+    clean = {"train_accuracy": [0.5, 0.9], "test_accuracy": [0.5, 0.8], "memorized_share": [np.nan, np.nan]}
+    clean["mislabeled_true_share"] = clean["memorized_share"]
+    figure = curves.accuracy_curves(clean, total_epochs=2)
+    assert "wrong labels" not in figure.layout.title.text and len(figure.data) == 2
+    noisy = {**clean, "memorized_share": [0.0, 0.3], "mislabeled_true_share": [0.9, 0.6]}
+    figure = curves.accuracy_curves(noisy, total_epochs=2)
+    assert "wrong labels" in figure.layout.title.text and len(figure.data) == 4

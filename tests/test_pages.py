@@ -1,15 +1,23 @@
 """Every page through Streamlit's AppTest: widgets move, training runs, charts and messages appear."""
 
+import re
+from pathlib import Path
+
 import numpy as np
 import pytest
 
 from tests.apptest_support import chart_trace, open_page, train_to_the_end
 
+ROOT = Path(__file__).resolve().parents[1]
+
 
 def test_home_page_links_every_lesson():
     app = open_page()
     assert "Trainlab" in app.title[0].value
-    assert len(app.get("page_link")) >= 1
+    lessons = re.findall(r'url_path="([^"]+)"', (ROOT / "app.py").read_text())
+    assert "own-data" in lessons
+    linked = [link.proto.page for link in app.get("page_link")]
+    assert sorted(linked) == sorted(lessons), "each registered lesson linked once"
 
 
 def test_lab_trains_live_and_its_charts_show_the_recorded_run():

@@ -1,5 +1,6 @@
-"""The "Data quality and bias" page through AppTest: scenarios train live, charts show the run's own numbers,
-and every malformed CSV, uploaded through the real file uploader, gets its message without losing the last file."""
+"""The "Data quality and bias" and "Your own data" pages through AppTest: scenarios train live, charts show the run's
+own numbers, and every malformed CSV, uploaded through the real file uploader, gets its message without losing the last
+file."""
 
 from pathlib import Path
 
@@ -11,7 +12,7 @@ from core.lessons import data_quality, own_data
 from tests.apptest_support import chart_trace, open_page, train_to_the_end
 from tests.test_uploads import FOLDER, PROBLEMS
 
-PAGE = "pages/data_quality.py"
+PAGE, OWN_DATA = "pages/data_quality.py", "pages/own_data.py"
 SAMPLES = Path(__file__).resolve().parents[1] / "sample_data"
 
 
@@ -26,11 +27,16 @@ def upload(app: AppTest, name: str, raw: bytes) -> AppTest:
 @pytest.fixture(scope="module")
 def upload_page():
     """One session on "Your own data" with the loan example trained: shared by the upload tests."""
-    app = open_page(PAGE)
-    app.radio(key="dq_scenario").set_value("upload").run()
+    app = open_page(OWN_DATA)
     upload(app, "loan_repayment.csv", (SAMPLES / "loan_repayment.csv").read_bytes())
     app.slider(key="dq_upload_epochs").set_value(30).run()
     return train_to_the_end(app, "dq_upload")
+
+
+def test_the_scenarios_link_to_your_own_data_and_offer_no_upload():
+    app = open_page(PAGE)
+    assert [link.proto.page for link in app.get("page_link")] == ["own-data"]
+    assert "upload" not in app.radio(key="dq_scenario").options and not app.get("file_uploader")
 
 
 def test_group_scenario_shows_each_group_next_to_the_average():
@@ -85,6 +91,8 @@ def test_the_other_scenarios_train_and_show_per_class_results(scenario, settings
 
 def test_upload_trains_with_the_lab_charts_and_results_per_group(upload_page):
     app = upload_page
+    assert "Takeaway" in app.markdown[-1].value
+    assert any(r"**loan\_repayment\.csv**: 2000 rows, 6 columns" in success.value for success in app.success)
     keys = chart_keys(app)
     for chart in ("loss", "accuracy", "gap", "class", "group"):
         assert f"dq_upload_{chart}_chart" in keys
@@ -112,8 +120,7 @@ def test_a_file_over_the_limit_is_refused_in_python(upload_page):
 
 
 def test_missing_values_are_offered_to_be_dropped():
-    app = open_page(PAGE)
-    app.radio(key="dq_scenario").set_value("upload").run()
+    app = open_page(OWN_DATA)
     upload(app, "missing_values.csv", (FOLDER / "missing_values.csv").read_bytes())
     assert any("4 of 40 rows" in warning.value for warning in app.warning)
     assert not [button for button in app.button if button.key == "dq_upload_train"]

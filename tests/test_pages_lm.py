@@ -118,7 +118,7 @@ def test_a_diverging_learning_rate_gets_words_and_stop_and_reset_work():
     app.select_slider(key="ft_lr").set_value(0.3).run()
     app.button(key="ft_train").click().run()
     tick_until_trained(app)
-    assert app.error and "learning rate" in app.error[0].value
+    assert app.error and "A learning rate of 0.3 is too high for this model: try 0.003 " in app.error[0].value
     assert "nan" not in " ".join(metric.value for metric in app.metric).lower()
     app.select_slider(key="ft_lr").set_value(1e-3).run()
     app.button(key="ft_train").click().run()

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from core.engine.run import blew_up
-from core.lessons.training_step import stepper
+from core.lessons.training_step import readings, stepper
 from core.lessons.training_step.stepper import LineProblem, Stepper, load_line_problem
 
 
@@ -68,14 +68,14 @@ def test_just_below_the_limit_converges_just_above_it_diverges(problem, share_of
         assert run.losses[-1] == pytest.approx(best_loss, rel=1e-3)
     else:
         assert run.failure == "blew_up" and run.losses[-1] > run.losses[0]
-        assert "above the stability limit" in stepper.divergence_text(run)
+        assert "above the stability limit" in readings.divergence_text(run)
 
 
 def test_regimes_in_order_along_the_learning_rate(problem):
     limit = problem.stability_limit
     rates = [0.001, 0.3 * limit, 0.8 * limit, 1.1 * limit]
     assert [problem.regime(rate) for rate in rates] == ["too slow", "good", "oscillating", "diverging"]
-    assert stepper.regime_reading(problem, 1.1 * limit)[0] == "error"
+    assert readings.regime_reading(problem, 1.1 * limit)[0] == "error"
 
 
 def test_phases_reveal_one_step_and_apply_the_update_at_the_update_phase():

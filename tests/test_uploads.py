@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from core.engine.data import load_dataset
-from core.lessons import own_data
+from core.lessons import data_quality, own_data
 
 FOLDER = Path(__file__).resolve().parent / "malformed_csv"
 SAMPLES = Path(__file__).resolve().parents[1] / "sample_data"
@@ -154,3 +154,71 @@ def test_the_example_csvs_are_remade_byte_for_byte_by_their_script():
     for filename, (make, seed) in script["EXAMPLES"].items():
         made = make(np.random.default_rng(seed)).to_csv(index=False, lineterminator="\n")
         assert made == (SAMPLES / filename).read_text(), filename
+
+
+# ---- readings: numbers in, sentences out ----
+
+
+def by_group(accuracies: dict, recalls: dict) -> dict:
+    return {
+        name: data_quality.HeldOutResult(accuracy, np.asarray(recalls[name], float), np.zeros((2, 2), np.int64))
+        for name, accuracy in accuracies.items()
+    }
+
+
+def test_text_from_a_file_is_shown_as_typed_never_as_markup():
+    typed = "*bold* [link](https://example.org) `code` $x$ <b>html</b> :red[x] #1 _a_"
+    literal = own_data.markdown_literal(typed + "\nnext line")
+    assert literal.replace("\\", "") == typed + " next line"
+    assert all(literal[i - 1] == "\\" for i, char in enumerate(literal) if char in "*[]()`$<>:#_")
+    assert own_data.markdown_literal("city") == "city" and own_data.markdown_literal(3) == "3"
+
+
+def test_the_group_reading_warns_only_when_one_group_is_clearly_worse_served():
+    classes = ("no", "yes")
+    kind, text = own_data.group_reading(
+        "region", by_group({"city": 0.9, "rural": 0.6}, {"city": [0.95, 0.85], "rural": [0.8, 0.3]}), classes
+    )
+    assert kind == "warning" and "Held-out accuracy per region: **city 90%**, **rural 60%**" in text
+    assert "Of the rural rows whose answer is 'yes', the model gets **30%** right" in text
+    kind, text = own_data.group_reading(
+        "region", by_group({"city": 0.9, "rural": 0.87}, {"city": [0.9, 0.9], "rural": [0.9, 0.84]}), classes
+    )
+    assert kind == "success" and "**rural 87%**" in text
+    kind, text = own_data.group_reading("region", by_group({"city": 0.9}, {"city": [0.95, 0.85]}), classes)
+    assert kind == "success" and "**90%** in every group" in text
+
+
+def test_the_group_reading_shows_names_from_the_file_as_typed():
+    _, text = own_data.group_reading(
+        "*area*", by_group({"[a](b)": 0.9, "c_d": 0.5}, {"[a](b)": [0.9, 0.9], "c_d": [0.6, 0.4]}), ("no", "*yes*")
+    )
+    assert r"per \*area\*" in text and r"**\[a\]\(b\) 90%**" in text and r"'\*yes\*'" in text and r"c\_d" in text
+
+
+def test_held_out_rows_are_counted_per_group():
+    text = own_data.held_out_rows_per_group(np.array(["rural", "city", "city", "(missing)"]))
+    assert text.startswith(r"Held-out rows per group: \(missing\): 1, city: 2, rural: 1.")
+
+
+def test_a_file_reading_names_the_file_and_keeps_the_last_good_one():
+    problem = own_data.Message("empty", "The file is empty.")
+    assert own_data.file_readings("a.csv", (), "b.csv") == []
+    assert own_data.file_readings("a.csv", (problem,), None) == [
+        ("error", r"**a\.csv** cannot be used. The file is empty.")
+    ]
+    readings = own_data.file_readings("a.csv", (problem,), "b.csv")
+    assert readings[1] == ("info", r"Still using your previous file, **b\.csv**.")
+
+
+def test_a_table_summary_counts_its_rows_and_columns():
+    table = own_data.read_table((SAMPLES / "customer_churn.csv").read_bytes(), "churn.csv").table
+    rows, columns = table.frame.shape
+    assert own_data.table_summary(table) == ("success", rf"**churn\.csv**: {rows} rows, {columns} columns.")
+
+
+def test_missing_values_are_a_warning_other_problems_errors_and_notes_information():
+    missing, other, note = (own_data.Message(kind, kind) for kind in ("missing_values", "one_class", "encoding"))
+    readings = own_data.preparation_readings(own_data.Prepared(None, (missing, other), (note,), 4))
+    assert readings == [("warning", "missing_values"), ("error", "one_class"), ("info", "encoding")]
+    assert own_data.preparation_readings(own_data.Prepared(None, (), (), 0)) == []

@@ -2,6 +2,8 @@
 
 import streamlit as st
 
+from ui import live
+
 
 def learning_rate_slider(
     key: str, rates: tuple[float, ...], help: str = "How big a step each update takes. Log scale."
@@ -34,3 +36,12 @@ def preset_buttons(prefix: str, presets: dict, apply) -> None:
     with st.expander("Try one of these"):
         for name, values in presets.items():
             st.button(name, key=f"{prefix}_preset_{name}", on_click=apply, args=(values,), width="stretch")
+
+
+def train_and_stop_buttons(prefix: str, on_train) -> None:
+    """Train (calls `on_train()`) and Stop (stops the live run of `prefix`) side by side."""
+    train, stop = st.columns(2)
+    if train.button("Train", type="primary", key=f"{prefix}_train", width="stretch"):
+        on_train()
+    if stop.button("Stop", key=f"{prefix}_stop", width="stretch"):
+        live.stop(st.session_state, prefix)

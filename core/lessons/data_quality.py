@@ -26,6 +26,8 @@ HIDDEN = (128, 128)  # the lab's default model: the same compiled chunk serves e
 CARELESS_TRUE, CARELESS_GIVEN = 3, 8  # the careless labeller writes "8" on threes
 DIVERSITY_LEVELS = (10, 20, 50, 100, 200, 500, 1437)  # distinct training digits; 1437 is all of them
 MIXED, GROUP_A, GROUP_B = "held-out, mixed like training", "group A: as written", "group B: mirrored"
+GROUP_GAP = 0.05  # one group's accuracy this far below another's reads as that group being served worse
+WORST_CLASS_GAP = 0.15  # a class recognised this far less often than the average reads as a class being missed
 
 
 @dataclass(frozen=True)
@@ -105,6 +107,35 @@ def held_out_results(run: ScenarioRun) -> dict[str, HeldOutResult]:
         name: judge(y, run.predict_proba(x).argmax(axis=1), classes)
         for name, (x, y) in run.scenario.held_out_sets.items()
     }
+
+
+# ---- readings: the numbers that matter, in one sentence ----
+
+
+def held_out_reading(results: dict[str, HeldOutResult]) -> tuple[str, str]:
+    """(kind, sentence) for a scenario's held-out results: per group where there are groups, else the worst digit."""
+    if GROUP_B in results:
+        return group_reading(results[MIXED].accuracy, results[GROUP_A].accuracy, results[GROUP_B].accuracy)
+    return worst_class_reading(results["held-out"])
+
+
+def group_reading(mixed: float, group_a: float, group_b: float) -> tuple[str, str]:
+    """A warning when group B is served clearly worse than group A; kind is "warning" or "success"."""
+    text = (
+        f"Held-out accuracy on data mixed like the training data: **{mixed:.0%}**. Group A: **{group_a:.0%}**, "
+        f"group B: **{group_b:.0%}**."
+    )
+    return ("warning" if group_a - group_b > GROUP_GAP else "success"), text
+
+
+def worst_class_reading(result: HeldOutResult) -> tuple[str, str]:
+    """The digit recognised least often; a warning when it lags the overall accuracy by more than WORST_CLASS_GAP."""
+    worst = int(np.nanargmin(result.per_class))
+    text = (
+        f"Held-out accuracy **{result.accuracy:.0%}**; worst digit: **{worst}**, recognised "
+        f"**{result.per_class[worst]:.0%}** of the time."
+    )
+    return ("warning" if result.accuracy - result.per_class[worst] > WORST_CLASS_GAP else "success"), text
 
 
 # ---- the scenarios ----

@@ -26,6 +26,8 @@ from core.lessons import house_style
 from core.lm import checkpoint, corpus, sample, train
 
 MODELS = ("fine_tuned", "from_scratch")
+MODEL_NAMES = {"fine_tuned": "fine-tuned generic model", "from_scratch": "model trained from scratch"}
+LEARNING_RATES = (1e-4, 3e-4, 1e-3, 3e-3, 1e-2, 3e-2, 0.1, 0.3)  # the page's choices; a suggestion is one of them
 MAX_STEPS = 1000
 TEXT_COUNTS = (10, 100)
 SAMPLE_LENGTH = 600
@@ -335,6 +337,67 @@ def outcome_readings(run: FineTuneRun) -> list[tuple[str, str]]:
             )
         )
     return readings
+
+
+def suggested_learning_rate(failed_rate: float, pretraining_peak: float, choices=LEARNING_RATES) -> float:
+    """A rate to try after `failed_rate` blew up: a tenth of it, never above the peak rate the generic model was
+    pretrained with (fine-tuning needs no bigger steps than building the model did), snapped down to the nearest
+    of `choices` (the smallest choice if none is that low)."""
+    target = min(failed_rate / 10, pretraining_peak)
+    lower = [rate for rate in choices if rate <= target * (1 + 1e-9)]  # 0.3 / 10 is 0.030000000000000002
+    return max(lower) if lower else min(choices)
+
+
+def failure_text(failed_model: str, learning_rate: float, pretraining_peak: float) -> str:
+    """Why training stopped (`failed_model` blew up at `learning_rate`) and which learning rate to try instead."""
+    smaller = suggested_learning_rate(learning_rate, pretraining_peak)
+    return (
+        f"Training failed: the loss of the {MODEL_NAMES[failed_model]} blew up (it got worse, not better) and "
+        f"training was stopped. A learning rate of {learning_rate:g} is too high for this model: try {smaller:g} "
+        f"(at most a tenth of it, and no more than the {pretraining_peak:g} the generic model was pretrained with)."
+    )
+
+
+def first_in_style_reading(first: Samples | None) -> str:
+    """When a model first wrote in the house style (see first_in_house_style), or that it has not yet."""
+    if first is None:
+        return (
+            f"Has not yet written in the house style ({house_style.STYLE_MARKERS_NEEDED} of the "
+            f"{len(house_style.MARKERS)} markers, in real words)."
+        )
+    return (
+        f"First wrote in the house style at **step {first.step}**, after **{first.seconds:.1f} s** of training "
+        "(both models, in turn)."
+    )
+
+
+def cost_reading(steps_done: int, seconds: float, characters_seen: int, pretraining: dict) -> str:
+    """What fine-tuning has cost so far (`seconds` for both models together) against pretraining's facts."""
+    share = characters_seen / pretraining["characters_seen"]
+    return (
+        f"**Cost.** Fine-tuning so far: **{steps_done} steps**, **{seconds / len(MODELS):.0f} seconds** per model, "
+        f"**{characters_seen / 1e3:,.0f} thousand characters** read. Pretraining the generic model took "
+        f"{pretraining['steps']:,} steps, {pretraining['seconds'] / 60:.1f} minutes and "
+        f"{pretraining['characters_seen'] / 1e6:.1f} million characters: fine-tuning used **{share:.1%}** of that. "
+        "A real generic model costs millions; fine-tuning it costs a tiny fraction, but you can only fine-tune a "
+        "model someone has already pretrained."
+    )
+
+
+def generic_model_reading(pretraining: dict, heldout_losses: dict) -> str:
+    """How the generic model was made and how surprised it is by each kind of text (generic_heldout_losses)."""
+    return (
+        f"**How the generic model was made.** {pretraining['steps']:,} training steps, "
+        f"{pretraining['characters_seen'] / 1e6:.1f} million characters read, {pretraining['seconds'] / 60:.1f} "
+        f"minutes of computing, {pretraining['parameters']:,} parameters. It has read English: Python's "
+        "documentation, everyday texts and job adverts of many employers in many layouts, but never one from "
+        "Harbour & Finch.\n\n"
+        f"**Loss** measures how surprised a model is by a text (lower is better; guessing blindly among "
+        f"{pretraining['architecture']['vocab_size']} characters scores "
+        f"{np.log(pretraining['architecture']['vocab_size']):.1f}). The generic model scores "
+        f"**{heldout_losses['general']:.2f}** on English it never saw, **{heldout_losses['english']:.2f}** on "
+        f"Harbour & Finch adverts and **{heldout_losses['dutch']:.2f}** on the Dutch ones."
+    )
 
 
 # ---------------------------------------------------------------- the generic model on its own

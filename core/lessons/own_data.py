@@ -15,12 +15,14 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
 
 from core.engine.data import HELD_OUT_SHARE, SPLIT_SEED, Dataset, from_arrays, split_stratified
+from core.lessons.data_quality import GROUP_GAP, HeldOutResult
 
 MAX_UPLOAD_MB = 5  # the same as server.maxUploadSize in .streamlit/config.toml, checked again here
 MAX_UPLOAD_BYTES = MAX_UPLOAD_MB * 1024 * 1024
@@ -470,3 +472,61 @@ def _held_out_groups(frame: pd.DataFrame, group_column: str | None, test_rows: n
         return None
     values = frame[group_column].to_numpy(object)[test_rows]
     return np.array(["(missing)" if v is None or v != v else _show(v).strip("'") for v in values])
+
+
+# ---- readings: what the page says about a file and a model trained on it ----
+
+
+def markdown_literal(text) -> str:
+    """Text from a file (its name, a column, a value) made safe to place in a Markdown sentence: every ASCII
+    punctuation mark escaped and line breaks made spaces, so '*x*' or '[a](b)' shows as typed, not as markup."""
+    return re.sub(r"([!-/:-@\[-`{-~])", r"\\\1", " ".join(str(text).split()))
+
+
+def table_summary(table: Table) -> tuple[str, str]:
+    rows, columns = table.frame.shape
+    return "success", f"**{markdown_literal(table.name)}**: {rows} rows, {columns} columns."
+
+
+def file_readings(name: str, problems: tuple[Message, ...], name_in_use: str | None) -> list[tuple[str, str]]:
+    """Why the file `name` cannot be used, and which earlier file (`name_in_use`, if any) stays in use."""
+    readings = [("error", f"**{markdown_literal(name)}** cannot be used. {problem.text}") for problem in problems]
+    if problems and name_in_use is not None:
+        readings.append(("info", f"Still using your previous file, **{markdown_literal(name_in_use)}**."))
+    return readings
+
+
+def preparation_readings(prepared: Prepared) -> list[tuple[str, str]]:
+    """Problems first, then notes. Missing values are only a warning: one tick drops those rows."""
+    kinds = ["warning" if problem.kind == "missing_values" else "error" for problem in prepared.problems]
+    problems = [(kind, problem.text) for kind, problem in zip(kinds, prepared.problems, strict=True)]
+    return problems + [("info", note.text) for note in prepared.notes]
+
+
+def group_reading(group_column: str, by_group: dict[str, HeldOutResult], class_names) -> tuple[str, str]:
+    """The best and the worst served group, and the class the worst group loses most: a warning when the worst
+    group's accuracy is more than GROUP_GAP below the best one's."""
+    names, accuracies = list(by_group), [result.accuracy for result in by_group.values()]
+    best, worst = int(np.argmax(accuracies)), int(np.argmin(accuracies))
+    recall = by_group[names[worst]].per_class
+    missed = int(np.nanargmin(recall))
+    group, missed_class = markdown_literal(group_column), markdown_literal(class_names[missed])
+    if best == worst:
+        served = f"**{accuracies[best]:.0%}** in every group"
+    else:
+        served = (
+            f"**{markdown_literal(names[best])} {accuracies[best]:.0%}**, "
+            f"**{markdown_literal(names[worst])} {accuracies[worst]:.0%}**"
+        )
+    text = (
+        f"Held-out accuracy per {group}: {served}. Of the {markdown_literal(names[worst])} rows whose answer is "
+        f"'{missed_class}', the model gets **{recall[missed]:.0%}** right."
+    )
+    return ("warning" if accuracies[best] - accuracies[worst] > GROUP_GAP else "success"), text
+
+
+def held_out_rows_per_group(held_out_groups: np.ndarray) -> str:
+    """How many held-out rows each group has: the size behind each group's percentages."""
+    names, counts = np.unique(held_out_groups, return_counts=True)
+    listed = ", ".join(f"{markdown_literal(name)}: {count}" for name, count in zip(names, counts, strict=True))
+    return f"Held-out rows per group: {listed}. Recall of a class: the share of its rows the model got right."

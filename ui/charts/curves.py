@@ -39,11 +39,18 @@ def loss_curves(train_loss, test_loss, total_epochs: int, best_epoch=None, previ
 
 
 def accuracy_curves(history_metrics: dict, total_epochs: int, takeover_epoch=None) -> go.Figure:
-    """Accuracy on training labels and held-out data, plus what happens to the mislabeled examples."""
-    figure = base_figure("Accuracy, and what the model does with wrong labels", "epoch", "share of examples")
+    """Accuracy on training labels and held-out data, plus what happens to the mislabeled examples if there are any
+    (their shares are NaN when there are none)."""
+    wrong_labels = np.isfinite(history_metrics["memorized_share"]).any()
+    title = (
+        "Accuracy, and what the model does with wrong labels"
+        if wrong_labels
+        else "Accuracy while training: training data vs held-out data"
+    )
+    figure = base_figure(title, "epoch", "share of examples")
     add_line(figure, history_metrics["train_accuracy"], "training (labels as given)", TRAIN_COLOUR)
     add_line(figure, history_metrics["test_accuracy"], "held-out", TEST_COLOUR)
-    if np.isfinite(history_metrics["memorized_share"]).any():
+    if wrong_labels:
         add_line(
             figure,
             history_metrics["memorized_share"],

@@ -85,6 +85,14 @@ class LineProblem:
             return "oscillating"
         return "too slow" if self.steps_to_tenfold(learning_rate) > SLOW_STEPS else "good"
 
+    def example_rate(self, regime: str, rates) -> float:
+        """A learning rate from `rates` that shows `regime`: the smallest diverging one (just past the limit), or
+        the middle one of the regime."""
+        matching = [rate for rate in sorted(rates) if self.regime(rate) == regime]
+        if not matching:
+            raise ValueError(f"none of the rates is {regime} on this problem")
+        return matching[0] if regime == "diverging" else matching[len(matching) // 2]
+
     def steps_to_tenfold(self, learning_rate: float) -> float:
         """Full-batch steps needed to shrink the remaining error tenfold (inf when it does not shrink)."""
         rate = self.contraction(learning_rate)
@@ -339,48 +347,3 @@ def view_bounds(problem: LineProblem, path: np.ndarray, margin: float = 1.0, wid
     low = np.maximum(np.minimum(low, path.min(axis=0)), centre - widest * half)
     high = np.minimum(np.maximum(high, path.max(axis=0)), centre + widest * half)
     return (float(low[0]), float(high[0])), (float(low[1]), float(high[1]))
-
-
-def regime_reading(problem: LineProblem, learning_rate: float) -> tuple[str, str]:
-    """(level, text): what full-batch gradient descent will do at this learning rate, in words."""
-    limit, regime = problem.stability_limit, problem.regime(learning_rate)
-    if regime == "diverging":
-        return (
-            "error",
-            f"Diverging: {learning_rate:g} is above the stability limit {limit:.3g}. Each step jumps "
-            "across the valley and lands higher on the other side than where it started.",
-        )
-    if regime == "oscillating":
-        return (
-            "warning",
-            f"Oscillating: {learning_rate:g} is between {limit / 2:.3g} and the limit {limit:.3g}. "
-            "Each step overshoots the valley floor, but by less than it corrects: it zig-zags in.",
-        )
-    steps = problem.steps_to_tenfold(learning_rate)
-    if regime == "too slow":
-        return (
-            "info",
-            f"Too slow: at {learning_rate:g} the steps are so small that cutting the remaining error "
-            f"tenfold takes about {steps:,.0f} steps.",
-        )
-    return ("success", f"Good: steady steps downhill; the remaining error shrinks tenfold every {steps:.0f} steps.")
-
-
-def divergence_text(stepper: Stepper) -> str:
-    """Why the run was stopped, in words, with its own numbers."""
-    problem, rate = stepper.problem, stepper.learning_rate
-    text = (
-        f"The run diverged at step {stepper.diverged_at} and was stopped there. The loss went from "
-        f"{stepper.losses[0]:.3g} at the start to {stepper.losses[-1]:.3g} and would have gone on to infinity. "
-    )
-    if rate >= problem.stability_limit:
-        return text + (
-            f"The learning rate {rate:g} is above the stability limit {problem.stability_limit:.3g}: each "
-            "step overshoots the valley floor by more than it corrects, so the error along the steepest "
-            f"direction is multiplied by {problem.contraction(rate):.3g} at every step and grows. "
-            "Choose a learning rate below the limit."
-        )
-    return text + (
-        "The limit holds for full-batch steps; with small batches each step sees a different, sometimes "
-        "steeper valley. Choose a smaller learning rate or use every example in each step."
-    )
