@@ -1,9 +1,10 @@
 """core.lessons.memorize: the plain-language readings match what the run actually did."""
 
 import numpy as np
+import pytest
 
 from core.engine.classifier import LabConfig, run_lab
-from core.lessons.memorize import read_run
+from core.lessons.memorize import read_run, suggested_learning_rate
 
 
 def levels_and_text(readings):
@@ -37,8 +38,19 @@ def test_a_failed_run_says_what_happened_and_what_to_try():
     history = run_lab(config)
     readings = read_run(history, config, tuple(map(str, range(10))))
     assert [level for level, _ in readings] == ["error"]
-    assert "learning rate of 10" in readings[0][1] and "such as 1" in readings[0][1]
+    assert "learning rate of 10" in readings[0][1] and "such as 0.1" in readings[0][1]
     assert "nan" not in readings[0][1].lower()
+
+
+@pytest.mark.parametrize(
+    ("dataset", "optimizer", "rate"), [("digits", "sgd", 10.0), ("digits", "adam", 5.0), ("spirals", "adam", 3.0)]
+)
+def test_the_learning_rate_a_failed_run_suggests_trains_when_followed(dataset, optimizer, rate):
+    config = LabConfig(dataset=dataset, epochs=30, learning_rate=rate, optimizer=optimizer)
+    assert run_lab(config).failure is not None
+    followed = LabConfig(dataset=dataset, epochs=30, learning_rate=suggested_learning_rate(config), optimizer=optimizer)
+    history = run_lab(followed)
+    assert history.failure is None and history.train_loss[-1] < history.train_loss[0]
 
 
 def test_a_tiny_learning_rate_reads_as_too_slow():

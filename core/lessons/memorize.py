@@ -9,7 +9,10 @@ from __future__ import annotations
 import numpy as np
 
 from core.engine.classifier import LabConfig, LabHistory
+from core.engine.run import BLOW_UP_FACTOR
 
+# Rates that trained every data set of the lab and the playground without failing (measured over seeds).
+SAFE_LEARNING_RATES = {"adam": 0.01, "sgd": 0.1}
 RISING_TEST_LOSS = 1.2  # held-out loss 20% above its minimum counts as clearly rising
 
 
@@ -28,13 +31,20 @@ def read_run(history: LabHistory, config: LabConfig, class_names=None) -> list[t
     return [reading for reading in readings if reading] or [_generalizes_reading(history)]
 
 
+def suggested_learning_rate(config: LabConfig) -> float:
+    """A rate to try after a failed run: ten times smaller, and no more than one known to train every lesson's
+    data with this optimizer (a tenth of a far too high rate can still be too high)."""
+    return float(f"{min(config.learning_rate / 10, SAFE_LEARNING_RATES[config.optimizer]):.2g}")
+
+
 def _failure_text(history: LabHistory, config: LabConfig, class_names) -> str:
-    smaller = f"{config.learning_rate / 10:.2g}"
+    smaller = f"{suggested_learning_rate(config):g}"
     if history.failure == "blew_up":
         return (
             f"Training diverged at epoch {history.diverged_at}: with a learning rate of {config.learning_rate:.2g} "
-            "each update overshoots so far that the error grows instead of shrinking, until the numbers became "
-            f"too large to compute (infinite). Training was stopped. Try a learning rate ten times smaller ({smaller})."
+            "each update overshoots so far that the error grows instead of shrinking, until the model was more "
+            f"than {BLOW_UP_FACTOR:g} times worse than guessing. Training was stopped. Try a smaller learning "
+            f"rate, such as {smaller}."
         )
     top = int(np.bincount(history.train_predictions[-1][: history.data.n_active].astype(np.int64)).argmax())
     name = class_names[top] if class_names else str(top)
