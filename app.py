@@ -16,6 +16,12 @@ navigation = st.navigation(
         "Trainlab": [st.Page("pages/home.py", title="Home", icon=":material/home:", default=True)],
         "Lessons": [
             st.Page(
+                "pages/rules_or_examples.py",
+                title="Rules or examples?",
+                icon=":material/rule:",
+                url_path="rules-or-examples",
+            ),
+            st.Page(
                 "pages/lab.py",
                 title="Memorize or generalize?",
                 icon=":material/psychology:",

@@ -10,6 +10,14 @@ st.markdown(
 
 LESSONS = (
     (
+        "pages/rules_or_examples.py",
+        "Rules or examples?",
+        "**Start here.** A spreadsheet formula is a rule someone wrote; an AI model is formed by examples. Write "
+        "a loan rule with two sliders, let a network learn the same decisions from 280 past applicants, and see "
+        "what follows: the model finds a pattern nobody wrote down, goes wrong where its examples were missing, and "
+        "guesses outside them, while the rule does exactly what it says.",
+    ),
+    (
         "pages/lab.py",
         "Memorize or generalize?",
         "A network can fit its training data perfectly, wrong labels included, and still fail on new data. "

@@ -21,7 +21,7 @@ import numpy as np
 
 from core.engine import train
 from core.engine.data import Dataset, TrainingData, corrupt_training_data, load_dataset
-from core.engine.models import Architecture
+from core.engine.models import Architecture, params_as_layers
 from core.engine.run import Progress, first_blow_up
 
 MAX_EPOCHS = 1000
@@ -265,6 +265,10 @@ class TrainingRun:
         return np.asarray(
             train.predict_proba(self._state.params, jnp.asarray(x, jnp.float32), architecture=self.architecture)
         )
+
+    def parameters(self) -> list[tuple[np.ndarray, np.ndarray]]:
+        """The current model's numbers as (kernel (in, out), bias (out,)) per layer, input layer first."""
+        return [(np.asarray(kernel), np.asarray(bias)) for kernel, bias in params_as_layers(self._state.params)]
 
 
 def run_lab(config: LabConfig, dataset: Dataset | None = None) -> LabHistory:

@@ -1,0 +1,311 @@
+"""Lesson: Rules or examples? A loan rule a person writes, beside a network formed by examples."""
+
+import streamlit as st
+
+from core.lessons import rules
+from ui import live, widgets
+from ui.charts import rules as rule_charts
+
+DEFAULTS = {"rules_min_income": 50, "rules_max_debts": 30, "rules_examples": "all", "rules_seed": 0}
+EXAMPLE_CHOICES = {
+    "all": "all 280 past applicants",
+    "few_debts": f"only those with debts up to {rules.LEFT_OUT_ABOVE_DEBTS} thousand",
+}
+NUMBERS_PER_LINE = 10
+
+st.title("Rules or examples?")
+st.markdown(
+    "A spreadsheet formula is a **rule**: someone wrote it, and it does exactly what it says. An AI model is not "
+    "programmed with rules: it is **formed by examples**, and that difference decides what it can and cannot do. "
+    "Here both decide on loans from an applicant's yearly income and debts. 400 past applicants show who repaid: "
+    "the model learns from 280 of them, and the other 120 are held out to judge both."
+)
+
+for widget_key, default in DEFAULTS.items():
+    st.session_state.setdefault(widget_key, default)
+
+
+def current_rule() -> rules.Rule:
+    return rules.Rule(st.session_state.rules_min_income, st.session_state.rules_max_debts)
+
+
+def use_best_rule() -> None:
+    best = rules.best_rule()
+    st.session_state.rules_min_income, st.session_state.rules_max_debts = int(best.min_income), int(best.max_debts)
+
+
+def train(examples: str | None = None, seed: int | None = None) -> None:
+    """Train a new model (optionally on other examples or with another seed); the last one is kept to compare."""
+    state = st.session_state
+    if examples is not None:
+        state.rules_examples = examples
+    if seed is not None:
+        state.rules_seed = seed
+    previous = state.get("rules_run")
+    if previous is not None and previous.finished:
+        state.rules_previous_model = rules.summarize(previous)
+    live.start(state, "rules", rules.start_run(state.rules_examples == "few_debts", int(state.rules_seed)))
+
+
+def finished_run():
+    run = st.session_state.get("rules_run")
+    return run if run is not None and run.finished else None
+
+
+def rule_controls() -> None:
+    st.subheader("1. Write a rule")
+    income, debts = st.columns(2, gap="medium")
+    income.slider(
+        "Approve only if income is at least",
+        rules.INCOME_THRESHOLDS[0],
+        rules.INCOME_THRESHOLDS[-1],
+        step=5,
+        format="%d thousand",
+        key="rules_min_income",
+        bind="query-params",
+        help="Yearly income, in thousands.",
+    )
+    debts.slider(
+        "and debts are at most",
+        rules.DEBTS_THRESHOLDS[0],
+        rules.DEBTS_THRESHOLDS[-1],
+        step=5,
+        format="%d thousand",
+        key="rules_max_debts",
+        bind="query-params",
+        help="Everything the applicant owes, in thousands.",
+    )
+    button, note = st.columns([1, 1.4], vertical_alignment="center")
+    button.button(
+        "Use the best two thresholds",
+        key="rules_best_rule",
+        on_click=use_best_rule,
+        help="The thresholds that decide the most of the 280 examples right.",
+    )
+    held_out = rules.held_out_applicants()
+    best_right = rules.right_count(rules.best_rule().approves(held_out.income, held_out.debts), held_out)
+    note.caption(f"They decide {best_right} of the {len(held_out)} held-out applicants right.")
+
+
+def model_controls() -> None:
+    st.subheader("2. Let a model learn from examples")
+    st.radio(
+        "Examples it learns from",
+        tuple(EXAMPLE_CHOICES),
+        format_func=EXAMPLE_CHOICES.get,
+        key="rules_examples",
+        horizontal=True,
+        bind="query-params",
+        on_change=train,
+        help="Changing this trains a new model.",
+    )
+    seed, train_button, reset_button = st.columns([1, 1.3, 0.8], vertical_alignment="bottom")
+    with seed:
+        widgets.seed_input("rules_seed")
+    train_button.button("Train the model", type="primary", key="rules_train", on_click=train, width="stretch")
+    if reset_button.button("Reset", key="rules_reset", width="stretch", help="Back to no model."):
+        live.reset(st.session_state, "rules")
+        st.session_state.pop("rules_previous_model", None)
+
+
+def draw_rule_map(rule: rules.Rule, held_out: rules.Applicants) -> None:
+    right = rules.right_count(rule.approves(held_out.income, held_out.debts), held_out)
+    plane = rules.EXAMPLES_PLANE
+    figure = rule_charts.decision_map(
+        plane.income, plane.debts, rules.rule_on_plane(rule, plane), f"Your rule: {right} of {len(held_out)} right"
+    )
+    rule_charts.add_world_border(figure, plane.income, rules.world_on_plane(plane))
+    rule_charts.add_applicants(figure, held_out.income, held_out.debts, held_out.repaid)
+    st.plotly_chart(figure, key="rules_rule_chart")
+
+
+def draw_model(run) -> None:
+    """The model's map, scored on the same held-out applicants; redrawn live while it trains."""
+    held_out, plane = rules.held_out_applicants(), rules.EXAMPLES_PLANE
+    if run is None or run.epochs_done == 0:
+        title, approve = "The model: press Train the model", None
+    else:
+        right = rules.right_count(rules.model_approves(run, held_out), held_out)
+        title = f"The model after {run.epochs_done} epochs: {right} of {len(held_out)} right"
+        approve = rules.model_on_plane(run, plane)
+    figure = rule_charts.decision_map(plane.income, plane.debts, approve, title)
+    if approve is not None and rules.leaves_out_high_debts(run):
+        rule_charts.shade_left_out(
+            figure, rules.LEFT_OUT_ABOVE_DEBTS, (plane.income[0], plane.income[-1]), plane.debts[-1]
+        )
+    rule_charts.add_world_border(figure, plane.income, rules.world_on_plane(plane))
+    rule_charts.add_applicants(figure, held_out.income, held_out.debts, held_out.repaid)
+    st.plotly_chart(figure, key="rules_model_chart")
+    if run is not None:
+        live.progress(run)
+
+
+def draw_comparison(run) -> None:
+    """What the maps show, and who decides more applicants right once the model has finished."""
+    st.markdown(
+        "**Blue**: approve, **red**: decline (paler where the model is less sure), **black line**: where it "
+        "switches. ● repaid, ✕ did not repay: the 120 held-out applicants. **Dashed**: the true border of this "
+        "made-up world, which neither the rule's writer nor the model is shown."
+    )
+    rule, held_out = current_rule(), rules.held_out_applicants()
+    rule_approved = rule.approves(held_out.income, held_out.debts)
+    reading = rules.read_rule(rule_approved, held_out.repaid)
+    if reading is None and run is not None:
+        reading = rules.read_scores(
+            rules.right_count(rule_approved, held_out),
+            rules.right_count(rules.model_approves(run, held_out), held_out),
+            len(held_out),
+            rule == rules.best_rule(),
+            rules.leaves_out_high_debts(run),
+        )
+    if reading:
+        getattr(st, reading[0])(reading[1])
+
+
+rule_side, model_side = st.columns(2, gap="large")
+with rule_side:
+    rule_controls()
+with model_side:
+    model_controls()
+rule_side, model_side = st.columns(2, gap="large")  # a row of its own, so both maps start at the same height
+with rule_side:
+    draw_rule_map(current_rule(), rules.held_out_applicants())
+with model_side:
+    live.panel("rules", draw_model, train_tick=live.one_chunk_per_tick)
+draw_comparison(finished_run())
+
+
+# ---- what follows from the difference: each part reads the finished model ----
+
+
+def draw_examples_part(summary) -> None:
+    st.subheader("The model is only as good as its examples")
+    held_out, rule = rules.held_out_applicants(), current_rule()
+    high = rules.in_left_out_region(held_out)
+    rule_high = rules.accuracy(rule.approves(held_out.income, held_out.debts)[high], held_out.repaid[high])
+    level, text = rules.read_left_out(summary, rule_high, st.session_state.get("rules_previous_model"))
+    getattr(st, level)(text)
+    if summary.left_out:
+        st.markdown("The grey band in the model's map above marks where it had no examples.")
+        st.button("Train on all examples again", key="rules_all_examples", on_click=train, args=("all",))
+    else:
+        st.button(
+            f"Leave out everyone with debts over {rules.LEFT_OUT_ABOVE_DEBTS} thousand and train again",
+            key="rules_leave_out",
+            on_click=train,
+            args=("few_debts",),
+        )
+
+
+def draw_patterns_part(summary) -> None:
+    st.subheader("It finds patterns nobody wrote down")
+    best, held_out = rules.best_rule(), rules.held_out_applicants()
+    best_right = rules.right_count(best.approves(held_out.income, held_out.debts), held_out)
+    st.markdown(
+        f"The best two thresholds for these examples are **income at least {best.min_income:g} thousand and "
+        f"debts at most {best.max_debts:g} thousand** (press *Use the best two thresholds* to try them). Compare "
+        "the black border in the two maps above with the dashed true border."
+    )
+    level, text = rules.read_patterns(best_right, summary.right, summary.total, summary.left_out)
+    getattr(st, level)(text)
+
+
+def draw_readable_part(summary) -> None:
+    st.subheader("A rule can be read line by line; the model is a heap of numbers")
+    rule_column, numbers_column = st.columns([1, 1.3], gap="large")
+    with rule_column:
+        st.markdown("**Your rule**, three lines:")
+        rule = current_rule()
+        st.code("\n".join(f"{number}  {line}" for number, line in enumerate(rule.lines(), start=1)), language=None)
+        st.markdown("What each line did to the 120 held-out applicants:")
+        for number, tally in enumerate(rules.tally_lines(rule, rules.held_out_applicants()), start=1):
+            verdict = "approved" if number == 3 else "declined"
+            st.markdown(f"- Line {number} {verdict} **{tally.decided}**, and was right about {tally.right} of them.")
+    with numbers_column:
+        st.markdown(f"**The model**: all {len(summary.numbers):,} of its numbers (scroll):")
+        st.code(numbers_text(summary.numbers), language=None, height=260)
+        previous = st.session_state.get("rules_previous_model")
+        if previous is not None and previous.seed != summary.seed:
+            st.caption(f"The first numbers of the model trained with seed {previous.seed}:")
+            st.code(numbers_text(previous.numbers[:NUMBERS_PER_LINE]), language=None)
+    level, text = rules.read_numbers(len(summary.numbers), summary, st.session_state.get("rules_previous_model"))
+    getattr(st, level)(text)
+    next_seed = (summary.seed + 1) % 10_000
+    st.button(f"Train again with seed {next_seed}", key="rules_next_seed", on_click=train, kwargs={"seed": next_seed})
+
+
+def numbers_text(numbers) -> str:
+    cells = [f"{value:+.2f}" for value in numbers]
+    return "\n".join(" ".join(cells[i : i + NUMBERS_PER_LINE]) for i in range(0, len(cells), NUMBERS_PER_LINE))
+
+
+def draw_beyond_part(run) -> None:
+    st.subheader("Outside its examples, the model guesses")
+    rule, plane = current_rule(), rules.BEYOND_PLANE
+    answers = rules.far_answers(run, rule)
+    chart_column, table_column = st.columns([1.4, 1], gap="large")
+    with chart_column:
+        figure = rule_charts.decision_map(
+            plane.income,
+            plane.debts,
+            rules.model_on_plane(run, plane),
+            "The model, far beyond its examples",
+            height=580,
+            legend=True,
+        )
+        rule_charts.add_examples_box(figure, rules.INCOME_RANGE, rules.DEBTS_RANGE)
+        rule_charts.add_world_border(figure, plane.income, rules.world_on_plane(plane))
+        rule_charts.add_rule_border(figure, rule.min_income, rule.max_debts, plane.income[-1])
+        labels = [f"{answer.income:g} / {answer.debts:g}" for answer in answers]
+        rule_charts.add_far_applicants(
+            figure, [answer.income for answer in answers], [answer.debts for answer in answers], labels
+        )
+        st.plotly_chart(figure, key="rules_beyond_chart")
+    with table_column:
+        st.markdown("**Applicants unlike any example** (income / debts, in thousands):")
+        st.table(rules.far_table(answers))
+        level, text = rules.read_far(answers)
+        getattr(st, level)(text)
+
+
+st.divider()
+st.header("What follows from the difference")
+run = finished_run()
+if run is None:
+    st.info("Press **Train the model** above. What follows from the difference appears here when it has finished.")
+else:
+    summary = rules.summarize(run)
+    examples_column, patterns_column = st.columns(2, gap="large")
+    with examples_column:
+        draw_examples_part(summary)
+    with patterns_column:
+        draw_patterns_part(summary)
+    draw_readable_part(summary)
+    draw_beyond_part(run)
+
+st.divider()
+st.markdown(
+    "**Takeaway.** A rule does what its writer understood, no more and no less: it can be read, checked and "
+    "explained line by line, and it does the same on any input. A model does what its examples showed: it can find "
+    "patterns nobody wrote down, but where its examples are missing or one-sided it guesses, often sure of itself, "
+    "and its reasons are numbers, not sentences. So judge a model by its examples, and test it on cases it has "
+    "never seen."
+)
+st.markdown("**Go deeper:**")
+st.page_link(
+    "pages/lab.py",
+    label="Memorize or generalize? When a model learns its examples by heart",
+    icon=":material/psychology:",
+)
+st.page_link(
+    "pages/data_quality.py", label="Data quality and bias: one-sided and wrong examples", icon=":material/balance:"
+)
+st.page_link(
+    "pages/fine_tuning.py",
+    label="Pretraining vs fine-tuning: new examples for a model that is already trained",
+    icon=":material/edit_note:",
+)
+st.markdown(
+    "A model's examples also end at a moment in time: a language model knows nothing that happened after its "
+    "texts were collected (its *knowledge cutoff*). A lesson on that is still to come."
+)
