@@ -1,12 +1,22 @@
-# Trainlab dashboard: one Streamlit server. Build: docker build -t trainlab .  Run: docker run -p 8501:8501 trainlab
-FROM python:3.11-slim
+# Trainlab dashboard: one Streamlit server on Debian 12 and its Python 3.11, installed from the lock file.
+# Build: docker build -t trainlab .  Run: docker run -p 8501:8501 trainlab
+# BASE is any Debian 12 root filesystem; tests/test_container.py builds one with debootstrap.
+ARG BASE=debian:bookworm-slim
+FROM ${BASE}
+
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends python3 python3-venv ca-certificates \
+    && rm -rf /var/lib/apt/lists/*
+RUN python3 -m venv /opt/venv
+ENV PATH=/opt/venv/bin:$PATH PYTHONUNBUFFERED=1
 
 WORKDIR /app
-COPY requirements.txt .
-RUN pip install --no-cache-dir -r requirements.txt
+COPY requirements.lock .
+RUN pip install --no-cache-dir -r requirements.lock
 COPY app.py pyproject.toml ./
 COPY .streamlit .streamlit
 COPY core core
+COPY ui ui
 COPY pages pages
 COPY sample_data sample_data
 
