@@ -6,6 +6,7 @@ packages are downloaded into the image), so the test is marked slow.
 """
 
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -28,11 +29,11 @@ ULIMITS = ["--ulimit", "nofile=4096:4096", "--ulimit", "nproc=4096:4096"]
 BUILD = ["build", "--format", "docker", "--layers=false", *ULIMITS, "--build-arg", f"BASE={BASE_TAG}", "-t", IMAGE_TAG]
 # Local certificate authorities (a proxy's, say) that the build's downloads must trust, as this machine does.
 LOCAL_AUTHORITIES = Path("/usr/local/share/ca-certificates")
-LESSONS = ["lab", "training_loop", "playground", "data_quality", "fine_tuning"]
+PAGES = sorted(set(re.findall(r"\"(pages/\w+\.py)\"", (ROOT / "app.py").read_text())))  # every page app.py registers
 LESSONS_CHECK = f"""
 from streamlit.testing.v1 import AppTest
 at = AppTest.from_file("app.py", default_timeout=120).run()
-for page in {[f"pages/{lesson}.py" for lesson in LESSONS]!r}:
+for page in {PAGES!r}:
     at.switch_page(page).run()
     problems = [e.value for e in at.exception] + [e.value for e in at.error]
     assert not problems, (page, problems)
