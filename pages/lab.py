@@ -1,5 +1,6 @@
 """Lesson: Memorize or generalize? Train a real network live and watch it fit, generalize or memorize."""
 
+import numpy as np
 import streamlit as st
 
 from core.engine.classifier import LabConfig, TrainingRun, training_code, training_data, warm_up_in_background
@@ -7,8 +8,8 @@ from core.engine.data import DATASET_NAMES, load_dataset
 from core.engine.models import WIDTHS
 from core.lessons.memorize import read_run
 from core.lessons.playground import plane_view
-from ui import live, widgets
-from ui.charts import curves, images, plane
+from ui import live, live_view, widgets
+from ui.charts import curves, images, plane, style
 
 LEARNING_RATES = (1e-4, 2e-4, 5e-4, 1e-3, 2e-3, 5e-3, 1e-2, 2e-2, 5e-2, 0.1, 0.2, 0.5, 1.0, 2.0, 5.0, 10.0)
 WEIGHT_DECAYS = (0.0, 1e-5, 1e-4, 1e-3, 1e-2, 1e-1)
@@ -165,6 +166,20 @@ def draw_results(run: TrainingRun | None) -> None:
         draw_charts(history, run)
 
 
+def accuracy_lines(history) -> list[dict]:
+    lines = [
+        live_view.series("training (labels as given)", style.TRAIN_COLOUR, history.train_accuracy),
+        live_view.series("held-out", style.TEST_COLOUR, history.test_accuracy),
+    ]
+    if np.isfinite(history.memorized_share).any():
+        memorized, still_right = history.memorized_share, history.mislabeled_true_share
+        lines += [
+            live_view.series("wrong labels: memorized", style.MEMORIZED_COLOUR, memorized, dashed=True),
+            live_view.series("wrong labels: still right", style.TRUE_COLOUR, still_right, dashed=True),
+        ]
+    return lines
+
+
 def settings_differ_from(config: LabConfig) -> bool:
     try:
         return config_from_widgets() != config
@@ -215,10 +230,17 @@ def draw_metrics(history, run) -> None:
 def draw_charts(history, run) -> None:
     total, best = run.config.epochs, history.best_epoch()
     previous = st.session_state.get("lab_previous")
+    # While the run trains the browser animates its curves; a finished or stopped run gets Plotly figures
+    # with hover and zoom.
+    animate = live.is_running(st.session_state, "lab")
     chart, note = st.columns([3, 1])
-    chart.plotly_chart(
-        curves.loss_curves(history.train_loss, history.test_loss, total, best, previous), key="lab_loss_chart"
-    )
+    with chart:
+        if animate:
+            number, tick = live.run_number(st.session_state, "lab"), live.current_tick(st.session_state, "lab")
+            live_view.loss_curves("lab_loss", number, history.train_loss, history.test_loss, total, tick, previous)
+        else:
+            figure = curves.loss_curves(history.train_loss, history.test_loss, total, best, previous)
+            st.plotly_chart(figure, key="lab_loss_chart")
     note.markdown(
         "**Loss** is the model's error. Training lowers it on the **training data** (blue). The **held-out** "
         "data (orange) is never trained on: it shows how the model does on new examples. Where orange turns "
@@ -226,9 +248,21 @@ def draw_charts(history, run) -> None:
         "**stopping would have been best**."
     )
     chart, note = st.columns([3, 1])
-    chart.plotly_chart(
-        curves.accuracy_curves(history.metrics, total, history.memorization_takeover_epoch()), key="lab_accuracy_chart"
-    )
+    with chart:
+        if animate:
+            live_view.curves(
+                "lab_accuracy",
+                number,
+                "Accuracy, and what the model does with wrong labels",
+                accuracy_lines(history),
+                history.epochs_done,
+                total,
+                tick,
+                percent=True,
+            )
+        else:
+            figure = curves.accuracy_curves(history.metrics, total, history.memorization_takeover_epoch())
+            st.plotly_chart(figure, key="lab_accuracy_chart")
     note.markdown(
         "A model can reach 100% on its training data **even when some labels are wrong**: it learns those "
         "examples by heart (red dashes). Green dashes are the wrongly labelled examples it still gets *right*, "

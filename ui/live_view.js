@@ -5,7 +5,7 @@
 // arrive, blending one keyframe into the next, so the picture moves every animation frame instead of
 // jumping once per redraw. Every keyframe is a real model state; the blend only carries the eye.
 
-const CANVAS_HEIGHT = { plane: 560, curves: 420 };
+const CANVAS_HEIGHT = { plane: 560, curves: 440 };
 const FONT = "16px 'Source Sans Pro', 'Source Sans 3', sans-serif";
 const TITLE_FONT = "bold 19px 'Source Sans Pro', 'Source Sans 3', sans-serif";
 const INK = "#262730";
@@ -236,7 +236,7 @@ function visibleRange(curves, shown) {
 function drawCurves(view, state) {
   const curves = state.data.curves;
   const { context, width, height } = view;
-  const box = { left: 80, top: 44, right: width - 20, bottom: height - 90 };
+  const box = { left: 80, top: 44, right: width - 20, bottom: height - 110 };
   const target = visibleRange(curves, state.shown);
   // the axis glides to its new range instead of jumping, so the curves do not jerk
   state.yRange = state.yRange ? state.yRange.map((v, i) => mix(v, target[i], 0.25)) : target;
@@ -261,7 +261,7 @@ function drawCurves(view, state) {
   }
   context.textAlign = "center";
   for (const epoch of niceTicks(0, state.data.total, 6)) context.fillText(formatTick(epoch), toX(epoch), box.bottom + 22);
-  context.fillText("epoch", (box.left + box.right) / 2, box.bottom + 44);
+  context.fillText("epoch", (box.left + box.right) / 2, box.bottom + 42);
   context.textAlign = "left";
   context.font = TITLE_FONT;
   context.fillText(curves.title, box.left, 24);
@@ -306,10 +306,14 @@ function drawSeries(context, series, shown, toX, toY, log) {
 
 function drawLegend(context, seriesList, box, height) {
   let x = box.left;
-  const y = height - 18;
+  let y = height - 40;
   context.font = FONT;
   context.textAlign = "left";
   for (const series of seriesList) {
+    if (x > box.left && x + 58 + context.measureText(series.name).width > box.right) {
+      x = box.left; // wrap to a second row
+      y += 24;
+    }
     context.strokeStyle = series.colour;
     context.lineWidth = series.width || 3;
     context.setLineDash(series.dash ? [8, 6] : []);

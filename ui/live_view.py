@@ -65,25 +65,48 @@ def _values(values) -> list:
     return [round(float(v), 6) if np.isfinite(v) else None for v in array]
 
 
-def loss_curves(name: str, run_id: int, train_loss, test_loss, total_epochs: int, tick_seconds: float, previous=None):
-    """Training and held-out loss per epoch on a log scale, growing smoothly, with the last run's held-out loss."""
-    series = []
-    if previous is not None and len(previous):
-        series.append(
-            {"name": "previous run: held-out", "colour": PREVIOUS_COLOUR, "dash": True, "width": 2, "previous": True}
-            | {"values": _values(previous)}
-        )
-    series += [
-        {"name": "training", "colour": TRAIN_COLOUR, "values": _values(train_loss)},
-        {"name": "held-out", "colour": TEST_COLOUR, "values": _values(test_loss)},
-    ]
+def series(name: str, colour: str, values, *, dashed: bool = False, previous: bool = False) -> dict:
+    """One line of a live curve chart; a `previous` line (the last run's) is drawn whole from the start."""
+    return {"name": name, "colour": colour, "dash": dashed, "width": 2 if previous else 3, "previous": previous} | {
+        "values": _values(values)
+    }
+
+
+def curves(
+    name: str,
+    run_id: int,
+    title: str,
+    lines: list[dict],
+    epochs_done: int,
+    total_epochs: int,
+    tick: float,
+    *,
+    log: bool = False,
+    percent: bool = False,
+) -> None:
+    """Per-epoch lines that grow smoothly up to the newest epoch; log scale, or shares from 0 to 100%."""
     data = {
         "kind": "curves",
         "name": name,
         "run": run_id,
-        "tick": tick_seconds,
+        "tick": tick,
         "total": total_epochs,
-        "keyframes": [{"epoch": 0}, {"epoch": len(train_loss)}],
-        "curves": {"title": "Loss (log scale)", "log": True, "series": series},
+        "keyframes": [{"epoch": 0}, {"epoch": epochs_done}],
+        "curves": {
+            "title": title,
+            "log": log,
+            "percent": percent,
+            "range": [0, 1] if percent else None,
+            "series": lines,
+        },
     }
     _COMPONENT(key=f"{name}_live", data=data, height="content")
+
+
+def loss_curves(name: str, run_id: int, train_loss, test_loss, total_epochs: int, tick: float, previous=None):
+    """Training and held-out loss per epoch on a log scale, with the last run's held-out loss."""
+    lines = []
+    if previous is not None and len(previous):
+        lines.append(series("previous run: held-out", PREVIOUS_COLOUR, previous, dashed=True, previous=True))
+    lines += [series("training", TRAIN_COLOUR, train_loss), series("held-out", TEST_COLOUR, test_loss)]
+    curves(name, run_id, "Loss (log scale)", lines, len(train_loss), total_epochs, tick, log=True)
