@@ -250,10 +250,10 @@ def test_the_readings_say_what_a_finished_run_showed():
 
 def test_a_far_too_high_learning_rate_fails_and_the_rate_it_suggests_trains():
     run = fine_tuning.run_lesson(fine_tuning.FineTuneConfig(steps=60, learning_rate=0.3, seed=1))
-    assert run.failure is not None and run.steps_done < 60
+    assert run.failure == "blew_up" and run.failed_model in fine_tuning.MODELS and run.steps_done < 60
     peak = run.pretraining["peak_learning_rate"]
     suggested = fine_tuning.suggested_learning_rate(0.3, peak)
-    text = fine_tuning.failure_text(run.failure, 0.3, peak)
+    text = fine_tuning.failure_text(run.failed_model, 0.3, peak)
     assert "A learning rate of 0.3 is too high" in text and f"try {suggested:g} " in text
     followed = fine_tuning.run_lesson(fine_tuning.FineTuneConfig(steps=9, learning_rate=suggested, seed=1))
     losses = followed.history().heldout_style["fine_tuned"]
