@@ -14,6 +14,7 @@ from sklearn.metrics import accuracy_score, confusion_matrix, recall_score
 from core.engine import train
 from core.engine.data import load_dataset
 from core.lessons import data_quality
+from tests.jit_support import compiled_count
 
 EPOCHS = 30
 SHAPES = ((1437, 64), (360, 64))
@@ -174,7 +175,7 @@ def test_a_shifted_held_out_set_scores_lower_than_a_shuffled_one():
 
 def test_all_scenarios_share_one_compiled_chunk_and_one_prediction():
     trained(data_quality.make_group_scenario, 0.1)
-    chunks, predictions = train.train_chunk._cache_size(), train.predict_proba._cache_size()
+    chunks, predictions = compiled_count(train.train_chunk), compiled_count(train.predict_proba)
     for builder, arguments in (
         (data_quality.make_label_noise_scenario, (0.03, False)),
         (data_quality.make_imbalance_scenario, (1, 0.5)),
@@ -183,7 +184,7 @@ def test_all_scenarios_share_one_compiled_chunk_and_one_prediction():
         (data_quality.make_group_scenario, (0.45,)),
     ):
         trained(builder, *arguments, seed=5)
-    assert (train.train_chunk._cache_size(), train.predict_proba._cache_size()) == (chunks, predictions)
+    assert (compiled_count(train.train_chunk), compiled_count(train.predict_proba)) == (chunks, predictions)
 
 
 def test_judging_by_group_matches_scikit_learn_on_each_group():

@@ -13,6 +13,7 @@ import pytest
 from core.lessons import fine_tuning, house_style
 from core.lm import checkpoint, corpus, sample, train
 from core.lm.model import LMConfig, count_params, logits
+from tests.jit_support import compiled_count
 
 TINY = LMConfig(context=16, width=32, heads=2, layers=2)  # small shapes: each jit compiles in a second or two
 LONG_WINDOW = LMConfig(context=512, width=32, heads=2, layers=1)  # a window longer than any sample
@@ -387,11 +388,11 @@ def test_learning_rate_temperature_and_seed_never_recompile(generic):
     train.train_chunk(state, data, 5, config=config)
     sample.sample(config, params, corpus.PROMPT, temperature=0.7, seed=0)
     functions = (train.init_lm_state, train.fresh_params, train.train_chunk, sample.sample_tokens)
-    sizes = [f._cache_size() for f in functions]
+    sizes = [compiled_count(f) for f in functions]
     for learning_rate, temperature, seed in ((3e-4, 0.2, 1), (0.1, 1.5, 9999), (1e-3, 1.0, 42)):
         state = train.init_lm_state(train.fresh_params(seed, config=config), learning_rate, seed, config=config)
         train.train_chunk(state, data, 5, seed % 2 == 0, config=config)
         sample.sample(config, params, corpus.PROMPT, temperature=temperature, seed=seed)
     other = corpus.fine_tuning_texts("dutch", 30, 0.5)  # another dataset, same stream capacity
     train.train_chunk(state, fine_tuning.fine_tuning_data(other, config.context), 5, config=config)
-    assert [f._cache_size() for f in functions] == sizes
+    assert [compiled_count(f) for f in functions] == sizes

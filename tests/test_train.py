@@ -11,6 +11,7 @@ from core.engine import train
 from core.engine.classifier import SCALAR_METRICS, LabConfig, TrainingRun, prepare, run_lab, warm_up_in_background
 from core.engine.data import load_dataset
 from core.engine.models import Architecture, apply_model, params_as_layers
+from tests.jit_support import compiled_count
 
 DIGITS_ARCH = Architecture(64, (128, 128), 10)
 
@@ -132,11 +133,11 @@ def test_slider_values_reuse_one_compiled_chunk():
         LabConfig(epochs=1, learning_rate=2.0, label_noise=1.0, train_size=40),
     ]
     run_lab(configs[0])
-    chunk_compiles, init_compiles = train.train_chunk._cache_size(), train.init_train_state._cache_size()
+    chunk_compiles, init_compiles = compiled_count(train.train_chunk), compiled_count(train.init_train_state)
     for config in configs[1:]:
         run_lab(config)
-    assert train.train_chunk._cache_size() == chunk_compiles
-    assert train.init_train_state._cache_size() == init_compiles
+    assert compiled_count(train.train_chunk) == chunk_compiles
+    assert compiled_count(train.init_train_state) == init_compiles
 
 
 def test_epoch_budget_is_honoured_inside_a_chunk():
@@ -181,6 +182,6 @@ def test_prepare_keeps_the_held_out_set_whole():
 def test_warm_up_compiles_what_the_first_learner_needs():
     config = LabConfig(epochs=2, train_size=100)
     warm_up_in_background(config).join(timeout=120)
-    compiled = train.train_chunk._cache_size()
+    compiled = compiled_count(train.train_chunk)
     run_lab(config)
-    assert train.train_chunk._cache_size() == compiled
+    assert compiled_count(train.train_chunk) == compiled
