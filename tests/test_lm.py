@@ -3,6 +3,7 @@ fine-tuning against training from scratch, the copy-rate metric and what does (n
 
 import hashlib
 import json
+import re
 import subprocess
 import sys
 import types
@@ -255,18 +256,18 @@ def test_a_far_too_high_learning_rate_is_reported_as_a_failure():
 
 
 @pytest.mark.parametrize(
-    "bad",
+    "bad, words",
     [
-        {"steps": 0},
-        {"texts": 5},
-        {"learning_rate": float("nan")},
-        {"style": "french"},
-        {"off_style_share": 1.5},
-        {"temperature": 0.0},
+        ({"steps": 0}, "steps must be between 1 and 1000"),
+        ({"texts": 5}, "the number of texts must be between 10 and 100"),
+        ({"learning_rate": float("nan")}, "learning rate must be a positive number"),
+        ({"style": "french"}, "dataset must be one of english, dutch"),
+        ({"off_style_share": 1.5}, "the off-style share must be between 0% and 100%"),
+        ({"temperature": 0.0}, "temperature must be a positive number"),
     ],
 )
-def test_bad_settings_are_refused_in_words(bad):
-    with pytest.raises(ValueError):
+def test_bad_settings_are_refused_in_words(bad, words):
+    with pytest.raises(ValueError, match=re.escape(words)):
         fine_tuning.FineTuneConfig(**bad)
 
 

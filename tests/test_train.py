@@ -166,9 +166,9 @@ def test_a_run_that_blows_up_keeps_only_finite_epochs():
 
 
 def test_bad_configs_are_refused():
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="epochs must be between 1 and 1000"):
         LabConfig(epochs=0)
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="learning rate must be a positive number"):
         LabConfig(learning_rate=float("nan"))
     with pytest.raises(ValueError, match="widths"):
         TrainingRun(LabConfig(hidden=(100,)))
