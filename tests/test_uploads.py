@@ -145,8 +145,25 @@ def test_held_out_rows_and_groups_match_the_split():
     np.testing.assert_array_equal(prepared.held_out_groups, np.where(held_out % 3, "north", "south"))
 
 
-def test_uploaded_shapes_do_not_touch_the_digits():
-    assert load_dataset("digits").x_train.shape == (1437, 64)
+def test_an_uploaded_table_leaves_the_shared_digits_untouched():
+    digits = load_dataset("digits")
+    before = [array.copy() for array in (digits.x_train, digits.y_train, digits.x_test, digits.y_test)]
+    table = own_data.read_table((SAMPLES / "customer_churn.csv").read_bytes(), "churn.csv").table
+    uploaded = own_data.prepare_training_data(table, "churned").dataset
+    assert uploaded.num_classes == 2 and uploaded.num_features != digits.num_features
+    assert load_dataset("digits") is digits, "every session keeps sharing the one cached digits dataset"
+    assert digits.x_train.shape == (1437, 64) and (digits.num_classes, digits.class_names[0]) == (10, "0")
+    for array, copy in zip((digits.x_train, digits.y_train, digits.x_test, digits.y_test), before):
+        np.testing.assert_array_equal(array, copy)
+
+
+@pytest.mark.parametrize("name", ["digits", "moons"])
+def test_shared_datasets_are_read_only(name):
+    dataset = load_dataset(name)
+    for array in (dataset.x_train, dataset.y_train, dataset.x_test, dataset.y_test):
+        assert not array.flags.writeable
+        with pytest.raises(ValueError, match="read-only"):
+            array[0] = 0
 
 
 def test_the_example_csvs_are_remade_byte_for_byte_by_their_script():
