@@ -3,13 +3,16 @@
 import numpy as np
 import pytest
 
+from tests.app_pages import lessons
 from tests.apptest_support import chart_trace, open_page, train_to_the_end
 
 
-def test_home_page_links_every_lesson():
+def test_home_page_links_every_lesson_app_py_registers():
     app = open_page()
     assert "Trainlab" in app.title[0].value
-    assert len(app.get("page_link")) >= 1
+    linked = {link.proto.page for link in app.get("page_link")}
+    missing = [page.path for page in lessons() if page.url_path not in linked]
+    assert len(lessons()) >= 5 and not missing, f"registered in app.py but not linked from the home page: {missing}"
 
 
 def test_lab_trains_live_and_its_charts_show_the_recorded_run():
