@@ -3,6 +3,7 @@ fine-tuning against training from scratch, the copy-rate metric and what does (n
 
 import hashlib
 import json
+import math
 import re
 import subprocess
 import sys
@@ -12,7 +13,7 @@ import numpy as np
 import pytest
 
 from core.lessons import fine_tuning, house_style
-from core.lm import checkpoint, corpus, sample, train
+from core.lm import checkpoint, corpus, pretrain, sample, train
 from core.lm.model import LMConfig, count_params, logits
 from tests.jit_support import compiled_count
 
@@ -179,6 +180,23 @@ def test_a_checkpoint_of_another_architecture_is_refused(tmp_path, tiny_params):
     stem.with_suffix(".json").write_text(json.dumps(facts))
     with pytest.raises(ValueError, match="does not fit"):
         checkpoint.load(stem)
+
+
+def recipe_learning_rate(step: int, total_steps: int) -> float:
+    """The pretraining schedule the shipped checkpoint was trained with, as it was first written by hand:
+    linear warm-up over 100 steps to 3e-3, then cosine decay to a tenth of it."""
+    if step < 100:
+        return 3e-3 * (step + 1) / 100
+    progress = (step - 100) / max(total_steps - 100, 1)
+    return 3e-3 * (0.1 + 0.45 * (1 + math.cos(math.pi * min(progress, 1.0))))
+
+
+@pytest.mark.parametrize("total_steps", [6000, 250, 60])
+def test_the_pretraining_schedule_is_the_checkpoints_recipe(total_steps):
+    schedule = pretrain.learning_rate_schedule(total_steps)
+    steps = [0, 1, 50, 98, 99, 100, 101, 150, total_steps // 2, total_steps - 50, total_steps - 1, total_steps, 9000]
+    for step in steps:
+        assert float(schedule(step)) == pytest.approx(recipe_learning_rate(step, total_steps), rel=1e-6), step
 
 
 # ---------------------------------------------------------------- fine-tuning vs from scratch
