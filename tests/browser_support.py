@@ -36,7 +36,7 @@ def free_port() -> int:
 class StreamlitServer:
     """`streamlit run app.py` on 127.0.0.1, started and stopped by its own PID."""
 
-    def __init__(self, extra_env: dict | None = None):
+    def __init__(self, extra_env: dict | None = None, root: Path = ROOT):
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         command = [
@@ -54,7 +54,7 @@ class StreamlitServer:
         ]
         self.log = open(ROOT / "test-artifacts" / f"streamlit-{self.port}.log", "w")  # noqa: SIM115
         self.process = subprocess.Popen(
-            command, cwd=ROOT, stdout=self.log, stderr=subprocess.STDOUT, env={**os.environ, **(extra_env or {})}
+            command, cwd=root, stdout=self.log, stderr=subprocess.STDOUT, env={**os.environ, **(extra_env or {})}
         )
 
     def wait_healthy(self, timeout: float = 60) -> None:
@@ -80,9 +80,10 @@ class StreamlitServer:
         self.log.close()
 
 
-def start_server(extra_env: dict | None = None) -> StreamlitServer:
+def start_server(extra_env: dict | None = None, root: Path = ROOT) -> StreamlitServer:
+    """A server for the app in `root` (this checkout unless given; a benchmark may compare another)."""
     (ROOT / "test-artifacts").mkdir(exist_ok=True)
-    server = StreamlitServer(extra_env)
+    server = StreamlitServer(extra_env, root)
     server.wait_healthy()
     return server
 

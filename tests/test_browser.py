@@ -30,6 +30,14 @@ PAGES = {
     "fine-tuning": "fine-tuning",
 }
 PAGES_WITH_A_CHART_AT_START = {"lab", "training-loop", "playground"}
+PROJECTOR = (1600, 900)
+
+
+def png_size(path) -> tuple[int, int]:
+    """Width and height from a PNG file's header (the IHDR chunk right after the 8-byte signature)."""
+    header = path.read_bytes()[:24]
+    assert header[:8] == b"\x89PNG\r\n\x1a\n", f"{path} is not a PNG"
+    return int.from_bytes(header[16:20], "big"), int.from_bytes(header[20:24], "big")
 
 
 @pytest.mark.parametrize("name", list(PAGES))
@@ -40,7 +48,9 @@ def test_every_page_loads_without_errors(page, server, name):
         page.locator(".js-plotly-plot").first.wait_for(timeout=30_000)
     page.wait_for_timeout(300)  # let the last elements paint before the screenshot
     assert_no_error_box(page)
-    screenshot(page, f"{name}-start")
+    expected = SCREENSHOTS / f"{name}-start.png"
+    expected.unlink(missing_ok=True)  # a file left by an earlier run proves nothing
+    assert screenshot(page, f"{name}-start") == expected and png_size(expected) == PROJECTOR
 
 
 def epoch_text(page) -> str:
@@ -79,10 +89,6 @@ def test_lab_diverging_learning_rate_is_explained(page, server):
     wait_idle(page)
     assert_no_error_box(page)
     screenshot(page, "lab-diverged")
-
-
-def test_screenshots_are_reported():
-    print(f"\nscreenshots: {SCREENSHOTS}")
 
 
 def test_lab_on_a_2d_dataset_draws_what_the_model_predicts(page, server):

@@ -3,6 +3,8 @@ fine-tuning against training from scratch, the copy-rate metric and what does (n
 
 import hashlib
 import json
+import math
+import re
 import subprocess
 import sys
 import types
@@ -11,8 +13,9 @@ import numpy as np
 import pytest
 
 from core.lessons import fine_tuning, house_style
-from core.lm import checkpoint, corpus, sample, train
+from core.lm import checkpoint, corpus, pretrain, sample, train
 from core.lm.model import LMConfig, count_params, logits
+from tests.jit_support import compiled_count
 
 TINY = LMConfig(context=16, width=32, heads=2, layers=2)  # small shapes: each jit compiles in a second or two
 LONG_WINDOW = LMConfig(context=512, width=32, heads=2, layers=1)  # a window longer than any sample
@@ -179,6 +182,23 @@ def test_a_checkpoint_of_another_architecture_is_refused(tmp_path, tiny_params):
         checkpoint.load(stem)
 
 
+def recipe_learning_rate(step: int, total_steps: int) -> float:
+    """The pretraining schedule the shipped checkpoint was trained with, as it was first written by hand:
+    linear warm-up over 100 steps to 3e-3, then cosine decay to a tenth of it."""
+    if step < 100:
+        return 3e-3 * (step + 1) / 100
+    progress = (step - 100) / max(total_steps - 100, 1)
+    return 3e-3 * (0.1 + 0.45 * (1 + math.cos(math.pi * min(progress, 1.0))))
+
+
+@pytest.mark.parametrize("total_steps", [6000, 250, 60])
+def test_the_pretraining_schedule_is_the_checkpoints_recipe(total_steps):
+    schedule = pretrain.learning_rate_schedule(total_steps)
+    steps = [0, 1, 50, 98, 99, 100, 101, 150, total_steps // 2, total_steps - 50, total_steps - 1, total_steps, 9000]
+    for step in steps:
+        assert float(schedule(step)) == pytest.approx(recipe_learning_rate(step, total_steps), rel=1e-6), step
+
+
 # ---------------------------------------------------------------- fine-tuning vs from scratch
 
 
@@ -306,18 +326,18 @@ def test_the_generic_model_reading_gives_its_facts_and_losses():
 
 
 @pytest.mark.parametrize(
-    "bad",
+    "bad, words",
     [
-        {"steps": 0},
-        {"texts": 5},
-        {"learning_rate": float("nan")},
-        {"style": "french"},
-        {"off_style_share": 1.5},
-        {"temperature": 0.0},
+        ({"steps": 0}, "steps must be between 1 and 1000"),
+        ({"texts": 5}, "the number of texts must be between 10 and 100"),
+        ({"learning_rate": float("nan")}, "learning rate must be a positive number"),
+        ({"style": "french"}, "dataset must be one of english, dutch"),
+        ({"off_style_share": 1.5}, "the off-style share must be between 0% and 100%"),
+        ({"temperature": 0.0}, "temperature must be a positive number"),
     ],
 )
-def test_bad_settings_are_refused_in_words(bad):
-    with pytest.raises(ValueError):
+def test_bad_settings_are_refused_in_words(bad, words):
+    with pytest.raises(ValueError, match=re.escape(words)):
         fine_tuning.FineTuneConfig(**bad)
 
 
@@ -439,11 +459,11 @@ def test_learning_rate_temperature_and_seed_never_recompile(generic):
     train.train_chunk(state, data, 5, config=config)
     sample.sample(config, params, corpus.PROMPT, temperature=0.7, seed=0)
     functions = (train.init_lm_state, train.fresh_params, train.train_chunk, sample.sample_tokens)
-    sizes = [f._cache_size() for f in functions]
+    sizes = [compiled_count(f) for f in functions]
     for learning_rate, temperature, seed in ((3e-4, 0.2, 1), (0.1, 1.5, 9999), (1e-3, 1.0, 42)):
         state = train.init_lm_state(train.fresh_params(seed, config=config), learning_rate, seed, config=config)
         train.train_chunk(state, data, 5, seed % 2 == 0, config=config)
         sample.sample(config, params, corpus.PROMPT, temperature=temperature, seed=seed)
     other = corpus.fine_tuning_texts("dutch", 30, 0.5)  # another dataset, same stream capacity
     train.train_chunk(state, fine_tuning.fine_tuning_data(other, config.context), 5, config=config)
-    assert [f._cache_size() for f in functions] == sizes
+    assert [compiled_count(f) for f in functions] == sizes

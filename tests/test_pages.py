@@ -1,23 +1,39 @@
 """Every page through Streamlit's AppTest: widgets move, training runs, charts and messages appear."""
 
-import re
-from pathlib import Path
+import shutil
 
 import numpy as np
 import pytest
+from streamlit.testing.v1 import AppTest
 
-from tests.apptest_support import chart_trace, open_page, train_to_the_end
+from tests.app_pages import APP, lessons, registered_pages
+from tests.apptest_support import chart_spec, chart_trace, open_page, train_to_the_end
 
-ROOT = Path(__file__).resolve().parents[1]
 
-
-def test_home_page_links_every_lesson():
+def test_home_page_links_every_lesson_app_py_registers():
     app = open_page()
     assert "Trainlab" in app.title[0].value
-    lessons = re.findall(r'url_path="([^"]+)"', (ROOT / "app.py").read_text())
-    assert "own-data" in lessons
-    linked = [link.proto.page for link in app.get("page_link")]
-    assert sorted(linked) == sorted(lessons), "each registered lesson linked once"
+    linked = {link.proto.page for link in app.get("page_link")}
+    missing = [page.path for page in lessons() if page.url_path not in linked]
+    assert len(lessons()) >= 5 and not missing, f"registered in app.py but not linked from the home page: {missing}"
+
+
+def test_a_page_that_fails_shows_the_friendly_error_box_and_the_other_pages_still_work(tmp_path):
+    """app.py itself, routing to stand-in pages: the home page raises, every lesson writes one line."""
+    shutil.copy(APP, tmp_path / "app.py")
+    (tmp_path / "pages").mkdir()
+    for page in registered_pages():
+        lesson = 'import streamlit as st\nst.write("lesson works")\n'
+        (tmp_path / page.path).write_text('raise RuntimeError("internal detail")\n' if page.default else lesson)
+    app = AppTest.from_file(str(tmp_path / "app.py"), default_timeout=60).run()
+    assert not app.exception
+    assert [error.value for error in app.error] == [
+        "Something went wrong on this page and it was stopped: RuntimeError. "
+        "The other pages still work; press Reset or reload to start again."
+    ], "the learner sees the kind of problem, not its internal details"
+    app.switch_page(lessons()[0].path).run()
+    assert not app.exception and not app.error
+    assert [text.value for text in app.markdown] == ["lesson works"]
 
 
 def test_lab_trains_live_and_its_charts_show_the_recorded_run():
@@ -41,6 +57,20 @@ def test_a_finished_clean_run_ends_with_a_plain_reading():
     train_to_the_end(app)
     assert app.session_state["lab_run"].epochs_done == 60
     assert app.success and "Held-out accuracy" in app.success[0].value
+
+
+def test_a_second_run_draws_the_first_runs_held_out_loss_for_comparison():
+    app = open_page("pages/lab.py")
+    app.slider(key="lab_epochs").set_value(30).run()
+    train_to_the_end(app)
+    first = app.session_state["lab_run"].history().test_loss
+    assert "previous run: held-out" not in {t.get("name") for t in chart_spec(app, "lab_loss_chart")["data"]}
+    app.select_slider(key="lab_lr").set_value(2e-3).run()
+    train_to_the_end(app)
+    np.testing.assert_allclose(chart_trace(app, "lab_loss_chart", "previous run: held-out"), first, rtol=1e-6)
+    current = app.session_state["lab_run"].history().test_loss
+    np.testing.assert_allclose(chart_trace(app, "lab_loss_chart", "held-out"), current, rtol=1e-6)
+    assert not np.allclose(current, first), "the two runs differ, so the chart cannot mix them up"
 
 
 def test_wrong_labels_show_memorization_and_the_digit_grid():

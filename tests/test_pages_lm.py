@@ -11,6 +11,7 @@ from core.engine import background
 from tests.apptest_support import open_page, run_until_stopped
 
 PAGE = "pages/fine_tuning.py"
+FIRST_STEPS_SECONDS = 120  # a first compile takes seconds; a worker that never trains must fail, not hang CI
 
 
 def tick_until_trained(app: AppTest) -> AppTest:
@@ -37,7 +38,9 @@ def test_fine_tuning_runs_live_and_the_page_shows_what_it_recorded():
     app.button(key="ft_train").click().run()
     run = app.session_state["ft_run"]
     before = code_blocks(app)
+    deadline = time.monotonic() + FIRST_STEPS_SECONDS
     while run.steps_done == 0:
+        assert time.monotonic() < deadline, f"no training step after {FIRST_STEPS_SECONDS} s: is the worker dead?"
         app.run()
     assert run.steps_done < 50, "the page redraws part-way through training"
     tick_until_trained(app)

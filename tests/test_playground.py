@@ -10,6 +10,7 @@ import pytest
 from core.engine import train
 from core.engine.models import params_as_layers
 from core.lessons.playground import GRID, PlaygroundConfig, plane_grid, predictions_on_grid, start_run
+from tests.jit_support import compiled_count
 
 SMALL = {"dataset": "moons", "n_points": 200, "hidden": (8,), "epochs": 20, "learning_rate": 0.03}
 
@@ -37,10 +38,10 @@ def test_zero_l1_leaves_adam_exactly_as_optax_adamw():
 
 def test_l1_shrinks_the_weights_and_changing_it_does_not_recompile():
     plain = trained(PlaygroundConfig(**SMALL))
-    compiled = train.train_chunk._cache_size(), train.init_train_state._cache_size()
+    compiled = compiled_count(train.train_chunk), compiled_count(train.init_train_state)
     sparse = trained(PlaygroundConfig(**SMALL, regularization="L1", regularization_strength=1.0))
     trained(PlaygroundConfig(**SMALL, regularization="L2", regularization_strength=0.1, seed=3))
-    assert (train.train_chunk._cache_size(), train.init_train_state._cache_size()) == compiled
+    assert (compiled_count(train.train_chunk), compiled_count(train.init_train_state)) == compiled
     assert total_absolute_weight(sparse) < 0.7 * total_absolute_weight(plain)
 
 
@@ -52,9 +53,9 @@ def test_the_grid_covers_every_point_and_is_predicted_in_one_shape():
     probabilities = predictions_on_grid(run, grid)
     assert probabilities.shape == (GRID, GRID, 2)
     np.testing.assert_allclose(probabilities.sum(axis=-1), 1.0, rtol=1e-5)
-    before = train.predict_proba._cache_size()
+    before = compiled_count(train.predict_proba)
     predictions_on_grid(start_run(PlaygroundConfig(**{**SMALL, "n_points": 400, "noise": 0.5})), grid)
-    assert train.predict_proba._cache_size() == before
+    assert compiled_count(train.predict_proba) == before
 
 
 def test_bad_settings_are_refused_in_words():

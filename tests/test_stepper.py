@@ -8,6 +8,7 @@ import pytest
 from core.engine.run import blew_up
 from core.lessons.training_step import readings, stepper
 from core.lessons.training_step.stepper import LineProblem, Stepper, load_line_problem
+from tests.jit_support import compiled_count
 
 
 @pytest.fixture(scope="module", params=stepper.SCALINGS)
@@ -109,13 +110,13 @@ def test_moving_the_learning_rate_does_not_recompile():
     run.step()
     run.train_steps(stepper.CHUNK_STEPS)
     run.landscape()
-    compiled = [fn._cache_size() for fn in (stepper.step_detail, stepper.descend, stepper.loss_grid)]
+    compiled = [compiled_count(fn) for fn in (stepper.step_detail, stepper.descend, stepper.loss_grid)]
     for rate in (0.02, 0.7, 1.3, 2.5):
         run.learning_rate = rate
         run.step()
         run.train_steps(stepper.CHUNK_STEPS)
         run.landscape()
-    assert [fn._cache_size() for fn in (stepper.step_detail, stepper.descend, stepper.loss_grid)] == compiled
+    assert [compiled_count(fn) for fn in (stepper.step_detail, stepper.descend, stepper.loss_grid)] == compiled
 
 
 def test_a_diverging_run_keeps_only_the_finite_path_and_refuses_more_steps():

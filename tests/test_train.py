@@ -8,9 +8,10 @@ from sklearn.metrics import accuracy_score, log_loss
 
 from bench import numpy_mlp
 from core.engine import train
-from core.engine.classifier import SCALAR_METRICS, LabConfig, TrainingRun, prepare, run_lab, warm_up_in_background
+from core.engine.classifier import SCALAR_METRICS, LabConfig, TrainingRun, prepare, run_lab
 from core.engine.data import load_dataset
 from core.engine.models import Architecture, apply_model, params_as_layers
+from tests.jit_support import compiled_count, run_in_fresh_python
 
 DIGITS_ARCH = Architecture(64, (128, 128), 10)
 
@@ -132,11 +133,11 @@ def test_slider_values_reuse_one_compiled_chunk():
         LabConfig(epochs=1, learning_rate=2.0, label_noise=1.0, train_size=40),
     ]
     run_lab(configs[0])
-    chunk_compiles, init_compiles = train.train_chunk._cache_size(), train.init_train_state._cache_size()
+    chunk_compiles, init_compiles = compiled_count(train.train_chunk), compiled_count(train.init_train_state)
     for config in configs[1:]:
         run_lab(config)
-    assert train.train_chunk._cache_size() == chunk_compiles
-    assert train.init_train_state._cache_size() == init_compiles
+    assert compiled_count(train.train_chunk) == chunk_compiles
+    assert compiled_count(train.init_train_state) == init_compiles
 
 
 def test_epoch_budget_is_honoured_inside_a_chunk():
@@ -165,9 +166,9 @@ def test_a_run_that_blows_up_keeps_only_finite_epochs():
 
 
 def test_bad_configs_are_refused():
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="epochs must be between 1 and 1000"):
         LabConfig(epochs=0)
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="learning rate must be a positive number"):
         LabConfig(learning_rate=float("nan"))
     with pytest.raises(ValueError, match="widths"):
         TrainingRun(LabConfig(hidden=(100,)))
@@ -178,9 +179,28 @@ def test_prepare_keeps_the_held_out_set_whole():
     assert device.x_test.shape == dataset.x_test.shape and int(device.n_active) == 100
 
 
-def test_warm_up_compiles_what_the_first_learner_needs():
-    config = LabConfig(epochs=2, train_size=100)
-    warm_up_in_background(config).join(timeout=120)
-    compiled = train.train_chunk._cache_size()
-    run_lab(config)
-    assert train.train_chunk._cache_size() == compiled
+WARM_UP_THEN_TRAIN = """
+import json
+from core.engine import jax_setup, train
+from core.engine.classifier import LabConfig, run_lab, warm_up_in_background
+from tests.jit_support import compiled_count, run_in_fresh_python
+
+jax_setup.enable_compilation_cache()
+config = LabConfig(epochs=2, train_size=100)
+before = compiled_count(train.train_chunk)
+thread = warm_up_in_background(config)
+thread.join(timeout=300)
+warmed = compiled_count(train.train_chunk)
+run_lab(config)
+after = compiled_count(train.train_chunk)
+print(json.dumps({"before": before, "alive": thread.is_alive(), "warmed": warmed, "after": after}))
+"""
+
+
+def test_warm_up_compiles_what_the_first_learner_needs(tmp_path):
+    """In a fresh process (in this one, earlier tests compiled the same chunk): the warm-up thread finishes,
+    it compiled the chunk, and the first learner's run compiles nothing more."""
+    counts = run_in_fresh_python(WARM_UP_THEN_TRAIN, tmp_path / "empty-jax-cache")
+    assert not counts["alive"], "the warm-up did not finish in time"
+    assert counts["before"] == 0 and counts["warmed"] >= 1
+    assert counts["after"] == counts["warmed"], "the first run compiled again after the warm-up"

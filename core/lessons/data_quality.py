@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 import numpy as np
 from sklearn.datasets import load_digits
+from sklearn.metrics import confusion_matrix, recall_score
 
 from core.engine.classifier import LabConfig, TrainingRun
 from core.engine.data import Dataset, TrainingData, flip_labels, load_dataset
@@ -73,26 +74,16 @@ def start_run(scenario: Scenario, epochs: int, seed: int, learning_rate: float =
     return ScenarioRun(config, scenario.dataset, scenario=scenario)
 
 
-# ---- metrics, in NumPy so they can be checked against scikit-learn ----
-
-
-def confusion_matrix(y_true: np.ndarray, y_pred: np.ndarray, num_classes: int) -> np.ndarray:
-    """Counts (K, K): entry [t, p] is how many examples of true class t were predicted as p."""
-    pairs = np.asarray(y_true, np.int64) * num_classes + np.asarray(y_pred, np.int64)
-    return np.bincount(pairs, minlength=num_classes * num_classes).reshape(num_classes, num_classes)
-
-
-def per_class_recall(confusion: np.ndarray) -> np.ndarray:
-    """For each true class, the share predicted right; NaN for a class with no examples."""
-    totals = confusion.sum(axis=1)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        return np.where(totals > 0, np.diag(confusion) / totals, np.nan)
+# ---- metrics ----
 
 
 def judge(y_true: np.ndarray, y_pred: np.ndarray, num_classes: int) -> HeldOutResult:
-    confusion = confusion_matrix(y_true, y_pred, num_classes)
-    accuracy = float(np.trace(confusion) / max(confusion.sum(), 1))
-    return HeldOutResult(accuracy, per_class_recall(confusion), confusion)
+    """Accuracy, recall per class and the confusion matrix over classes 0..num_classes-1 (scikit-learn's).
+    A class with no examples in `y_true` has no recall: NaN, not 0%."""
+    classes = np.arange(num_classes)
+    confusion = confusion_matrix(y_true, y_pred, labels=classes)
+    recall = recall_score(y_true, y_pred, labels=classes, average=None, zero_division=np.nan)
+    return HeldOutResult(float(np.trace(confusion) / confusion.sum()), recall, confusion)
 
 
 def judge_by_group(y_true: np.ndarray, y_pred: np.ndarray, groups: np.ndarray, num_classes: int) -> dict:

@@ -1,0 +1,57 @@
+"""The live view in a real browser: the Playground's boundary and the lab's curves move while they train,
+and what the browser draws is the model's own predictions.
+
+How fast they move is measured by `python -m bench.live_view`, not asserted here.
+"""
+
+import numpy as np
+import pytest
+
+from core.lessons.playground import PlaygroundConfig, plane_grid, start_run
+from tests.browser_support import CHROMIUM, assert_no_error_box, open_page, screenshot, wait_idle
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not CHROMIUM.exists(), reason=f"no Chromium at {CHROMIUM} (apt-get install chromium)"),
+]
+PAGE_DEFAULT_RATE = 0.03  # the Playground page starts at this learning rate
+
+
+def live_record(page, name: str) -> dict:
+    return page.evaluate(f"(window.trainlabLive || {{}})[{name!r}] || null")
+
+
+def predictions_after(epochs: int) -> np.ndarray:
+    """P(class 1) on the plane's grid after `epochs` epochs of the page's default run, trained here."""
+    run = start_run(PlaygroundConfig(learning_rate=PAGE_DEFAULT_RATE))
+    while run.epochs_done < epochs and run.advance():
+        pass
+    assert run.epochs_done == epochs
+    return run.predict_proba(plane_grid(run.dataset).points)[:, 1]
+
+
+def test_the_playground_boundary_moves_every_frame_and_shows_the_models_predictions(page, server):
+    open_page(page, server, "playground")
+    page.get_by_role("button", name="Play", exact=True).click()
+    page.wait_for_function("() => (window.trainlabLive?.play_boundary?.frames || 0) > 20", timeout=60_000)
+    screenshot(page, "playground-live-view")
+    page.get_by_role("button", name="Pause", exact=True).click()
+    wait_idle(page)
+    record = live_record(page, "play_boundary")
+    keyframe = record["keyframe"]
+    assert record["frames"] > keyframe["epoch"] / 10, "more frames drawn than chunks trained: it animates"
+    np.testing.assert_allclose(keyframe["probabilities"], predictions_after(keyframe["epoch"]), atol=0.01)
+    assert page.locator(".js-plotly-plot").count() >= 2, "paused: the Plotly charts with hover and zoom are back"
+    assert_no_error_box(page)
+
+
+def test_the_lab_curves_grow_while_it_trains_and_plotly_returns_after(page, server):
+    open_page(page, server, "memorize-or-generalize")
+    page.get_by_role("button", name="Train", exact=True).click()
+    page.wait_for_function("() => (window.trainlabLive?.lab_loss?.frames || 0) > 10", timeout=60_000)
+    screenshot(page, "lab-live-view")
+    page.get_by_text("Epoch 200 of 200").first.wait_for(timeout=120_000)
+    wait_idle(page)
+    assert live_record(page, "lab_accuracy")["frames"] > 0
+    assert page.locator(".js-plotly-plot").count() >= 3, "finished: loss, accuracy and gap as Plotly charts"
+    assert_no_error_box(page)
