@@ -22,6 +22,7 @@ from threadpoolctl import threadpool_limits
 from bench import numpy_mlp
 from core.engine import train
 from core.engine.classifier import LabConfig, prepare, run_lab
+from tests.jit_support import compiled_count
 
 SWEEP = (
     {"learning_rate": 3e-3},
@@ -131,11 +132,11 @@ def compare(config: LabConfig, rounds: int) -> dict:
 def compile_sweep(config: LabConfig) -> dict:
     """How many compilations a sweep of slider values costs after the first run (goal: none)."""
     run_lab(config)
-    before = train.train_chunk._cache_size() + train.init_train_state._cache_size()
+    before = compiled_count(train.train_chunk) + compiled_count(train.init_train_state)
     started = time.perf_counter()
     for change in SWEEP:
         run_lab(LabConfig(**{**config.__dict__, "epochs": 60, **change}))
-    after = train.train_chunk._cache_size() + train.init_train_state._cache_size()
+    after = compiled_count(train.train_chunk) + compiled_count(train.init_train_state)
     return {
         "slider_changes": len(SWEEP),
         "new_compilations": after - before,
