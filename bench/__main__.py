@@ -1,7 +1,8 @@
 """`python -m bench`: time the lab run against its peers and write bench/results.json.
 
 Options: --rounds N (warm rounds per implementation, default 5), --epochs N (default 200),
---skip-lm (leave out the language-model figures), --output PATH.
+--skip-lm (leave out the language-model figures), --skip-browser (leave out the live view in Chromium),
+--output PATH.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from pathlib import Path
 from bench import lab_bench
 from core.engine import jax_setup
 from core.engine.classifier import LabConfig
+from tests.browser_support import CHROMIUM
 
 RESULTS = Path(__file__).with_name("results.json")
 
@@ -25,6 +27,7 @@ def parse_args():
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--epochs", type=int, default=200)
     parser.add_argument("--skip-lm", action="store_true")
+    parser.add_argument("--skip-browser", action="store_true")
     parser.add_argument("--output", type=Path, default=RESULTS)
     return parser.parse_args()
 
@@ -62,6 +65,11 @@ def main() -> None:
     if not args.skip_lm and (lm := language_model_figures()):
         results["language_model"] = lm
         print("language model:", lm)
+    if not args.skip_browser and CHROMIUM.exists():
+        from bench import live_view
+
+        results["live_view"] = live_view.run()
+        print("live view in Chromium:", results["live_view"])
     args.output.write_text(json.dumps(results, indent=2) + "\n")
     print(f"wrote {args.output}")
 

@@ -26,7 +26,7 @@ from playwright.async_api import async_playwright
 
 from core.engine import jax_setup
 from core.engine.classifier import LabConfig, run_lab
-from tests.browser_support import CHROMIUM, CHROMIUM_ARGS, IDLE, start_server
+from tests.browser_support import CHROMIUM, CHROMIUM_ARGS, IDLE, ROOT, start_server
 
 RESULTS = Path(__file__).with_name("classroom.json")
 LAB_PATH = "memorize-or-generalize"
@@ -77,13 +77,16 @@ async def warmed_browser(playwright, url: str):
     return browser
 
 
-async def run_class(url: str, sessions: int, deadline: float) -> list[dict]:
+async def run_class(url: str, sessions: int, deadline: float) -> tuple[list[dict], float]:
+    """Each learner's result, and the CPU seconds the class's browser spent (read before it closes)."""
+    others = browser_cpu_seconds()
     async with async_playwright() as playwright:
         browser = await warmed_browser(playwright, url)
         seeds = range(FIRST_SEED, FIRST_SEED + sessions)
         results = await asyncio.gather(*(one_learner(browser, url, seed, deadline) for seed in seeds))
+        spent = browser_cpu_seconds() - others
         await browser.close()
-    return list(results)
+    return list(results), spent
 
 
 def summarise(results: list[dict], expected: dict, alone_seconds: float, deadline: float) -> dict:
@@ -108,6 +111,15 @@ def server_cpu_seconds(server) -> float:
     return times.user + times.system
 
 
+def browser_cpu_seconds() -> float:
+    """CPU seconds spent so far by every Chromium process on this machine (the class's browsers)."""
+    total = 0.0
+    for process in psutil.process_iter(["name", "cpu_times"]):
+        if "chrom" in (process.info["name"] or "") and process.info["cpu_times"]:
+            total += process.info["cpu_times"].user + process.info["cpu_times"].system
+    return total
+
+
 def server_rss_mb(server) -> float:
     process = psutil.Process(server.process.pid)
     return round(process.memory_info().rss / 2**20, 1)
@@ -119,13 +131,14 @@ def main() -> None:
     parser.add_argument("--sweep", type=str, default="")
     parser.add_argument("--deadline", type=float, default=60.0)
     parser.add_argument("--output", type=Path, default=RESULTS)
+    parser.add_argument("--root", type=Path, default=ROOT, help="serve another checkout (before/after)")
     args = parser.parse_args()
     sizes = [int(size) for size in args.sweep.split(",") if size] or [args.sessions]
     expected = expected_numbers(range(FIRST_SEED, FIRST_SEED + max(sizes)))
-    server = start_server()
+    server = start_server(root=args.root)
     try:
-        alone = asyncio.run(run_class(server.url, 1, args.deadline))[0]  # also warms the server's compile
-        alone = asyncio.run(run_class(server.url, 1, args.deadline))[0]
+        asyncio.run(run_class(server.url, 1, args.deadline))  # warms the server's compile
+        alone = asyncio.run(run_class(server.url, 1, args.deadline))[0][0]
         report = {
             "alone_seconds": alone.get("seconds"),
             "deadline_seconds": args.deadline,
@@ -134,9 +147,10 @@ def main() -> None:
         }
         for size in sizes:
             cpu_before = server_cpu_seconds(server)
-            results = asyncio.run(run_class(server.url, size, args.deadline))
+            results, browser_seconds = asyncio.run(run_class(server.url, size, args.deadline))
             report["classes"].append(summarise(results, expected, alone["seconds"], args.deadline))
             report["classes"][-1]["server_cpu_seconds"] = round(server_cpu_seconds(server) - cpu_before, 1)
+            report["classes"][-1]["browser_cpu_seconds"] = round(browser_seconds, 1)
             report["classes"][-1]["server_rss_mb_after"] = server_rss_mb(server)
             print(json.dumps(report["classes"][-1], indent=1))
         holding = [

@@ -77,12 +77,9 @@ PLAYGROUND = ("playground", "Play", "Epoch 300 of 300", "play_boundary")
 LAB = ("memorize-or-generalize", "Train", "Epoch 200 of 200", "lab_loss")
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(prog="python -m bench.live_view", description=__doc__.splitlines()[0])
-    parser.add_argument("--root", type=Path, default=ROOT)
-    parser.add_argument("--output", type=Path, default=RESULTS)
-    args = parser.parse_args()
-    server = start_server(root=args.root)
+def run(root: Path = ROOT) -> dict:
+    """Both lessons on a warm server for the app in `root`."""
+    server = start_server(root=root)
     try:
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
@@ -90,13 +87,22 @@ def main() -> None:
             for lesson in (PLAYGROUND, LAB):
                 measure(browser, server, *lesson)  # a warm server: the compiles are done
             results = {
-                "root": "this checkout" if args.root == ROOT else "another checkout",
+                "root": "this checkout" if root == ROOT else "another checkout",
                 "playground": measure(browser, server, *PLAYGROUND),
                 "lab": measure(browser, server, *LAB),
             }
             browser.close()
     finally:
         server.stop()
+    return results
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(prog="python -m bench.live_view", description=__doc__.splitlines()[0])
+    parser.add_argument("--root", type=Path, default=ROOT)
+    parser.add_argument("--output", type=Path, default=RESULTS)
+    args = parser.parse_args()
+    results = run(args.root)
     print(json.dumps(results, indent=2))
     args.output.write_text(json.dumps(results, indent=2) + "\n")
 

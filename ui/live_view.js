@@ -238,8 +238,10 @@ function drawCurves(view, state) {
   const { context, width, height } = view;
   const box = { left: 80, top: 44, right: width - 20, bottom: height - 110 };
   const target = visibleRange(curves, state.shown);
-  // the axis glides to its new range instead of jumping, so the curves do not jerk
-  state.yRange = state.yRange ? state.yRange.map((v, i) => mix(v, target[i], 0.25)) : target;
+  // the axis glides to a narrower range instead of jumping, so the curves do not jerk; it widens at once,
+  // so no line is ever cut off
+  const eased = state.yRange ? state.yRange.map((v, i) => mix(v, target[i], 0.25)) : target;
+  state.yRange = [Math.min(eased[0], target[0]), Math.max(eased[1], target[1])];
   state.settling = state.yRange.some((v, i) => Math.abs(v - target[i]) > 1e-4 * Math.abs(target[i] || 1));
   const [low, high] = state.yRange;
   const scale = curves.log ? (v) => Math.log10(v) : (v) => v;
