@@ -70,6 +70,7 @@ def measure(browser, server, path: str, button: str, done_text: str, view: str) 
         "live_view_frames_per_second": frames_per_second(record["stamps"]),
         "progress_line_changes_per_second": frames_per_second(progress),
         "kilobytes_per_second_sent": round(sent / 1024 / on_screen, 1),
+        "kilobytes_sent": round(sent / 1024, 1),
     }
 
 

@@ -21,9 +21,9 @@ LEARNING_RATES = (1e-4, 3e-4, 1e-3, 3e-3, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0)
 STRENGTHS = (0.0, 1e-4, 1e-3, 3e-3, 0.01, 0.03, 0.1, 0.3, 1.0)
 EPOCH_BUDGETS = (50, 100, 200, 300, 500, 1000)
 # The browser animates the live view, so each redraw is cheap for the server: short ticks. Training is paced
-# to what a learner can follow (300 epochs in 3 s), however fast the model trains.
+# to what a learner can follow (300 epochs in 2 s), however fast the model trains.
 TICK_SECONDS = 0.3
-EPOCHS_PER_SECOND = 100
+EPOCHS_PER_SECOND = 150
 TRAINING_SHARE = 0.6
 NEURONS = WIDTHS[:4]
 DEFAULTS = {
@@ -226,11 +226,13 @@ def run_identity() -> tuple[int]:
 
 
 def draw_boundary(run: TrainingRun, history, animate: bool) -> None:
-    view = plane_view(run.dataset, run.data, run)
+    # the live view draws the run's snapshots: only the points are needed from the plane then
+    view = plane_view(run.dataset, run.data, None if animate else run)
     if animate:
         title = "What the network predicts after"
         live_view.plane("play_boundary", *run_identity(), view, run.snapshots, run.config.epochs, current_tick(), title)
         return
+    live_view.stopped("play_boundary")
     title = f"What the network predicts after {history.epochs_done} epochs"
     st.plotly_chart(plane.plane_figure(view, title), key="play_boundary_chart")
 

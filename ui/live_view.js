@@ -125,15 +125,24 @@ function probabilityImage(plane, a, b, t) {
   return [image, blended];
 }
 
+function decodePoints(points) {
+  if (!points.decoded) {
+    const bytes = decodeBytes(points.xy);
+    points.decoded = { xy: new Float32Array(bytes.buffer), label: decodeBytes(points.label) };
+  }
+  return points.decoded;
+}
+
 function drawPoints(context, plane, box, toX, toY) {
   const groups = [
     [plane.train, 4.5, "white", 1],
     [plane.heldout, 5.5, "black", 2.5],
   ];
-  for (const [points, radius, edge, edgeWidth] of groups) {
-    for (let i = 0; i < points.x.length; i++) {
+  for (const [encoded, radius, edge, edgeWidth] of groups) {
+    const points = decodePoints(encoded);
+    for (let i = 0; i < points.label.length; i++) {
       context.beginPath();
-      context.arc(toX(points.x[i]), toY(points.y[i]), radius, 0, 2 * Math.PI);
+      context.arc(toX(points.xy[2 * i]), toY(points.xy[2 * i + 1]), radius, 0, 2 * Math.PI);
       context.fillStyle = plane.colours[points.label[i] % plane.colours.length];
       context.fill();
       context.lineWidth = edgeWidth;

@@ -29,7 +29,25 @@ def _probability_bytes(probabilities: np.ndarray) -> str:
 
 
 def _points(x: np.ndarray, labels: np.ndarray) -> dict:
-    return {"x": np.round(x[:, 0], 4).tolist(), "y": np.round(x[:, 1], 4).tolist(), "label": labels.tolist()}
+    """Points as bytes: (x1, x2) float32 pairs and one byte per label."""
+    xy = np.ascontiguousarray(x[:, :2], dtype="<f4").tobytes()
+    return {"xy": base64.b64encode(xy).decode(), "label": base64.b64encode(labels.astype(np.uint8).tobytes()).decode()}
+
+
+def _new_snapshots(name: str, run_id: int, snapshots) -> list:
+    """The snapshots this view has not been sent yet (the newest again if there is none), so a redraw
+    carries only what the browser does not have."""
+    sent_key = f"{name}_sent"
+    sent_run, sent_epoch = st.session_state.get(sent_key, (None, -1))
+    recent = list(snapshots)
+    new = [s for s in recent if sent_run != run_id or s.epoch > sent_epoch] or recent[-1:]
+    st.session_state[sent_key] = (run_id, recent[-1].epoch)
+    return new
+
+
+def stopped(name: str) -> None:
+    """The view is no longer shown (the page draws its Plotly chart): the next live view starts afresh."""
+    st.session_state.pop(f"{name}_sent", None)
 
 
 def plane(name: str, run_id: int, view, snapshots, total_epochs: int, tick_seconds: float, title: str) -> None:
@@ -45,7 +63,10 @@ def plane(name: str, run_id: int, view, snapshots, total_epochs: int, tick_secon
         "tick": tick_seconds,
         "total": total_epochs,
         "title": title,
-        "keyframes": [{"epoch": s.epoch, "probabilities": _probability_bytes(s.probabilities)} for s in snapshots],
+        "keyframes": [
+            {"epoch": s.epoch, "probabilities": _probability_bytes(s.probabilities)}
+            for s in _new_snapshots(name, run_id, snapshots)
+        ],
         "plane": {
             "size": grid_size,
             "classes": len(view.class_names),
