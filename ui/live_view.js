@@ -368,9 +368,17 @@ function makeView(parentElement, kind) {
   return view;
 }
 
+// About 30 pictures a second look smooth and leave the CPU to the rest of the page (and, in a classroom
+// where every laptop may be the server's neighbour, to the other learners).
+const FRAME_MS = 30;
+
 function animate(view, record) {
   let before = performance.now();
   const frame = (now) => {
+    if (now - before < FRAME_MS) {
+      view.request = requestAnimationFrame(frame);
+      return;
+    }
     const state = view.state;
     const moved = state ? step(state, (now - before) / 1000) : false;
     before = now;
