@@ -194,7 +194,8 @@ function drawPlane(view, state) {
   context.textAlign = "center";
   context.fillText("x₂", 0, 0);
   context.restore();
-  return blended;
+  // a keyframe shown as it came, unblended, is the model's own predictions after that many epochs
+  return state.shown === a.epoch ? { epoch: a.epoch, probabilities: blended } : null;
 }
 
 // ---- curves: loss (log scale) or shares, per epoch, revealed up to the epoch on screen
@@ -390,10 +391,7 @@ function animate(view, record) {
         if (record.stamps.length > 2000) record.stamps.shift();
         record.epoch = state.shown;
         record.keyframeEpoch = state.keyframes[state.keyframes.length - 1].epoch;
-        if (drawn && Number.isInteger(state.shown)) {
-          // a keyframe shown as it came, unblended: the model's own predictions after that many epochs
-          record.keyframe = { epoch: state.shown, probabilities: Array.from(drawn) };
-        }
+        if (drawn) record.keyframe = { epoch: drawn.epoch, probabilities: Array.from(drawn.probabilities) };
       }
       view.dirty = false;
     }
