@@ -169,6 +169,19 @@ def draw_results(run: TrainingRun | None) -> None:
         draw_charts(history, run)
 
 
+def draw_live_gap(history, number: int, total: int, tick: float) -> None:
+    """The two gaps side by side, growing smoothly while the run trains."""
+    accuracy_panel, loss_panel = st.columns(2)
+    with accuracy_panel:
+        line = live_view.series("training − held-out", style.GAP_COLOUR, 100 * history.generalization_gap_accuracy)
+        live_view.curves(
+            "lab_gap_accuracy", number, "Gap in accuracy (points)", [line], history.epochs_done, total, tick
+        )
+    with loss_panel:
+        line = live_view.series("held-out − training", style.GAP_COLOUR, history.generalization_gap_loss)
+        live_view.curves("lab_gap_loss", number, "Gap in loss", [line], history.epochs_done, total, tick)
+
+
 def accuracy_lines(history) -> list[dict]:
     lines = [
         live_view.series("training (labels as given)", style.TRAIN_COLOUR, history.train_accuracy),
@@ -272,10 +285,12 @@ def draw_charts(history, run) -> None:
         "because it learned the real pattern. Held-out accuracy shows which of the two wins."
     )
     chart, note = st.columns([3, 1])
-    chart.plotly_chart(
-        curves.generalization_gap(history.generalization_gap_accuracy, history.generalization_gap_loss, total),
-        key="lab_gap_chart",
-    )
+    with chart:
+        if animate:
+            draw_live_gap(history, number, total, tick)
+        else:
+            gap_accuracy, gap_loss = history.generalization_gap_accuracy, history.generalization_gap_loss
+            st.plotly_chart(curves.generalization_gap(gap_accuracy, gap_loss, total), key="lab_gap_chart")
     note.markdown(
         "The **generalization gap** is how much better the model does on data it has seen than on data it "
         "has not. A small gap means it learned something general; a growing gap means it is memorizing."

@@ -240,7 +240,10 @@ function visibleRange(curves, shown) {
   }
   if (!isFinite(low)) return curves.log ? [0.1, 1] : [0, 1];
   if (curves.log) return [low / 1.3, high * 1.3];
-  return curves.range || [low, high];
+  if (curves.range) return curves.range;
+  // a linear axis that always shows zero, with a little room above and below the lines
+  const margin = 0.08 * Math.max(high - low, Math.abs(high), Math.abs(low), 1e-6);
+  return [Math.min(low, 0) - margin, Math.max(high, 0) + margin];
 }
 
 function drawCurves(view, state) {
