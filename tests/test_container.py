@@ -30,13 +30,21 @@ BUILD = ["build", "--format", "docker", "--layers=false", *ULIMITS, "--build-arg
 # Local certificate authorities (a proxy's, say) that the build's downloads must trust, as this machine does.
 LOCAL_AUTHORITIES = Path("/usr/local/share/ca-certificates")
 PAGES = sorted(set(re.findall(r"\"(pages/\w+\.py)\"", (ROOT / "app.py").read_text())))  # every page app.py registers
+# Pages start worker threads (the lab's warm-up compile, fine-tuning); a process that exits while one is
+# inside XLA can abort at shutdown, so the check waits for them and then leaves without tearing JAX down.
 LESSONS_CHECK = f"""
+import os, threading
 from streamlit.testing.v1 import AppTest
 at = AppTest.from_file("app.py", default_timeout=120).run()
 for page in {PAGES!r}:
     at.switch_page(page).run()
     problems = [e.value for e in at.exception] + [e.value for e in at.error]
     assert not problems, (page, problems)
+for thread in threading.enumerate():
+    if thread is not threading.main_thread() and thread.daemon:
+        thread.join(60)
+print("every page ran", flush=True)
+os._exit(0)
 """
 
 
