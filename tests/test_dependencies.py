@@ -15,8 +15,8 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 PROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
-APP_LOCK = ROOT / "requirements.lock"
-DEV_LOCK = ROOT / "requirements-dev.lock"
+APP_LOCK = ROOT / "requirements.txt"
+DEV_LOCK = ROOT / "requirements-dev.txt"
 PIN = re.compile(r"^([A-Za-z0-9][A-Za-z0-9._-]*)==([^\s;\\]+)")
 APP_CODE = ("app.py", "core", "ui", "pages")
 DEV_CODE = ("bench", "tests")
@@ -48,8 +48,12 @@ def dev_pins() -> dict[str, str]:
     return declared_pins(PROJECT["optional-dependencies"]["dev"])
 
 
-def test_pyproject_is_the_only_place_that_declares_dependencies():
-    assert not sorted(ROOT.glob("requirements*.txt")), "declare dependencies in pyproject.toml and compile the locks"
+def test_the_requirements_files_are_the_locks_compiled_from_pyproject():
+    """requirements.txt and requirements-dev.txt are the compiled locks, not a second list written by hand."""
+    assert sorted(ROOT.glob("requirements*")) == [DEV_LOCK, APP_LOCK]
+    for lock in (APP_LOCK, DEV_LOCK):
+        header = lock.read_text().splitlines()[1]
+        assert header.startswith("#    uv pip compile pyproject.toml") and header.endswith(f"-o {lock.name}")
 
 
 @pytest.mark.parametrize(
@@ -109,7 +113,7 @@ def test_every_import_comes_from_a_declared_dependency(places, pins):
 def test_quickstart_installs_from_the_locks_and_ci_runs_its_test_command_exactly():
     quickstart = re.findall(r"```bash\n(pip install -r .+)\n```", (ROOT / "README.md").read_text())
     assert quickstart == [
-        "pip install -r requirements.lock && streamlit run app.py",
-        "pip install -r requirements-dev.lock && python -m pytest",
+        "pip install -r requirements.txt && streamlit run app.py",
+        "pip install -r requirements-dev.txt && python -m pytest",
     ]
     assert (ROOT / ".ci" / "run").read_text().strip().splitlines()[-1] == quickstart[1]
