@@ -213,7 +213,7 @@ def draw(run: TrainingRun) -> None:
             figure = curves.loss_curves(history.train_loss, history.test_loss, run.config.epochs, history.best_epoch())
             figure.update_layout(height=440, title={"text": "Loss: training vs held-out"})
             st.plotly_chart(figure, key="play_loss_chart")
-        else:
+        elif run.failure is None:
             st.info("Press **Play** to train, or **Step** for ten epochs at a time. The loss curves appear here.")
 
 

@@ -9,7 +9,7 @@ import pytest
 
 from core.engine import train
 from core.engine.models import params_as_layers
-from core.lessons.playground import GRID, PlaygroundConfig, plane_grid, predictions_on_grid, start_run
+from core.lessons.playground import GRID, PlaygroundConfig, plane_grid, plane_view, predictions_on_grid, start_run
 from tests.jit_support import compiled_count
 
 SMALL = {"dataset": "moons", "n_points": 200, "hidden": (8,), "epochs": 20, "learning_rate": 0.03}
@@ -74,3 +74,12 @@ def test_gradient_of_the_l1_term_is_its_sign():
     params = {"w": jnp.asarray([2.0, -3.0, 0.0])}
     updates, _ = transform.update(jax.tree.map(jnp.zeros_like, params), transform.init(params), params)
     np.testing.assert_array_equal(updates["w"], [0.5, -0.5, 0.0])
+
+
+def test_a_blown_up_run_draws_no_predictions_only_the_points():
+    run = start_run(PlaygroundConfig(**{**SMALL, "learning_rate": 3.0, "optimizer": "sgd"}))
+    while run.advance():
+        pass
+    assert run.failure == "blew_up"
+    view = plane_view(run.dataset, run.data, run)
+    assert view.probabilities is None and len(view.x_train) == run.data.n_active

@@ -177,7 +177,8 @@ function drawPlane(view, state) {
   context.font = FONT;
   context.textAlign = "left";
   context.font = TITLE_FONT;
-  context.fillText(`${state.data.title} ${Math.round(state.shown)} epochs`, box.left, 24);
+  // the title names a real model state: the keyframe the picture is closer to, not an in-between epoch
+  context.fillText(`${state.data.title} ${t < 0.5 ? a.epoch : b.epoch} epochs`, box.left, 24);
   context.font = FONT;
   context.textAlign = "center";
   context.fillText("x₁", box.left + side / 2, box.top + side + 40);
@@ -215,7 +216,9 @@ function formatTick(value) {
 }
 
 function logTicks(low, high) {
-  const mantissas = high / low >= 10 ? [1, 2, 5] : [1, 1.5, 2, 3, 4, 5, 6, 7, 8, 9];
+  // every digit within a decade, 1-2-5 over a few decades, powers of ten over many: never a crowded axis
+  const decades = Math.log10(high / low);
+  const mantissas = decades > 3 ? [1] : decades >= 1 ? [1, 2, 5] : [1, 1.5, 2, 3, 4, 5, 6, 7, 8, 9];
   const ticks = [];
   for (let e = Math.floor(Math.log10(low)); e <= Math.ceil(Math.log10(high)); e++) {
     for (const m of mantissas) {

@@ -123,9 +123,11 @@ class PlaneView:
 def plane_view(dataset: Dataset, data, run: TrainingRun | None) -> PlaneView:
     """The plane of a 2-D dataset with the current model's predictions everywhere on it."""
     grid = plane_grid(dataset)
-    probabilities = predictions_on_grid(run, grid) if run is not None else None
+    # a blown-up model has no meaningful prediction to draw, even where its numbers are still finite
+    usable = run is not None and run.failure != "blew_up"
+    probabilities = predictions_on_grid(run, grid) if usable else None
     if probabilities is not None and not np.isfinite(probabilities).all():
-        probabilities = None  # a blown-up model has no meaningful prediction to draw
+        probabilities = None
     active = slice(0, data.n_active)
     return PlaneView(
         grid,
