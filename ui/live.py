@@ -11,6 +11,7 @@ takes longer: the tick then doubles (up to MAX_TICK_SECONDS), so each redraw car
 server trains instead of redrawing.
 """
 
+import math
 import time
 from collections.abc import Callable
 
@@ -59,13 +60,6 @@ def reset(state, prefix: str) -> None:
         state.pop(f"{prefix}_{suffix}", None)
 
 
-def advance_for(run, seconds: float) -> None:
-    """Train whole chunks until `seconds` have passed (at least one chunk)."""
-    deadline = time.perf_counter() + seconds
-    while run.advance() and time.perf_counter() < deadline:
-        pass
-
-
 def progress(run) -> None:
     """A progress bar in the run's own unit ("Epoch 40 of 200", "Step 30 of 200") with its training time."""
     done = run.progress()
@@ -79,25 +73,10 @@ def _first_chunk(run) -> bool:
         return run.advance()
 
 
-def train_for_share(share: float) -> Callable[[object, float], bool]:
-    """A tick trainer that trains whole chunks for `share` of each tick. True while more remains."""
-
-    def tick(run, tick_seconds: float) -> bool:
-        if run.progress().done == 0:
-            _first_chunk(run)
-        else:
-            advance_for(run, share * tick_seconds)
-        return not run.finished
-
-    return tick
-
-
-train_for_half_a_tick = train_for_share(WORK_SHARE)
-
-
 def train_at_pace(units_per_second: float, share: float = WORK_SHARE) -> Callable[[object, float], bool]:
     """A tick trainer that trains about `units_per_second` epochs (or steps) per second of wall time, so a
-    view that animates them can show every one; never more than `share` of a tick. True while more remains."""
+    view that animates them can show every one; never more than `share` of a tick (and at least one chunk).
+    True while more remains."""
 
     def tick(run, tick_seconds: float) -> bool:
         start = run.progress().done
@@ -110,6 +89,14 @@ def train_at_pace(units_per_second: float, share: float = WORK_SHARE) -> Callabl
         return not run.finished
 
     return tick
+
+
+def train_for_share(share: float) -> Callable[[object, float], bool]:
+    """A tick trainer that trains whole chunks for `share` of each tick, as fast as they come."""
+    return train_at_pace(math.inf, share)
+
+
+train_for_half_a_tick = train_for_share(WORK_SHARE)
 
 
 def run_number(state, prefix: str) -> int:
