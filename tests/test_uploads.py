@@ -184,14 +184,6 @@ def by_group(accuracies: dict, recalls: dict) -> dict:
     }
 
 
-def test_text_from_a_file_is_shown_as_typed_never_as_markup():
-    typed = "*bold* [link](https://example.org) `code` $x$ <b>html</b> :red[x] #1 _a_"
-    literal = own_data.markdown_literal(typed + "\nnext line")
-    assert literal.replace("\\", "") == typed + " next line"
-    assert all(literal[i - 1] == "\\" for i, char in enumerate(literal) if char in "*[]()`$<>:#_")
-    assert own_data.markdown_literal("city") == "city" and own_data.markdown_literal(3) == "3"
-
-
 def test_the_group_reading_warns_only_when_one_group_is_clearly_worse_served():
     classes = ("no", "yes")
     kind, text = own_data.group_reading(

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import csv
 import io
-import re
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -23,6 +22,7 @@ import pandas as pd
 
 from core.engine.data import HELD_OUT_SHARE, SPLIT_SEED, Dataset, from_arrays, split_stratified
 from core.lessons.data_quality import GROUP_GAP, HeldOutResult
+from core.lessons.user_text import markdown_literal
 
 MAX_UPLOAD_MB = 5  # the same as server.maxUploadSize in .streamlit/config.toml, checked again here
 MAX_UPLOAD_BYTES = MAX_UPLOAD_MB * 1024 * 1024
@@ -475,12 +475,6 @@ def _held_out_groups(frame: pd.DataFrame, group_column: str | None, test_rows: n
 
 
 # ---- readings: what the page says about a file and a model trained on it ----
-
-
-def markdown_literal(text) -> str:
-    """Text from a file (its name, a column, a value) made safe to place in a Markdown sentence: every ASCII
-    punctuation mark escaped and line breaks made spaces, so '*x*' or '[a](b)' shows as typed, not as markup."""
-    return re.sub(r"([!-/:-@\[-`{-~])", r"\\\1", " ".join(str(text).split()))
 
 
 def table_summary(table: Table) -> tuple[str, str]:

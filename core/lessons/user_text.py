@@ -1,0 +1,35 @@
+"""Text that comes from a user (a file name, a column name, a cell, a label, a group, a typed prompt), made safe to
+show: as literal text inside a Markdown sentence, or inside a Plotly label (which reads a small HTML subset).
+
+Every page and chart that shows user text goes through these helpers, so `[x](http://...)`, `$x^2$`, `*x*`,
+`<a href=...>` and `<img src=...>` show exactly as typed and never become a link, maths, emphasis or an image.
+Very long text (a 100,000-character header) is shortened, so a message stays a sentence.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+
+SHOWN_CHARACTERS = 60  # the longest user text placed in a sentence or on a chart before it is shortened
+_MARKDOWN_PUNCTUATION = re.compile(r"([!-/:-@\[-`{-~])")  # every ASCII punctuation mark: backslash-escapable
+
+
+def shortened(text, limit: int = SHOWN_CHARACTERS) -> str:
+    """`text` on one line, cut to `limit` characters with an ellipsis that says how long it was."""
+    one_line = " ".join(str(text).split())
+    if len(one_line) <= limit:
+        return one_line
+    return f"{one_line[: limit - 1]}… ({len(one_line):,} characters)"
+
+
+def markdown_literal(text, limit: int = SHOWN_CHARACTERS) -> str:
+    """User text for a Markdown sentence: every ASCII punctuation mark backslash-escaped (so no link, image, maths,
+    emphasis or HTML tag can form) and line breaks made spaces; shortened past `limit` characters."""
+    return _MARKDOWN_PUNCTUATION.sub(r"\\\1", shortened(text, limit))
+
+
+def plotly_literal(text, limit: int = SHOWN_CHARACTERS) -> str:
+    """User text for a Plotly title, axis label, tick, legend or hover text: `<`, `>`, `&` and quotes written as
+    entities, so Plotly shows them as characters instead of reading tags such as <a href> or <b>."""
+    return html.escape(shortened(text, limit), quote=True)

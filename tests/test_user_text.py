@@ -1,0 +1,26 @@
+"""User text (file names, columns, cells, labels, prompts) is shown as typed: never as Markdown, maths or HTML."""
+
+from core.lessons.user_text import markdown_literal, plotly_literal, shortened
+
+TYPED = "*bold* [link](https://example.org) `code` $x$ <b>html</b> :red[x] #1 _a_ ![px](http://h/p.png)"
+
+
+def test_markdown_literal_escapes_every_mark_that_could_form_markup():
+    literal = markdown_literal(TYPED + "\nnext line", limit=1000)
+    assert literal.replace("\\", "") == TYPED + " next line"
+    assert all(literal[i - 1] == "\\" for i, char in enumerate(literal) if char in "*[]()`$<>:#_!")
+    assert markdown_literal("city") == "city" and markdown_literal(3) == "3"
+
+
+def test_plotly_literal_writes_tags_as_entities():
+    assert plotly_literal('<a href="http://h">x</a> & <b>y</b>') == (
+        "&lt;a href=&quot;http://h&quot;&gt;x&lt;/a&gt; &amp; &lt;b&gt;y&lt;/b&gt;"
+    )
+    assert plotly_literal("Fryslân") == "Fryslân"
+
+
+def test_long_text_is_shortened_and_says_how_long_it_was():
+    header = "x" * 100_000
+    assert shortened(header) == "x" * 59 + "… (100,000 characters)"
+    assert len(markdown_literal(header)) < 100 and len(plotly_literal(header)) < 100
+    assert shortened("a\n b\tc") == "a b c"
