@@ -29,43 +29,44 @@ PROBLEMS = {
     "ragged_rows.csv": ("ragged_rows", "line 8 has 4, line 13 has 2"),
     "too_many_columns.csv": ("too_many_columns", "at most 50"),
     "too_many_rows.csv": ("too_many_rows", "10,000"),
-    "no_numeric_columns.csv": ("no_numeric_columns", "No column holds numbers"),
     "one_class.csv": ("one_class", "only one value ('yes')"),
     "too_many_classes.csv": ("too_many_classes", "30 different values; at most 20 classes"),
     "id_column_as_label.csv": ("too_many_classes", "like an ID"),
-    "continuous_label.csv": ("continuous_label", "group the numbers into bands"),
+    "continuous_label.csv": ("continuous_label", "group the numbers into bands", "price"),
     "missing_values.csv": ("missing_values", "4 of 40 rows have missing values (in age, income)"),
     "rare_class.csv": ("rare_class", "'gold' (2 rows)"),
     "too_few_rows.csv": ("too_few_rows", "Only 8 usable rows"),
-    "only_the_label_is_numeric.csv": ("no_numeric_columns", "Apart from the label 'score'"),
+    "constant_columns.csv": ("no_inputs", "Apart from the label 'label' no column can be an input"),
 }
 # files that can be used, with what the page says about them
 NOTES = {
-    "text_feature_columns.csv": ("ignored_columns", "not used as inputs: city"),
-    "latin1_encoded.csv": ("encoding", "Latin-1"),
+    "text_feature_columns.csv": (None, ""),
+    "text_columns_only.csv": (None, ""),
+    "latin1_encoded.csv": ("encoding", "Windows-1252"),
     "typo_in_a_number_column.csv": ("mostly_numeric", "'about 3000' on line 7"),  # then one row to drop
     "semicolons_and_decimal_commas.csv": (None, ""),
 }
 
 
-def messages_for(raw: bytes, name: str, drop_missing: bool = False):
-    """What the page would show for a file with the guessed label column: (problems, notes, prepared)."""
+def messages_for(raw: bytes, name: str, drop_missing: bool = False, label: str | None = None):
+    """What the page would show for a file with the guessed (or given) label column: (problems, notes, prepared)."""
     result = own_data.read_table(raw, name)
     if result.problems:
         return result.problems, (), None
-    prepared = own_data.prepare_training_data(result.table, own_data.guess_label_column(result.table), drop_missing)
+    label = label or own_data.guess_label_column(result.table)
+    prepared = own_data.prepare_training_data(result.table, label, drop_missing)
     return prepared.problems, prepared.notes, prepared
 
 
 def test_every_file_in_the_folder_is_covered_and_there_are_at_least_fifteen_kinds():
     assert {path.name for path in FOLDER.glob("*.csv")} == set(PROBLEMS) | set(NOTES)
-    assert len({kind for kind, _ in PROBLEMS.values()}) >= 15
+    assert len({kind for kind, *_ in PROBLEMS.values()}) >= 15
 
 
 @pytest.mark.parametrize("name", sorted(PROBLEMS))
 def test_a_malformed_file_gets_its_own_message(name):
-    kind, words = PROBLEMS[name]
-    problems, _, prepared = messages_for((FOLDER / name).read_bytes(), name)
+    kind, words, *label = PROBLEMS[name]
+    problems, _, prepared = messages_for((FOLDER / name).read_bytes(), name, label=next(iter(label), None))
     assert problems and problems[0].kind == kind
     assert words in problems[0].text
     assert prepared is None or prepared.dataset is None
@@ -127,22 +128,26 @@ def test_label_guess_and_group_choices():
     assert own_data.guess_label_column(named.table) == "Target"
 
 
-def test_features_are_standardized_with_training_statistics():
+def test_numbers_are_standardized_and_text_one_hot_with_training_statistics():
     table = own_data.read_table((SAMPLES / "customer_churn.csv").read_bytes(), "churn.csv").table
-    dataset = own_data.prepare_training_data(table, "churned").dataset
-    np.testing.assert_allclose(dataset.x_train.mean(axis=0), 0, atol=1e-4)
-    np.testing.assert_allclose(dataset.x_train.std(axis=0), 1, atol=1e-3)
+    prepared = own_data.prepare_training_data(table, "churned")
+    dataset, numbers = prepared.dataset, len(table.numeric_columns)
+    np.testing.assert_allclose(dataset.x_train[:, :numbers].mean(axis=0), 0, atol=1e-4)
+    np.testing.assert_allclose(dataset.x_train[:, :numbers].std(axis=0), 1, atol=1e-3)
+    assert prepared.input_names[numbers:] == ("plan_basic", "plan_premium", "plan_standard")
+    one_hot = dataset.x_train[:, numbers:]
+    assert set(np.unique(one_hot)) == {0.0, 1.0} and np.all(one_hot.sum(axis=1) == 1)
     assert dataset.class_names == ("no", "yes") and dataset.x_train.dtype == np.float32
 
 
 def test_held_out_rows_and_groups_match_the_split():
-    rows = "".join(f"{i},{(i * 7) % 13},{'north' if i % 3 else 'south'},{'ab'[i % 2]}\n" for i in range(60))
-    table = own_data.read_table(("row,noise,region,label\n" + rows).encode(), "g.csv").table
+    rows = "".join(f"{i + 0.5},{(i * 7) % 13},{'north' if i % 3 else 'south'},{'ab'[i % 2]}\n" for i in range(60))
+    table = own_data.read_table(("position,noise,region,label\n" + rows).encode(), "g.csv").table
     prepared = own_data.prepare_training_data(table, "label", group_column="region")
     held_out = prepared.held_out_rows
-    training = np.setdiff1d(np.arange(60), held_out)
-    mean, spread = training.mean(), training.std()  # the "row" column holds each row's own position
-    np.testing.assert_allclose(prepared.dataset.x_test[:, 0] * spread + mean, held_out, atol=1e-3)
+    training = np.setdiff1d(np.arange(60), held_out) + 0.5
+    mean, spread = training.mean(), training.std()  # the "position" column holds each row's own position
+    np.testing.assert_allclose(prepared.dataset.x_test[:, 0] * spread + mean, held_out + 0.5, atol=1e-3)
     np.testing.assert_array_equal(prepared.held_out_groups, np.where(held_out % 3, "north", "south"))
 
 

@@ -1,75 +1,59 @@
-"""Bring your own data: read an uploaded CSV safely, explain every problem in plain words, build a Dataset.
+"""Bring your own data: a table read by core.lessons.tables, its columns given roles, a Dataset to train.
 
-Two steps, so a page can ask about the label column in between:
-
-    >>> result = read_table(raw_bytes, "loans.csv")          # file-level checks: size, text, shape, types
+    >>> result = read_table(raw_bytes, "loans.csv")             # file-level checks and typed columns
     >>> prepared = prepare_training_data(result.table, "repaid", drop_missing=True)
-    >>> prepared.problems or prepared.dataset                 # messages, or a Dataset ready to train
+    >>> prepared.problems or prepared.dataset                    # messages, or a Dataset ready to train
 
-Nothing from a file is ever evaluated or unpickled: bytes are decoded as text, split by Python's csv
-module and turned into numbers with pandas.to_numeric. Each message has a stable `kind` (for tests and the
-page) and a `text` for people. Features are standardized with the training split's mean and spread.
+Every column gets a role with its reason: an input (numbers, standardized; text with a few values, one input per
+value), the label, or ignored (empty, the same in every row, an identifier, free text, left out by the learner).
+The scaling and the one-hot encoding are fitted on the training split only (scikit-learn's ColumnTransformer).
+An input that on its own predicts the label almost perfectly is flagged: it may give the answer away.
 """
 
 from __future__ import annotations
 
-import csv
-import io
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+from sklearn.compose import ColumnTransformer
+from sklearn.preprocessing import OneHotEncoder, StandardScaler
+from sklearn.tree import DecisionTreeClassifier
 
-from core.engine.data import HELD_OUT_SHARE, SPLIT_SEED, Dataset, from_arrays, split_stratified
+from core.engine.data import HELD_OUT_SHARE, SPLIT_SEED, Dataset, split_stratified
 from core.lessons.data_quality import GROUP_GAP, HeldOutResult
+from core.lessons.tables import (  # noqa: F401  (re-exported: the page reads files through this module)
+    MAX_COLUMNS,
+    MAX_ROWS,
+    MAX_UPLOAD_BYTES,
+    MAX_UPLOAD_MB,
+    NUMBER_STYLES,
+    Message,
+    ReadResult,
+    Table,
+    read_table,
+)
 from core.lessons.user_text import markdown_literal
 
-MAX_UPLOAD_MB = 5  # the same as server.maxUploadSize in .streamlit/config.toml, checked again here
-MAX_UPLOAD_BYTES = MAX_UPLOAD_MB * 1024 * 1024
-MAX_ROWS = 10_000  # a few seconds of training per run on a shared 2-core server
-MAX_COLUMNS = 50
 MAX_CLASSES = 20
+MAX_CATEGORIES = 20  # a text column with at most this many values is categories (one input per value)
 CONTINUOUS_LABEL_VALUES = 50  # a numeric label with more distinct values than this is a measurement
 MIN_ROWS = 20
 MIN_ROWS_PER_CLASS = 5  # so that every class can appear in both the training and the held-out part
-MAX_GROUPS = 8  # a column with at most this many values can split the results by group
-MOSTLY_NUMERIC = 0.9  # a column this numeric is taken as numbers with a few typos
-MISSING_TOKENS = frozenset({"", "na", "n/a", "nan", "null", "none", "?", "-", "#n/a", "missing"})
-DELIMITERS = (",", ";", "\t")
-LABEL_NAMES = ("label", "target", "class", "outcome", "y")
-SIGNATURES = {  # first bytes of files people often upload by mistake -> what they are
-    b"PK\x03\x04": "an Excel workbook (.xlsx) or another zip file",
-    b"\xd0\xcf\x11\xe0": "an old Excel workbook (.xls)",
-    b"%PDF": "a PDF document",
-    b"\x89PNG": "a PNG image",
-    b"\xff\xd8\xff": "a JPEG image",
-    b"\x1f\x8b": "a compressed (gzip) file",
-}
+MAX_GROUPS = 8  # a numeric column with at most this many values can split the results by group
+GIVES_ANSWER_AWAY = 0.98  # held-out accuracy of one column alone that looks like the answer written another way
+LABEL_NAMES = ("label", "target", "class", "outcome", "y", "klasse", "uitkomst", "doel")
+ID_NAMES = ("id", "nr", "no", "number", "nummer", "code", "key")
+LEFT_OUT = "left out by you"
 
 
 @dataclass(frozen=True)
-class Message:
-    """Something to tell the user: `kind` is a stable identifier, `text` the explanation in words."""
-
-    kind: str
-    text: str
-
-
-@dataclass(frozen=True)
-class Table:
-    """An uploaded CSV read into typed columns: numbers as float64 (NaN = missing), text as str or None."""
+class ColumnRole:
+    """What the model does with one column, and why, in words."""
 
     name: str
-    frame: pd.DataFrame
-    numeric_columns: tuple[str, ...]
-    text_columns: tuple[str, ...]
-    notes: tuple[Message, ...]  # worth knowing, but the file can be used
-
-
-@dataclass(frozen=True)
-class ReadResult:
-    table: Table | None
-    problems: tuple[Message, ...] = ()  # any problem means there is no table
+    role: str  # "input", "label" or "ignored"
+    reason: str
 
 
 @dataclass(frozen=True)
@@ -80,318 +64,233 @@ class Prepared:
     problems: tuple[Message, ...]
     notes: tuple[Message, ...]
     rows_with_missing: int  # rows with an empty cell in a used column (before any dropping)
-    held_out_rows: np.ndarray | None = None  # (n_test,) int: each held-out row's position among the rows used
+    roles: tuple[ColumnRole, ...] = ()
+    rows_used: np.ndarray | None = None  # (n,) int: the table rows trained and tested on
+    held_out_rows: np.ndarray | None = None  # (n_test,) int: each held-out row's position among rows_used
     held_out_groups: np.ndarray | None = None  # (n_test,) str: the group of each held-out row
+    input_names: tuple[str, ...] = ()  # the model's inputs: numeric columns, then one per text value
 
 
-# ---- step 1: the file ----
-
-
-def read_table(raw: bytes, filename: str = "upload.csv") -> ReadResult:
-    """Check and read an uploaded file. Never raises for bad content: problems come back as messages."""
-    problem = _file_problem(raw)
-    if problem:
-        return ReadResult(None, (problem,))
-    text, notes = _decode(raw)
-    problem = _not_a_table(text)
-    if problem:
-        return ReadResult(None, (problem,))
-    try:
-        lines = _csv_lines(text)
-    except csv.Error as error:
-        return ReadResult(None, (Message("unreadable", f"The file could not be read as a CSV table ({error})."),))
-    problem = _shape_problem(lines)
-    if problem:
-        return ReadResult(None, (problem,))
-    return _typed_table(filename, lines, decimal_comma=_delimiter(text) == ";", notes=notes)
-
-
-def _file_problem(raw: bytes) -> Message | None:
-    if len(raw) > MAX_UPLOAD_BYTES:
-        return Message(
-            "too_large",
-            f"The file is {len(raw) / 2**20:.1f} MB; files up to {MAX_UPLOAD_MB} MB can be "
-            "uploaded here. Keep fewer rows or columns and save it again.",
-        )
-    if not raw.strip():
-        return Message("empty", "The file is empty: it has no text at all.")
-    for signature, what in SIGNATURES.items():
-        if raw.startswith(signature):
-            return Message(
-                "not_text",
-                f"This is {what}, not a CSV text file. In your spreadsheet program choose "
-                "File > Save As (or Download) > CSV, and upload that file.",
-            )
-    if b"\x00" in raw[:4096] and not raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return Message(
-            "not_text",
-            "This file is not text (it contains binary data), so it is not a CSV. Export "
-            "your table as CSV from your spreadsheet program and upload that file.",
-        )
-    return None
-
-
-def _decode(raw: bytes) -> tuple[str, list[Message]]:
-    """Text from UTF-8 (with or without a byte-order mark), UTF-16 with a mark, or else Latin-1."""
-    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return raw.decode("utf-16"), []
-    try:
-        return raw.decode("utf-8-sig"), []
-    except UnicodeDecodeError:
-        note = Message(
-            "encoding",
-            "The file is not UTF-8 text; it was read as Latin-1 (Western European). "
-            "If accented letters look wrong, save it as 'CSV UTF-8'.",
-        )
-        return raw.decode("latin-1"), [note]
-
-
-def _not_a_table(text: str) -> Message | None:
-    start = text.lstrip()[:200].lower()
-    if start.startswith(("<!doctype html", "<html")):
-        return Message("not_csv", "This is a web page (HTML), not a CSV table. Download the data itself as CSV.")
-    if start.startswith(("{", "[")):
-        return Message(
-            "not_csv",
-            "This looks like JSON, not a CSV table. Convert it to a table with one row per "
-            "example and one column per value, saved as CSV.",
-        )
-    return None
-
-
-def _delimiter(text: str) -> str:
-    """The separator of the header line: comma, semicolon (common in European exports) or tab."""
-    header = next((line for line in text.splitlines() if line.strip()), "")
-    counts = {delimiter: header.count(delimiter) for delimiter in DELIMITERS}
-    return max(counts, key=counts.get) if max(counts.values()) else ","
-
-
-def _csv_lines(text: str) -> list[tuple[int, list[str]]]:
-    """(line number, cells) of every non-blank line; stops reading just past the row limit."""
-    lines = []
-    reader = csv.reader(io.StringIO(text), delimiter=_delimiter(text))
-    for cells in reader:
-        if any(cell.strip() for cell in cells):
-            lines.append((reader.line_num, cells))
-        if len(lines) > MAX_ROWS + 1:
-            break
-    return lines
-
-
-def _shape_problem(lines) -> Message | None:
-    header = _trim_trailing_empty(lines[0][1])
-    data = lines[1:]
-    checks = (
-        _single_column(header, data),
-        _header_only(data),
-        _too_many_rows(data),
-        _too_many_columns(header),
-        _duplicate_names(header),
-        _ragged_rows(header, data),
-    )
-    return next((check for check in checks if check), None)
-
-
-def _trim_trailing_empty(cells: list[str]) -> list[str]:
-    """Spreadsheets often end every line with an extra separator: empty cells past the end don't count."""
-    while cells and not cells[-1].strip():
-        cells = cells[:-1]
-    return cells
-
-
-def _single_column(header, data) -> Message | None:
-    if len(header) > 1:
-        return None
-    return Message(
-        "single_column",
-        "Only one column was found, so this does not look like a CSV table. A CSV has "
-        "one line per example with values separated by commas, semicolons or tabs, "
-        "and a first line with the column names.",
-    )
-
-
-def _header_only(data) -> Message | None:
-    if data:
-        return None
-    return Message("header_only", "The file has a line of column names but no data rows below it.")
-
-
-def _too_many_rows(data) -> Message | None:
-    if len(data) <= MAX_ROWS:
-        return None
-    return Message(
-        "too_many_rows",
-        f"The file has more than {MAX_ROWS:,} data rows; this machine trains on at most "
-        f"{MAX_ROWS:,}. Upload a sample of your rows.",
-    )
-
-
-def _too_many_columns(header) -> Message | None:
-    if len(header) <= MAX_COLUMNS:
-        return None
-    return Message(
-        "too_many_columns",
-        f"The file has {len(header)} columns; this machine handles at most "
-        f"{MAX_COLUMNS}. Keep the columns that matter and upload again.",
-    )
-
-
-def _duplicate_names(header) -> Message | None:
-    names = [name.strip() for name in header]
-    repeated = sorted({name for name in names if names.count(name) > 1})
-    if not repeated:
-        return None
-    described = "; ".join(
-        f"'{name}' (columns {', '.join(str(i + 1) for i, n in enumerate(names) if n == name)})" for name in repeated
-    )
-    return Message(
-        "duplicate_columns",
-        f"Some column names appear more than once: {described}. Give every column "
-        "its own name, so it is clear which one is which.",
-    )
-
-
-def _ragged_rows(header, data) -> Message | None:
-    wrong = [
-        (number, len(cells))
-        for number, cells in data
-        if len(_trim_trailing_empty(cells)) > len(header) or len(cells) < len(header)
-    ]
-    if not wrong:
-        return None
-    examples = ", ".join(f"line {number} has {count}" for number, count in wrong[:3])
-    more = f" ({len(wrong)} lines in all)" if len(wrong) > 3 else ""
-    return Message(
-        "ragged_rows",
-        f"Not every line has the same number of values: the header has {len(header)} "
-        f"columns but {examples}{more}. Often a value contains the separator (put it in "
-        "quotes) or a cell is missing.",
-    )
-
-
-def _typed_table(filename, lines, decimal_comma: bool, notes: list[Message]) -> ReadResult:
-    header = _trim_trailing_empty(lines[0][1])
-    names = [name.strip() or f"column {index + 1}" for index, name in enumerate(header)]
-    cells = pd.DataFrame([cells[: len(names)] for _, cells in lines[1:]], columns=names, dtype=object)
-    line_numbers = [number for number, _ in lines[1:]]
-    columns, numeric, text = {}, [], []
-    for name in names:
-        values, kind, note = _typed_column(name, cells[name].str.strip(), line_numbers, decimal_comma)
-        notes.extend([note] if note else [])
-        if kind == "empty":
-            continue
-        columns[name] = values
-        (numeric if kind == "numeric" else text).append(name)
-    if not numeric:
-        return ReadResult(
-            None,
-            (
-                Message(
-                    "no_numeric_columns",
-                    "No column holds numbers. The model here learns from "
-                    "numeric columns (amounts, counts, measurements); add at least one.",
-                ),
-            ),
-        )
-    return ReadResult(Table(filename, pd.DataFrame(columns), tuple(numeric), tuple(text), tuple(notes)))
-
-
-def _typed_column(name, values: pd.Series, line_numbers, decimal_comma: bool):
-    """(values, "numeric" | "text" | "empty", note or None) for one column of stripped strings."""
-    missing = values.str.lower().isin(MISSING_TOKENS)
-    present = int((~missing).sum())
-    if present == 0:
-        return None, "empty", Message("empty_column", f"Column '{name}' has no values and is ignored.")
-    numbers = pd.to_numeric(values.str.replace(",", ".") if decimal_comma else values, errors="coerce")
-    numbers = numbers.where(np.isfinite(numbers.astype(float)) & ~missing)
-    bad = ~missing & numbers.isna()
-    if not bad.any():
-        return numbers.astype(float), "numeric", None
-    if (present - bad.sum()) >= MOSTLY_NUMERIC * present:
-        first = int(np.argmax(bad.to_numpy()))
-        note = Message(
-            "mostly_numeric",
-            f"Column '{name}' holds numbers except {int(bad.sum())} cell(s), such as "
-            f"'{values.iloc[first]}' on line {line_numbers[first]}; those cells are "
-            "treated as missing values.",
-        )
-        return numbers.astype(float), "numeric", note
-    return values.where(~missing, None), "text", None
-
-
-# ---- step 2: a label column, then a Dataset ----
+# ---- roles of the columns ----
 
 
 def guess_label_column(table: Table) -> str:
-    """A column named like a label (label, target, class, outcome, y), else the last column."""
+    """A column named like a label; else the last column of a few categories (text, or whole numbers) that is not
+    an identifier; else the last column. The page lets the learner change it."""
     columns = list(table.frame.columns)
-    return next((name for name in columns if name.strip().lower() in LABEL_NAMES), columns[-1])
+    named = next((name for name in columns if name.strip().lower() in LABEL_NAMES), None)
+    if named:
+        return named
+    few = [
+        name for name in reversed(columns) if 2 <= _distinct(table, name) <= MAX_CLASSES and not _id_like(table, name)
+    ]
+    text = [name for name in few if name in table.text_columns]
+    whole = [name for name in few if name in table.numeric_columns and _whole_numbers(table.frame[name])]
+    return next(iter(text + whole), columns[-1])
+
+
+def column_roles(table: Table, label_column: str, left_out=()) -> list[ColumnRole]:
+    """Every column's role with its reason, in the file's order."""
+    return [_role(table, name, label_column, left_out) for name in table.frame.columns]
+
+
+def _role(table: Table, name: str, label_column: str, left_out) -> ColumnRole:
+    if name == label_column:
+        return ColumnRole(name, "label", "what the model learns to predict")
+    distinct = _distinct(table, name)
+    reason = _ignored_because(table, name, distinct, left_out)
+    if reason:
+        return ColumnRole(name, "ignored", reason)
+    if name in table.numeric_columns:
+        return ColumnRole(name, "input", "numbers, scaled to a mean of 0 and a spread of 1")
+    return ColumnRole(name, "input", f"text with {distinct} values: one input per value (one-hot)")
+
+
+def _ignored_because(table: Table, name: str, distinct: int, left_out) -> str | None:
+    if name in left_out:
+        return LEFT_OUT
+    if distinct < 2:
+        return "the same value in every row, so it tells the rows apart in nothing"
+    if _id_like(table, name):
+        return "an identifier: every row has its own value, which says nothing about the answer"
+    if name in table.text_columns and distinct > MAX_CATEGORIES:
+        return (
+            f"free text ({distinct} different values), not a few categories: the model here cannot read text "
+            f"(a text column with at most {MAX_CATEGORIES} values is used)"
+        )
+    return None
+
+
+def _distinct(table: Table, name: str) -> int:
+    return int(table.frame[name].nunique(dropna=True))
+
+
+def _whole_numbers(values: pd.Series) -> bool:
+    present = values.dropna().to_numpy(float)
+    return bool(len(present)) and bool(np.all(np.mod(present, 1) == 0))
+
+
+def _id_like(table: Table, name: str) -> bool:
+    """Every row has its own value, and that value is a code (text without spaces), or whole numbers in a column
+    named like an ID or counting up one by one."""
+    values = table.frame[name].dropna()
+    if len(values) < MIN_ROWS or values.nunique() < len(values):
+        return False
+    if name in table.text_columns:
+        return not values.str.contains(" ", regex=False).any()
+    if not _whole_numbers(values):
+        return False
+    named_like_id = any(part in ID_NAMES for part in name.lower().replace("-", "_").split("_"))
+    return named_like_id or bool(np.all(np.diff(np.sort(values.to_numpy(float))) == 1))
 
 
 def group_column_choices(table: Table, label_column: str) -> list[str]:
-    """Columns with a few distinct values (2 to MAX_GROUPS) that can split the results by group."""
+    """Columns that can split the results by group: any text column of categories, or numbers with a few values."""
     return [
         name
         for name in table.frame.columns
-        if name != label_column and 2 <= table.frame[name].nunique(dropna=True) <= MAX_GROUPS
+        if name != label_column
+        and 2 <= _distinct(table, name) <= (MAX_CATEGORIES if name in table.text_columns else MAX_GROUPS)
+        and not _id_like(table, name)
     ]
+
+
+# ---- a Dataset ----
 
 
 def prepare_training_data(
-    table: Table, label_column: str, drop_missing: bool = False, group_column: str | None = None
+    table: Table, label_column: str, drop_missing: bool = False, group_column: str | None = None, left_out=()
 ) -> Prepared:
     """Check the table against the chosen label column and build a standardized Dataset, or explain why not."""
-    features = [name for name in table.numeric_columns if name != label_column]
-    notes = list(table.notes) + _ignored_columns_note(table, label_column)
-    if not features:
-        return Prepared(
-            None,
-            (
-                Message(
-                    "no_numeric_columns",
-                    f"Apart from the label '{label_column}' no column holds "
-                    "numbers, so the model has nothing to learn from.",
-                ),
-            ),
-            tuple(notes),
-            0,
-        )
+    roles = tuple(column_roles(table, label_column, left_out))
+    inputs = [role.name for role in roles if role.role == "input"]
+    notes = list(table.notes)
+    if not inputs:
+        return Prepared(None, (_no_inputs(roles, label_column),), tuple(notes), 0, roles)
     frame = table.frame
-    incomplete = frame[[*features, label_column]].isna().any(axis=1).to_numpy()
+    incomplete = frame[[*inputs, label_column]].isna().any(axis=1).to_numpy()
     if incomplete.any() and not drop_missing:
-        return Prepared(
-            None,
-            (_missing_values_message(frame, features, label_column, incomplete),),
-            tuple(notes),
-            int(incomplete.sum()),
-        )
+        problem = _missing_values_message(frame, inputs, label_column, incomplete)
+        return Prepared(None, (problem,), tuple(notes), int(incomplete.sum()), roles)
     if incomplete.any():
         notes.append(Message("dropped_rows", f"{int(incomplete.sum())} rows with missing values were left out."))
-    frame = frame[~incomplete]
+    rows_used = np.flatnonzero(~incomplete)
+    frame = frame.iloc[rows_used]
     problem = _label_problem(frame[label_column], label_column, label_column in table.numeric_columns)
     if problem:
-        return Prepared(None, (problem,), tuple(notes), int(incomplete.sum()))
-    dataset, test_rows = _standardized_dataset(table.name, frame[features], frame[label_column])
-    groups = _held_out_groups(frame, group_column, test_rows)
-    return Prepared(dataset, (), tuple(notes), int(incomplete.sum()), test_rows, groups)
+        return Prepared(None, (problem,), tuple(notes), int(incomplete.sum()), roles)
+    encoded = _encoded_dataset(table, frame, inputs, label_column)
+    notes += _giveaway_notes(encoded, frame, inputs, table)
+    groups = held_out_groups(table, rows_used, encoded.test_rows, group_column)
+    return Prepared(
+        encoded.dataset,
+        (),
+        tuple(notes),
+        int(incomplete.sum()),
+        roles,
+        rows_used,
+        encoded.test_rows,
+        groups,
+        encoded.input_names,
+    )
 
 
-def _ignored_columns_note(table: Table, label_column: str) -> list[Message]:
-    ignored = [name for name in table.text_columns if name != label_column]
-    if not ignored:
-        return []
-    return [
-        Message(
-            "ignored_columns",
-            f"Not numbers, so not used as inputs: {', '.join(ignored)}. The model here "
-            "reads numbers only; such a column can still be the label, or split the "
-            "results by group.",
-        )
-    ]
+def _no_inputs(roles, label_column: str) -> Message:
+    reasons = "; ".join(f"'{markdown_literal(role.name)}': {role.reason}" for role in roles if role.role == "ignored")
+    return Message(
+        "no_inputs",
+        f"Apart from the label '{markdown_literal(label_column)}' no column can be an input, so the model has nothing "
+        f"to learn from ({reasons}). Add columns of numbers or of a few categories.",
+    )
+
+
+@dataclass(frozen=True)
+class _Encoded:
+    dataset: Dataset
+    train_rows: np.ndarray  # positions among the rows used
+    test_rows: np.ndarray
+    input_names: tuple[str, ...]
+
+
+def _encoded_dataset(table: Table, frame: pd.DataFrame, inputs: list[str], label_column: str) -> _Encoded:
+    """Numbers standardized and text one-hot encoded, both fitted on the training split only."""
+    labels = frame[label_column].to_numpy(object)
+    classes, codes = np.unique(
+        labels.astype(str) if label_column in table.text_columns else labels, return_inverse=True
+    )
+    train_rows, test_rows, _, _ = split_stratified(np.arange(len(codes)), codes, HELD_OUT_SHARE, SPLIT_SEED)
+    numbers = [name for name in inputs if name in table.numeric_columns]
+    categories = [name for name in inputs if name in table.text_columns]
+    encoder = ColumnTransformer(
+        [
+            ("numbers", StandardScaler(), numbers),
+            ("categories", OneHotEncoder(handle_unknown="ignore", sparse_output=False), categories),
+        ],
+        verbose_feature_names_out=False,
+    )
+    encoder.fit(frame.iloc[train_rows])
+    features = encoder.transform(frame).astype(np.float32)  # scaled in float64, then the model's float32
+    names = tuple(str(name) for name in encoder.get_feature_names_out())
+    dataset = Dataset(
+        table.name,
+        features[train_rows],
+        codes[train_rows].astype(np.int32),
+        features[test_rows],
+        codes[test_rows].astype(np.int32),
+        len(classes),
+        tuple(value_text(c) for c in classes),
+        None,
+    )
+    return _Encoded(dataset, train_rows, test_rows, names)
+
+
+def _giveaway_notes(encoded: _Encoded, frame: pd.DataFrame, inputs, table: Table) -> list[Message]:
+    """Inputs that on their own tell the label almost always: a column of a few values each of which goes with
+    one class, or numbers that one threshold splits into the classes. Often the answer written another way, or
+    something only known afterwards, which the model would copy instead of learning from the other columns."""
+    codes = np.concatenate([encoded.dataset.y_train, encoded.dataset.y_test])
+    order = np.concatenate([encoded.train_rows, encoded.test_rows])
+    labels = pd.Series(codes, index=order).sort_index().to_numpy()
+    if np.bincount(labels).max() / len(labels) >= GIVES_ANSWER_AWAY:
+        return []  # when nearly every row has the same answer, any column "predicts" it
+    notes = []
+    for name in inputs:
+        share = _share_told_by(frame[name], labels, name in table.numeric_columns)
+        if share >= GIVES_ANSWER_AWAY:
+            notes.append(
+                Message(
+                    "gives_answer_away",
+                    f"Column '{markdown_literal(name)}' on its own tells the label of {share:.0%} of the rows: it may "
+                    "give the answer away (often it is the answer written another way, or something only known "
+                    "afterwards). Leave it out below if the model should learn from the other columns.",
+                )
+            )
+    return notes
+
+
+def _share_told_by(values: pd.Series, labels: np.ndarray, numeric: bool) -> float:
+    """The share of rows whose label follows from this one column: by its value when it has a few values (each
+    value's most common label; only with enough rows per value to mean something), else by the best threshold."""
+    if values.nunique() <= MAX_CATEGORIES and values.nunique() * MIN_ROWS_PER_CLASS <= len(values):
+        table = pd.crosstab(values.to_numpy(), labels)
+        return float(table.max(axis=1).sum() / len(labels))
+    if not numeric:
+        return 0.0
+    stump = DecisionTreeClassifier(max_depth=1, random_state=0)
+    column = values.to_numpy(float).reshape(-1, 1)
+    return float(stump.fit(column, labels).score(column, labels))
+
+
+def held_out_groups(table: Table, rows_used, test_rows, group_column: str | None) -> np.ndarray | None:
+    """The group (a value of `group_column`) of each held-out row, as text; None without a group column."""
+    if not group_column or group_column not in table.frame or rows_used is None:
+        return None
+    values = table.frame[group_column].to_numpy(object)[rows_used][test_rows]
+    return np.array(["(missing)" if v is None or v != v else value_text(v) for v in values])
 
 
 def _missing_values_message(frame, features, label_column, incomplete) -> Message:
-    columns = [name for name in (*features, label_column) if frame[name].isna().any()]
+    columns = [markdown_literal(name) for name in (*features, label_column) if frame[name].isna().any()]
     return Message(
         "missing_values",
         f"{int(incomplete.sum())} of {len(frame)} rows have missing values (in "
@@ -410,13 +309,13 @@ def _label_problem(labels: pd.Series, name: str, numeric: bool) -> Message | Non
     if len(counts) < 2:
         return Message(
             "one_class",
-            f"The label column '{name}' has only one value ({_show(counts.index[0])}). A "
+            f"The label column '{markdown_literal(name)}' has only one value ({_show(counts.index[0])}). A "
             "model learns to tell classes apart, so it needs at least two.",
         )
     if numeric and (len(counts) > CONTINUOUS_LABEL_VALUES or not np.all(np.mod(labels, 1) == 0)):
         return Message(
             "continuous_label",
-            f"The label column '{name}' holds {len(counts)} different numbers, like an "
+            f"The label column '{markdown_literal(name)}' holds {len(counts)} different numbers, like an "
             "amount or a measurement, not a few categories. This lesson trains "
             f"classifiers (at most {MAX_CLASSES} classes): choose a column of "
             "categories, or group the numbers into bands (low / medium / high) first.",
@@ -425,7 +324,7 @@ def _label_problem(labels: pd.Series, name: str, numeric: bool) -> Message | Non
         like_id = " Every row has its own value, like an ID." if len(counts) == len(labels) else ""
         return Message(
             "too_many_classes",
-            f"The label column '{name}' has {len(counts)} different values; at most "
+            f"The label column '{markdown_literal(name)}' has {len(counts)} different values; at most "
             f"{MAX_CLASSES} classes can be learned here.{like_id} Choose the column "
             "that holds the answer the model should learn.",
         )
@@ -445,33 +344,16 @@ def _rare_class(counts: pd.Series) -> Message | None:
     )
 
 
-def _show(value) -> str:
-    """A label value as people wrote it: 1 rather than 1.0."""
+def value_text(value) -> str:
+    """A cell's value as people wrote it: 1 rather than 1.0."""
     if isinstance(value, float) and value.is_integer():
-        return f"'{int(value)}'"
-    return f"'{value}'"
+        return str(int(value))
+    return str(value)
 
 
-def _standardized_dataset(name: str, features: pd.DataFrame, labels: pd.Series) -> tuple[Dataset, np.ndarray]:
-    """A Dataset with features scaled by the training split's statistics, and the held-out rows' positions."""
-    classes, codes = np.unique(labels.to_numpy(), return_inverse=True)
-    dataset = from_arrays(name, features.to_numpy(np.float32), codes, [_show(c).strip("'") for c in classes])
-    _, test_rows, _, _ = split_stratified(np.arange(len(codes)), codes, HELD_OUT_SHARE, SPLIT_SEED)  # as from_arrays
-    mean, spread = dataset.x_train.mean(axis=0), dataset.x_train.std(axis=0)
-    spread = np.where(spread > 0, spread, 1.0)  # a constant column stays constant instead of dividing by zero
-    scaled = replace(
-        dataset,
-        x_train=((dataset.x_train - mean) / spread).astype(np.float32),
-        x_test=((dataset.x_test - mean) / spread).astype(np.float32),
-    )
-    return scaled, test_rows
-
-
-def _held_out_groups(frame: pd.DataFrame, group_column: str | None, test_rows: np.ndarray) -> np.ndarray | None:
-    if not group_column or group_column not in frame:
-        return None
-    values = frame[group_column].to_numpy(object)[test_rows]
-    return np.array(["(missing)" if v is None or v != v else _show(v).strip("'") for v in values])
+def _show(value) -> str:
+    """A value from the file, quoted, for a Markdown sentence."""
+    return f"'{markdown_literal(value_text(value))}'"
 
 
 # ---- readings: what the page says about a file and a model trained on it ----
@@ -505,7 +387,7 @@ def group_reading(group_column: str, by_group: dict[str, HeldOutResult], class_n
     recall = by_group[names[worst]].per_class
     missed = int(np.nanargmin(recall))
     group, missed_class = markdown_literal(group_column), markdown_literal(class_names[missed])
-    if best == worst:
+    if f"{accuracies[best]:.0%}" == f"{accuracies[worst]:.0%}":
         served = f"**{accuracies[best]:.0%}** in every group"
     else:
         served = (
