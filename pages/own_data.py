@@ -7,12 +7,16 @@ import streamlit as st
 
 from core.engine.classifier import LabConfig, TrainingRun
 from core.lessons import data_quality, own_data
+from core.lessons.user_text import plotly_literal
 from ui import live, widgets
 from ui.charts import curves, groups
 
 SAMPLE_FOLDER = Path(__file__).resolve().parents[1] / "sample_data"
 SAMPLES = {
-    "loan_repayment.csv": "Past loans: did the applicant repay? Few applicants come from the countryside.",
+    "loan_repayment.csv": (
+        "Past loans: did the applicant repay? Few applicants come from the countryside, where living costs (not in "
+        "the file) are lower. Train, then leave out 'region' and train again: whom does the model fail?"
+    ),
     "customer_churn.csv": "Phone customers: did they leave? A clean, balanced table.",
 }
 LEARNING_RATES = (1e-4, 3e-4, 1e-3, 3e-3, 1e-2, 3e-2, 0.1)
@@ -47,12 +51,29 @@ def receive_upload(uploaded) -> None:
     if uploaded is None or uploaded.file_id == state.get("dq_upload_seen"):
         return
     state["dq_upload_seen"] = uploaded.file_id
-    result = own_data.read_table(uploaded.getvalue(), uploaded.name)
+    raw = uploaded.getvalue()
+    with st.spinner("Reading your file..."):
+        result = own_data.read_table(raw, uploaded.name)
     state["dq_upload_problems"] = (uploaded.name, result.problems)
     if result.table is not None:
+        state["dq_upload_table_id"] = uploaded.file_id
+        state["dq_upload_raw"] = raw
         state["dq_upload_table"] = result.table
+        state["dq_upload_number_style"] = result.table.number_style.style
         state["dq_upload_label"] = own_data.guess_label_column(result.table)
-        state.pop("dq_upload_group", None)
+        for key in ("dq_upload_group", "dq_upload_left_out"):
+            state.pop(key, None)
+
+
+def reread_in_number_style() -> None:
+    """The learner chose how the file writes its numbers: read it again that way."""
+    state = st.session_state
+    table = state["dq_upload_table"]
+    result = own_data.read_table(state["dq_upload_raw"], table.name, state["dq_upload_number_style"])
+    if result.table is not None:
+        state["dq_upload_table"] = result.table
+    else:
+        state["dq_upload_problems"] = (table.name, result.problems)
 
 
 def sample_downloads() -> None:
@@ -69,17 +90,47 @@ def sample_downloads() -> None:
         st.caption(about)
 
 
+def how_the_file_was_read(table) -> None:
+    """The decisions the reader made, the first lines as in the file beside the same rows as read."""
+    show([own_data.table_summary(table)])
+    styles = list(own_data.NUMBER_STYLES)
+    st.radio(
+        "Numbers in this file are written as",
+        styles,
+        format_func=lambda style: own_data.NUMBER_STYLES[style][2],
+        key="dq_upload_number_style",
+        horizontal=True,
+        on_change=reread_in_number_style,
+        help="Decided from the cells that can only be read one way; change it if the preview shows wrong numbers.",
+    )
+    as_written, as_read = st.columns(2, gap="large")
+    with as_written:
+        st.markdown("**As in the file** (first lines)")
+        st.code("\n".join(table.preview_lines), language=None, wrap_lines=False)
+    with as_read:
+        st.markdown("**As read** (the same rows)")
+        st.dataframe(table.frame.head(table.preview_rows), hide_index=True)
+
+
 def table_choices(table) -> str | None:
-    """Label and group columns; returns the chosen group column or None."""
+    """Label, left-out and group columns; returns the chosen group column or None."""
+    state = st.session_state
     columns = list(table.frame.columns)
-    if st.session_state.get("dq_upload_label") not in columns:
-        st.session_state["dq_upload_label"] = own_data.guess_label_column(table)
+    if state.get("dq_upload_label") not in columns:
+        state["dq_upload_label"] = own_data.guess_label_column(table)
     label = st.selectbox("Label column (what the model should predict)", columns, key="dq_upload_label")
+    state["dq_upload_left_out"] = [
+        name for name in state.get("dq_upload_left_out", []) if name in columns and name != label
+    ]
+    st.multiselect(
+        "Leave out as inputs",
+        [name for name in columns if name != label],
+        key="dq_upload_left_out",
+        help="Columns the model should not learn from, such as one that gives the answer away.",
+    )
     group_choices = [NO_GROUP, *own_data.group_column_choices(table, label)]
-    if st.session_state.get("dq_upload_group") not in group_choices:
-        st.session_state["dq_upload_group"] = next(
-            (name for name in group_choices if name in table.text_columns), NO_GROUP
-        )
+    if state.get("dq_upload_group") not in group_choices:
+        state["dq_upload_group"] = next((name for name in group_choices if name in table.text_columns), NO_GROUP)
     group = st.selectbox(
         "Show results per group of",
         group_choices,
@@ -105,7 +156,26 @@ def upload_controls() -> None:
     widgets.seed_input("dq_seed")
 
 
-def start_upload_run(prepared: own_data.Prepared, group: str | None) -> None:
+def data_choice() -> tuple:
+    """What the current run must have been trained on to belong on screen: the file, its reading and columns."""
+    state = st.session_state
+    return (
+        state.get("dq_upload_table_id"),
+        state.get("dq_upload_number_style"),
+        state.get("dq_upload_label"),
+        tuple(state.get("dq_upload_left_out", ())),
+        state.get("dq_upload_drop_missing"),
+    )
+
+
+def forget_a_run_of_other_data() -> None:
+    """A run trained on another file, reading or choice of columns does not belong beside the new choice."""
+    state = st.session_state
+    if state.get("dq_upload_run") is not None and state.get("dq_upload_trained_on") != data_choice():
+        live.reset(state, "dq_upload")
+
+
+def start_upload_run(prepared: own_data.Prepared) -> None:
     state, dataset = st.session_state, prepared.dataset
     size = max(round(len(dataset.y_train) * state.dq_upload_size / 100), dataset.num_classes)
     config = LabConfig(
@@ -117,35 +187,57 @@ def start_upload_run(prepared: own_data.Prepared, group: str | None) -> None:
         hidden=(64,),
         seed=int(state.dq_seed),
     )
-    state["dq_upload_groups"] = (group, prepared.held_out_groups)
+    state["dq_upload_trained_on"] = data_choice()
+    state["dq_upload_prepared"] = prepared
     live.start(state, "dq_upload", TrainingRun(config, dataset))
 
 
-def prepared_upload(table, group: str | None) -> own_data.Prepared:
+def prepared_upload(table) -> own_data.Prepared:
     state = st.session_state
-    prepared = own_data.prepare_training_data(table, state.dq_upload_label, state.dq_upload_drop_missing, group)
+    prepared = own_data.prepare_training_data(
+        table, state.dq_upload_label, state.dq_upload_drop_missing, left_out=tuple(state.dq_upload_left_out)
+    )
     if prepared.rows_with_missing:
         st.checkbox(f"Drop the {prepared.rows_with_missing} rows with missing values", key="dq_upload_drop_missing")
-    show(own_data.preparation_readings(prepared))
     return prepared
+
+
+def column_roles(prepared: own_data.Prepared) -> None:
+    """Every column's role and why: the inputs, the label and the ignored columns."""
+    st.markdown("**What the model learns from**")
+    st.dataframe(
+        {
+            "column": [role.name for role in prepared.roles],
+            "used as": [role.role for role in prepared.roles],
+            "why": [role.reason for role in prepared.roles],
+        },
+        hide_index=True,
+    )
 
 
 def upload_section() -> None:
     upload, examples = st.columns([2, 1], gap="large")
     with upload:
         st.markdown(
-            "Upload a **CSV** file: one row per example, **numeric** columns as inputs and one **label** "
-            f"column with the answer (2 to {own_data.MAX_CLASSES} classes). Up to {own_data.MAX_UPLOAD_MB} MB, "
-            f"{own_data.MAX_ROWS:,} rows and {own_data.MAX_COLUMNS} columns. Your file stays in this session."
+            "Upload a **CSV** file: one row per example, columns of **numbers** or of a few **categories** as "
+            f"inputs and one **label** column with the answer (2 to {own_data.MAX_CLASSES} classes). Up to "
+            f"{own_data.MAX_UPLOAD_MB} MB, {own_data.MAX_ROWS:,} rows and {own_data.MAX_COLUMNS} columns. Your file "
+            "stays in this session."
         )
         receive_upload(st.file_uploader("Upload a CSV file", key="dq_upload_file"))
         file_problems()
     with examples:
         sample_downloads()
+    table = st.session_state.get("dq_upload_table")
+    if table is not None:
+        how_the_file_was_read(table)
     controls, results = st.columns([1, 2.7], gap="large")
     with controls:
-        upload_status_and_training()
+        prepared = upload_status_and_training(table)
+    forget_a_run_of_other_data()
     with results:
+        if prepared is not None and prepared.roles:
+            column_roles(prepared)
         live.panel("dq_upload", draw_upload)
 
 
@@ -156,17 +248,17 @@ def file_problems() -> None:
     show(own_data.file_readings(name, problems, None if table is None else table.name))
 
 
-def upload_status_and_training() -> None:
-    table = st.session_state.get("dq_upload_table")
+def upload_status_and_training(table) -> own_data.Prepared | None:
     if table is None:
-        return
-    show([own_data.table_summary(table)])
-    group = table_choices(table)
-    prepared = prepared_upload(table, group)
+        return None
+    table_choices(table)
+    prepared = prepared_upload(table)
+    show(own_data.preparation_readings(prepared))
     if prepared.dataset is None:
-        return
+        return prepared
     upload_controls()
-    widgets.train_and_stop_buttons("dq_upload", lambda: start_upload_run(prepared, group))
+    widgets.train_and_stop_buttons("dq_upload", lambda: start_upload_run(prepared))
+    return prepared
 
 
 def draw_upload(run) -> None:
@@ -187,7 +279,10 @@ def draw_upload(run) -> None:
     result = data_quality.judge(run.dataset.y_test, predictions, run.dataset.num_classes)
     st.plotly_chart(
         groups.accuracy_bars(
-            run.dataset.class_names, {"held-out": result.per_class}, "Held-out recall per class", "class"
+            [plotly_literal(name) for name in run.dataset.class_names],
+            {"held-out": result.per_class},
+            "Held-out recall per class",
+            "class",
         ),
         key="dq_upload_class_chart",
     )
@@ -204,17 +299,25 @@ def draw_upload(run) -> None:
 
 def draw_upload_groups(run, predictions) -> None:
     """Accuracy, and recall of each class, for every value of the chosen group column (held-out rows only)."""
-    group, held_out_groups = st.session_state.get("dq_upload_groups", (None, None))
-    if group is None or held_out_groups is None:
+    state = st.session_state
+    group, prepared, table = state.get("dq_upload_group"), state.get("dq_upload_prepared"), state.get("dq_upload_table")
+    if group in (None, NO_GROUP) or prepared is None or table is None:
         return
+    held_out_groups = own_data.held_out_groups(table, prepared.rows_used, prepared.held_out_rows, group)
     by_group = data_quality.judge_by_group(run.dataset.y_test, predictions, held_out_groups, run.dataset.num_classes)
     names, results = list(by_group), list(by_group.values())
     series = {"accuracy": [result.accuracy for result in results]}
     for index, class_name in enumerate(run.dataset.class_names[:4]):
-        series[f"recall of '{class_name}'"] = [result.per_class[index] for result in results]
+        series[plotly_literal(f"recall of '{class_name}'")] = [result.per_class[index] for result in results]
     show([own_data.group_reading(group, by_group, run.dataset.class_names)])
     st.plotly_chart(
-        groups.accuracy_bars(names, series, f"Held-out results per {group}", group), key="dq_upload_group_chart"
+        groups.accuracy_bars(
+            [plotly_literal(name) for name in names],
+            series,
+            plotly_literal(f"Held-out results per {group}", limit=90),
+            plotly_literal(group),
+        ),
+        key="dq_upload_group_chart",
     )
     st.caption(own_data.held_out_rows_per_group(held_out_groups))
 

@@ -93,6 +93,7 @@ class Table:
     number_style: NumberStyle
     delimiter: str
     preview_lines: tuple[str, ...]  # the header and the first data lines, as in the file
+    preview_rows: int  # how many data rows preview_lines holds
 
 
 @dataclass(frozen=True)
@@ -115,7 +116,7 @@ def read_table(raw: bytes, filename: str = "upload.csv", number_style: str | Non
     problem = problem or _shape_problem(lines)
     if problem:
         return ReadResult(None, (problem,))
-    return _typed_table(filename, lines, delimiter, number_style, notes, _preview(text))
+    return _typed_table(filename, lines, delimiter, number_style, notes, _preview(text, len(lines) - 1))
 
 
 # ---- the file as a whole ----
@@ -185,9 +186,14 @@ def _not_a_table(text: str) -> Message | None:
     return None
 
 
-def _preview(text: str) -> tuple[str, ...]:
-    lines = [line for line in text.split("\n") if line.strip()][: PREVIEW_LINES + 2]
-    return tuple(line if len(line) <= PREVIEW_CHARACTERS else line[:PREVIEW_CHARACTERS] + " …" for line in lines)
+def _preview(text: str, data_rows: int) -> tuple[tuple[str, ...], int]:
+    """The first lines as in the file (a 'sep=' line, the header, then up to PREVIEW_LINES data lines), and how
+    many data rows they show."""
+    lines = [line for line in text.split("\n") if line.strip()]
+    shown = min(PREVIEW_LINES, data_rows)
+    lines = lines[: shown + 1 + bool(_SEP_LINE.fullmatch(lines[0].strip()))]
+    cut = [line if len(line) <= PREVIEW_CHARACTERS else line[:PREVIEW_CHARACTERS] + " …" for line in lines]
+    return tuple(cut), shown
 
 
 # ---- lines and cells ----
@@ -491,7 +497,7 @@ def _typed_table(filename, lines, delimiter, chosen_style, notes, preview) -> Re
         return ReadResult(None, (problem,))
     notes = _style_notes(style, evidence, set(numeric)) + notes
     frame = pd.DataFrame(columns)
-    return ReadResult(Table(filename, frame, tuple(numeric), tuple(text), tuple(notes), style, delimiter, preview))
+    return ReadResult(Table(filename, frame, tuple(numeric), tuple(text), tuple(notes), style, delimiter, *preview))
 
 
 @dataclass(frozen=True)
