@@ -180,5 +180,3 @@ def test_missing_values_are_offered_to_be_dropped():
         len(app.session_state["dq_upload_run"].dataset.y_test) + len(app.session_state["dq_upload_run"].dataset.y_train)
         == 36
     )
-
-
