@@ -55,7 +55,7 @@ def messages_for(raw: bytes, name: str, drop_missing: bool = False, label: str |
         return result.problems, (), None
     label = label or own_data.guess_label_column(result.table)
     prepared = own_data.prepare_training_data(result.table, label, drop_missing)
-    return prepared.problems, prepared.notes, prepared
+    return prepared.problems, result.table.notes + prepared.notes, prepared
 
 
 def test_every_file_in_the_folder_is_covered_and_there_are_at_least_fifteen_kinds():

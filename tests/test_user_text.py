@@ -1,13 +1,13 @@
 """User text (file names, columns, cells, labels, prompts) is shown as typed: never as Markdown, maths or HTML."""
 
-from core.lessons.user_text import markdown_literal, plotly_literal, shortened
+from core.lessons.user_text import WORD_JOINER, markdown_literal, plotly_literal, shortened
 
 TYPED = "*bold* [link](https://example.org) `code` $x$ <b>html</b> :red[x] #1 _a_ ![px](http://h/p.png)"
 
 
 def test_markdown_literal_escapes_every_mark_that_could_form_markup():
     literal = markdown_literal(TYPED + "\nnext line", limit=1000)
-    assert literal.replace("\\", "") == TYPED + " next line"
+    assert literal.replace("\\", "").replace(WORD_JOINER, "") == TYPED + " next line"
     assert all(literal[i - 1] == "\\" for i, char in enumerate(literal) if char in "*[]()`$<>:#_!")
     assert markdown_literal("city") == "city" and markdown_literal(3) == "3"
 
@@ -24,3 +24,9 @@ def test_long_text_is_shortened_and_says_how_long_it_was():
     assert shortened(header) == "x" * 59 + "… (100,000 characters)"
     assert len(markdown_literal(header)) < 100 and len(plotly_literal(header)) < 100
     assert shortened("a\n b\tc") == "a b c"
+
+
+def test_bare_addresses_get_an_invisible_break_so_markdown_does_not_link_them():
+    literal = markdown_literal("see http://a.b/c, www.x.nl or a@b.nl")
+    assert "http\\:" + WORD_JOINER + "\\/\\/a" in literal
+    assert "www" + WORD_JOINER + "\\.x" in literal and "a" + WORD_JOINER + "\\@b" in literal

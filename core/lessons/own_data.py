@@ -164,7 +164,7 @@ def prepare_training_data(
     """Check the table against the chosen label column and build a standardized Dataset, or explain why not."""
     roles = tuple(column_roles(table, label_column, left_out))
     inputs = [role.name for role in roles if role.role == "input"]
-    notes = list(table.notes)
+    notes = []  # the table's own notes (how the file was read) are the page's to show beside the preview
     if not inputs:
         return Prepared(None, (_no_inputs(roles, label_column),), tuple(notes), 0, roles)
     frame = table.frame

@@ -13,6 +13,10 @@ import re
 
 SHOWN_CHARACTERS = 60  # the longest user text placed in a sentence or on a chart before it is shortened
 _MARKDOWN_PUNCTUATION = re.compile(r"([!-/:-@\[-`{-~])")  # every ASCII punctuation mark: backslash-escapable
+# Markdown also turns bare addresses (http://..., www...., name@host) into links, escaped or not: an invisible word
+# joiner inside "://", after "www" and before "@" keeps them text.
+_AUTOLINK_STARTS = re.compile(r"(:)(//)|(www)(\.)|()(@)", re.IGNORECASE)
+WORD_JOINER = "\u2060"
 
 
 def shortened(text, limit: int = SHOWN_CHARACTERS) -> str:
@@ -25,8 +29,12 @@ def shortened(text, limit: int = SHOWN_CHARACTERS) -> str:
 
 def markdown_literal(text, limit: int = SHOWN_CHARACTERS) -> str:
     """User text for a Markdown sentence: every ASCII punctuation mark backslash-escaped (so no link, image, maths,
-    emphasis or HTML tag can form) and line breaks made spaces; shortened past `limit` characters."""
-    return _MARKDOWN_PUNCTUATION.sub(r"\\\1", shortened(text, limit))
+    emphasis or HTML tag can form), bare addresses kept from becoming links, and line breaks made spaces; shortened
+    past `limit` characters."""
+    unlinked = _AUTOLINK_STARTS.sub(
+        lambda match: WORD_JOINER.join(part for part in match.groups() if part is not None), shortened(text, limit)
+    )
+    return _MARKDOWN_PUNCTUATION.sub(r"\\\1", unlinked)
 
 
 def plotly_literal(text, limit: int = SHOWN_CHARACTERS) -> str:
