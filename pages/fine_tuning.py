@@ -18,6 +18,7 @@ from core.lessons.fine_tuning import (
     outcome_readings,
 )
 from core.lessons.house_style import MARKERS
+from core.lessons.user_text import markdown_literal
 from core.lm.corpus import HOUSE_STYLES, JOB_CITY_LIMIT, JOB_TITLE_LIMIT, PROMPT, job_prompt
 from ui import live, widgets
 from ui.charts.lm import fine_tuning_losses
@@ -274,7 +275,8 @@ def draw_own_advert() -> None:
             st.error(f"That job cannot be written: {problem}.")
     if "ft_written" in st.session_state:
         prompt, step, texts = st.session_state.ft_written
-        st.caption(f"Written at step {step}, from the prompt {prompt.strip()!r}; the first line is yours.")
+        typed = markdown_literal(prompt.strip(), limit=200)
+        st.caption(f"Written at step {step}, from the prompt '{typed}'; the first line is yours.")
         for column, name in zip(st.columns(2), MODELS, strict=True):
             column.markdown(f"**{MODEL_TITLES[name]}**")
             column.markdown(sample_html(texts[name], run.config.style, prompt), unsafe_allow_html=True)

@@ -21,6 +21,11 @@ SAMPLES = {
 }
 LEARNING_RATES = (1e-4, 3e-4, 1e-3, 3e-3, 1e-2, 3e-2, 0.1)
 NO_GROUP = "(none)"
+# The server takes larger files than the page's limit so that the page can refuse them in words: the uploader's own
+# "50MB per file" would contradict the limit the page states, so it is hidden.
+UPLOADER_CSS = (
+    '<style>.st-key-dq_upload_file [data-testid="stFileUploaderDropzoneInstructions"] span {display: none}</style>'
+)
 DEFAULTS = {
     "dq_seed": 0,
     "dq_upload_noise": 0,
@@ -225,7 +230,8 @@ def upload_section() -> None:
             f"{own_data.MAX_UPLOAD_MB} MB, {own_data.MAX_ROWS:,} rows and {own_data.MAX_COLUMNS} columns. Your file "
             "stays in this session."
         )
-        receive_upload(st.file_uploader("Upload a CSV file", key="dq_upload_file"))
+        st.html(UPLOADER_CSS)
+        receive_upload(st.file_uploader(f"Upload a CSV file (up to {own_data.MAX_UPLOAD_MB} MB)", key="dq_upload_file"))
         file_problems()
     with examples:
         sample_downloads()

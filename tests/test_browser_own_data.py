@@ -85,3 +85,16 @@ def test_text_from_the_file_is_shown_as_typed_and_never_as_markup(page, server):
     assert HOSTILE_NAME[:40] in shown and HOSTILE_COLUMNS[2] in shown, "names are shown as typed"
     assert_no_error_box(page)
     screenshot(page, "own-data-hostile-text-trained", height=3000)
+
+
+def test_a_file_over_the_limit_gets_the_pages_own_message(page, server):
+    open_page(page, server, "own-data")
+    page.get_by_text("Upload a CSV file (up to 5 MB)").wait_for()
+    assert page.get_by_text("50MB per file").count() == 0 or not page.get_by_text("50MB per file").is_visible()
+    screenshot(page, "own-data-fresh")
+    oversize = b"a,b,label\n" + b"1,2,x\n" * (6 * 1024 * 1024 // 6)
+    page.locator("input[type=file]").set_input_files(
+        files=[{"name": "big.csv", "mimeType": "text/csv", "buffer": oversize}]
+    )
+    page.get_by_text("files up to 5 MB can be uploaded here").first.wait_for(timeout=60_000)
+    assert_no_error_box(page)

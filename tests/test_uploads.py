@@ -1,6 +1,7 @@
 """core.lessons.own_data: every malformed CSV in tests/malformed_csv gets its own plain-words message and no exception;
 valid files become standardized Datasets whose held-out rows keep their groups."""
 
+import re
 import runpy
 from pathlib import Path
 
@@ -88,9 +89,10 @@ def test_a_file_over_the_size_limit_is_refused_before_reading():
     assert problems[0].kind == "too_large" and f"up to {own_data.MAX_UPLOAD_MB} MB" in problems[0].text
 
 
-def test_the_size_limit_matches_the_server_setting():
+def test_the_server_lets_oversize_files_reach_the_page():
     config = (Path(__file__).resolve().parents[1] / ".streamlit" / "config.toml").read_text()
-    assert f"maxUploadSize = {own_data.MAX_UPLOAD_MB}\n" in config
+    server_limit = int(re.search(r"^maxUploadSize = (\d+)$", config, re.MULTILINE).group(1))
+    assert server_limit >= 10 * own_data.MAX_UPLOAD_MB, "files well over the limit reach the page, which explains"
 
 
 def test_missing_values_can_be_dropped():

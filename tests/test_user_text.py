@@ -30,3 +30,12 @@ def test_bare_addresses_get_an_invisible_break_so_markdown_does_not_link_them():
     literal = markdown_literal("see http://a.b/c, www.x.nl or a@b.nl")
     assert "http\\:" + WORD_JOINER + "\\/\\/a" in literal
     assert "www" + WORD_JOINER + "\\.x" in literal and "a" + WORD_JOINER + "\\@b" in literal
+
+
+def test_a_sample_box_is_one_html_block_so_markdown_never_reads_the_text():
+    from ui.samples import sample_html
+
+    text = "[x](http://h/a) $x^2$\n\n*y* <b>z</b>\n\nnext"
+    html = sample_html(text, "english", prompt="HARBOUR & FINCH | <i>Nurse</i> | [A](http://h)\n\n")
+    assert "\n" not in html and html.count("&#10;") == 6
+    assert "<b>" not in html and "<i>" not in html and "&lt;i&gt;Nurse" in html

@@ -43,7 +43,9 @@ def sample_html(text: str, style: str, prompt: str = PROMPT) -> str:
         parts.append(f'<mark style="background:{MARKER_COLOURS[marker]}">{escape(text[start:end])}</mark>')
         position = end
     parts.append(escape(text[position:]))
-    return f'<div class="lm-sample">{"".join(parts)}</div>'
+    # Line breaks as character references: a blank line would end the HTML block, and Markdown would then read
+    # the rest of the text (and a learner's prompt) as Markdown. The box keeps white space, so they still show.
+    return f'<div class="lm-sample">{"".join(parts)}</div>'.replace("\n", "&#10;")
 
 
 def marker_legend(text: str, style: str) -> str:
