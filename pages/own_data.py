@@ -115,7 +115,7 @@ def how_the_file_was_read(table) -> None:
     with as_read:
         st.markdown("**As read** (the same rows)")
         st.dataframe(table.frame.head(table.preview_rows), hide_index=True)
-    show([("info", note.text) for note in table.notes])
+    show(own_data.reading_notes(table))
 
 
 def table_choices(table) -> str | None:

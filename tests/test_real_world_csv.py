@@ -125,3 +125,52 @@ def test_signs_around_numbers_are_removed():
     assert cells["a"].tolist() == [-12.5, -3.0] and cells["b"].tolist() == [12.5, 7.0]
     assert cells["c"].tolist() == [1234.5, 2.0]
     np.testing.assert_array_equal(cells.dtypes.to_numpy(), [np.float64] * 3)
+
+
+def bundled_tables():
+    """Tables that ship with installed packages: plotly's data sets and scikit-learn's wine, as data frames."""
+    import plotly.data
+    from sklearn.datasets import load_wine
+
+    wine = load_wine(as_frame=True).frame
+    return {
+        "tips": plotly.data.tips(),
+        "iris": plotly.data.iris(),
+        "gapminder": plotly.data.gapminder(),
+        "election": plotly.data.election(),
+        "wine": wine,
+    }
+
+
+def dutch_with_thousands(frame) -> bytes:
+    """What Dutch Excel writes: semicolons, decimal commas, points between thousands, Windows-1252."""
+
+    def cell(value):
+        if isinstance(value, float):
+            return f"{value:,.4f}".replace(",", " ").replace(".", ",").replace(" ", ".")
+        if isinstance(value, int) and not isinstance(value, bool):
+            return f"{value:,}".replace(",", ".")
+        return str(value)
+
+    lines = [";".join(frame.columns)] + [";".join(cell(v) for v in row) for row in frame.itertuples(index=False)]
+    return ("sep=;\r\n" + "\r\n".join(lines) + "\r\n").encode("cp1252", errors="replace")
+
+
+@pytest.mark.parametrize("name", ["tips", "iris", "gapminder", "election", "wine"])
+@pytest.mark.parametrize("export", ["english", "dutch", "dutch with thousands"])
+def test_bundled_data_sets_exported_each_way_are_read_back_as_the_same_numbers(name, export):
+    frame = bundled_tables()[name]
+    frame = frame.astype({column: float for column in frame.select_dtypes("float").columns})
+    if export == "english":
+        raw = frame.to_csv(index=False).encode()
+    elif export == "dutch":
+        raw = frame.to_csv(index=False, sep=";", decimal=",").encode()
+    else:
+        raw = dutch_with_thousands(frame.astype({c: object for c in frame.columns}))
+    table = own_data.read_table(raw, f"{name}.csv").table
+    numeric = list(frame.select_dtypes("number").columns)
+    assert list(table.numeric_columns) == numeric
+    for column in numeric:
+        np.testing.assert_allclose(table.frame[column], frame[column].astype(float), rtol=1e-4, err_msg=column)
+    for column in frame.columns.difference(numeric):
+        assert table.frame[column].tolist() == frame[column].astype(str).tolist()

@@ -364,6 +364,11 @@ def table_summary(table: Table) -> tuple[str, str]:
     return "success", f"**{markdown_literal(table.name)}**: {rows} rows, {columns} columns."
 
 
+def reading_notes(table: Table) -> list[tuple[str, str]]:
+    """How the file was read: a warning where numbers could be read two ways and nothing decided it, else notes."""
+    return [("warning" if note.kind == "ambiguous_numbers" else "info", note.text) for note in table.notes]
+
+
 def file_readings(name: str, problems: tuple[Message, ...], name_in_use: str | None) -> list[tuple[str, str]]:
     """Why the file `name` cannot be used, and which earlier file (`name_in_use`, if any) stays in use."""
     readings = [("error", f"**{markdown_literal(name)}** cannot be used. {problem.text}") for problem in problems]
