@@ -239,3 +239,11 @@ def test_missing_values_are_a_warning_other_problems_errors_and_notes_informatio
     readings = own_data.preparation_readings(own_data.Prepared(None, (missing, other), (note,), 4))
     assert readings == [("warning", "missing_values"), ("error", "one_class"), ("info", "encoding")]
     assert own_data.preparation_readings(own_data.Prepared(None, (), (), 0)) == []
+
+
+def test_groups_that_read_the_same_are_not_named_twice():
+    classes = ("no", "yes")
+    kind, text = own_data.group_reading(
+        "regio", by_group({"Fryslân": 1.0, "Utrecht": 0.998}, {"Fryslân": [1, 1], "Utrecht": [1, 0.99]}), classes
+    )
+    assert kind == "success" and "**100%** in every group" in text and text.count("Fryslân") <= 1
