@@ -110,7 +110,7 @@ def _ignored_because(table: Table, name: str, distinct: int, left_out) -> str | 
     if name in left_out:
         return LEFT_OUT
     if distinct < 2:
-        return "the same value in every row, so it tells the rows apart in nothing"
+        return "the same value in every row, so it cannot tell one row from another"
     if _id_like(table, name):
         return "an identifier: every row has its own value, which says nothing about the answer"
     if name in table.text_columns and distinct > MAX_CATEGORIES:
