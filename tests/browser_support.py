@@ -45,7 +45,7 @@ class StreamlitServer:
             "-m",
             "streamlit",
             "run",
-            "server.py",
+            "server.py" if (root / "server.py").exists() else "app.py",  # a benchmark may serve an older checkout
             "--server.headless",
             "true",
             "--server.address",
