@@ -3,9 +3,12 @@
 import streamlit as st
 
 from core.engine import jax_setup
+from ui import first_minute
 
 # Compiled training code is kept on disk, so a restarted server does not compile again (once per process).
 jax_setup.enable_compilation_cache()
+# Whatever page a fresh server is first asked for, the engine warms up from now on while the learner reads.
+first_minute.warm_up_the_server()
 
 st.set_page_config(page_title="Trainlab", page_icon=":material/model_training:", layout="wide")
 # Less empty space above each page's title: on a projector every line counts.

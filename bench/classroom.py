@@ -7,8 +7,13 @@ saw exactly the numbers its own seed produces (computed beforehand in this proce
 saw another's results. The browsers run on the same machine as the server, so these figures are
 pessimistic for a server with its own CPUs; the CPU seconds the server itself spent are reported too.
 
+`--first-minute` measures the start of a class instead: on a freshly started server, how soon the home
+page is ready, then the lab (reached through its link), then the first epochs drawn after Train, counted
+from opening the home page; the same Train on the now warm server; and whether a first visit straight to a
+lesson's address on another fresh server shows the lesson without Streamlit's "Page not found" dialog.
+
 Options: --sessions N (default 10), --sweep 10,20,30 (find the largest class finishing within the
-deadline), --deadline SECONDS (default 60), --output PATH.
+deadline), --deadline SECONDS (default 60), --first-minute, --output PATH.
 """
 
 from __future__ import annotations
@@ -29,8 +34,12 @@ from core.engine.classifier import LabConfig, run_lab
 from tests.browser_support import CHROMIUM, CHROMIUM_ARGS, IDLE, ROOT, start_server
 
 RESULTS = Path(__file__).with_name("classroom.json")
+FIRST_MINUTE_RESULTS = Path(__file__).with_name("first_minute.json")
 LAB_PATH = "memorize-or-generalize"
 FIRST_SEED = 100
+LAB_TITLE = "Memorize or generalize?"
+# The first epochs on screen: the progress line the live panel draws with its charts.
+FIRST_EPOCHS_SHOWN = "() => [...document.querySelectorAll('p')].some(p => /^Epoch [1-9]\\d* of \\d+/.test(p.innerText))"
 
 
 def expected_numbers(seeds) -> dict[int, tuple[str, str]]:
@@ -67,8 +76,8 @@ async def one_learner(browser, url: str, seed: int, deadline: float) -> dict:
 
 
 async def warmed_browser(playwright, url: str):
-    """Debian's Chromium, after one visit to the home page: until app.py has run once in a server process,
-    Streamlit does not know the lessons' addresses (it first tries folder-based pages) and shows a dialog."""
+    """Debian's Chromium, after one visit to the home page, so that the class finds the server warm (and an
+    older checkout served with `streamlit run app.py` knows the lessons' addresses)."""
     browser = await playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
     home = await browser.new_page()
     await home.goto(url)
@@ -87,6 +96,76 @@ async def run_class(url: str, sessions: int, deadline: float) -> tuple[list[dict
         spent = browser_cpu_seconds() - others
         await browser.close()
     return list(results), spent
+
+
+async def train_to_first_chart(page) -> float:
+    """Seconds from pressing the lab's Train to its first epochs on screen."""
+    started = time.monotonic()
+    await page.get_by_role("button", name="Train", exact=True).click()
+    await page.wait_for_function(FIRST_EPOCHS_SHOWN, timeout=120_000)
+    return time.monotonic() - started
+
+
+async def fresh_server_class(browser, server) -> dict:
+    """One learner on a server nobody has visited: home, the lab through its link, Train. Wall seconds from
+    opening the home page, and the server's CPU seconds since it started (less sensitive to other load)."""
+    page = await (await browser.new_context(viewport={"width": 1600, "height": 900})).new_page()
+    started, report = time.monotonic(), {}
+
+    def reached(milestone: str) -> None:
+        report[f"{milestone}_seconds"] = round(time.monotonic() - started, 2)
+        report[f"{milestone}_server_cpu_seconds"] = round(server_cpu_seconds(server), 2)
+
+    await page.goto(server.url)
+    await page.get_by_role("heading", name="Trainlab").first.wait_for(timeout=120_000)
+    reached("home_ready")
+    await page.get_by_role("link", name=f"Open: {LAB_TITLE}").click()
+    await page.get_by_role("button", name="Train", exact=True).wait_for(timeout=120_000)
+    await page.wait_for_selector(IDLE, timeout=120_000)
+    reached("lab_ready")
+    report["train_to_first_chart_seconds"] = round(await train_to_first_chart(page), 2)
+    reached("first_chart")
+    return report
+
+
+async def warm_server_train(browser, url: str) -> float:
+    page = await (await browser.new_context(viewport={"width": 1600, "height": 900})).new_page()
+    await page.goto(f"{url}/{LAB_PATH}")
+    await page.wait_for_selector(IDLE, timeout=120_000)
+    return round(await train_to_first_chart(page), 2)
+
+
+async def first_direct_visit(browser, url: str) -> dict:
+    """A lesson's address as the first visit a fresh server gets (a teacher's exercise link)."""
+    page = await (await browser.new_context(viewport={"width": 1600, "height": 900})).new_page()
+    started = time.monotonic()
+    await page.goto(f"{url}/{LAB_PATH}")
+    await page.get_by_role("heading", name=LAB_TITLE).first.wait_for(timeout=120_000)
+    await page.wait_for_selector(IDLE, timeout=120_000)
+    return {
+        "lesson_ready_seconds": round(time.monotonic() - started, 2),
+        "page_not_found_dialog": await page.get_by_text("Page not found").count() > 0,
+    }
+
+
+async def first_minute(root: Path) -> dict:
+    async with async_playwright() as playwright:
+        browser = await playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
+        server = start_server(root=root)
+        try:
+            report = await fresh_server_class(browser, server)
+            cpu_before = server_cpu_seconds(server)
+            report["warm_train_to_first_chart_seconds"] = await warm_server_train(browser, server.url)
+            report["warm_train_server_cpu_seconds"] = round(server_cpu_seconds(server) - cpu_before, 2)
+        finally:
+            server.stop()
+        server = start_server(root=root)
+        try:
+            report["first_direct_visit"] = await first_direct_visit(browser, server.url)
+        finally:
+            server.stop()
+        await browser.close()
+    return report
 
 
 def summarise(results: list[dict], expected: dict, alone_seconds: float, deadline: float) -> dict:
@@ -132,7 +211,14 @@ def main() -> None:
     parser.add_argument("--deadline", type=float, default=60.0)
     parser.add_argument("--output", type=Path, default=RESULTS)
     parser.add_argument("--root", type=Path, default=ROOT, help="serve another checkout (before/after)")
+    parser.add_argument("--first-minute", action="store_true", help="measure the start of a class instead")
     args = parser.parse_args()
+    if args.first_minute:
+        report = asyncio.run(first_minute(args.root))
+        output = FIRST_MINUTE_RESULTS if args.output == RESULTS else args.output
+        output.write_text(json.dumps(report, indent=2) + "\n")
+        print(json.dumps(report, indent=1))
+        return
     sizes = [int(size) for size in args.sweep.split(",") if size] or [args.sessions]
     expected = expected_numbers(range(FIRST_SEED, FIRST_SEED + max(sizes)))
     server = start_server(root=args.root)

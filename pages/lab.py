@@ -3,7 +3,7 @@
 import numpy as np
 import streamlit as st
 
-from core.engine.classifier import LabConfig, TrainingRun, training_code, training_data, warm_up_in_background
+from core.engine.classifier import LabConfig, TrainingRun, training_code, training_data
 from core.engine.data import DATASET_NAMES, load_dataset
 from core.engine.models import WIDTHS
 from core.lessons.memorize import read_run
@@ -69,8 +69,6 @@ def config_from_widgets() -> LabConfig:
         seed=int(state.lab_seed),
     )
 
-
-st.cache_resource(show_spinner=False)(warm_up_in_background)()  # once per server: compile while the first learner reads
 
 for widget_key, default in DEFAULTS.items():
     st.session_state.setdefault(widget_key, default)  # widgets take their start values from here

@@ -34,7 +34,8 @@ def free_port() -> int:
 
 
 class StreamlitServer:
-    """`streamlit run app.py` on 127.0.0.1, started and stopped by its own PID."""
+    """`streamlit run server.py` (the dashboard as the README starts it) on 127.0.0.1, started and stopped by its
+    own PID."""
 
     def __init__(self, extra_env: dict | None = None, root: Path = ROOT):
         self.port = free_port()
@@ -44,7 +45,7 @@ class StreamlitServer:
             "-m",
             "streamlit",
             "run",
-            "app.py",
+            "server.py" if (root / "server.py").exists() else "app.py",  # a benchmark may serve an older checkout
             "--server.headless",
             "true",
             "--server.address",
@@ -89,9 +90,7 @@ def start_server(extra_env: dict | None = None, root: Path = ROOT) -> StreamlitS
 
 
 def warm_up(browser, server: StreamlitServer) -> None:
-    """Open the home page once. The very first script run of a fresh server resolves page addresses the
-    legacy way (from the file names in pages/) and shows "Page not found" for a lesson's address; after
-    one run of app.py's st.navigation, every address resolves."""
+    """Open the home page once, so the tests that follow find the engine warm."""
     page = browser.new_page()
     page.goto(server.url)
     page.wait_for_selector("h1", timeout=120_000)

@@ -80,8 +80,8 @@ def train_at_pace(units_per_second: float, share: float = WORK_SHARE) -> Callabl
 
     def tick(run, tick_seconds: float) -> bool:
         start = run.progress().done
-        if start == 0:
-            _first_chunk(run)
+        if start == 0:  # drawn at once: the first epochs appear a moment after Train, the next tick trains more
+            return _first_chunk(run)
         deadline = time.perf_counter() + share * tick_seconds
         while run.progress().done - start < units_per_second * tick_seconds and time.perf_counter() < deadline:
             if not run.advance():

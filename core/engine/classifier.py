@@ -284,10 +284,14 @@ def training_code() -> str:
     return "\n\n".join(inspect.getsource(function) for function in (train.train_epoch, train.train_chunk))
 
 
+def warm_up(config: LabConfig | None = None) -> None:
+    """Load the data set and compile (or read from the persistent cache) the training code for `config`
+    (default: the lab's defaults) by training one chunk, so the first learner to press Train does not wait."""
+    TrainingRun(config or LabConfig()).advance()
+
+
 def warm_up_in_background(config: LabConfig | None = None) -> threading.Thread:
-    """Compile the training code for `config` (default: the lab's defaults) on a background thread, so the
-    first learner to press Train after a server start does not wait for the compiler."""
-    config = config or LabConfig()
-    thread = threading.Thread(target=lambda: TrainingRun(config).advance(), name="trainlab-warm-up", daemon=True)
+    """`warm_up(config)` on a background thread."""
+    thread = threading.Thread(target=warm_up, args=(config,), name="trainlab-warm-up", daemon=True)
     thread.start()
     return thread
