@@ -13,7 +13,7 @@ ENV PATH=/opt/venv/bin:$PATH PYTHONUNBUFFERED=1
 WORKDIR /app
 COPY requirements.txt .
 RUN pip install --no-cache-dir -r requirements.txt
-COPY app.py server.py pyproject.toml ./
+COPY app.py pyproject.toml ./
 COPY .streamlit .streamlit
 COPY core core
 COPY ui ui
@@ -24,4 +24,4 @@ ENV TRAINLAB_JAX_CACHE=/app/.jax-cache
 EXPOSE 8501
 HEALTHCHECK --interval=30s --timeout=5s --start-period=30s \
   CMD python -c "import urllib.request; urllib.request.urlopen('http://127.0.0.1:8501/_stcore/health', timeout=4)"
-CMD ["streamlit", "run", "server.py", "--server.headless", "true", "--server.address", "0.0.0.0", "--server.port", "8501"]
+CMD ["streamlit", "run", "app.py", "--server.headless", "true", "--server.address", "0.0.0.0", "--server.port", "8501"]

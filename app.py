@@ -1,21 +1,21 @@
-"""Trainlab's router: page config, navigation and the shared sidebar."""
+"""Trainlab's router: page config, navigation and the shared sidebar.
+
+`streamlit run app.py` finds the st.App at the bottom of this file and serves the dashboard through it: its
+start-up hook runs once, before any learner connects (ui/first_minute.py: every address goes through this
+file's st.navigation from the first visit on, and the engine warms up at once). Streamlit then runs this file,
+as `__main__`, for every page a learner opens.
+"""
+
+from contextlib import asynccontextmanager
 
 import streamlit as st
 
-from core.engine import jax_setup
 from ui import first_minute
 
-# Compiled training code is kept on disk, so a restarted server does not compile again (once per process).
-jax_setup.enable_compilation_cache()
-# Whatever page a fresh server is first asked for, the engine warms up from now on while the learner reads.
-first_minute.warm_up_the_server()
 
-st.set_page_config(page_title="Trainlab", page_icon=":material/model_training:", layout="wide")
-# Less empty space above each page's title: on a projector every line counts.
-st.html("<style>[data-testid='stMainBlockContainer'] { padding-top: 2.5rem; }</style>")
-
-navigation = st.navigation(
-    {
+def lesson_pages() -> dict:
+    """Every page with its address: the lessons in the order a course takes them."""
+    return {
         "Trainlab": [st.Page("pages/home.py", title="Home", icon=":material/home:", default=True)],
         "Lessons": [
             st.Page(
@@ -52,16 +52,42 @@ navigation = st.navigation(
             ),
         ],
     }
-)
-st.sidebar.caption(
-    "Trainlab trains real neural networks (JAX, Flax, Optax) live in your browser session. "
-    "Every number on screen comes from the model being trained."
-)
 
-try:
-    navigation.run()
-except Exception as error:  # st.rerun and st.stop are BaseExceptions and pass through
-    st.error(
-        f"Something went wrong on this page and it was stopped: {type(error).__name__}. "
-        "The other pages still work; press Reset or reload to start again."
+
+def main() -> None:
+    from core.engine import jax_setup
+
+    # Compiled training code is kept on disk, so a restarted server does not compile again (once per process).
+    jax_setup.enable_compilation_cache()
+    # Whatever page a fresh server is first asked for, the engine warms up from now on while the learner reads.
+    first_minute.warm_up_the_server()
+
+    st.set_page_config(page_title="Trainlab", page_icon=":material/model_training:", layout="wide")
+    # Less empty space above each page's title: on a projector every line counts.
+    st.html("<style>[data-testid='stMainBlockContainer'] { padding-top: 2.5rem; }</style>")
+
+    navigation = st.navigation(lesson_pages())
+    st.sidebar.caption(
+        "Trainlab trains real neural networks (JAX, Flax, Optax) live in your browser session. "
+        "Every number on screen comes from the model being trained."
     )
+
+    try:
+        navigation.run()
+    except Exception as error:  # st.rerun and st.stop are BaseExceptions and pass through
+        st.error(
+            f"Something went wrong on this page and it was stopped: {type(error).__name__}. "
+            "The other pages still work; press Reset or reload to start again."
+        )
+
+
+@asynccontextmanager
+async def prepare_the_server(_app):
+    first_minute.prepare_server()
+    yield
+
+
+if __name__ == "__main__":
+    main()
+else:  # imported by `streamlit run app.py`, which serves this st.App (AppTest runs the file as __main__)
+    app = st.App(__file__, lifespan=prepare_the_server)

@@ -34,8 +34,7 @@ def free_port() -> int:
 
 
 class StreamlitServer:
-    """`streamlit run server.py` (the dashboard as the README starts it) on 127.0.0.1, started and stopped by its
-    own PID."""
+    """`streamlit run app.py` on 127.0.0.1, started and stopped by its own PID."""
 
     def __init__(self, extra_env: dict | None = None, root: Path = ROOT):
         self.port = free_port()
@@ -45,7 +44,7 @@ class StreamlitServer:
             "-m",
             "streamlit",
             "run",
-            "server.py" if (root / "server.py").exists() else "app.py",  # a benchmark may serve an older checkout
+            "app.py",
             "--server.headless",
             "true",
             "--server.address",

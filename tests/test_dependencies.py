@@ -18,7 +18,7 @@ PROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
 APP_LOCK = ROOT / "requirements.txt"
 DEV_LOCK = ROOT / "requirements-dev.txt"
 PIN = re.compile(r"^([A-Za-z0-9][A-Za-z0-9._-]*)==([^\s;\\]+)")
-APP_CODE = ("app.py", "server.py", "core", "ui", "pages")
+APP_CODE = ("app.py", "core", "ui", "pages")
 DEV_CODE = ("bench", "tests")
 
 
@@ -113,7 +113,7 @@ def test_every_import_comes_from_a_declared_dependency(places, pins):
 def test_quickstart_installs_from_the_locks_and_ci_runs_its_test_command_exactly():
     quickstart = re.findall(r"```bash\n(pip install -r .+)\n```", (ROOT / "README.md").read_text())
     assert quickstart == [
-        "pip install -r requirements.txt && streamlit run server.py",
+        "pip install -r requirements.txt && streamlit run app.py",
         "pip install -r requirements-dev.txt && python -m pytest",
     ]
     assert (ROOT / ".ci" / "run").read_text().strip().splitlines()[-1] == quickstart[1]

@@ -1,5 +1,5 @@
 """The layering rules: core/ imports neither Streamlit nor Plotly; core/engine imports nothing from core.lessons or
-core.lm; ui/, pages/, app.py and server.py never import JAX, Flax or Optax; pages/ holds only the lessons app.py
+core.lm; ui/, pages/ and app.py never import JAX, Flax or Optax; pages/ holds only the lessons app.py
 registers."""
 
 import ast
@@ -52,9 +52,7 @@ def test_the_engine_imports_nothing_from_the_lessons_or_the_language_model(path)
     assert not [name for name in imported_modules(path) if name.startswith(ENGINE_FORBIDDEN)]
 
 
-@pytest.mark.parametrize(
-    "path", [ROOT / "app.py", ROOT / "server.py", *python_files("ui"), *python_files("pages")], ids=file_id
-)
+@pytest.mark.parametrize("path", [ROOT / "app.py", *python_files("ui"), *python_files("pages")], ids=file_id)
 def test_ui_pages_and_app_never_import_jax_flax_or_optax(path):
     assert not imported_top_modules(path) & UI_FORBIDDEN
 

@@ -1,7 +1,7 @@
 """The first minute of a class: a fresh server warms up while the first learner reads, and a lesson's own
 address works from the server's very first visit.
 
-From the server's start (server.py), or else its first script run of any page (app.py), a background thread
+From the server's start (app.py's st.App hook), or else its first script run of any page, a background thread
 imports the engine (JAX, Flax, Optax,
 scikit-learn) and the charts (Plotly), loads the lab's data set and trains one chunk of its default run,
 which reads the compiled training code from the persistent cache. By the time a learner has opened a lesson
