@@ -6,6 +6,7 @@ from core.engine import jax_setup
 
 # Compiled training code is kept on disk, so a restarted server does not compile again (once per process).
 jax_setup.enable_compilation_cache()
+jax_setup.split_host_into_devices()  # batches of runs ("is it luck?", sweeps) train on both cores
 
 st.set_page_config(page_title="Trainlab", page_icon=":material/model_training:", layout="wide")
 # Less empty space above each page's title: on a projector every line counts.

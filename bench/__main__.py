@@ -76,4 +76,5 @@ def main() -> None:
 
 if __name__ == "__main__":
     jax_setup.enable_compilation_cache()
+    jax_setup.split_host_into_devices()
     main()
