@@ -19,7 +19,7 @@ import operator
 import time
 import warnings
 from dataclasses import dataclass, replace
-from functools import partial
+from functools import cache, partial
 
 import jax
 import jax.numpy as jnp
@@ -91,6 +91,13 @@ def devices_for(count: int, devices=None) -> list:
     return devices[:usable]
 
 
+@cache
+def _shardings(devices: tuple) -> tuple[NamedSharding, NamedSharding]:
+    """Along the run axis over `devices`, and whole on each (one pair per device set: a new one would recompile)."""
+    mesh = Mesh(np.array(devices), ("runs",))
+    return NamedSharding(mesh, PartitionSpec("runs")), NamedSharding(mesh, PartitionSpec())
+
+
 def _stacked_data(runs: list[TrainingRun]) -> train.DeviceData:
     fields = zip(*(run._device_data for run in runs))
     return train.DeviceData(*(jnp.stack(values) if axis == 0 else values[0] for values, axis in zip(fields, RUN_AXES)))
@@ -116,8 +123,7 @@ class RunBatch:
         self.runs = [TrainingRun(config, dataset) for config in self.configs]
         self.architecture = self.runs[0].architecture
         self.devices = tuple(devices_for(len(self.runs), self.devices))
-        mesh = Mesh(np.array(self.devices), ("runs",))
-        split, shared = NamedSharding(mesh, PartitionSpec("runs")), NamedSharding(mesh, PartitionSpec())
+        split, shared = _shardings(self.devices)
         self._states = jax.device_put(stack_states(tuple(run._state for run in self.runs)), split)
         data = _stacked_data(self.runs)
         self._data = train.DeviceData(
