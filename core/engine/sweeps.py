@@ -42,6 +42,7 @@ RUN_AXES = train.DeviceData(0, 0, 0, 0, None, None, None)
 def train_batch_chunk(
     states: train.TrainState,
     data: train.DeviceData,
+    epochs_done,
     epoch_limit,
     *,
     architecture,
@@ -49,26 +50,31 @@ def train_batch_chunk(
     batch_size,
     chunk_epochs=train.CHUNK_EPOCHS,
 ):
-    """core.engine.train.train_chunk for R runs at once.
+    """core.engine.train.train_chunk for R runs at once: the same epochs and metrics, vmapped over the runs.
 
     Static: architecture, optimizer_name, batch_size, chunk_epochs. Traced: states (every leaf with a leading run
     axis of length R), data (training rows (R, n_capacity, ...); n_active and the held-out set shared, see
-    RUN_AXES), epoch_limit (int32 scalar, the same for every run). Returns the states and per-epoch metrics of
-    shape (R, chunk_epochs, ...).
+    RUN_AXES), epochs_done and epoch_limit (int32 scalars, the same for every run). Returns the states and
+    per-epoch metrics of shape (R, chunk_epochs, ...).
+
+    The epoch count stays outside the vmap: a condition on a per-run count would become a select that trains
+    every skipped epoch, and its loop bounds would make the devices wait for each other at every step.
     """
+    train_epochs = jax.vmap(
+        partial(train.train_epoch, architecture=architecture, optimizer_name=optimizer_name, batch_size=batch_size),
+        in_axes=(0, RUN_AXES),
+    )
+    measure = jax.vmap(
+        lambda state, run_data: train.epoch_metrics(state.params, run_data, architecture), in_axes=(0, RUN_AXES)
+    )
 
-    def one_run(state, run_data):
-        return train.train_chunk(
-            state,
-            run_data,
-            epoch_limit,
-            architecture=architecture,
-            optimizer_name=optimizer_name,
-            batch_size=batch_size,
-            chunk_epochs=chunk_epochs,
-        )
+    def one_epoch(carry, _):
+        states, epoch = carry
+        states = jax.lax.cond(epoch < epoch_limit, lambda s: train_epochs(s, data), lambda s: s, states)
+        return (states, epoch + 1), measure(states, data)
 
-    return jax.vmap(one_run, in_axes=(0, RUN_AXES))(states, data)
+    (states, _), metrics = jax.lax.scan(one_epoch, (states, epochs_done), None, length=chunk_epochs)
+    return states, jax.tree.map(lambda values: jnp.swapaxes(values, 0, 1), metrics)
 
 
 @jax.jit
@@ -130,6 +136,7 @@ class RunBatch:
             *(jax.device_put(values, split if axis == 0 else shared) for values, axis in zip(data, RUN_AXES))
         )
         self.seconds = 0.0
+        self._epochs_trained = 0  # by every member alike, failed ones included
 
     @property
     def config(self) -> LabConfig:
@@ -155,11 +162,13 @@ class RunBatch:
         self._states, chunks = train_batch_chunk(
             self._states,
             self._data,
+            jnp.asarray(self._epochs_trained, jnp.int32),
             jnp.asarray(self.config.epochs, jnp.int32),
             architecture=self.architecture,
             optimizer_name=self.config.optimizer,
             batch_size=self.config.batch_size,
         )
+        self._epochs_trained += train.CHUNK_EPOCHS
         members = unstack_states(self._states, len(self.runs))
         chunks = jax.device_get(chunks)
         seconds = time.perf_counter() - started
