@@ -59,6 +59,7 @@ def main() -> None:
 
     # Compiled training code is kept on disk, so a restarted server does not compile again (once per process).
     jax_setup.enable_compilation_cache()
+    jax_setup.split_host_into_devices()  # batches of runs ("is it luck?", sweeps) train on both cores
     # Whatever page a fresh server is first asked for, the engine warms up from now on while the learner reads.
     first_minute.warm_up_the_server()
 

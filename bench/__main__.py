@@ -14,7 +14,7 @@ import os
 import platform
 from pathlib import Path
 
-from bench import lab_bench
+from bench import lab_bench, sweeps_bench
 from core.engine import jax_setup
 from core.engine.classifier import LabConfig
 from tests.browser_support import CHROMIUM
@@ -62,6 +62,8 @@ def main() -> None:
     print("slider sweep:", results["lab_run"]["recompiles"])
     results["lab_run"]["redraw"] = lab_bench.redraw_milliseconds(config)
     print("charts after a chunk:", results["lab_run"]["redraw"])
+    results["seed_batches"] = sweeps_bench.run(config, args.rounds)
+    print("8 seeds at once:", results["seed_batches"])
     if not args.skip_lm and (lm := language_model_figures()):
         results["language_model"] = lm
         print("language model:", lm)
@@ -76,4 +78,5 @@ def main() -> None:
 
 if __name__ == "__main__":
     jax_setup.enable_compilation_cache()
+    jax_setup.split_host_into_devices()
     main()

@@ -10,6 +10,7 @@ from core.lessons.memorize import read_run
 from core.lessons.playground import plane_view
 from ui import live, live_view, widgets
 from ui.charts import curves, images, plane, style
+from ui.sweeps import luck_and_sweep
 
 # The browser animates the curves while the run trains, so a redraw costs the server little: most of each
 # tick can train.
@@ -336,6 +337,8 @@ def draw_mislabeled(history, run) -> None:
 
 with results:
     live.panel("lab", draw_results, train_tick=live.train_for_share(TRAINING_SHARE))
+
+luck_and_sweep("lab", config_from_widgets)
 
 with st.expander("The code that trains this model"):
     st.markdown(

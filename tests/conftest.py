@@ -8,6 +8,7 @@ from tests.browser_support import CHROMIUM, CHROMIUM_ARGS, start_server, warm_up
 
 jax.config.update("jax_numpy_rank_promotion", "raise")
 jax_setup.enable_compilation_cache()
+jax_setup.split_host_into_devices()
 
 
 @pytest.fixture(scope="session")

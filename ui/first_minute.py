@@ -24,6 +24,7 @@ def _warm_up() -> None:
     from ui.charts import curves, images, plane  # noqa: F401  (the lab's charts and Plotly itself)
 
     jax_setup.enable_compilation_cache()  # at server start app.py has not run yet
+    jax_setup.split_host_into_devices()  # before JAX's first computation, or it keeps one device
     classifier.warm_up()
 
 

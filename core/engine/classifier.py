@@ -207,7 +207,7 @@ class TrainingRun:
         if self.finished:
             return False
         started = time.perf_counter()
-        self._state, chunk = train.train_chunk(
+        state, chunk = train.train_chunk(
             self._state,
             self._device_data,
             jnp.asarray(self.config.epochs, jnp.int32),
@@ -215,12 +215,17 @@ class TrainingRun:
             optimizer_name=self.config.optimizer,
             batch_size=self.config.batch_size,
         )
-        chunk = jax.device_get(chunk)
-        self.seconds += time.perf_counter() - started
+        self.take_chunk(state, jax.device_get(chunk), time.perf_counter() - started)
+        return not self.finished
+
+    def take_chunk(self, state: train.TrainState, chunk: dict, seconds: float) -> None:
+        """Record one chunk trained from this run's state, by `advance()` or as one member of a batch of runs
+        (core.engine.sweeps): either way the run judges its epochs with the same rules."""
+        self._state = state
+        self.seconds += seconds
         self._record(chunk)
         if self.watch_points is not None and self.failure != "blew_up":
             self.snapshots.append(Snapshot(self.epochs_done, self.predict_proba(self.watch_points)))
-        return not self.finished
 
     def _record(self, chunk: dict) -> None:
         ran = min(train.CHUNK_EPOCHS, self.config.epochs - self.epochs_done)

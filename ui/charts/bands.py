@@ -1,0 +1,112 @@
+"""Charts of batches of runs: per-epoch curves over several seeds drawn as a mean inside its range, and the final
+losses of a learning-rate sweep on a log axis with the rates that failed shaded."""
+
+from __future__ import annotations
+
+import numpy as np
+import plotly.graph_objects as go
+
+from ui.charts.style import FONT_SIZE, TEST_COLOUR, TRAIN_COLOUR, base_figure, epochs_axis, log_ticks
+
+BAND_OPACITY = 0.22
+FAILURE_COLOURS = {"blew_up": "rgba(214, 39, 40, 0.16)", "collapsed": "rgba(148, 103, 189, 0.18)"}
+FAILURE_WORDS = {"blew_up": "diverged", "collapsed": "collapsed"}
+
+
+def _translucent(colour: str, opacity: float) -> str:
+    red, green, blue = (int(colour[index : index + 2], 16) for index in (1, 3, 5))
+    return f"rgba({red}, {green}, {blue}, {opacity})"
+
+
+def add_band(figure: go.Figure, name: str, colour: str, spread: tuple[np.ndarray, np.ndarray, np.ndarray]) -> None:
+    """The mean as a line inside a shaded band from the lowest to the highest value (three traces)."""
+    mean, low, high = (np.asarray(values, float) for values in spread)
+    epochs = epochs_axis(mean)
+    band = {"mode": "lines", "line": {"width": 0}, "legendgroup": name, "hoverinfo": "skip", "showlegend": False}
+    figure.add_trace(go.Scatter(x=epochs, y=high, name=f"{name}: highest", **band))
+    figure.add_trace(
+        go.Scatter(
+            x=epochs,
+            y=low,
+            name=f"{name}: lowest to highest",
+            fill="tonexty",
+            fillcolor=_translucent(colour, BAND_OPACITY),
+            **{**band, "showlegend": True},
+        )
+    )
+    figure.add_trace(
+        go.Scatter(x=epochs, y=mean, name=f"{name}: mean", mode="lines", line={"color": colour, "width": 3})
+    )
+
+
+def seed_band_loss(train_spread, test_spread, seeds: int, total_epochs: int) -> go.Figure:
+    """Training and held-out loss per epoch over `seeds` seeds (log scale): mean and lowest-to-highest band."""
+    figure = base_figure(f"Loss over {seeds} seeds: mean and range", "epoch", "loss (log scale)")
+    add_band(figure, "training", TRAIN_COLOUR, train_spread)
+    add_band(figure, "held-out", TEST_COLOUR, test_spread)
+    figure.update_xaxes(range=[0, total_epochs + 1])
+    ticks = log_ticks(np.concatenate([np.ravel(train_spread), np.ravel(test_spread)]))
+    figure.update_yaxes(type="log", tickvals=ticks, ticktext=[f"{tick:g}" for tick in ticks])
+    return figure
+
+
+def seed_band_accuracy(train_spread, test_spread, seeds: int, total_epochs: int) -> go.Figure:
+    """Training and held-out accuracy per epoch over `seeds` seeds: mean and lowest-to-highest band."""
+    figure = base_figure(f"Accuracy over {seeds} seeds: mean and range", "epoch", "share of examples")
+    add_band(figure, "training (labels as given)", TRAIN_COLOUR, train_spread)
+    add_band(figure, "held-out", TEST_COLOUR, test_spread)
+    figure.update_xaxes(range=[0, total_epochs + 1])
+    figure.update_yaxes(range=[0, 1.02], tickformat=".0%")
+    return figure
+
+
+def _shaded_span(rates: np.ndarray, index: int) -> tuple[float, float]:
+    """From halfway (on the log axis) to the previous rate to halfway to the next one."""
+    log_rates = np.log10(rates)
+    step = np.diff(log_rates).min() if len(rates) > 1 else 1.0
+    left = (log_rates[index - 1] + log_rates[index]) / 2 if index else log_rates[index] - step / 2
+    right = (log_rates[index] + log_rates[index + 1]) / 2 if index + 1 < len(rates) else log_rates[index] + step / 2
+    return 10.0**left, 10.0**right
+
+
+def learning_rate_sweep(rates, train_loss, test_loss, failures, epochs: int) -> go.Figure:
+    """Final training and held-out loss per learning rate (both axes log); rates whose run failed are shaded and
+    drawn without a point (the shape's name says which failure, for readers of the figure's data)."""
+    rates = np.asarray(rates, float)
+    failed = np.array([failure is not None for failure in failures])
+    figure = base_figure(f"Loss after {epochs} epochs at each learning rate", "learning rate (log scale)", "loss")
+    for index, failure in enumerate(failures):
+        if failure is not None:
+            left, right = _shaded_span(rates, index)
+            figure.add_shape(
+                type="rect",
+                name=f"{failure} at {rates[index]:g}",
+                x0=left,
+                x1=right,
+                yref="paper",
+                y0=0,
+                y1=1,
+                fillcolor=FAILURE_COLOURS.get(failure, FAILURE_COLOURS["blew_up"]),
+                line={"width": 0},
+                layer="below",
+            )
+            figure.add_annotation(
+                x=np.log10(rates[index]),
+                yref="paper",
+                y=1.0,
+                text=FAILURE_WORDS.get(failure, failure),
+                textangle=-90,
+                yanchor="top",
+                showarrow=False,
+                font={"size": FONT_SIZE - 3},
+            )
+    for name, colour, values in (("training", TRAIN_COLOUR, train_loss), ("held-out", TEST_COLOUR, test_loss)):
+        shown = np.where(failed, np.nan, np.asarray(values, float))
+        figure.add_trace(
+            go.Scatter(x=rates, y=shown, name=name, mode="lines+markers", line={"color": colour, "width": 3})
+        )
+    healthy = np.concatenate([np.asarray(train_loss, float)[~failed], np.asarray(test_loss, float)[~failed]])
+    ticks = log_ticks(healthy)
+    figure.update_yaxes(type="log", tickvals=ticks, ticktext=[f"{tick:g}" for tick in ticks])
+    figure.update_xaxes(type="log", tickvals=rates, ticktext=[f"{rate:g}" for rate in rates])
+    return figure
