@@ -161,7 +161,7 @@ def fine_tuning_run(state: dict) -> fine_tuning.FineTuneRun:
         off_style_share=state["ft_off_style"] / 100,
         learning_rate=float(state["ft_lr"]),
         steps=int(state["ft_steps"]),
-        temperature=float(state["ft_temperature"]),
+        temperature=float(state.get("ft_temperature", fine_tuning.FineTuneConfig.temperature)),  # samples only
         seed=int(state["ft_seed"]),
     )
     return fine_tuning.FineTuneRun(config)
@@ -419,16 +419,7 @@ OWN_DATA_TASKS = (
     ),
 )
 
-DATA_QUALITY_BASE = {
-    "dq_epochs": 50,
-    "dq_group_share": 10,
-    "dq_noise_share": 8,
-    "dq_noise_where": "concentrated",
-    "dq_rare_digit": 8,
-    "dq_rare_kept": 5,
-    "dq_distinct": 20,
-    "dq_shift_split": "file",
-}
+DATA_QUALITY_EPOCHS = {"dq_epochs": 50}  # each task sets only its scenario's widgets: the others are hidden
 DATA_QUALITY_TASKS = (
     Task(
         "Under-represented group: set group B's share to 0%, so the model never sees a mirrored digit. Is the "
@@ -436,7 +427,7 @@ DATA_QUALITY_TASKS = (
         "On the data it was trained like, yes: over 95% right, for the held-out mix and for group A. For group "
         "B, less than half of the mirrored digits are recognised. An average over the people you trained on "
         "says nothing about the people you left out.",
-        {**DATA_QUALITY_BASE, "dq_scenario": "groups", "dq_group_share": 0},
+        {**DATA_QUALITY_EPOCHS, "dq_scenario": "groups", "dq_group_share": 0},
         lambda run: (
             held_out(run, data_quality.GROUP_A).accuracy > 0.95 and held_out(run, data_quality.GROUP_B).accuracy < 0.5
         ),
@@ -447,7 +438,7 @@ DATA_QUALITY_TASKS = (
         f"Almost none (under 10%): it learned the labeller's habit and answers '{data_quality.CARELESS_GIVEN}' "
         "for a three. Every other digit is recognised over 85% of the time, so overall accuracy still looks fair "
         "(over 85%).",
-        {**DATA_QUALITY_BASE, "dq_scenario": "noise", "dq_noise_share": 10, "dq_noise_where": "concentrated"},
+        {**DATA_QUALITY_EPOCHS, "dq_scenario": "noise", "dq_noise_share": 10, "dq_noise_where": "concentrated"},
         lambda run: (
             held_out(run).per_class[data_quality.CARELESS_TRUE] < 0.1
             and np.delete(held_out(run).per_class, data_quality.CARELESS_TRUE).min() > 0.85
@@ -458,7 +449,7 @@ DATA_QUALITY_TASKS = (
         "Rare class: keep only 5% of the training eights. How often does the model recognise an eight?",
         "Only about half the time or less (under 60%), although overall held-out accuracy stays over 90%: the "
         "digit it rarely saw in training is the one it misses, and the average hides it.",
-        {**DATA_QUALITY_BASE, "dq_scenario": "imbalance", "dq_rare_digit": 8, "dq_rare_kept": 5},
+        {**DATA_QUALITY_EPOCHS, "dq_scenario": "imbalance", "dq_rare_digit": 8, "dq_rare_kept": 5},
         lambda run: held_out(run).per_class[8] < 0.6 and held_out(run).accuracy > 0.9,
     ),
     Task(
@@ -466,11 +457,50 @@ DATA_QUALITY_TASKS = (
         "model on new digits?",
         "Poor: under 70% of the held-out digits are right, against about 97% with 1437 different ones. Copies "
         "add no information: the model has seen only ten ways of writing digits.",
-        {**DATA_QUALITY_BASE, "dq_scenario": "diversity", "dq_distinct": 10},
+        {**DATA_QUALITY_EPOCHS, "dq_scenario": "diversity", "dq_distinct": 10},
         lambda run: held_out(run).accuracy < 0.7,
     ),
 )
-FINE_TUNING_TASKS = ()
+FINE_TUNING_BASE = {
+    "ft_dataset": "english",
+    "ft_texts": 100,
+    "ft_off_style": 0,
+    "ft_lr": 1e-3,
+    "ft_steps": 25,  # short runs: each task's claim is checked by training it for three seeds
+}
+FINE_TUNING_TASKS = (
+    Task(
+        "Fine-tune for only 25 steps. Which model does better on adverts it never trained on?",
+        "The fine-tuned generic model, by far: its held-out loss (how surprised it is by each next character) "
+        "falls from about 1.7 to under 1.4. The same model trained from scratch is still above 2.5 after the same "
+        "25 steps. Pretraining already taught it English; fine-tuning only has to add the house style.",
+        FINE_TUNING_BASE,
+        lambda run: (
+            final(run.history().heldout_style["fine_tuned"]) < 1.4
+            and final(run.history().heldout_style["from_scratch"]) > 2.5
+        ),
+    ),
+    Task(
+        "Set the learning rate to 0.3 and fine-tune for 50 steps. What happens?",
+        "Training stops within the first 10 steps: the loss blows up. Steps this big throw away what pretraining "
+        "built instead of adjusting it; the page suggests a smaller rate.",
+        {**FINE_TUNING_BASE, "ft_lr": 0.3, "ft_steps": 50},
+        lambda run: run.failure == "blew_up" and run.steps_done <= 10,
+    ),
+    Task(
+        "Choose the Dutch adverts (30 texts) and fine-tune for 25 steps. How does the generic model, which has "
+        "only read English, cope?",
+        "Before fine-tuning it is lost: its held-out loss on Dutch is above 3, about twice its loss on English "
+        "adverts. After 25 steps it is below 2, while the model trained from scratch is still above 2.5: even "
+        "in another language, the letters, spacing and layout it learned in pretraining help.",
+        {**FINE_TUNING_BASE, "ft_dataset": "dutch", "ft_texts": 30},
+        lambda run: (
+            run.history().heldout_style["fine_tuned"][0] > 3
+            and final(run.history().heldout_style["fine_tuned"]) < 2
+            and final(run.history().heldout_style["from_scratch"]) > 2.5
+        ),
+    ),
+)
 
 # Keyed by each page's widget prefix.
 LESSONS = {
