@@ -227,10 +227,12 @@ LAB_TASKS = (
         "Held-out accuracy is best early, within the first 30 epochs, at over 90%: the network first learns what "
         "most examples agree on, the real shapes of the digits. Then it starts learning the wrong labels by heart. "
         "By epoch 300 it repeats over 90% of the wrong labels it was given, and held-out accuracy has fallen "
-        "below 75%.",
+        "below 75%. (The dotted line marks the lowest held-out loss, a little later but before epoch 70: the "
+        "loss also counts how sure the model is of its answers.)",
         {**LAB_BASE, "lab_noise": 40, "lab_epochs": 300},
         lambda run: (
             int(np.argmax(run.history().test_accuracy)) + 1 <= 30
+            and run.history().best_epoch() < 70
             and run.history().test_accuracy.max() > 0.9
             and final(run.history().test_accuracy) < 0.75
             and final(run.history().memorized_share) > 0.9
@@ -251,7 +253,11 @@ LAB_TASKS = (
         "digits (it reaches about 88-94%, against over 95% with all the data). With few examples it learns "
         "them rather than what digits in general look like: the gap grows.",
         {**LAB_BASE, "lab_size": 10, "lab_epochs": 300},
-        lambda run: final(run.history().train_accuracy) > 0.99 and final(run.history().test_accuracy) < 0.95,
+        lambda run: (
+            final(run.history().train_accuracy) > 0.99
+            and final(run.history().generalization_gap_accuracy) >= 0.05
+            and final(run.history().test_accuracy) < 0.95
+        ),
     ),
     Task(
         "Set the learning rate to 5, far too high. What happens?",
@@ -299,22 +305,22 @@ RULES_TASKS = (
 LOOP_BASE = {"loop_batch": "all", "loop_scaling": "0 to 1"}
 LOOP_TASKS = (
     Task(
-        "Set the learning rate to 0.01 and press Run. After 200 steps, has the line found its best fit?",
+        "Take 200 steps with a learning rate of 0.01. Has the line found its best fit?",
         "No: the loss (the average squared error) is still about 0.62, almost twice the lowest possible (0.33). "
         "Each step moves the line only a little, so it needs thousands of steps: the rate is too slow.",
         {**LOOP_BASE, "loop_lr": 0.01},
         lambda stepper: stepper.failure is None and stepper.losses[-1] > 1.5 * stepper.problem.lowest_loss,
     ),
     Task(
-        "Set the learning rate to 1.9, just above the stability limit, and press Run. What happens?",
+        "Take 200 steps with a learning rate of 1.9, just above the stability limit. What happens?",
         "Each step overshoots the bottom of the valley by more than it was off before, so the error grows "
         "instead of shrinking. Within 10 steps the loss has blown up and the run stops.",
         {**LOOP_BASE, "loop_lr": 1.9},
         lambda stepper: stepper.failure == "blew_up" and stepper.steps_done <= 10,
     ),
     Task(
-        "Switch the feature scaling to 'standardized', set the learning rate to 0.05 and press Run. Does it "
-        "reach the best fit in 200 steps?",
+        "Switch the feature scaling to 'standardized' and take 200 steps with a learning rate of 0.05. Does the "
+        "line reach its best fit?",
         "Yes: the loss reaches its lowest possible value (0.328) to three decimals. Standardized data turns the "
         "long tilted valley into a round bowl, so one learning rate suits both parameters. (With 'scaled 0 to 1' "
         "the same rate ends far above it.)",
