@@ -21,7 +21,7 @@ def task_panel(prefix: str, start: Callable[[], None] | None = None) -> None:
         for number, task in enumerate(LESSONS[prefix].tasks, start=1):
             st.markdown(f"**Task {number}.** {task.question}")
             st.button(
-                "Set up this task and train" if task.starts_run else "Set up this task",
+                "Set up and start this task" if task.starts_run else "Set up this task",
                 key=f"{prefix}_task_{number}",
                 on_click=_set_up,
                 args=(task, start),
