@@ -2,12 +2,14 @@
 every page, pressing a task's button sets the widgets to the task's values, starts the same run, and the answer
 is there to reveal."""
 
+import re
 from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from core.lessons import tasks
+from tests import browser_support
 from tests.apptest_support import open_page
 
 SAMPLES = Path(__file__).resolve().parents[1] / "sample_data"
@@ -84,3 +86,18 @@ def test_a_task_button_sets_the_page_up_and_its_answer_is_there_to_reveal(prefix
         )
     if prefix == "ft":
         app.button(key="ft_stop").click().run()  # its run trains on a worker thread
+
+
+@pytest.mark.browser
+@pytest.mark.skipif(not browser_support.CHROMIUM.exists(), reason="no Chromium (apt-get install chromium)")
+def test_in_chromium_a_task_sets_the_slider_trains_and_reveals_its_answer(page, server):
+    browser_support.open_page(page, server, "memorize-or-generalize")
+    page.get_by_text("Tasks for this lesson").click()
+    page.get_by_role("button", name="Set up and start this task").first.click()
+    page.wait_for_function("() => window.location.search.includes('lab_noise=40')")
+    page.get_by_text(re.compile(r"^Epoch \d+ of 300")).first.wait_for(timeout=60_000)
+    answer = page.get_by_text(tasks.LESSONS["lab"].tasks[0].answer[:60])
+    assert not answer.is_visible(), "the answer stays folded until asked for"
+    page.get_by_text("Answer to task 1").click()
+    answer.wait_for(state="visible")
+    browser_support.assert_no_error_box(page)
