@@ -6,6 +6,7 @@ import streamlit as st
 from core.lessons import data_quality
 from ui import live, widgets
 from ui.charts import curves, groups, style
+from ui.tasks import task_panel
 
 GROUP_COLOURS = (style.GAP_COLOUR, style.TRAIN_COLOUR, style.TEST_COLOUR)  # average, A, B; grey: previous run
 DEFAULTS = {
@@ -65,6 +66,7 @@ st.page_link("pages/own_data.py", label="Then try it on a spreadsheet of your ow
 for widget_key, default in DEFAULTS.items():
     st.session_state[widget_key] = st.session_state.get(widget_key, default)  # kept while a widget is hidden
 # dq_scenario is always shown, so it needs no default here, and one set here would hide the link's choice
+task_panel("dq", lambda: start_scenario(st.session_state.dq_scenario))
 
 scenario = st.radio(
     "Choose a data problem",

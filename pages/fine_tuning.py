@@ -23,6 +23,7 @@ from core.lm.corpus import HOUSE_STYLES, JOB_CITY_LIMIT, JOB_TITLE_LIMIT, PROMPT
 from ui import live, widgets
 from ui.charts.lm import fine_tuning_losses
 from ui.samples import SAMPLE_CSS, sample_html, show_sample
+from ui.tasks import task_panel
 
 # A chunk trains both models three steps each (~0.3 s, more on a busy server): too long to share a half-second
 # tick with drawing, so a worker thread trains and every tick only redraws.
@@ -86,6 +87,7 @@ def config_from_widgets() -> FineTuneConfig:
 controls, results = st.columns([1, 3], gap="large")
 with controls:
     widgets.preset_buttons("ft", PRESETS, apply_preset)
+    task_panel("ft", lambda: live.start(st.session_state, "ft", FineTuneRun(config_from_widgets())))
     st.subheader("Data")
     st.radio(
         "Dataset",

@@ -11,6 +11,7 @@ from core.lessons.playground import plane_view
 from ui import live, live_view, widgets
 from ui.charts import curves, images, plane, style
 from ui.sweeps import luck_and_sweep
+from ui.tasks import task_panel
 
 # The browser animates the curves while the run trains, so a redraw costs the server little: most of each
 # tick can train.
@@ -88,6 +89,7 @@ if reset_button.button("Reset", key="lab_reset", width="stretch"):
 
 with controls:
     widgets.preset_buttons("lab", PRESETS, apply_preset)
+    task_panel("lab", lambda: apply_preset({}))
     st.subheader("Data")
     st.selectbox(
         "Dataset",

@@ -10,6 +10,7 @@ from core.lessons import data_quality, own_data
 from core.lessons.user_text import plotly_literal
 from ui import live, widgets
 from ui.charts import curves, groups
+from ui.tasks import task_panel
 
 SAMPLE_FOLDER = Path(__file__).resolve().parents[1] / "sample_data"
 SAMPLES = {
@@ -42,6 +43,7 @@ st.markdown(
 )
 for widget_key, default in DEFAULTS.items():
     st.session_state[widget_key] = st.session_state.get(widget_key, default)  # kept while a widget is hidden
+task_panel("dq_upload")  # the learner uploads the sample file and presses Train
 
 
 def show(readings) -> None:

@@ -16,6 +16,7 @@ from core.lessons.playground import (
 )
 from ui import live, live_view, widgets
 from ui.charts import curves, plane
+from ui.tasks import task_panel
 
 LEARNING_RATES = (1e-4, 3e-4, 1e-3, 3e-3, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0)
 STRENGTHS = (0.0, 1e-4, 1e-3, 3e-3, 0.01, 0.03, 0.1, 0.3, 1.0)
@@ -87,6 +88,7 @@ def fresh_run(config: PlaygroundConfig) -> None:
 
 for widget_key, default in DEFAULTS.items():
     st.session_state.setdefault(widget_key, default)
+task_panel("play", lambda: st.session_state.update(play_running=True, play_config=None))  # a fresh run, playing
 
 controls, results = st.columns([1, 2.8], gap="large")
 buttons = controls.container()  # filled below, once the settings are read: the buttons stay in view at the top

@@ -5,6 +5,7 @@ import streamlit as st
 from core.lessons import rules
 from ui import live, widgets
 from ui.charts import rules as rule_charts
+from ui.tasks import task_panel
 
 DEFAULTS = {"rules_min_income": 50, "rules_max_debts": 30, "rules_examples": "all", "rules_seed": 0}
 EXAMPLE_CHOICES = {
@@ -162,6 +163,7 @@ def draw_comparison(run) -> None:
         getattr(st, reading[0])(reading[1])
 
 
+task_panel("rules", train)
 rule_side, model_side = st.columns(2, gap="large")
 with rule_side:
     rule_controls()

@@ -8,6 +8,7 @@ from core.lessons.training_step.readings import divergence_text, phase_texts, re
 from core.lessons.training_step.stepper import MINIBATCH, PHASES, SCALINGS, Stepper, load_line_problem
 from ui import live
 from ui.charts import line_fit
+from ui.tasks import task_panel
 
 LEARNING_RATES = (0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 0.8, 1.0, 1.2, 1.5, 1.7, 1.9, 2.2, 2.5, 3.0)
 RUN_STEPS = 200
@@ -61,6 +62,7 @@ def show_regime(regime: str) -> None:
 
 for widget_key, default in DEFAULTS.items():
     st.session_state.setdefault(widget_key, default)
+task_panel("loop", lambda: (reset(), st.session_state.update(loop_start_running=True)))  # from step 0, running
 
 REGIME_COLOURS = {"too slow": "blue", "good": "green", "oscillating": "orange", "diverging": "red"}
 left, right = st.columns([1.1, 1], gap="large")

@@ -1,0 +1,520 @@
+"""Guided tasks: for each lesson, a few questions that set the page up, with answers that hold for the run.
+
+A task is data: the question, the answer in plain words, the widget values it sets (keys as on the page) and
+`check`, the answer's claim in numbers, read from the finished run. `run_task` makes the same engine calls the
+page makes with those settings, so a test can train each task and check its claim for several seeds. Settings
+leave the seed alone: the learner's seed stays, so every answer is phrased to hold whatever the seed.
+
+    >>> task = LESSONS["lab"].tasks[0]
+    >>> task.check(run_task("lab", task.settings, seed=0))
+    True
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from core.engine.classifier import LabConfig, TrainingRun
+from core.engine.data import load_dataset
+from core.lessons import data_quality, fine_tuning, own_data, playground, rules, tables
+from core.lessons.training_step.stepper import MINIBATCH, Stepper, load_line_problem
+
+SEEDS_CHECKED = (0, 1, 2)  # the default seed and two more: an answer must hold for each
+SAMPLE_FOLDER = Path(__file__).resolve().parents[2] / "sample_data"
+GROUP_COLUMN = "region"  # of the sample loan file: its rural applicants are few
+
+
+@dataclass(frozen=True)
+class Task:
+    """One guided task: what to ask, what the model then does (in words and, in `check`, in numbers)."""
+
+    question: str
+    answer: str
+    settings: dict  # widget key -> value, exactly as the page's widgets hold them
+    check: Callable[[object], bool]  # the answer's claim, read from the finished run
+    starts_run: bool = True  # False: the learner presses the page's own button (e.g. after uploading a file)
+
+
+@dataclass(frozen=True)
+class Lesson:
+    """A lesson's tasks, the widget key of its seed, and the run its page starts from its widget values."""
+
+    tasks: tuple[Task, ...]
+    seed_key: str
+    make_run: Callable[[dict], object]
+
+
+# ---- each page's engine calls, from its widget values (the page's own names in the docstrings) ----
+
+
+def lab_run(state: dict) -> TrainingRun:
+    """The lab page's config_from_widgets and TrainingRun."""
+    size = round(len(load_dataset(state["lab_dataset"]).y_train) * state["lab_size"] / 100)
+    config = LabConfig(
+        dataset=state["lab_dataset"],
+        learning_rate=float(state["lab_lr"]),
+        epochs=int(state["lab_epochs"]),
+        label_noise=state["lab_noise"] / 100,
+        train_size=max(size, 10),
+        input_noise=float(state["lab_input_noise"]),
+        hidden=(int(state["lab_width"]),) * int(state["lab_depth"]),
+        weight_decay=float(state["lab_wd"]),
+        optimizer=state["lab_optimizer"],
+        seed=int(state["lab_seed"]),
+    )
+    return TrainingRun(config)
+
+
+def rules_run(state: dict) -> TrainingRun:
+    return rules.start_run(state["rules_examples"] == "few_debts", int(state["rules_seed"]))
+
+
+def loop_run(state: dict, steps: int = 200) -> Stepper:
+    """The training-loop page's current_stepper, heading for one press of Run (200 steps)."""
+    batch_size = MINIBATCH if state["loop_batch"] == "minibatch" else None
+    problem = load_line_problem(state["loop_scaling"])
+    stepper = Stepper(problem, float(state["loop_lr"]), batch_size, int(state["loop_seed"]))
+    stepper.run_for(steps)
+    return stepper
+
+
+def playground_config(state: dict) -> playground.PlaygroundConfig:
+    return playground.PlaygroundConfig(
+        dataset=state["play_dataset"],
+        n_points=int(state["play_points"]),
+        noise=float(state["play_noise"]),
+        held_out_share=state["play_held_out"] / 100,
+        hidden=(int(state["play_width"]),) * int(state["play_depth"]),
+        activation=state["play_activation"],
+        learning_rate=float(state["play_lr"]),
+        batch_size=int(state["play_batch"]),
+        regularization=state["play_reg"],
+        regularization_strength=float(state["play_strength"]),
+        optimizer=state["play_optimizer"],
+        epochs=int(state["play_epochs"]),
+        seed=int(state["play_seed"]),
+    )
+
+
+def playground_run(state: dict) -> TrainingRun:
+    return playground.start_run(playground_config(state))
+
+
+def scenario(state: dict) -> data_quality.Scenario:
+    """The data-quality page's build_scenario for the chosen scenario."""
+    seed, key = int(state["dq_seed"]), state["dq_scenario"]
+    if key == "groups":
+        return data_quality.make_group_scenario(state["dq_group_share"] / 100, seed)
+    if key == "noise":
+        concentrated = state["dq_noise_where"] == "concentrated"
+        return data_quality.make_label_noise_scenario(state["dq_noise_share"] / 100, concentrated, seed)
+    if key == "imbalance":
+        return data_quality.make_imbalance_scenario(int(state["dq_rare_digit"]), state["dq_rare_kept"] / 100, seed)
+    if key == "diversity":
+        return data_quality.make_diversity_scenario(int(state["dq_distinct"]), seed)
+    return data_quality.make_shift_scenario(state["dq_shift_split"] == "file", seed)
+
+
+def data_quality_run(state: dict) -> data_quality.ScenarioRun:
+    return data_quality.start_run(scenario(state), state["dq_epochs"], state["dq_seed"])
+
+
+@dataclass(repr=False)
+class UploadRun(TrainingRun):
+    """A run on an uploaded table that knows the group (e.g. region) of each held-out row, as the page does."""
+
+    held_out_groups: np.ndarray | None = None
+
+
+def sample_table(filename: str = "loan_repayment.csv") -> tables.Table:
+    """A sample file read as the page reads an upload of it."""
+    return tables.read_table((SAMPLE_FOLDER / filename).read_bytes(), filename).table
+
+
+def own_data_run(state: dict) -> TrainingRun:
+    """The own-data page's start_upload_run on the sample loan file, with its label and left-out columns."""
+    prepared = own_data.prepare_training_data(
+        sample_table(), state["dq_upload_label"], False, GROUP_COLUMN, left_out=tuple(state["dq_upload_left_out"])
+    )
+    dataset = prepared.dataset
+    size = max(round(len(dataset.y_train) * state["dq_upload_size"] / 100), dataset.num_classes)
+    config = LabConfig(
+        dataset=dataset.name,
+        learning_rate=float(state["dq_upload_lr"]),
+        epochs=int(state["dq_upload_epochs"]),
+        label_noise=state["dq_upload_noise"] / 100,
+        train_size=size,
+        hidden=(64,),
+        seed=int(state["dq_seed"]),
+    )
+    return UploadRun(config, dataset, held_out_groups=prepared.held_out_groups)
+
+
+def fine_tuning_run(state: dict) -> fine_tuning.FineTuneRun:
+    config = fine_tuning.FineTuneConfig(
+        style=state["ft_dataset"],
+        texts=int(state["ft_texts"]),
+        off_style_share=state["ft_off_style"] / 100,
+        learning_rate=float(state["ft_lr"]),
+        steps=int(state["ft_steps"]),
+        temperature=float(state.get("ft_temperature", fine_tuning.FineTuneConfig.temperature)),  # samples only
+        seed=int(state["ft_seed"]),
+    )
+    return fine_tuning.FineTuneRun(config)
+
+
+def run_task(lesson: str, settings: dict, seed: int):
+    """Train what pressing the task's button trains, with the learner's `seed`, and return the finished run."""
+    chosen = LESSONS[lesson]
+    run = chosen.make_run({**settings, chosen.seed_key: seed})
+    while run.advance():
+        pass
+    return run
+
+
+# ---- the claims' numbers ----
+
+
+def final(values) -> float:
+    return float(values[-1]) if len(values) else float("nan")
+
+
+def group_accuracy(run: UploadRun, group: str) -> float:
+    """Held-out accuracy on the rows of one group (e.g. "rural")."""
+    rows = run.held_out_groups == group
+    predicted = run.predict_proba(run.dataset.x_test[rows]).argmax(axis=1)
+    return float(np.mean(predicted == run.dataset.y_test[rows]))
+
+
+def held_out(run: data_quality.ScenarioRun, name: str = "held-out") -> data_quality.HeldOutResult:
+    return data_quality.held_out_results(run)[name]
+
+
+def far_applicant(run: TrainingRun, income: float, debts: float) -> rules.FarAnswer:
+    """What the model (and the best rule) answer for one of the far applicants."""
+    answers = rules.far_answers(run, rules.best_rule())
+    return next(answer for answer in answers if (answer.income, answer.debts) == (income, debts))
+
+
+def best_rule_right() -> int:
+    held = rules.held_out_applicants()
+    return rules.right_count(rules.best_rule().approves(held.income, held.debts), held)
+
+
+# ---- the tasks: settings start from each page's defaults (seed left out), so a task does not depend on the
+# learner's earlier changes; numbers in the answers were measured for seeds 0, 1 and 2 (tests/test_tasks.py)
+
+LAB_BASE = {
+    "lab_dataset": "digits",
+    "lab_noise": 0,
+    "lab_size": 100,
+    "lab_input_noise": 0.0,
+    "lab_lr": 1e-3,
+    "lab_epochs": 200,
+    "lab_wd": 0.0,
+    "lab_optimizer": "adam",
+    "lab_width": 128,
+    "lab_depth": 2,
+}
+LAB_TASKS = (
+    Task(
+        "Raise wrong labels to 40% and train for 300 epochs. At which epoch is held-out accuracy best, and why "
+        "does it fall afterwards?",
+        "Held-out accuracy is best early, within the first 30 epochs, at over 90%: the network first learns what "
+        "most examples agree on, the real shapes of the digits. Then it starts learning the wrong labels by heart. "
+        "By epoch 300 it repeats over 90% of the wrong labels it was given, and held-out accuracy has fallen "
+        "below 75%. (The dotted line marks the lowest held-out loss, a little later but before epoch 70: the "
+        "loss also counts how sure the model is of its answers.)",
+        {**LAB_BASE, "lab_noise": 40, "lab_epochs": 300},
+        lambda run: (
+            int(np.argmax(run.history().test_accuracy)) + 1 <= 30
+            and run.history().best_epoch() < 70
+            and run.history().test_accuracy.max() > 0.9
+            and final(run.history().test_accuracy) < 0.75
+            and final(run.history().memorized_share) > 0.9
+        ),
+    ),
+    Task(
+        "With clean data, train for 100 epochs. Does the network do as well on digits it has never seen as on "
+        "its training digits?",
+        "Almost: it gets every training digit right (100%) and over 95% of the held-out digits. With correct "
+        "labels and enough examples, what it learns carries over to new digits.",
+        {**LAB_BASE, "lab_epochs": 100},
+        lambda run: final(run.history().train_accuracy) > 0.99 and final(run.history().test_accuracy) > 0.95,
+    ),
+    Task(
+        "Keep only 10% of the training digits (about 140) and train for 300 epochs. What happens to the gap "
+        "between training and held-out accuracy?",
+        "The network still gets all its training digits right, but at least 5 points fewer of the held-out "
+        "digits (it reaches about 88-94%, against over 95% with all the data). With few examples it learns "
+        "them rather than what digits in general look like: the gap grows.",
+        {**LAB_BASE, "lab_size": 10, "lab_epochs": 300},
+        lambda run: (
+            final(run.history().train_accuracy) > 0.99
+            and final(run.history().generalization_gap_accuracy) >= 0.05
+            and final(run.history().test_accuracy) < 0.95
+        ),
+    ),
+    Task(
+        "Set the learning rate to 5, far too high. What happens?",
+        "Training fails within the first 10 epochs: each update jumps so far that the loss (the model's error) "
+        "explodes, or the network ends up answering the same digit for everything. The run stops and says why.",
+        {**LAB_BASE, "lab_lr": 5.0, "lab_epochs": 100},
+        lambda run: run.failure is not None and run.diverged_at <= 10,
+    ),
+)
+
+RULES_TASKS = (
+    Task(
+        "Set the best two thresholds and train the model on all 280 examples. Which decides more of the 120 "
+        "held-out applicants right?",
+        f"The model: it gets at least 110 of them right, the best two thresholds {best_rule_right()}. Two "
+        "thresholds can only draw a corner, while the real border curves; the model follows the curve because "
+        "its examples show it.",
+        {"rules_min_income": 35, "rules_max_debts": 40, "rules_examples": "all"},
+        lambda run: rules.summarize(run).right >= 110 > best_rule_right(),
+    ),
+    Task(
+        "Train the model only on applicants with debts up to 30 thousand. How does it decide held-out applicants "
+        "with higher debts?",
+        "Badly: it gets under 75% of them right (against all of them with lower debts), and approves 15 or more "
+        "who did not repay. It never saw anyone with high debts, so there it guesses, as sure of itself as "
+        "anywhere else.",
+        {"rules_min_income": 35, "rules_max_debts": 40, "rules_examples": "few_debts"},
+        lambda run: (
+            rules.summarize(run).accuracy_high_debts < 0.75
+            and rules.summarize(run).accuracy_rest > 0.95
+            and rules.summarize(run).wrong_approvals_high_debts >= 15
+        ),
+    ),
+    Task(
+        "Train on all examples, then look at the applicant with an income of 200 thousand and debts of 90 "
+        "thousand, far outside the examples. What do the model and the world say?",
+        "The model approves, over 90% sure, yet in this made-up world such a debt would not be repaid. Nobody "
+        "like this applicant was among its examples: it stretches what it saw, and nothing warns that it is "
+        "guessing.",
+        {"rules_min_income": 35, "rules_max_debts": 40, "rules_examples": "all"},
+        lambda run: far_applicant(run, 200, 90).model_chance > 0.9 and not far_applicant(run, 200, 90).world_repays,
+    ),
+)
+
+LOOP_BASE = {"loop_batch": "all", "loop_scaling": "0 to 1"}
+LOOP_TASKS = (
+    Task(
+        "Take 200 steps with a learning rate of 0.01. Has the line found its best fit?",
+        "No: the loss (the average squared error) is still about 0.62, almost twice the lowest possible (0.33). "
+        "Each step moves the line only a little, so it needs thousands of steps: the rate is too slow.",
+        {**LOOP_BASE, "loop_lr": 0.01},
+        lambda stepper: stepper.failure is None and stepper.losses[-1] > 1.5 * stepper.problem.lowest_loss,
+    ),
+    Task(
+        "Take 200 steps with a learning rate of 1.9, just above the stability limit. What happens?",
+        "Each step overshoots the bottom of the valley by more than it was off before, so the error grows "
+        "instead of shrinking. Within 10 steps the loss has blown up and the run stops.",
+        {**LOOP_BASE, "loop_lr": 1.9},
+        lambda stepper: stepper.failure == "blew_up" and stepper.steps_done <= 10,
+    ),
+    Task(
+        "Switch the feature scaling to 'standardized' and take 200 steps with a learning rate of 0.05. Does the "
+        "line reach its best fit?",
+        "Yes: the loss reaches its lowest possible value (0.328) to three decimals. Standardized data turns the "
+        "long tilted valley into a round bowl, so one learning rate suits both parameters. (With 'scaled 0 to 1' "
+        "the same rate ends far above it.)",
+        {**LOOP_BASE, "loop_scaling": "standardized", "loop_lr": 0.05},
+        lambda stepper: stepper.losses[-1] - stepper.problem.lowest_loss < 1e-3,
+    ),
+)
+
+PLAYGROUND_BASE = {
+    "play_dataset": "spirals",
+    "play_noise": 0.2,
+    "play_points": 400,
+    "play_held_out": 30,
+    "play_depth": 2,
+    "play_width": 16,
+    "play_activation": "tanh",
+    "play_lr": 0.03,
+    "play_batch": 16,
+    "play_reg": "none",
+    "play_strength": 0.0,
+    "play_optimizer": "adam",
+    "play_epochs": 300,
+}
+PLAYGROUND_TASKS = (
+    Task(
+        "Choose 'circles' and 0 hidden layers. Can the network separate the disc from the ring?",
+        "No: without a hidden layer its boundary is a straight line, and no straight line cuts a disc from the "
+        "ring around it. Held-out accuracy never gets above 75% (guessing gets about 50%).",
+        {**PLAYGROUND_BASE, "play_dataset": "circles", "play_depth": 0},
+        lambda run: run.history().test_accuracy.max() < 0.75,
+    ),
+    Task(
+        "Now give it 2 hidden layers on 'circles'. What changes?",
+        "Hidden layers let it bend the boundary into a closed curve around the disc: held-out accuracy reaches "
+        "98% or more.",
+        {**PLAYGROUND_BASE, "play_dataset": "circles"},
+        lambda run: final(run.history().test_accuracy) >= 0.98,
+    ),
+    Task(
+        "Spirals with noise 0.5, only 200 points of which half held out, 64 neurons per layer, 1000 epochs. "
+        "What does the boundary do?",
+        "It draws small islands around single noisy training points. The network gets over 90% of its training "
+        "points right but at most 3 in 4 of the held-out ones: it memorizes the points instead of learning the "
+        "spiral.",
+        {
+            **PLAYGROUND_BASE,
+            "play_noise": 0.5,
+            "play_points": 200,
+            "play_held_out": 50,
+            "play_width": 64,
+            "play_lr": 0.01,
+            "play_epochs": 1000,
+        },
+        lambda run: final(run.history().train_accuracy) > 0.9 and final(run.history().test_accuracy) <= 0.75,
+    ),
+    Task(
+        "Set the learning rate to 3. What happens?",
+        "The loss blows up in the very first epochs and the run stops: every update throws the weights so far "
+        "that the network's answers become meaningless.",
+        {**PLAYGROUND_BASE, "play_lr": 3.0},
+        lambda run: run.failure == "blew_up",
+    ),
+)
+
+OWN_DATA_BASE = {
+    "dq_upload_label": "repaid",
+    "dq_upload_left_out": [],
+    "dq_upload_group": GROUP_COLUMN,
+    "dq_upload_noise": 0,
+    "dq_upload_size": 100,
+    "dq_upload_lr": 1e-3,
+    "dq_upload_epochs": 100,
+}
+UPLOAD_FIRST = "Upload the example file loan_repayment.csv (download it on the right), press the button, then Train. "
+OWN_DATA_TASKS = (
+    Task(
+        UPLOAD_FIRST + "How well does the model do for city and for rural applicants?",
+        "Well for both: over 90% of the held-out city applicants and over 85% of the rural ones are decided "
+        "right. The file tells the model who lives where.",
+        OWN_DATA_BASE,
+        lambda run: group_accuracy(run, "city") > 0.9 and group_accuracy(run, "rural") > 0.85,
+        starts_run=False,
+    ),
+    Task(
+        UPLOAD_FIRST + "The model now leaves out the column 'region'. Whom does it fail?",
+        "The rural applicants: only about 60% of them are decided right, against over 90% in the city. Living "
+        "costs are lower in the countryside, so the same income goes further there; without the region the model "
+        "judges rural applicants by city standards. They are only 1 in 9 held-out applicants, so the overall "
+        "accuracy hides it.",
+        {**OWN_DATA_BASE, "dq_upload_left_out": [GROUP_COLUMN]},
+        lambda run: group_accuracy(run, "rural") < 0.7 and group_accuracy(run, "city") > 0.9,
+        starts_run=False,
+    ),
+    Task(
+        UPLOAD_FIRST + "40% of the training labels are now wrong. Compare training and held-out accuracy.",
+        "Training accuracy drops to about 60%, because it is counted against the wrong labels too. Held-out "
+        "accuracy, on clean labels, stays above 80%: in 100 epochs this small network learns what most examples "
+        "agree on, not the mistakes.",
+        {**OWN_DATA_BASE, "dq_upload_noise": 40},
+        lambda run: final(run.history().train_accuracy) < 0.7 and final(run.history().test_accuracy) > 0.8,
+        starts_run=False,
+    ),
+)
+
+DATA_QUALITY_EPOCHS = {"dq_epochs": 50}  # each task sets only its scenario's widgets: the others are hidden
+DATA_QUALITY_TASKS = (
+    Task(
+        "Under-represented group: set group B's share to 0%, so the model never sees a mirrored digit. Is the "
+        "model good?",
+        "On the data it was trained like, yes: over 95% right, for the held-out mix and for group A. For group "
+        "B, less than half of the mirrored digits are recognised. An average over the people you trained on "
+        "says nothing about the people you left out.",
+        {**DATA_QUALITY_EPOCHS, "dq_scenario": "groups", "dq_group_share": 0},
+        lambda run: (
+            held_out(run, data_quality.GROUP_A).accuracy > 0.95 and held_out(run, data_quality.GROUP_B).accuracy < 0.5
+        ),
+    ),
+    Task(
+        f"Careless labels: 10% wrong, all from one labeller who writes '{data_quality.CARELESS_GIVEN}' on threes. "
+        "How many held-out threes does the model recognise?",
+        f"Almost none (under 10%): it learned the labeller's habit and answers '{data_quality.CARELESS_GIVEN}' "
+        "for a three. Every other digit is recognised over 85% of the time, so overall accuracy still looks fair "
+        "(over 85%).",
+        {**DATA_QUALITY_EPOCHS, "dq_scenario": "noise", "dq_noise_share": 10, "dq_noise_where": "concentrated"},
+        lambda run: (
+            held_out(run).per_class[data_quality.CARELESS_TRUE] < 0.1
+            and np.delete(held_out(run).per_class, data_quality.CARELESS_TRUE).min() > 0.85
+            and held_out(run).accuracy > 0.85
+        ),
+    ),
+    Task(
+        "Rare class: keep only 5% of the training eights. How often does the model recognise an eight?",
+        "Only about half the time or less (under 60%), although overall held-out accuracy stays over 90%: the "
+        "digit it rarely saw in training is the one it misses, and the average hides it.",
+        {**DATA_QUALITY_EPOCHS, "dq_scenario": "imbalance", "dq_rare_digit": 8, "dq_rare_kept": 5},
+        lambda run: held_out(run).per_class[8] < 0.6 and held_out(run).accuracy > 0.9,
+    ),
+    Task(
+        "Low diversity: make the 1437 training examples out of only 10 distinct digits, copied. How good is the "
+        "model on new digits?",
+        "Poor: under 70% of the held-out digits are right, against about 97% with 1437 different ones. Copies "
+        "add no information: the model has seen only ten ways of writing digits.",
+        {**DATA_QUALITY_EPOCHS, "dq_scenario": "diversity", "dq_distinct": 10},
+        lambda run: held_out(run).accuracy < 0.7,
+    ),
+)
+FINE_TUNING_BASE = {
+    "ft_dataset": "english",
+    "ft_texts": 100,
+    "ft_off_style": 0,
+    "ft_lr": 1e-3,
+    "ft_steps": 25,  # short runs: each task's claim is checked by training it for three seeds
+}
+FINE_TUNING_TASKS = (
+    Task(
+        "Fine-tune for only 25 steps. Which model does better on adverts it never trained on?",
+        "The fine-tuned generic model, by far: its held-out loss (how surprised it is by each next character) "
+        "falls from about 1.7 to under 1.4. The same model trained from scratch is still above 2.5 after the same "
+        "25 steps. Pretraining already taught it English; fine-tuning only has to add the house style.",
+        FINE_TUNING_BASE,
+        lambda run: (
+            final(run.history().heldout_style["fine_tuned"]) < 1.4
+            and final(run.history().heldout_style["from_scratch"]) > 2.5
+        ),
+    ),
+    Task(
+        "Set the learning rate to 0.3 and fine-tune for 50 steps. What happens?",
+        "Training stops within the first 10 steps: the loss blows up. Steps this big throw away what pretraining "
+        "built instead of adjusting it; the page suggests a smaller rate.",
+        {**FINE_TUNING_BASE, "ft_lr": 0.3, "ft_steps": 50},
+        lambda run: run.failure == "blew_up" and run.steps_done <= 10,
+    ),
+    Task(
+        "Choose the Dutch adverts (30 texts) and fine-tune for 25 steps. How does the generic model, which has "
+        "only read English, cope?",
+        "Before fine-tuning it is lost: its held-out loss on Dutch is above 3, about twice its loss on English "
+        "adverts. After 25 steps it is below 2, while the model trained from scratch is still above 2.5: even "
+        "in another language, the letters, spacing and layout it learned in pretraining help.",
+        {**FINE_TUNING_BASE, "ft_dataset": "dutch", "ft_texts": 30},
+        lambda run: (
+            run.history().heldout_style["fine_tuned"][0] > 3
+            and final(run.history().heldout_style["fine_tuned"]) < 2
+            and final(run.history().heldout_style["from_scratch"]) > 2.5
+        ),
+    ),
+)
+
+# Keyed by each page's widget prefix.
+LESSONS = {
+    "rules": Lesson(RULES_TASKS, "rules_seed", rules_run),
+    "lab": Lesson(LAB_TASKS, "lab_seed", lab_run),
+    "loop": Lesson(LOOP_TASKS, "loop_seed", loop_run),
+    "play": Lesson(PLAYGROUND_TASKS, "play_seed", playground_run),
+    "dq": Lesson(DATA_QUALITY_TASKS, "dq_seed", data_quality_run),
+    "dq_upload": Lesson(OWN_DATA_TASKS, "dq_seed", own_data_run),
+    "ft": Lesson(FINE_TUNING_TASKS, "ft_seed", fine_tuning_run),
+}
