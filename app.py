@@ -3,6 +3,7 @@
 import streamlit as st
 
 from core.engine import jax_setup
+from ui import look
 
 # Compiled training code is kept on disk, so a restarted server does not compile again (once per process).
 jax_setup.enable_compilation_cache()
@@ -54,6 +55,7 @@ st.sidebar.caption(
     "Trainlab trains real neural networks (JAX, Flax, Optax) live in your browser session. "
     "Every number on screen comes from the model being trained."
 )
+look.projector_switch()
 
 try:
     navigation.run()

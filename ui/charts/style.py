@@ -6,6 +6,8 @@ so a chart fills from left to right while a run trains.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import plotly.graph_objects as go
 
@@ -109,4 +111,111 @@ def panel_title(text: str, x: float) -> dict:
         "yanchor": "bottom",
         "showarrow": False,
         "font": {"size": FONT_SIZE},
+    }
+
+
+# ---- the look: light or dark, normal or projector (applied to a finished figure, so every chart follows)
+
+PROJECTOR_FONT_SCALE = 1.35
+PROJECTOR_LINE_SCALE = 1.7
+PROJECTOR_MARKER_SCALE = 1.3
+# Saved pictures fill a 1080p projector or slide at full size.
+EXPORT_WIDTH, EXPORT_HEIGHT = 1920, 1080
+
+
+@dataclass(frozen=True)
+class Look:
+    """How charts are drawn for one learner: Streamlit's dark theme or its light one, and projector mode
+    (larger text, thicker lines) for a room that reads the screen from afar."""
+
+    dark: bool = False
+    projector: bool = False
+
+    @property
+    def ink(self) -> str:
+        return "#fafafa" if self.dark else "#262730"
+
+    @property
+    def background(self) -> str:
+        return "#0e1117" if self.dark else "white"  # Streamlit's own page backgrounds
+
+    @property
+    def grid(self) -> str:
+        return "#3b3f4c" if self.dark else "#e3e3e3"
+
+    @property
+    def font_scale(self) -> float:
+        return PROJECTOR_FONT_SCALE if self.projector else 1.0
+
+    @property
+    def line_scale(self) -> float:
+        return PROJECTOR_LINE_SCALE if self.projector else 1.0
+
+
+# The palette's darker colours, lightened to keep a contrast of at least 4.5:1 on the dark background.
+ON_DARK = {
+    TRAIN_COLOUR: "#5aa9e6",
+    MEMORIZED_COLOUR: "#ff6b6b",
+    TRUE_COLOUR: "#4cc15a",
+    GAP_COLOUR: "#b59ce0",
+    "#262730": "#fafafa",
+    "black": "#fafafa",
+}
+
+
+def apply_look(figure: go.Figure, look: Look) -> go.Figure:
+    """Restyle a built figure in place for `look` and return it. Light and normal change nothing."""
+    if look.dark:
+        _darken(figure, look)
+    if look.projector:
+        _enlarge(figure, look)
+    return figure
+
+
+def _darken(figure: go.Figure, look: Look) -> None:
+    layout = figure.layout
+    layout.paper_bgcolor = layout.plot_bgcolor = look.background
+    layout.font.color = look.ink
+    for axis in _axes(figure):
+        axis.update(gridcolor=look.grid, linecolor="#8b8e99", tickcolor="#8b8e99")
+    for trace in figure.data:
+        line, marker = getattr(trace, "line", None), getattr(trace, "marker", None)
+        if line is not None and getattr(line, "color", None) in ON_DARK:
+            line.color = ON_DARK[line.color]
+        if marker is not None and isinstance(marker.color, str) and marker.color in ON_DARK:
+            marker.color = ON_DARK[marker.color]
+    for note in layout.annotations:
+        if note.bgcolor:
+            note.bgcolor = "rgba(14, 17, 23, 0.85)"
+        if note.font.color in ON_DARK:
+            note.font.color = ON_DARK[note.font.color]
+
+
+def _enlarge(figure: go.Figure, look: Look) -> None:
+    layout = figure.layout
+    layout.font.size = round((layout.font.size or FONT_SIZE) * look.font_scale)
+    layout.title.font.size = round((layout.title.font.size or FONT_SIZE + 4) * look.font_scale)
+    layout.legend.font.size = round((layout.legend.font.size or FONT_SIZE) * look.font_scale)
+    for note in layout.annotations:
+        note.font.size = round((note.font.size or FONT_SIZE) * look.font_scale)
+    for trace in figure.data:
+        line, marker = getattr(trace, "line", None), getattr(trace, "marker", None)
+        if line is not None and trace.type == "scatter":
+            line.width = (line.width or 2) * look.line_scale
+        if marker is not None and isinstance(marker.size, int | float):
+            marker.size = marker.size * PROJECTOR_MARKER_SCALE
+    for shape in layout.shapes:
+        shape.line.width = (shape.line.width or 2) * look.line_scale
+
+
+def _axes(figure: go.Figure) -> list:
+    layout = figure.layout
+    return [layout[name] for name in layout if name.startswith(("xaxis", "yaxis"))]
+
+
+def chart_config(name: str) -> dict:
+    """Plotly's settings for one chart: its camera button saves a PNG at projector resolution, named after the chart."""
+    return {
+        "displaylogo": False,
+        "toImageButtonOptions": {"format": "png", "filename": name, "width": EXPORT_WIDTH, "height": EXPORT_HEIGHT},
     }
