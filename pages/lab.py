@@ -8,7 +8,7 @@ from core.engine.data import DATASET_NAMES, load_dataset
 from core.engine.models import WIDTHS
 from core.lessons.memorize import read_run
 from core.lessons.playground import plane_view
-from ui import live, live_view, look, widgets
+from ui import live, live_view, look, pins, widgets
 from ui.charts import curves, images, plane, style
 
 # The browser animates the curves while the run trains, so a redraw costs the server little: most of each
@@ -166,6 +166,7 @@ def draw_results(run: TrainingRun | None) -> None:
         getattr(st, level)(text)
     if history.epochs_done:
         draw_metrics(history, run)
+        pins.tools("lab", run)
         draw_charts(history, run)
 
 

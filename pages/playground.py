@@ -14,7 +14,7 @@ from core.lessons.playground import (
     plane_view,
     start_run,
 )
-from ui import live, live_view, look, widgets
+from ui import live, live_view, look, pins, widgets
 from ui.charts import curves, plane
 
 LEARNING_RATES = (1e-4, 3e-4, 1e-3, 3e-3, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0)
@@ -215,6 +215,7 @@ def draw(run: TrainingRun) -> None:
             look.chart(figure, key="play_loss_chart")
         elif run.failure is None:
             st.info("Press **Play** to train, or **Step** for ten epochs at a time. The loss curves appear here.")
+    pins.tools("play", run, st.session_state.play_config)
 
 
 def current_tick() -> float:
