@@ -55,7 +55,7 @@ st.sidebar.caption(
     "Trainlab trains real neural networks (JAX, Flax, Optax) live in your browser session. "
     "Every number on screen comes from the model being trained."
 )
-look.projector_switch()
+look.sidebar()
 
 try:
     navigation.run()

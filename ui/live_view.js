@@ -6,10 +6,22 @@
 // jumping once per redraw. Every keyframe is a real model state; the blend only carries the eye.
 
 const CANVAS_HEIGHT = { plane: 560, curves: 440 };
-const FONT = "16px 'Source Sans Pro', 'Source Sans 3', sans-serif";
-const TITLE_FONT = "bold 19px 'Source Sans Pro', 'Source Sans 3', sans-serif";
-const INK = "#262730";
-const GRID_LINE = "#e3e3e3";
+const FONT_FAMILY = "'Source Sans Pro', 'Source Sans 3', sans-serif";
+// The learner's look (light or dark theme, projector mode) comes with every redraw: ui.live_view._look
+let FONT = `16px ${FONT_FAMILY}`;
+let TITLE_FONT = `bold 19px ${FONT_FAMILY}`;
+let LINE_HEIGHT = 24;
+let INK = "#262730";
+let GRID_LINE = "#e3e3e3";
+
+function useLook(look) {
+  if (!look) return;
+  FONT = `${look.fontSize}px ${FONT_FAMILY}`;
+  TITLE_FONT = `bold ${look.fontSize + 3}px ${FONT_FAMILY}`;
+  LINE_HEIGHT = look.fontSize + 8;
+  INK = look.ink;
+  GRID_LINE = look.grid;
+}
 
 function decodeBytes(base64) {
   const text = atob(base64);
@@ -153,6 +165,7 @@ function drawPoints(context, plane, box, toX, toY) {
 }
 
 function drawPlane(view, state) {
+  useLook(state.data.look);
   const plane = state.data.plane;
   const { context, width, height } = view;
   const [a, b, t] = bracket(state);
@@ -250,6 +263,7 @@ function visibleRange(curves, shown) {
 }
 
 function drawCurves(view, state) {
+  useLook(state.data.look);
   const curves = state.data.curves;
   const { context, width, height } = view;
   const box = { left: 80, top: 44, right: width - 20, bottom: height - 110 };
@@ -330,7 +344,7 @@ function drawLegend(context, seriesList, box, height) {
   for (const series of seriesList) {
     if (x > box.left && x + 58 + context.measureText(series.name).width > box.right) {
       x = box.left; // wrap to a second row
-      y += 24;
+      y += LINE_HEIGHT;
     }
     context.strokeStyle = series.colour;
     context.lineWidth = series.width || 3;

@@ -163,6 +163,11 @@ ON_DARK = {
 }
 
 
+def line_colour(colour: str, look: Look) -> str:
+    """A line's colour in this look: lighter on the dark background where the palette's is too dark."""
+    return ON_DARK.get(colour, colour) if look.dark else colour
+
+
 def apply_look(figure: go.Figure, look: Look) -> go.Figure:
     """Restyle a built figure in place for `look` and return it. Light and normal change nothing."""
     if look.dark:
@@ -180,15 +185,15 @@ def _darken(figure: go.Figure, look: Look) -> None:
         axis.update(gridcolor=look.grid, linecolor="#8b8e99", tickcolor="#8b8e99")
     for trace in figure.data:
         line, marker = getattr(trace, "line", None), getattr(trace, "marker", None)
-        if line is not None and getattr(line, "color", None) in ON_DARK:
-            line.color = ON_DARK[line.color]
-        if marker is not None and isinstance(marker.color, str) and marker.color in ON_DARK:
-            marker.color = ON_DARK[marker.color]
+        if line is not None and isinstance(getattr(line, "color", None), str):
+            line.color = line_colour(line.color, look)
+        if marker is not None and isinstance(marker.color, str):
+            marker.color = line_colour(marker.color, look)
     for note in layout.annotations:
         if note.bgcolor:
             note.bgcolor = "rgba(14, 17, 23, 0.85)"
-        if note.font.color in ON_DARK:
-            note.font.color = ON_DARK[note.font.color]
+        if note.font.color:
+            note.font.color = line_colour(note.font.color, look)
 
 
 def _enlarge(figure: go.Figure, look: Look) -> None:
