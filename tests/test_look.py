@@ -17,6 +17,7 @@ def test_projector_mode_draws_larger_text_and_thicker_lines_than_normal():
     assert projector.layout.title.font.size > normal.layout.title.font.size
     assert projector.layout.legend.font.size > normal.layout.legend.font.size
     assert projector.layout.annotations[0].font.size > normal.layout.annotations[0].font.size
+    assert projector.layout.xaxis.tickfont.size > (normal.layout.xaxis.tickfont.size or 12)
     for thick, thin in zip(projector.data, normal.data, strict=True):
         assert thick.line.width > thin.line.width
     assert projector.layout.shapes[0].line.width > normal.layout.shapes[0].line.width

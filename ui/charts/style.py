@@ -117,8 +117,10 @@ def panel_title(text: str, x: float) -> dict:
 # ---- the look: light or dark, normal or projector (applied to a finished figure, so every chart follows)
 
 PROJECTOR_FONT_SCALE = 1.35
+PROJECTOR_TITLE_SCALE = 1.1  # titles are large already, and a longer one would not fit a narrow column
 PROJECTOR_LINE_SCALE = 1.7
 PROJECTOR_MARKER_SCALE = 1.3
+PROJECTOR_LEGEND_DROP = 0.07  # of the plot's height
 # Saved pictures fill a 1080p projector or slide at full size.
 EXPORT_WIDTH, EXPORT_HEIGHT = 1920, 1080
 
@@ -199,10 +201,18 @@ def _darken(figure: go.Figure, look: Look) -> None:
 def _enlarge(figure: go.Figure, look: Look) -> None:
     layout = figure.layout
     layout.font.size = round((layout.font.size or FONT_SIZE) * look.font_scale)
-    layout.title.font.size = round((layout.title.font.size or FONT_SIZE + 4) * look.font_scale)
+    layout.title.font.size = round((layout.title.font.size or FONT_SIZE + 4) * PROJECTOR_TITLE_SCALE)
     layout.legend.font.size = round((layout.legend.font.size or FONT_SIZE) * look.font_scale)
+    if (
+        layout.legend.y is not None and layout.legend.y < 0
+    ):  # a legend under the plot moves down past the larger axis title
+        layout.legend.y -= PROJECTOR_LEGEND_DROP
+        layout.margin.b = round((layout.margin.b or 80) * look.font_scale)
     for note in layout.annotations:
         note.font.size = round((note.font.size or FONT_SIZE) * look.font_scale)
+    for axis in _axes(figure):  # set outright: Streamlit's chart theme gives ticks a smaller size of its own
+        axis.tickfont.size = round((axis.tickfont.size or FONT_SIZE - 2) * look.font_scale)
+        axis.title.font.size = round((axis.title.font.size or FONT_SIZE) * look.font_scale)
     for trace in figure.data:
         line, marker = getattr(trace, "line", None), getattr(trace, "marker", None)
         if line is not None and trace.type == "scatter":
