@@ -17,7 +17,7 @@ let GRID_LINE = "#e3e3e3";
 function useLook(look) {
   if (!look) return;
   FONT = `${look.fontSize}px ${FONT_FAMILY}`;
-  TITLE_FONT = `bold ${look.fontSize + 3}px ${FONT_FAMILY}`;
+  TITLE_FONT = `bold ${look.titleSize}px ${FONT_FAMILY}`;
   LINE_HEIGHT = look.fontSize + 8;
   INK = look.ink;
   GRID_LINE = look.grid;
@@ -266,7 +266,8 @@ function drawCurves(view, state) {
   useLook(state.data.look);
   const curves = state.data.curves;
   const { context, width, height } = view;
-  const box = { left: 80, top: 44, right: width - 20, bottom: height - 110 };
+  const k = LINE_HEIGHT / 24; // margins grow with the text (projector mode)
+  const box = { left: 80 * k, top: 44 * k, right: width - 20 - 50 * (k - 1), bottom: height - 110 * k };
   const target = visibleRange(curves, state.shown);
   // the axis glides to a narrower range instead of jumping, so the curves do not jerk; it widens at once,
   // so no line is ever cut off
@@ -292,8 +293,8 @@ function drawCurves(view, state) {
     context.fillText(curves.percent ? `${Math.round(v * 100)}%` : formatTick(v), box.left - 8, toY(v) + 5);
   }
   context.textAlign = "center";
-  for (const epoch of niceTicks(0, state.data.total, 6)) context.fillText(formatTick(epoch), toX(epoch), box.bottom + 22);
-  context.fillText("epoch", (box.left + box.right) / 2, box.bottom + 42);
+  for (const epoch of niceTicks(0, state.data.total, 6)) context.fillText(formatTick(epoch), toX(epoch), box.bottom + 22 * k);
+  context.fillText("epoch", (box.left + box.right) / 2, box.bottom + 46 * k);
   context.textAlign = "left";
   context.font = TITLE_FONT;
   context.fillText(curves.title, box.left, 24);
@@ -338,7 +339,7 @@ function drawSeries(context, series, shown, toX, toY, log) {
 
 function drawLegend(context, seriesList, box, height) {
   let x = box.left;
-  let y = height - 40;
+  let y = height - 40 * (LINE_HEIGHT / 24);
   context.font = FONT;
   context.textAlign = "left";
   for (const series of seriesList) {

@@ -52,9 +52,14 @@ def stopped(name: str) -> None:
 
 
 def _look() -> dict:
-    """The learner's look as the browser view draws it: text and grid colours, the font size."""
+    """The learner's look as the browser view draws it: text and grid colours, text and title sizes."""
     current = look.current()
-    return {"ink": current.ink, "grid": current.grid, "fontSize": round(FONT_SIZE * current.font_scale)}
+    return {
+        "ink": current.ink,
+        "grid": current.grid,
+        "fontSize": round(FONT_SIZE * current.font_scale),
+        "titleSize": round((FONT_SIZE + 3) * current.title_scale),
+    }
 
 
 def _in_look(lines: list[dict]) -> list[dict]:

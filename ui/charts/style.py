@@ -150,6 +150,10 @@ class Look:
         return PROJECTOR_FONT_SCALE if self.projector else 1.0
 
     @property
+    def title_scale(self) -> float:
+        return PROJECTOR_TITLE_SCALE if self.projector else 1.0
+
+    @property
     def line_scale(self) -> float:
         return PROJECTOR_LINE_SCALE if self.projector else 1.0
 
@@ -201,7 +205,7 @@ def _darken(figure: go.Figure, look: Look) -> None:
 def _enlarge(figure: go.Figure, look: Look) -> None:
     layout = figure.layout
     layout.font.size = round((layout.font.size or FONT_SIZE) * look.font_scale)
-    layout.title.font.size = round((layout.title.font.size or FONT_SIZE + 4) * PROJECTOR_TITLE_SCALE)
+    layout.title.font.size = round((layout.title.font.size or FONT_SIZE + 4) * look.title_scale)
     layout.legend.font.size = round((layout.legend.font.size or FONT_SIZE) * look.font_scale)
     if (
         layout.legend.y is not None and layout.legend.y < 0
