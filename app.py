@@ -10,7 +10,7 @@ from contextlib import asynccontextmanager
 
 import streamlit as st
 
-from ui import first_minute
+from ui import first_minute, look
 
 
 def lesson_pages() -> dict:
@@ -72,6 +72,7 @@ def main() -> None:
         "Trainlab trains real neural networks (JAX, Flax, Optax) live in your browser session. "
         "Every number on screen comes from the model being trained."
     )
+    look.sidebar()
 
     try:
         navigation.run()

@@ -4,7 +4,7 @@ live, judged per group and per class. The same on a CSV of your own is the next 
 import streamlit as st
 
 from core.lessons import data_quality
-from ui import live, widgets
+from ui import live, look, widgets
 from ui.charts import curves, groups, style
 from ui.tasks import task_panel
 
@@ -175,13 +175,13 @@ def draw_scenario(key: str, run) -> None:
     draw_per_class(key, results, previous, run.dataset.class_names)
     if key == "noise":
         confusion = results["held-out"].confusion
-        st.plotly_chart(
+        look.chart(
             groups.confusion_heatmap(
                 confusion, run.dataset.class_names, "Held-out digits: true digit vs the model's answer"
             ),
             key="dq_confusion_chart",
         )
-    st.plotly_chart(curves.accuracy_curves(history.metrics, run.config.epochs), key=f"dq_{key}_accuracy_chart")
+    look.chart(curves.accuracy_curves(history.metrics, run.config.epochs), key=f"dq_{key}_accuracy_chart")
 
 
 def draw_group_summary(results: dict, previous: dict | None) -> None:
@@ -194,7 +194,7 @@ def draw_group_summary(results: dict, previous: dict | None) -> None:
         previous=[previous[name].accuracy for name in names] if previous else None,
         category_colours=GROUP_COLOURS,
     )
-    st.plotly_chart(figure, key="dq_group_chart")
+    look.chart(figure, key="dq_group_chart")
 
 
 def draw_per_class(key: str, results: dict, previous: dict | None, class_names) -> None:
@@ -205,7 +205,7 @@ def draw_per_class(key: str, results: dict, previous: dict | None, class_names) 
     figure = groups.accuracy_bars(
         class_names, series, "Held-out recall per digit: the share of each digit recognised", "digit", previous=earlier
     )
-    st.plotly_chart(figure, key=f"dq_{key}_class_chart")
+    look.chart(figure, key=f"dq_{key}_class_chart")
 
 
 def scenario_section(key: str) -> None:

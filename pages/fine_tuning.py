@@ -20,7 +20,7 @@ from core.lessons.fine_tuning import (
 from core.lessons.house_style import MARKERS
 from core.lessons.user_text import markdown_literal
 from core.lm.corpus import HOUSE_STYLES, JOB_CITY_LIMIT, JOB_TITLE_LIMIT, PROMPT, job_prompt
-from ui import live, widgets
+from ui import live, look, widgets
 from ui.charts.lm import fine_tuning_losses
 from ui.samples import SAMPLE_CSS, sample_html, show_sample
 from ui.tasks import task_panel
@@ -191,7 +191,7 @@ def draw_results(run: FineTuneRun | None) -> None:
         st.error(failure_text(run.failed_model, run.config.learning_rate, run.pretraining["peak_learning_rate"]))
     history = run.history()
     draw_metrics(run, history)
-    st.plotly_chart(fine_tuning_losses(history, total, st.session_state.get("ft_previous")), key="ft_loss_chart")
+    look.chart(fine_tuning_losses(history, total, st.session_state.get("ft_previous")), key="ft_loss_chart")
     st.caption(
         "Loss on text the models never trained on (left, middle) and on their training texts (right). "
         "Zoom resets while training runs."

@@ -8,7 +8,7 @@ from core.engine.data import DATASET_NAMES, load_dataset
 from core.engine.models import WIDTHS
 from core.lessons.memorize import read_run
 from core.lessons.playground import plane_view
-from ui import live, live_view, widgets
+from ui import live, live_view, look, pins, widgets
 from ui.charts import curves, images, plane, style
 from ui.sweeps import luck_and_sweep
 from ui.tasks import task_panel
@@ -167,6 +167,7 @@ def draw_results(run: TrainingRun | None) -> None:
         getattr(st, level)(text)
     if history.epochs_done:
         draw_metrics(history, run)
+        pins.tools("lab", run)
         draw_charts(history, run)
 
 
@@ -213,7 +214,7 @@ def draw_data_preview() -> None:
     st.subheader("The training data, as the model will be told it")
     rows = slice(0, min(GRID_SIZE, data.n_active))
     digits = dataset.x_train[data.source_rows[rows]]
-    st.plotly_chart(
+    look.chart(
         images.labelled_images(digits, dataset.image_shape, data.labels_given[rows], data.labels_true[rows]),
         key="lab_preview_chart",
     )
@@ -257,7 +258,7 @@ def draw_charts(history, run) -> None:
             live_view.loss_curves("lab_loss", number, history.train_loss, history.test_loss, total, tick, previous)
         else:
             figure = curves.loss_curves(history.train_loss, history.test_loss, total, best, previous)
-            st.plotly_chart(figure, key="lab_loss_chart")
+            look.chart(figure, key="lab_loss_chart")
     note.markdown(
         "**Loss** is the model's error. Training lowers it on the **training data** (blue). The **held-out** "
         "data (orange) is never trained on: it shows how the model does on new examples. Where orange turns "
@@ -279,7 +280,7 @@ def draw_charts(history, run) -> None:
             )
         else:
             figure = curves.accuracy_curves(history.metrics, total, history.memorization_takeover_epoch())
-            st.plotly_chart(figure, key="lab_accuracy_chart")
+            look.chart(figure, key="lab_accuracy_chart")
     note.markdown(
         "A model can reach 100% on its training data **even when some labels are wrong**: it learns those "
         "examples by heart (red dashes). Green dashes are the wrongly labelled examples it still gets *right*, "
@@ -291,7 +292,7 @@ def draw_charts(history, run) -> None:
             draw_live_gap(history, number, total, tick)
         else:
             gap_accuracy, gap_loss = history.generalization_gap_accuracy, history.generalization_gap_loss
-            st.plotly_chart(curves.generalization_gap(gap_accuracy, gap_loss, total), key="lab_gap_chart")
+            look.chart(curves.generalization_gap(gap_accuracy, gap_loss, total), key="lab_gap_chart")
     note.markdown(
         "The **generalization gap** is how much better the model does on data it has seen than on data it "
         "has not. A small gap means it learned something general; a growing gap means it is memorizing."
@@ -305,7 +306,7 @@ def draw_plane(dataset, data, run) -> None:
     """2-D data: the training points with the labels the model is given, and what the model predicts."""
     chart, note = st.columns([3, 1])
     title = "The training points with the labels the model is given"
-    chart.plotly_chart(plane.plane_figure(plane_view(dataset, data, run), title), key="lab_plane_chart")
+    look.chart(plane.plane_figure(plane_view(dataset, data, run), title), key="lab_plane_chart", where=chart)
     note.markdown(
         f"Each dot is a training example, coloured by the label the model is told: {int(data.mislabeled.sum())} "
         "of them carry a wrong label. Outlined dots are the clean held-out examples. The background shows "
@@ -328,7 +329,7 @@ def draw_mislabeled(history, run) -> None:
         history.train_predictions[-1][rows],
         since,
     )
-    st.plotly_chart(figure, key="lab_mislabeled_chart")
+    look.chart(figure, key="lab_mislabeled_chart")
     st.caption(
         f"{len(rows)} of {int(data.mislabeled.sum())} mislabeled training digits ({data.realised_noise:.1%} of "
         "the training set). **told**: the label it was given; **is**: what it really is; **says**: the model's answer "

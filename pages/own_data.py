@@ -8,7 +8,7 @@ import streamlit as st
 from core.engine.classifier import LabConfig, TrainingRun
 from core.lessons import data_quality, own_data
 from core.lessons.user_text import plotly_literal
-from ui import live, widgets
+from ui import live, look, widgets
 from ui.charts import curves, groups
 from ui.tasks import task_panel
 
@@ -286,7 +286,7 @@ def draw_upload(run) -> None:
     predictions = run.predict_proba(run.dataset.x_test).argmax(axis=1)
     draw_upload_groups(run, predictions)
     result = data_quality.judge(run.dataset.y_test, predictions, run.dataset.num_classes)
-    st.plotly_chart(
+    look.chart(
         groups.accuracy_bars(
             [plotly_literal(name) for name in run.dataset.class_names],
             {"held-out": result.per_class},
@@ -295,12 +295,12 @@ def draw_upload(run) -> None:
         ),
         key="dq_upload_class_chart",
     )
-    st.plotly_chart(
+    look.chart(
         curves.loss_curves(history.train_loss, history.test_loss, total, history.best_epoch()),
         key="dq_upload_loss_chart",
     )
-    st.plotly_chart(curves.accuracy_curves(history.metrics, total), key="dq_upload_accuracy_chart")
-    st.plotly_chart(
+    look.chart(curves.accuracy_curves(history.metrics, total), key="dq_upload_accuracy_chart")
+    look.chart(
         curves.generalization_gap(history.generalization_gap_accuracy, history.generalization_gap_loss, total),
         key="dq_upload_gap_chart",
     )
@@ -319,7 +319,7 @@ def draw_upload_groups(run, predictions) -> None:
     for index, class_name in enumerate(run.dataset.class_names[:4]):
         series[plotly_literal(f"recall of '{class_name}'")] = [result.per_class[index] for result in results]
     show([own_data.group_reading(group, by_group, run.dataset.class_names)])
-    st.plotly_chart(
+    look.chart(
         groups.accuracy_bars(
             [plotly_literal(name) for name in names],
             series,

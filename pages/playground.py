@@ -14,7 +14,7 @@ from core.lessons.playground import (
     plane_view,
     start_run,
 )
-from ui import live, live_view, widgets
+from ui import live, live_view, look, pins, widgets
 from ui.charts import curves, plane
 from ui.tasks import task_panel
 
@@ -214,9 +214,10 @@ def draw(run: TrainingRun) -> None:
         elif history.epochs_done:
             figure = curves.loss_curves(history.train_loss, history.test_loss, run.config.epochs, history.best_epoch())
             figure.update_layout(height=440, title={"text": "Loss: training vs held-out"})
-            st.plotly_chart(figure, key="play_loss_chart")
+            look.chart(figure, key="play_loss_chart")
         elif run.failure is None:
             st.info("Press **Play** to train, or **Step** for ten epochs at a time. The loss curves appear here.")
+    pins.tools("play", run, st.session_state.play_config)
 
 
 def current_tick() -> float:
@@ -236,7 +237,7 @@ def draw_boundary(run: TrainingRun, history, animate: bool) -> None:
         return
     live_view.stopped("play_boundary")
     title = f"What the network predicts after {history.epochs_done} epochs"
-    st.plotly_chart(plane.plane_figure(view, title), key="play_boundary_chart")
+    look.chart(plane.plane_figure(view, title), key="play_boundary_chart")
 
 
 def draw_metrics(history) -> None:

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from core.lessons import rules
-from ui import live, widgets
+from ui import live, look, widgets
 from ui.charts import rules as rule_charts
 from ui.tasks import task_panel
 
@@ -117,7 +117,7 @@ def draw_rule_map(rule: rules.Rule, held_out: rules.Applicants) -> None:
     )
     rule_charts.add_world_border(figure, plane.income, rules.world_on_plane(plane))
     rule_charts.add_applicants(figure, held_out.income, held_out.debts, held_out.repaid)
-    st.plotly_chart(figure, key="rules_rule_chart")
+    look.chart(figure, key="rules_rule_chart")
 
 
 def draw_model(run) -> None:
@@ -136,7 +136,7 @@ def draw_model(run) -> None:
         )
     rule_charts.add_world_border(figure, plane.income, rules.world_on_plane(plane))
     rule_charts.add_applicants(figure, held_out.income, held_out.debts, held_out.repaid)
-    st.plotly_chart(figure, key="rules_model_chart")
+    look.chart(figure, key="rules_model_chart")
     if run is not None:
         live.progress(run)
 
@@ -262,7 +262,7 @@ def draw_beyond_part(run) -> None:
         rule_charts.add_far_applicants(
             figure, [answer.income for answer in answers], [answer.debts for answer in answers], labels
         )
-        st.plotly_chart(figure, key="rules_beyond_chart")
+        look.chart(figure, key="rules_beyond_chart")
     with table_column:
         st.markdown("**Applicants unlike any example** (income / debts, in thousands):")
         st.table(rules.far_table(answers))

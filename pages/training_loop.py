@@ -6,7 +6,7 @@ import streamlit as st
 from core.lessons.training_step.race import MOMENTUM, race, race_landscape, race_reading
 from core.lessons.training_step.readings import divergence_text, phase_texts, readable, regime_reading
 from core.lessons.training_step.stepper import MINIBATCH, PHASES, SCALINGS, Stepper, load_line_problem
-from ui import live
+from ui import live, look, pins
 from ui.charts import line_fit
 from ui.tasks import task_panel
 
@@ -160,7 +160,7 @@ def draw_pictures(stepper: Stepper) -> None:
     problem, rate, detail = stepper.problem, stepper.learning_rate, stepper.detail()
     landscape = stepper.landscape()
     note = f"stability limit 2/λmax = {limit:.3f}<br>learning rate {rate:g}: {problem.regime(rate)}"
-    st.plotly_chart(
+    look.chart(
         line_fit.loss_landscape(
             landscape["loss"], landscape["w"], landscape["b"], stepper.path, problem.best_params, note
         ),
@@ -169,7 +169,7 @@ def draw_pictures(stepper: Stepper) -> None:
     level, text = regime_reading(problem, rate)
     getattr(st, level)(text)
     w, b = stepper.params
-    st.plotly_chart(
+    look.chart(
         line_fit.line_fit(
             problem.x,
             problem.y,
@@ -183,6 +183,7 @@ def draw_pictures(stepper: Stepper) -> None:
         ),
         key="loop_fit_chart",
     )
+    pins.tools("loop", stepper)
 
 
 with right.expander("Show me each learning-rate regime"):
@@ -225,11 +226,12 @@ if "loop_race_settings" in st.session_state:
     paths = {racer.name: racer.path for racer in racers}
     losses = {racer.name: racer.losses_until_blow_up() for racer in racers}
     race_left, race_right = st.columns(2)
-    race_left.plotly_chart(
+    look.chart(
         line_fit.race_landscape(landscape["loss"], landscape["w"], landscape["b"], paths, problem.best_params),
         key="loop_race_landscape",
+        where=race_left,
     )
-    race_right.plotly_chart(line_fit.race_losses(losses, problem.lowest_loss), key="loop_race_losses")
+    look.chart(line_fit.race_losses(losses, problem.lowest_loss), key="loop_race_losses", where=race_right)
     st.info(
         race_reading(racers, rate)
         + f" Arrived means the loss has closed 99% of the gap to the lowest possible. Scaling {scaling}; "

@@ -6,10 +6,22 @@
 // jumping once per redraw. Every keyframe is a real model state; the blend only carries the eye.
 
 const CANVAS_HEIGHT = { plane: 560, curves: 440 };
-const FONT = "16px 'Source Sans Pro', 'Source Sans 3', sans-serif";
-const TITLE_FONT = "bold 19px 'Source Sans Pro', 'Source Sans 3', sans-serif";
-const INK = "#262730";
-const GRID_LINE = "#e3e3e3";
+const FONT_FAMILY = "'Source Sans Pro', 'Source Sans 3', sans-serif";
+// The learner's look (light or dark theme, projector mode) comes with every redraw: ui.live_view._look
+let FONT = `16px ${FONT_FAMILY}`;
+let TITLE_FONT = `bold 19px ${FONT_FAMILY}`;
+let LINE_HEIGHT = 24;
+let INK = "#262730";
+let GRID_LINE = "#e3e3e3";
+
+function useLook(look) {
+  if (!look) return;
+  FONT = `${look.fontSize}px ${FONT_FAMILY}`;
+  TITLE_FONT = `bold ${look.titleSize}px ${FONT_FAMILY}`;
+  LINE_HEIGHT = look.fontSize + 8;
+  INK = look.ink;
+  GRID_LINE = look.grid;
+}
 
 function decodeBytes(base64) {
   const text = atob(base64);
@@ -153,6 +165,7 @@ function drawPoints(context, plane, box, toX, toY) {
 }
 
 function drawPlane(view, state) {
+  useLook(state.data.look);
   const plane = state.data.plane;
   const { context, width, height } = view;
   const [a, b, t] = bracket(state);
@@ -250,9 +263,11 @@ function visibleRange(curves, shown) {
 }
 
 function drawCurves(view, state) {
+  useLook(state.data.look);
   const curves = state.data.curves;
   const { context, width, height } = view;
-  const box = { left: 80, top: 44, right: width - 20, bottom: height - 110 };
+  const k = LINE_HEIGHT / 24; // margins grow with the text (projector mode)
+  const box = { left: 80 * k, top: 44 * k, right: width - 20 - 50 * (k - 1), bottom: height - 110 * k };
   const target = visibleRange(curves, state.shown);
   // the axis glides to a narrower range instead of jumping, so the curves do not jerk; it widens at once,
   // so no line is ever cut off
@@ -278,8 +293,8 @@ function drawCurves(view, state) {
     context.fillText(curves.percent ? `${Math.round(v * 100)}%` : formatTick(v), box.left - 8, toY(v) + 5);
   }
   context.textAlign = "center";
-  for (const epoch of niceTicks(0, state.data.total, 6)) context.fillText(formatTick(epoch), toX(epoch), box.bottom + 22);
-  context.fillText("epoch", (box.left + box.right) / 2, box.bottom + 42);
+  for (const epoch of niceTicks(0, state.data.total, 6)) context.fillText(formatTick(epoch), toX(epoch), box.bottom + 22 * k);
+  context.fillText("epoch", (box.left + box.right) / 2, box.bottom + 46 * k);
   context.textAlign = "left";
   context.font = TITLE_FONT;
   context.fillText(curves.title, box.left, 24);
@@ -324,13 +339,13 @@ function drawSeries(context, series, shown, toX, toY, log) {
 
 function drawLegend(context, seriesList, box, height) {
   let x = box.left;
-  let y = height - 40;
+  let y = height - 40 * (LINE_HEIGHT / 24);
   context.font = FONT;
   context.textAlign = "left";
   for (const series of seriesList) {
     if (x > box.left && x + 58 + context.measureText(series.name).width > box.right) {
       x = box.left; // wrap to a second row
-      y += 24;
+      y += LINE_HEIGHT;
     }
     context.strokeStyle = series.colour;
     context.lineWidth = series.width || 3;

@@ -14,8 +14,9 @@ from pathlib import Path
 import numpy as np
 import streamlit as st
 
+from ui import look
 from ui.charts.plane import CLASS_COLOURS, CLASS_TINTS
-from ui.charts.style import PREVIOUS_COLOUR, TEST_COLOUR, TRAIN_COLOUR
+from ui.charts.style import FONT_SIZE, PREVIOUS_COLOUR, TEST_COLOUR, TRAIN_COLOUR, line_colour
 
 _COMPONENT = st.components.v2.component(
     "trainlab_live_view", js=(Path(__file__).with_name("live_view.js")).read_text(), isolate_styles=True
@@ -50,6 +51,26 @@ def stopped(name: str) -> None:
     st.session_state.pop(f"{name}_sent", None)
 
 
+def _look() -> dict:
+    """The learner's look as the browser view draws it: text and grid colours, text and title sizes."""
+    current = look.current()
+    return {
+        "ink": current.ink,
+        "grid": current.grid,
+        "fontSize": round(FONT_SIZE * current.font_scale),
+        "titleSize": round((FONT_SIZE + 3) * current.title_scale),
+    }
+
+
+def _in_look(lines: list[dict]) -> list[dict]:
+    """The lines in the learner's look: lighter colours on dark, thicker in projector mode."""
+    current = look.current()
+    return [
+        line | {"colour": line_colour(line["colour"], current), "width": line["width"] * current.line_scale}
+        for line in lines
+    ]
+
+
 def plane(name: str, run_id: int, view, snapshots, total_epochs: int, tick_seconds: float, title: str) -> None:
     """The class probabilities over the plane, moving from one recent snapshot to the next.
 
@@ -63,6 +84,7 @@ def plane(name: str, run_id: int, view, snapshots, total_epochs: int, tick_secon
         "tick": tick_seconds,
         "total": total_epochs,
         "title": title,
+        "look": _look(),
         "keyframes": [
             {"epoch": s.epoch, "probabilities": _probability_bytes(s.probabilities)}
             for s in _new_snapshots(name, run_id, snapshots)
@@ -113,12 +135,13 @@ def curves(
         "tick": tick,
         "total": total_epochs,
         "keyframes": [{"epoch": 0}, {"epoch": epochs_done}],
+        "look": _look(),
         "curves": {
             "title": title,
             "log": log,
             "percent": percent,
             "range": [0, 1] if percent else None,
-            "series": lines,
+            "series": _in_look(lines),
         },
     }
     _COMPONENT(key=f"{name}_live", data=data, height="content")

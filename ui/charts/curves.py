@@ -108,3 +108,22 @@ def generalization_gap(gap_accuracy, gap_loss, total_epochs: int) -> go.Figure:
         ],
     )
     return figure
+
+
+PIN_COLOURS = ("#7f7f7f", TRUE_COLOUR, GAP_COLOUR)  # one per pinned run, oldest first
+
+
+def pinned_comparison(curve_name: str, unit: str, current, pinned) -> go.Figure:
+    """One curve of the current run (solid) over the same curve of pinned runs (dashed). `current` and each
+    of `pinned` are (legend entry, x, y); the y axis is logarithmic, as losses are."""
+    figure = base_figure(f"This run against the pinned ones: {curve_name}", unit, f"{curve_name} (log scale)")
+    for (name, x, y), colour in zip(pinned, PIN_COLOURS):
+        figure.add_trace(
+            go.Scatter(x=x, y=y, name=name, mode="lines", line={"color": colour, "dash": "dash", "width": 3})
+        )
+    name, x, y = current
+    figure.add_trace(go.Scatter(x=x, y=y, name=name, mode="lines", line={"color": TEST_COLOUR, "width": 3}))
+    ticks = log_ticks(np.concatenate([np.asarray(values, float) for _, _, values in (*pinned, current)]))
+    figure.update_yaxes(type="log", tickvals=ticks, ticktext=[f"{tick:g}" for tick in ticks])
+    figure.update_layout(legend={"orientation": "v", "y": -0.25})
+    return figure

@@ -6,6 +6,8 @@ so a chart fills from left to right while a run trains.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import plotly.graph_objects as go
 
@@ -109,4 +111,130 @@ def panel_title(text: str, x: float) -> dict:
         "yanchor": "bottom",
         "showarrow": False,
         "font": {"size": FONT_SIZE},
+    }
+
+
+# ---- the look: light or dark, normal or projector (applied to a finished figure, so every chart follows)
+
+PROJECTOR_FONT_SCALE = 1.35
+PROJECTOR_TITLE_SCALE = 1.1  # titles are large already, and a longer one would not fit a narrow column
+PROJECTOR_LINE_SCALE = 1.7
+PROJECTOR_MARKER_SCALE = 1.3
+PROJECTOR_LEGEND_DROP = 0.07  # of the plot's height
+# Saved pictures fill a 1080p projector or slide at full size.
+EXPORT_WIDTH, EXPORT_HEIGHT = 1920, 1080
+
+
+@dataclass(frozen=True)
+class Look:
+    """How charts are drawn for one learner: Streamlit's dark theme or its light one, and projector mode
+    (larger text, thicker lines) for a room that reads the screen from afar."""
+
+    dark: bool = False
+    projector: bool = False
+
+    @property
+    def ink(self) -> str:
+        return "#fafafa" if self.dark else "#262730"
+
+    @property
+    def background(self) -> str:
+        return "#0e1117" if self.dark else "white"  # Streamlit's own page backgrounds
+
+    @property
+    def grid(self) -> str:
+        return "#3b3f4c" if self.dark else "#e3e3e3"
+
+    @property
+    def font_scale(self) -> float:
+        return PROJECTOR_FONT_SCALE if self.projector else 1.0
+
+    @property
+    def title_scale(self) -> float:
+        return PROJECTOR_TITLE_SCALE if self.projector else 1.0
+
+    @property
+    def line_scale(self) -> float:
+        return PROJECTOR_LINE_SCALE if self.projector else 1.0
+
+
+# The palette's darker colours, lightened to keep a contrast of at least 4.5:1 on the dark background.
+ON_DARK = {
+    TRAIN_COLOUR: "#5aa9e6",
+    MEMORIZED_COLOUR: "#ff6b6b",
+    TRUE_COLOUR: "#4cc15a",
+    GAP_COLOUR: "#b59ce0",
+    "#262730": "#fafafa",
+    "black": "#fafafa",
+}
+
+
+def line_colour(colour: str, look: Look) -> str:
+    """A line's colour in this look: lighter on the dark background where the palette's is too dark."""
+    return ON_DARK.get(colour, colour) if look.dark else colour
+
+
+def apply_look(figure: go.Figure, look: Look) -> go.Figure:
+    """Restyle a built figure in place for `look` and return it. Light and normal change nothing."""
+    if look.dark:
+        _darken(figure, look)
+    if look.projector:
+        _enlarge(figure, look)
+    return figure
+
+
+def _darken(figure: go.Figure, look: Look) -> None:
+    layout = figure.layout
+    layout.paper_bgcolor = layout.plot_bgcolor = look.background
+    layout.font.color = look.ink
+    for axis in _axes(figure):
+        axis.update(gridcolor=look.grid, linecolor="#8b8e99", tickcolor="#8b8e99")
+    for trace in figure.data:
+        line, marker = getattr(trace, "line", None), getattr(trace, "marker", None)
+        if line is not None and isinstance(getattr(line, "color", None), str):
+            line.color = line_colour(line.color, look)
+        if marker is not None and isinstance(marker.color, str):
+            marker.color = line_colour(marker.color, look)
+    for note in layout.annotations:
+        if note.bgcolor:
+            note.bgcolor = "rgba(14, 17, 23, 0.85)"
+        if note.font.color:
+            note.font.color = line_colour(note.font.color, look)
+
+
+def _enlarge(figure: go.Figure, look: Look) -> None:
+    layout = figure.layout
+    layout.font.size = round((layout.font.size or FONT_SIZE) * look.font_scale)
+    layout.title.font.size = round((layout.title.font.size or FONT_SIZE + 4) * look.title_scale)
+    layout.legend.font.size = round((layout.legend.font.size or FONT_SIZE) * look.font_scale)
+    if (
+        layout.legend.y is not None and layout.legend.y < 0
+    ):  # a legend under the plot moves down past the larger axis title
+        layout.legend.y -= PROJECTOR_LEGEND_DROP
+        layout.margin.b = round((layout.margin.b or 80) * look.font_scale)
+    for note in layout.annotations:
+        note.font.size = round((note.font.size or FONT_SIZE) * look.font_scale)
+    for axis in _axes(figure):  # set outright: Streamlit's chart theme gives ticks a smaller size of its own
+        axis.tickfont.size = round((axis.tickfont.size or FONT_SIZE - 2) * look.font_scale)
+        axis.title.font.size = round((axis.title.font.size or FONT_SIZE) * look.font_scale)
+    for trace in figure.data:
+        line, marker = getattr(trace, "line", None), getattr(trace, "marker", None)
+        if line is not None and trace.type == "scatter":
+            line.width = (line.width or 2) * look.line_scale
+        if marker is not None and isinstance(marker.size, int | float):
+            marker.size = marker.size * PROJECTOR_MARKER_SCALE
+    for shape in layout.shapes:
+        shape.line.width = (shape.line.width or 2) * look.line_scale
+
+
+def _axes(figure: go.Figure) -> list:
+    layout = figure.layout
+    return [layout[name] for name in layout if name.startswith(("xaxis", "yaxis"))]
+
+
+def chart_config(name: str) -> dict:
+    """Plotly's settings for one chart: its camera button saves a PNG at projector resolution, named after the chart."""
+    return {
+        "displaylogo": False,
+        "toImageButtonOptions": {"format": "png", "filename": name, "width": EXPORT_WIDTH, "height": EXPORT_HEIGHT},
     }

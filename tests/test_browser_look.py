@@ -1,0 +1,57 @@
+"""Themes and projector mode in Chromium: a finished lab run, switched to dark and to projector mode."""
+
+import pytest
+
+from tests.browser_support import CHROMIUM, assert_no_error_box, open_page, screenshot, wait_idle
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not CHROMIUM.exists(), reason=f"no Chromium at {CHROMIUM} (apt-get install chromium)"),
+]
+LOSS_CHART = ".st-key-lab_loss_chart .js-plotly-plot"
+
+
+def loss_chart_look(page) -> dict:
+    """What Plotly drew the loss chart with: background, text size and the training line's width."""
+    return page.locator(LOSS_CHART).evaluate(
+        "plot => ({background: plot._fullLayout.paper_bgcolor, font: plot._fullLayout.font.size,"
+        " line: plot._fullData[0].line.width})"
+    )
+
+
+def wait_for_chart_change(page, before: dict) -> dict:
+    page.wait_for_function(
+        "([selector, before]) => { const plot = document.querySelector(selector);"
+        " return plot && plot._fullLayout && (plot._fullLayout.paper_bgcolor !== before.background"
+        " || plot._fullLayout.font.size !== before.font); }",
+        arg=[LOSS_CHART, before],
+        timeout=30_000,
+    )
+    wait_idle(page)
+    return loss_chart_look(page)
+
+
+def test_the_lab_switches_to_dark_and_to_projector_mode_and_its_charts_follow(page, server):
+    open_page(page, server, "memorize-or-generalize?lab_epochs=30")
+    page.get_by_text("100%").first.wait_for()  # the sliders are drawn with their values before Train
+    page.wait_for_timeout(500)
+    page.get_by_role("button", name="Train", exact=True).click()
+    page.locator(LOSS_CHART).wait_for(timeout=60_000)
+    wait_idle(page)
+    light = loss_chart_look(page)
+    assert light["background"] in ("white", "#fff", "#ffffff", "rgb(255, 255, 255)")
+    screenshot(page, "look-lab-light")
+
+    page.locator("[data-testid=stMainMenu]").click()
+    page.locator("[data-testid=stMainMenuItem-theme-Dark]").click()
+    page.keyboard.press("Escape")
+    dark = wait_for_chart_change(page, light)
+    assert dark["background"] == "#0e1117" and dark["font"] == light["font"]
+    screenshot(page, "look-lab-dark")
+
+    page.get_by_text("Projector mode").click()
+    projector = wait_for_chart_change(page, dark)
+    assert projector["font"] > dark["font"] and projector["line"] > dark["line"]
+    assert "projector=true" in page.url, "projector mode is kept in the page's address"
+    assert_no_error_box(page)
+    screenshot(page, "look-lab-dark-projector")

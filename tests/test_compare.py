@@ -1,0 +1,66 @@
+"""Pinned runs, the settings that changed between runs, and a run's curves as CSV."""
+
+import io
+
+import numpy as np
+import pandas as pd
+
+from core.engine.classifier import LabConfig
+from core.lessons import compare
+from core.lessons.playground import PlaygroundConfig
+from core.lessons.training_step.stepper import Stepper, load_line_problem
+
+
+def test_changed_settings_read_as_words_with_old_and_new_values():
+    before, after = LabConfig(), LabConfig(learning_rate=0.01, hidden=(64, 64))
+    changes = compare.settings_changes(before, after)
+    assert changes == ["learning rate 0.001 → 0.01", "hidden layers 128 × 128 → 64 × 64"]
+    assert compare.settings_changes(before, before) == []
+    assert compare.settings_changes(PlaygroundConfig(), PlaygroundConfig(noise=0.4)) == ["noise 0.2 → 0.4"]
+
+
+def test_a_pin_label_names_what_changed_and_counts_what_did_not_fit():
+    pinned = compare.Pin(LabConfig(), {})
+    assert compare.pin_label(pinned, LabConfig(learning_rate=0.01)) == "pinned: learning rate 0.001 → 0.01"
+    assert compare.pin_label(pinned, LabConfig()) == "pinned: same settings"
+    many = LabConfig(learning_rate=0.01, epochs=50, seed=3)
+    assert compare.pin_label(pinned, many) == "pinned: learning rate 0.001 → 0.01, epochs 200 → 50 (+1 more)"
+
+
+def test_pins_are_bounded_and_the_oldest_goes_first():
+    pins = ()
+    for seed in range(compare.MAX_PINS + 2):
+        pins = compare.with_pin(pins, compare.Pin(LabConfig(seed=seed), {}))
+    assert [pin.settings.seed for pin in pins] == [2, 3, 4]
+
+
+def reloaded(text: str) -> pd.DataFrame:
+    return pd.read_csv(io.StringIO(text), comment="#")
+
+
+def test_exported_csv_reloads_to_the_runs_own_numbers_with_its_settings(noisy_digits_history):
+    config = LabConfig(epochs=150, label_noise=0.3, learning_rate=2e-3)
+    text = compare.curves_csv(compare.curve_columns(noisy_digits_history), config)
+    assert "# learning_rate = 0.002" in text and "# label_noise = 0.3" in text
+    table = reloaded(text)
+    np.testing.assert_array_equal(table["epoch"], np.arange(1, 151))
+    for name, values in noisy_digits_history.metrics.items():
+        np.testing.assert_array_equal(table[name].to_numpy(np.float32), values)
+
+
+def test_a_training_loop_run_exports_its_path_and_losses_per_step():
+    stepper = Stepper(load_line_problem(), 0.5)
+    stepper.train_steps(30)
+    history = stepper.history()
+    settings = compare.run_settings(stepper)
+    assert settings.learning_rate == 0.5 and settings.scaling == stepper.problem.scaling
+    table = reloaded(compare.curves_csv(compare.curve_columns(history), settings))
+    np.testing.assert_array_equal(table["step"], np.arange(31))
+    np.testing.assert_array_equal(table[["w", "b"]].to_numpy(np.float32), history.path)
+    np.testing.assert_array_equal(table["loss"].to_numpy(np.float32), history.losses.astype(np.float32))
+
+
+def test_settings_lines_keep_one_line_each_whatever_a_value_holds():
+    assert "dataset = moons" in compare.settings_lines(PlaygroundConfig(dataset="moons"))
+    text = compare.curves_csv({"epoch": np.arange(1, 3)}, LabConfig(dataset="my\nfile"))
+    assert "# dataset = my file\n" in text

@@ -1,0 +1,63 @@
+"""Chart looks: projector mode enlarges text and lines, the dark theme keeps charts readable, PNGs are 1080p."""
+
+import numpy as np
+
+from ui.charts import curves, line_fit
+from ui.charts.style import EXPORT_HEIGHT, EXPORT_WIDTH, TRAIN_COLOUR, Look, apply_look, chart_config
+
+
+def loss_figure():
+    train, test = np.linspace(2, 0.1, 40), np.linspace(2, 0.3, 40)
+    return curves.loss_curves(train, test, 40, 12, np.linspace(2, 0.2, 40))
+
+
+def test_projector_mode_draws_larger_text_and_thicker_lines_than_normal():
+    normal, projector = apply_look(loss_figure(), Look()), apply_look(loss_figure(), Look(projector=True))
+    assert projector.layout.font.size > normal.layout.font.size
+    assert projector.layout.title.font.size > normal.layout.title.font.size
+    assert projector.layout.legend.font.size > normal.layout.legend.font.size
+    assert projector.layout.annotations[0].font.size > normal.layout.annotations[0].font.size
+    assert projector.layout.xaxis.tickfont.size > (normal.layout.xaxis.tickfont.size or 12)
+    for thick, thin in zip(projector.data, normal.data, strict=True):
+        assert thick.line.width > thin.line.width
+    assert projector.layout.shapes[0].line.width > normal.layout.shapes[0].line.width
+
+
+def test_the_normal_light_look_leaves_a_figure_as_it_was_built():
+    assert apply_look(loss_figure(), Look()).to_plotly_json() == loss_figure().to_plotly_json()
+
+
+def contrast(foreground: str, background: str) -> float:
+    """WCAG contrast ratio of two #rrggbb colours."""
+
+    def luminance(colour):
+        channels = np.array([int(colour[i : i + 2], 16) for i in (1, 3, 5)]) / 255
+        linear = np.where(channels <= 0.03928, channels / 12.92, ((channels + 0.055) / 1.055) ** 2.4)
+        return float(linear @ [0.2126, 0.7152, 0.0722])
+
+    light, dark = sorted((luminance(foreground), luminance(background)), reverse=True)
+    return (light + 0.05) / (dark + 0.05)
+
+
+def test_the_dark_look_has_a_dark_background_light_text_and_lines_that_stand_out():
+    look = Look(dark=True)
+    figure = apply_look(loss_figure(), look)
+    assert figure.layout.paper_bgcolor == figure.layout.plot_bgcolor == look.background
+    assert contrast(figure.layout.font.color, look.background) > 7
+    training = next(trace for trace in figure.data if trace.name == "training")
+    assert training.line.color != TRAIN_COLOUR
+    for trace in figure.data:
+        assert contrast(trace.line.color, look.background) >= 4.5, trace.name
+
+
+def test_a_note_on_a_dark_chart_gets_a_dark_box():
+    landscape = line_fit.loss_landscape(
+        np.ones((4, 4)), np.arange(4.0), np.arange(4.0), np.zeros((3, 2)), np.zeros(2), "note"
+    )
+    assert "14, 17, 23" in apply_look(landscape, Look(dark=True)).layout.annotations[0].bgcolor
+
+
+def test_every_chart_saves_a_png_at_projector_resolution():
+    options = chart_config("lab_loss_chart")["toImageButtonOptions"]
+    assert (options["width"], options["height"], options["format"]) == (EXPORT_WIDTH, EXPORT_HEIGHT, "png")
+    assert (EXPORT_WIDTH, EXPORT_HEIGHT) == (1920, 1080) and options["filename"] == "lab_loss_chart"

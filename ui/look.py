@@ -1,0 +1,48 @@
+"""How this learner's charts look, and the one place every page draws a Plotly chart.
+
+Streamlit's menu switches the page between its light and dark themes; the sidebar's projector switch, kept
+in the page's address, asks for larger text and thicker lines. Every chart goes through `chart()`, so each
+follows both and its camera button saves a projector-sized PNG.
+"""
+
+from pathlib import Path
+
+import streamlit as st
+
+from ui.charts.style import Look, apply_look, chart_config
+
+PROJECTOR_KEY = "projector"
+THEME_KEY = "theme_watch"
+_THEME_WATCH = st.components.v2.component(
+    "trainlab_theme_watch", js=Path(__file__).with_name("theme_watch.js").read_text(), isolate_styles=True
+)
+
+
+def _dark() -> bool:
+    """The theme on the learner's screen: as the theme watch last saw it, else as Streamlit says (which
+    can lag behind on a session's first run and after a switch)."""
+    watched = st.session_state.get(THEME_KEY)
+    seen = watched.get("dark") if watched else None
+    return seen if seen is not None else st.context.theme.type == "dark"
+
+
+def current() -> Look:
+    return Look(dark=_dark(), projector=bool(st.session_state.get(PROJECTOR_KEY)))
+
+
+def sidebar() -> None:
+    """The projector switch (in the address, so a teacher's link opens in it), and the theme watch."""
+    st.sidebar.toggle(
+        "Projector mode",
+        key=PROJECTOR_KEY,
+        bind="query-params",
+        help="Larger text and thicker lines in every chart, for a room reading the screen from afar. "
+        "Light or dark: the ⋮ menu, top right.",
+    )
+    with st.sidebar:
+        _THEME_WATCH(key=THEME_KEY, data={"dark": _dark()}, on_dark_change=lambda: None, height=0)
+
+
+def chart(figure, key: str, where=None) -> None:
+    """Draw a Plotly figure (in `where`, a column or container, or the current place) in this learner's look."""
+    (where or st).plotly_chart(apply_look(figure, current()), key=key, config=chart_config(key))
