@@ -6,7 +6,7 @@ import streamlit as st
 from core.engine.classifier import LabConfig, TrainingRun, training_code, training_data, warm_up_in_background
 from core.engine.data import DATASET_NAMES, load_dataset
 from core.engine.models import WIDTHS
-from core.lessons.memorize import read_run
+from core.lessons.memorize import LEARNING_RATES, WEIGHT_DECAYS, read_run
 from core.lessons.playground import plane_view
 from ui import live, live_view, widgets
 from ui.charts import curves, images, plane, style
@@ -14,8 +14,6 @@ from ui.charts import curves, images, plane, style
 # The browser animates the curves while the run trains, so a redraw costs the server little: most of each
 # tick can train.
 TRAINING_SHARE = 0.7
-LEARNING_RATES = (1e-4, 2e-4, 5e-4, 1e-3, 2e-3, 5e-3, 1e-2, 2e-2, 5e-2, 0.1, 0.2, 0.5, 1.0, 2.0, 5.0, 10.0)
-WEIGHT_DECAYS = (0.0, 1e-5, 1e-4, 1e-3, 1e-2, 1e-1)
 GRID_SIZE = 24  # mislabeled digits shown at once
 DEFAULTS = {
     "lab_dataset": "digits",

@@ -19,7 +19,6 @@ SAMPLES = {
     ),
     "customer_churn.csv": "Phone customers: did they leave? A clean, balanced table.",
 }
-LEARNING_RATES = (1e-4, 3e-4, 1e-3, 3e-3, 1e-2, 3e-2, 0.1)
 NO_GROUP = "(none)"
 # The server takes larger files than the page's limit so that the page can refuse them in words: the uploader's own
 # "50MB per file" would contradict the limit the page states, so it is hidden.
@@ -157,7 +156,7 @@ def upload_controls() -> None:
         help="This share of training labels is changed to a different class. The held-out part stays clean.",
     )
     st.slider("Training-set size", 5, 100, step=5, format="%d%%", key="dq_upload_size")
-    widgets.learning_rate_slider("dq_upload_lr", LEARNING_RATES)
+    widgets.learning_rate_slider("dq_upload_lr", own_data.LEARNING_RATES)
     st.slider("Epochs", 10, 500, step=10, key="dq_upload_epochs")
     widgets.seed_input("dq_seed")
 

@@ -3,13 +3,17 @@
 import streamlit as st
 
 from core.engine.classifier import TrainingRun
-from core.engine.models import ACTIVATIONS, MAX_DEPTH, WIDTHS
+from core.engine.models import ACTIVATIONS, MAX_DEPTH
 from core.engine.train import BATCH_SIZES
 from core.lessons.memorize import read_run
 from core.lessons.playground import (
     DATASETS,
+    EPOCH_BUDGETS,
+    LEARNING_RATES,
+    NEURONS,
     POINT_COUNTS,
     REGULARIZATIONS,
+    STRENGTHS,
     PlaygroundConfig,
     plane_view,
     start_run,
@@ -17,15 +21,11 @@ from core.lessons.playground import (
 from ui import live, live_view, widgets
 from ui.charts import curves, plane
 
-LEARNING_RATES = (1e-4, 3e-4, 1e-3, 3e-3, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0)
-STRENGTHS = (0.0, 1e-4, 1e-3, 3e-3, 0.01, 0.03, 0.1, 0.3, 1.0)
-EPOCH_BUDGETS = (50, 100, 200, 300, 500, 1000)
 # The browser animates the live view, so each redraw is cheap for the server: short ticks. Training is paced
 # to what a learner can follow (300 epochs in 2 s), however fast the model trains.
 TICK_SECONDS = 0.3
 EPOCHS_PER_SECOND = 150
 TRAINING_SHARE = 0.6
-NEURONS = WIDTHS[:4]
 DEFAULTS = {
     "play_dataset": "spirals",
     "play_noise": 0.2,

@@ -5,11 +5,17 @@ import streamlit as st
 
 from core.lessons.training_step.race import MOMENTUM, race, race_landscape, race_reading
 from core.lessons.training_step.readings import divergence_text, phase_texts, readable, regime_reading
-from core.lessons.training_step.stepper import MINIBATCH, PHASES, SCALINGS, Stepper, load_line_problem
+from core.lessons.training_step.stepper import (
+    LEARNING_RATES,
+    MINIBATCH,
+    PHASES,
+    SCALINGS,
+    Stepper,
+    load_line_problem,
+)
 from ui import live
 from ui.charts import line_fit
 
-LEARNING_RATES = (0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 0.8, 1.0, 1.2, 1.5, 1.7, 1.9, 2.2, 2.5, 3.0)
 RUN_STEPS = 200
 SHOWN_ROWS = 8  # rows of the table; a full batch uses all 442 examples but shows the first few
 BATCH_CHOICES = {"all": "All 442 (full batch)", "minibatch": f"{MINIBATCH} at random (minibatch)"}
