@@ -20,7 +20,7 @@ from core.lessons.fine_tuning import (
 from core.lessons.house_style import MARKERS
 from core.lessons.user_text import markdown_literal
 from core.lm.corpus import HOUSE_STYLES, JOB_CITY_LIMIT, JOB_TITLE_LIMIT, PROMPT, job_prompt
-from ui import live, widgets
+from ui import links, live, widgets
 from ui.charts.lm import fine_tuning_losses
 from ui.samples import SAMPLE_CSS, sample_html, show_sample
 
@@ -62,6 +62,7 @@ st.markdown(
 
 for widget_key, default in DEFAULTS.items():
     st.session_state.setdefault(widget_key, default)
+links.exercise_link("fine-tuning")
 
 
 def apply_preset(values: dict) -> None:
@@ -91,7 +92,6 @@ with controls:
         "Dataset",
         list(HOUSE_STYLES),
         key="ft_dataset",
-        bind="query-params",
         format_func=lambda style: HOUSE_STYLES[style].label,
         help="The generic model has only read English. The Dutch adverts use the same layout in Dutch.",
     )
@@ -101,7 +101,6 @@ with controls:
         100,
         step=10,
         key="ft_texts",
-        bind="query-params",
         help="How many adverts the models train on (the Dutch set has 30). 20 other adverts are held out.",
     )
     st.slider(
@@ -111,7 +110,6 @@ with controls:
         step=10,
         format="%d%%",
         key="ft_off_style",
-        bind="query-params",
         help="Data quality: this share of the training adverts is swapped for generic corporate adverts "
         "that do not follow the house style.",
     )
@@ -123,7 +121,6 @@ with controls:
         500,
         step=25,
         key="ft_steps",
-        bind="query-params",
         help="One step = one update on 8 snippets of 128 characters.",
     )
     st.slider(
@@ -132,7 +129,6 @@ with controls:
         1.5,
         step=0.1,
         key="ft_temperature",
-        bind="query-params",
         help="Low: the model picks its most likely next character. High: more adventurous, more mistakes.",
     )
     st.number_input(
@@ -140,7 +136,6 @@ with controls:
         0,
         9999,
         key="ft_seed",
-        bind="query-params",
         help="The same seed gives exactly the same run and the same samples.",
     )
 

@@ -8,7 +8,7 @@ from core.engine.data import DATASET_NAMES, load_dataset
 from core.engine.models import WIDTHS
 from core.lessons.memorize import LEARNING_RATES, WEIGHT_DECAYS, read_run
 from core.lessons.playground import plane_view
-from ui import live, live_view, widgets
+from ui import links, live, live_view, widgets
 from ui.charts import curves, images, plane, style
 
 # The browser animates the curves while the run trains, so a redraw costs the server little: most of each
@@ -72,6 +72,7 @@ st.cache_resource(show_spinner=False)(warm_up_in_background)()  # once per serve
 
 for widget_key, default in DEFAULTS.items():
     st.session_state.setdefault(widget_key, default)  # widgets take their start values from here
+links.exercise_link("memorize-or-generalize")
 
 controls, results = st.columns([1, 2.7], gap="large")
 run_button, stop_button, reset_button = controls.columns(3)
@@ -92,7 +93,6 @@ with controls:
         "Dataset",
         DATASET_NAMES,
         key="lab_dataset",
-        bind="query-params",
         help="digits: 8x8 handwritten digits, 10 classes. The others are 2-D point patterns.",
     )
     st.slider(
@@ -102,7 +102,6 @@ with controls:
         step=5,
         format="%d%%",
         key="lab_noise",
-        bind="query-params",
         help="This share of training examples gets a different, wrong class. The held-out set stays clean.",
     )
     st.slider(
@@ -112,7 +111,6 @@ with controls:
         step=5,
         format="%d%%",
         key="lab_size",
-        bind="query-params",
         help="Share of the training split used for training.",
     )
     st.slider(
@@ -121,7 +119,6 @@ with controls:
         1.0,
         step=0.05,
         key="lab_input_noise",
-        bind="query-params",
         help="Random noise added to the training inputs (pixels run from 0 to 1).",
     )
     st.subheader("Training")
@@ -131,19 +128,17 @@ with controls:
         1,
         1000,
         key="lab_epochs",
-        bind="query-params",
         help="One epoch = one pass over every training example.",
     )
     with st.expander("Model and optimizer"):
-        st.select_slider("Neurons per layer", WIDTHS, key="lab_width", bind="query-params")
-        st.slider("Hidden layers", 1, 3, key="lab_depth", bind="query-params")
+        st.select_slider("Neurons per layer", WIDTHS, key="lab_width")
+        st.slider("Hidden layers", 1, 3, key="lab_depth")
         widgets.optimizer_choice("lab_optimizer")
         st.select_slider(
             "Weight decay",
             WEIGHT_DECAYS,
             format_func=lambda v: f"{v:g}",
             key="lab_wd",
-            bind="query-params",
             help="Pulls every parameter a little towards zero at each step.",
         )
         widgets.seed_input("lab_seed")

@@ -8,7 +8,7 @@ import streamlit as st
 from core.engine.classifier import LabConfig, TrainingRun
 from core.lessons import data_quality, own_data
 from core.lessons.user_text import plotly_literal
-from ui import live, widgets
+from ui import links, live, widgets
 from ui.charts import curves, groups
 
 SAMPLE_FOLDER = Path(__file__).resolve().parents[1] / "sample_data"
@@ -41,6 +41,7 @@ st.markdown(
 )
 for widget_key, default in DEFAULTS.items():
     st.session_state[widget_key] = st.session_state.get(widget_key, default)  # kept while a widget is hidden
+links.exercise_link("own-data")
 
 
 def show(readings) -> None:

@@ -18,7 +18,7 @@ from core.lessons.playground import (
     plane_view,
     start_run,
 )
-from ui import live, live_view, widgets
+from ui import links, live, live_view, widgets
 from ui.charts import curves, plane
 
 # The browser animates the live view, so each redraw is cheap for the server: short ticks. Training is paced
@@ -87,6 +87,7 @@ def fresh_run(config: PlaygroundConfig) -> None:
 
 for widget_key, default in DEFAULTS.items():
     st.session_state.setdefault(widget_key, default)
+links.exercise_link("playground")
 
 controls, results = st.columns([1, 2.8], gap="large")
 buttons = controls.container()  # filled below, once the settings are read: the buttons stay in view at the top
@@ -96,7 +97,6 @@ with controls:
         "Dataset",
         DATASETS,
         key="play_dataset",
-        bind="query-params",
         help="; ".join(f"{name}: {note}" for name, note in DATASET_NOTES.items()),
     )
     st.slider(
@@ -105,11 +105,10 @@ with controls:
         1.0,
         step=0.05,
         key="play_noise",
-        bind="query-params",
         help="How far points stray from the clean pattern.",
     )
     points, held_out = st.columns(2)
-    points.select_slider("Points", POINT_COUNTS, key="play_points", bind="query-params")
+    points.select_slider("Points", POINT_COUNTS, key="play_points")
     held_out.slider(
         "Held out",
         10,
@@ -117,7 +116,6 @@ with controls:
         step=10,
         format="%d%%",
         key="play_held_out",
-        bind="query-params",
         help="Share of the points kept aside to test on.",
     )
     st.subheader("Network")
@@ -127,26 +125,23 @@ with controls:
         0,
         MAX_DEPTH,
         key="play_depth",
-        bind="query-params",
         help="0 hidden layers: the boundary can only be a straight line.",
     )
-    width.select_slider("Neurons per layer", NEURONS, key="play_width", bind="query-params")
+    width.select_slider("Neurons per layer", NEURONS, key="play_width")
     st.selectbox(
         "Activation",
         tuple(ACTIVATIONS),
         key="play_activation",
-        bind="query-params",
         help="The bend each neuron applies. 'linear' means no bend at all.",
     )
     st.subheader("Training")
     widgets.learning_rate_slider("play_lr", LEARNING_RATES)
     batch, epochs = st.columns(2)
-    batch.select_slider("Batch size", BATCH_SIZES, key="play_batch", bind="query-params", help="Examples per update.")
+    batch.select_slider("Batch size", BATCH_SIZES, key="play_batch", help="Examples per update.")
     epochs.select_slider(
         "Epochs",
         EPOCH_BUDGETS,
         key="play_epochs",
-        bind="query-params",
         help="One epoch = one pass over every training point.",
     )
     st.radio(
@@ -154,7 +149,6 @@ with controls:
         REGULARIZATIONS,
         key="play_reg",
         horizontal=True,
-        bind="query-params",
         help="L1 pulls every weight towards zero by a fixed amount; L2 by a share of its size.",
     )
     st.select_slider(
@@ -162,7 +156,6 @@ with controls:
         STRENGTHS,
         format_func=lambda v: f"{v:g}",
         key="play_strength",
-        bind="query-params",
         disabled=st.session_state.play_reg == "none",
     )
     widgets.optimizer_choice("play_optimizer")

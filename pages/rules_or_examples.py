@@ -3,7 +3,7 @@
 import streamlit as st
 
 from core.lessons import rules
-from ui import live, widgets
+from ui import links, live, widgets
 from ui.charts import rules as rule_charts
 
 DEFAULTS = {"rules_min_income": 50, "rules_max_debts": 30, "rules_examples": "all", "rules_seed": 0}
@@ -23,6 +23,7 @@ st.markdown(
 
 for widget_key, default in DEFAULTS.items():
     st.session_state.setdefault(widget_key, default)
+links.exercise_link("rules-or-examples")
 
 
 def current_rule() -> rules.Rule:
@@ -62,7 +63,6 @@ def rule_controls() -> None:
         step=5,
         format="%d thousand",
         key="rules_min_income",
-        bind="query-params",
         help="Yearly income, in thousands.",
     )
     debts.slider(
@@ -72,7 +72,6 @@ def rule_controls() -> None:
         step=5,
         format="%d thousand",
         key="rules_max_debts",
-        bind="query-params",
         help="Everything the applicant owes, in thousands.",
     )
     button, note = st.columns([1, 1.4], vertical_alignment="center")
@@ -95,7 +94,6 @@ def model_controls() -> None:
         format_func=EXAMPLE_CHOICES.get,
         key="rules_examples",
         horizontal=True,
-        bind="query-params",
         on_change=train,
         help="Changing this trains a new model.",
     )

@@ -13,7 +13,7 @@ from core.lessons.training_step.stepper import (
     Stepper,
     load_line_problem,
 )
-from ui import live
+from ui import links, live
 from ui.charts import line_fit
 
 RUN_STEPS = 200
@@ -67,6 +67,7 @@ def show_regime(regime: str) -> None:
 
 for widget_key, default in DEFAULTS.items():
     st.session_state.setdefault(widget_key, default)
+links.exercise_link("training-loop")
 
 REGIME_COLOURS = {"too slow": "blue", "good": "green", "oscillating": "orange", "diverging": "red"}
 left, right = st.columns([1.1, 1], gap="large")
@@ -77,7 +78,6 @@ with left:
         "Learning rate (log scale)",
         LEARNING_RATES,
         key="loop_lr",
-        bind="query-params",
         format_func=lambda rate: f"{rate:g} ⚠" if rate >= limit else f"{rate:g}",
         help="How far each step moves the parameters, as a multiple of the gradient. ⚠ marks rates above the "
         "stability limit.",
@@ -92,14 +92,12 @@ with left:
         tuple(BATCH_CHOICES),
         key="loop_batch",
         format_func=BATCH_CHOICES.get,
-        bind="query-params",
         help="The stability limit is exact for full-batch steps only.",
     )
     scaling_box.radio(
         "Feature scaling",
         SCALINGS,
         key="loop_scaling",
-        bind="query-params",
         help="Scaled 0 to 1 gives a long tilted valley; standardized gives a perfectly round bowl.",
     )
     if st.session_state.loop_batch == "minibatch":
@@ -108,7 +106,6 @@ with left:
             0,
             9999,
             key="loop_seed",
-            bind="query-params",
             help="Which examples each minibatch draws. The same seed gives the same run.",
         )
 
