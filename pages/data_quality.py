@@ -73,6 +73,7 @@ scenario = st.radio(
     format_func=SCENARIO_TITLES.get,
     horizontal=True,
     key="dq_scenario",
+    persist_state="session",
 )
 
 

@@ -92,6 +92,7 @@ with controls:
         "Dataset",
         list(HOUSE_STYLES),
         key="ft_dataset",
+        persist_state="session",
         format_func=lambda style: HOUSE_STYLES[style].label,
         help="The generic model has only read English. The Dutch adverts use the same layout in Dutch.",
     )
@@ -101,6 +102,7 @@ with controls:
         100,
         step=10,
         key="ft_texts",
+        persist_state="session",
         help="How many adverts the models train on (the Dutch set has 30). 20 other adverts are held out.",
     )
     st.slider(
@@ -110,6 +112,7 @@ with controls:
         step=10,
         format="%d%%",
         key="ft_off_style",
+        persist_state="session",
         help="Data quality: this share of the training adverts is swapped for generic corporate adverts "
         "that do not follow the house style.",
     )
@@ -121,6 +124,7 @@ with controls:
         500,
         step=25,
         key="ft_steps",
+        persist_state="session",
         help="One step = one update on 8 snippets of 128 characters.",
     )
     st.slider(
@@ -129,6 +133,7 @@ with controls:
         1.5,
         step=0.1,
         key="ft_temperature",
+        persist_state="session",
         help="Low: the model picks its most likely next character. High: more adventurous, more mistakes.",
     )
     st.number_input(
@@ -136,6 +141,7 @@ with controls:
         0,
         9999,
         key="ft_seed",
+        persist_state="session",
         help="The same seed gives exactly the same run and the same samples.",
     )
 

@@ -93,6 +93,7 @@ with controls:
         "Dataset",
         DATASET_NAMES,
         key="lab_dataset",
+        persist_state="session",
         help="digits: 8x8 handwritten digits, 10 classes. The others are 2-D point patterns.",
     )
     st.slider(
@@ -102,6 +103,7 @@ with controls:
         step=5,
         format="%d%%",
         key="lab_noise",
+        persist_state="session",
         help="This share of training examples gets a different, wrong class. The held-out set stays clean.",
     )
     st.slider(
@@ -111,6 +113,7 @@ with controls:
         step=5,
         format="%d%%",
         key="lab_size",
+        persist_state="session",
         help="Share of the training split used for training.",
     )
     st.slider(
@@ -119,6 +122,7 @@ with controls:
         1.0,
         step=0.05,
         key="lab_input_noise",
+        persist_state="session",
         help="Random noise added to the training inputs (pixels run from 0 to 1).",
     )
     st.subheader("Training")
@@ -128,17 +132,19 @@ with controls:
         1,
         1000,
         key="lab_epochs",
+        persist_state="session",
         help="One epoch = one pass over every training example.",
     )
     with st.expander("Model and optimizer"):
-        st.select_slider("Neurons per layer", WIDTHS, key="lab_width")
-        st.slider("Hidden layers", 1, 3, key="lab_depth")
+        st.select_slider("Neurons per layer", WIDTHS, key="lab_width", persist_state="session")
+        st.slider("Hidden layers", 1, 3, key="lab_depth", persist_state="session")
         widgets.optimizer_choice("lab_optimizer")
         st.select_slider(
             "Weight decay",
             WEIGHT_DECAYS,
             format_func=lambda v: f"{v:g}",
             key="lab_wd",
+            persist_state="session",
             help="Pulls every parameter a little towards zero at each step.",
         )
         widgets.seed_input("lab_seed")

@@ -97,6 +97,7 @@ with controls:
         "Dataset",
         DATASETS,
         key="play_dataset",
+        persist_state="session",
         help="; ".join(f"{name}: {note}" for name, note in DATASET_NOTES.items()),
     )
     st.slider(
@@ -105,10 +106,11 @@ with controls:
         1.0,
         step=0.05,
         key="play_noise",
+        persist_state="session",
         help="How far points stray from the clean pattern.",
     )
     points, held_out = st.columns(2)
-    points.select_slider("Points", POINT_COUNTS, key="play_points")
+    points.select_slider("Points", POINT_COUNTS, key="play_points", persist_state="session")
     held_out.slider(
         "Held out",
         10,
@@ -116,6 +118,7 @@ with controls:
         step=10,
         format="%d%%",
         key="play_held_out",
+        persist_state="session",
         help="Share of the points kept aside to test on.",
     )
     st.subheader("Network")
@@ -125,23 +128,28 @@ with controls:
         0,
         MAX_DEPTH,
         key="play_depth",
+        persist_state="session",
         help="0 hidden layers: the boundary can only be a straight line.",
     )
-    width.select_slider("Neurons per layer", NEURONS, key="play_width")
+    width.select_slider("Neurons per layer", NEURONS, key="play_width", persist_state="session")
     st.selectbox(
         "Activation",
         tuple(ACTIVATIONS),
         key="play_activation",
+        persist_state="session",
         help="The bend each neuron applies. 'linear' means no bend at all.",
     )
     st.subheader("Training")
     widgets.learning_rate_slider("play_lr", LEARNING_RATES)
     batch, epochs = st.columns(2)
-    batch.select_slider("Batch size", BATCH_SIZES, key="play_batch", help="Examples per update.")
+    batch.select_slider(
+        "Batch size", BATCH_SIZES, key="play_batch", persist_state="session", help="Examples per update."
+    )
     epochs.select_slider(
         "Epochs",
         EPOCH_BUDGETS,
         key="play_epochs",
+        persist_state="session",
         help="One epoch = one pass over every training point.",
     )
     st.radio(
@@ -149,6 +157,7 @@ with controls:
         REGULARIZATIONS,
         key="play_reg",
         horizontal=True,
+        persist_state="session",
         help="L1 pulls every weight towards zero by a fixed amount; L2 by a share of its size.",
     )
     st.select_slider(
@@ -156,6 +165,7 @@ with controls:
         STRENGTHS,
         format_func=lambda v: f"{v:g}",
         key="play_strength",
+        persist_state="session",
         disabled=st.session_state.play_reg == "none",
     )
     widgets.optimizer_choice("play_optimizer")

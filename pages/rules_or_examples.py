@@ -63,6 +63,7 @@ def rule_controls() -> None:
         step=5,
         format="%d thousand",
         key="rules_min_income",
+        persist_state="session",
         help="Yearly income, in thousands.",
     )
     debts.slider(
@@ -72,6 +73,7 @@ def rule_controls() -> None:
         step=5,
         format="%d thousand",
         key="rules_max_debts",
+        persist_state="session",
         help="Everything the applicant owes, in thousands.",
     )
     button, note = st.columns([1, 1.4], vertical_alignment="center")
@@ -94,6 +96,7 @@ def model_controls() -> None:
         format_func=EXAMPLE_CHOICES.get,
         key="rules_examples",
         horizontal=True,
+        persist_state="session",
         on_change=train,
         help="Changing this trains a new model.",
     )

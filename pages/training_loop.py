@@ -78,6 +78,7 @@ with left:
         "Learning rate (log scale)",
         LEARNING_RATES,
         key="loop_lr",
+        persist_state="session",
         format_func=lambda rate: f"{rate:g} ⚠" if rate >= limit else f"{rate:g}",
         help="How far each step moves the parameters, as a multiple of the gradient. ⚠ marks rates above the "
         "stability limit.",
@@ -92,12 +93,14 @@ with left:
         tuple(BATCH_CHOICES),
         key="loop_batch",
         format_func=BATCH_CHOICES.get,
+        persist_state="session",
         help="The stability limit is exact for full-batch steps only.",
     )
     scaling_box.radio(
         "Feature scaling",
         SCALINGS,
         key="loop_scaling",
+        persist_state="session",
         help="Scaled 0 to 1 gives a long tilted valley; standardized gives a perfectly round bowl.",
     )
     if st.session_state.loop_batch == "minibatch":
@@ -106,6 +109,7 @@ with left:
             0,
             9999,
             key="loop_seed",
+            persist_state="session",
             help="Which examples each minibatch draws. The same seed gives the same run.",
         )
 

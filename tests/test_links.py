@@ -72,3 +72,10 @@ def test_every_page_names_its_controls_once():
         keys, names = [control.key for control in controls], [control.name for control in controls]
         assert len(set(keys)) == len(keys) and len(set(names)) == len(names)
         assert links.HIDE not in keys + names
+
+
+def test_an_address_of_another_lesson_is_no_link_to_this_one():
+    assert links.from_another_page("playground", {"loop_lr": "0.5", "hide": "seed"})
+    assert not links.from_another_page("playground", {"play_lr": "0.1", "loop_lr": "0.5"})
+    assert not links.from_another_page("own-data", {"dq_seed": "3"}), "a control both pages have"
+    assert not links.from_another_page("playground", {"lr": "0.1", "colour": "red"})

@@ -123,3 +123,11 @@ def test_the_copy_control_shows_the_whole_address_with_the_pages_hide_names():
     address = app.sidebar.code[0].value
     assert address.startswith("/training-loop?") and "loop_lr=0.02" in address and "loop_scaling=0%20to%201" in address
     assert all(f"`{control.name}`" in app.sidebar.caption[-1].value for control in links.PAGES["training-loop"])
+
+
+def test_a_linked_value_outlives_a_visit_to_another_lesson():
+    app = open_link("training-loop", {"loop_lr": "1.9", "hide": "seed"})
+    app.switch_page(PAGES["playground"]).run()
+    assert not [warning for warning in app.warning if warning.value.startswith("This link")]
+    app.switch_page(PAGES["training-loop"]).run()
+    assert app.select_slider(key="loop_lr").value == 1.9 and app.query_params["hide"] == "seed"

@@ -6,6 +6,7 @@ This module, not Streamlit's `bind="query-params"`, keeps the address: Streamlit
 out of the address (so the link loses it), matches a choice against its shown label ("1.9 ⚠", not "1.9"), and lets
 no page write a bound parameter. Here every control is written, and a typed value is read by
 `core.lessons.links`. A hidden control is still drawn, invisibly: it keeps its value and the run uses it.
+Controls that were bound take `persist_state="session"` instead, so their values still outlive a page switch.
 """
 
 from urllib.parse import quote, urlencode
@@ -23,7 +24,8 @@ def exercise_link(address: str) -> None:
     the address, and offer that address to copy in the sidebar."""
     controls, state = links.PAGES[address], st.session_state
     incoming = st.query_params.to_dict()
-    if incoming and incoming != state.get(f"links_{address}_written"):
+    is_new = incoming != state.get(f"links_{address}_written")
+    if incoming and is_new and not links.from_another_page(address, incoming):
         _apply(controls, address, incoming)
     hidden = state.get(f"links_{address}_hidden", ())
     _hide(links.keys_of(controls, hidden))

@@ -223,3 +223,11 @@ PAGES: dict[str, tuple[Control, ...]] = {
         Control("ft_job_city", "job_city", max_chars=JOB_CITY_LIMIT),
     ),
 }
+
+
+def from_another_page(address: str, parameters: dict) -> bool:
+    """Whether `parameters` name a control of another lesson and none of this one's: Streamlit's back button can
+    rerun a page with the address of the page before it, which is no link to this page."""
+    own = {control.key for control in PAGES[address]}
+    others = {control.key for page, controls in PAGES.items() if page != address for control in controls} - own
+    return bool(others & set(parameters)) and not own & set(parameters)
