@@ -20,19 +20,21 @@ SHOWN_PROBLEM_CHARACTERS = 160
 
 
 def exercise_link(address: str) -> None:
-    """Apply a newly opened link of the lesson at `address`, hide what it hides, write the current state back into
+    """Apply the link the lesson at `address` was opened with, hide what it hides, write the current state back into
     the address, and offer that address to copy in the sidebar."""
     controls, state = links.PAGES[address], st.session_state
     incoming = st.query_params.to_dict()
-    is_new = incoming != state.get(f"links_{address}_written")
-    if incoming and is_new and not links.from_another_page(address, incoming):
+    # A link is read on the page's first run in the session only: later reruns may carry an address older than the
+    # controls (a rerun sent before the browser took the last address), and the controls are newer.
+    first_run = f"links_{address}_opened" not in state
+    if incoming and first_run and not links.from_another_page(address, incoming):
         _apply(controls, address, incoming)
     hidden = state.get(f"links_{address}_hidden", ())
     _hide(links.keys_of(controls, hidden))
     parameters = links.link_parameters(controls, state, hidden)
     if parameters != incoming:
         st.query_params.from_dict(parameters)
-    state[f"links_{address}_written"] = parameters
+    state[f"links_{address}_opened"] = True
     _copy_control(address, controls, parameters)
 
 
