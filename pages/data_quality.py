@@ -4,7 +4,7 @@ live, judged per group and per class. The same on a CSV of your own is the next 
 import streamlit as st
 
 from core.lessons import data_quality
-from ui import live, look, widgets
+from ui import links, live, look, widgets
 from ui.charts import curves, groups, style
 from ui.tasks import task_panel
 
@@ -65,7 +65,8 @@ st.markdown(
 st.page_link("pages/own_data.py", label="Then try it on a spreadsheet of your own", icon=":material/upload_file:")
 for widget_key, default in DEFAULTS.items():
     st.session_state[widget_key] = st.session_state.get(widget_key, default)  # kept while a widget is hidden
-# dq_scenario is always shown, so it needs no default here, and one set here would hide the link's choice
+# dq_scenario is always shown, so it needs no default here: a link's choice is set by exercise_link
+links.exercise_link("data-quality")
 task_panel("dq", lambda: start_scenario(st.session_state.dq_scenario))
 
 scenario = st.radio(
@@ -74,7 +75,7 @@ scenario = st.radio(
     format_func=SCENARIO_TITLES.get,
     horizontal=True,
     key="dq_scenario",
-    bind="query-params",
+    persist_state="session",
 )
 
 

@@ -20,7 +20,7 @@ from core.lessons.fine_tuning import (
 from core.lessons.house_style import MARKERS
 from core.lessons.user_text import markdown_literal
 from core.lm.corpus import HOUSE_STYLES, JOB_CITY_LIMIT, JOB_TITLE_LIMIT, PROMPT, job_prompt
-from ui import live, look, widgets
+from ui import links, live, look, widgets
 from ui.charts.lm import fine_tuning_losses
 from ui.samples import SAMPLE_CSS, sample_html, show_sample
 from ui.tasks import task_panel
@@ -63,6 +63,7 @@ st.markdown(
 
 for widget_key, default in DEFAULTS.items():
     st.session_state.setdefault(widget_key, default)
+links.exercise_link("fine-tuning")
 
 
 def apply_preset(values: dict) -> None:
@@ -93,7 +94,7 @@ with controls:
         "Dataset",
         list(HOUSE_STYLES),
         key="ft_dataset",
-        bind="query-params",
+        persist_state="session",
         format_func=lambda style: HOUSE_STYLES[style].label,
         help="The generic model has only read English. The Dutch adverts use the same layout in Dutch.",
     )
@@ -103,7 +104,7 @@ with controls:
         100,
         step=10,
         key="ft_texts",
-        bind="query-params",
+        persist_state="session",
         help="How many adverts the models train on (the Dutch set has 30). 20 other adverts are held out.",
     )
     st.slider(
@@ -113,7 +114,7 @@ with controls:
         step=10,
         format="%d%%",
         key="ft_off_style",
-        bind="query-params",
+        persist_state="session",
         help="Data quality: this share of the training adverts is swapped for generic corporate adverts "
         "that do not follow the house style.",
     )
@@ -125,7 +126,7 @@ with controls:
         500,
         step=25,
         key="ft_steps",
-        bind="query-params",
+        persist_state="session",
         help="One step = one update on 8 snippets of 128 characters.",
     )
     st.slider(
@@ -134,7 +135,7 @@ with controls:
         1.5,
         step=0.1,
         key="ft_temperature",
-        bind="query-params",
+        persist_state="session",
         help="Low: the model picks its most likely next character. High: more adventurous, more mistakes.",
     )
     st.number_input(
@@ -142,7 +143,7 @@ with controls:
         0,
         9999,
         key="ft_seed",
-        bind="query-params",
+        persist_state="session",
         help="The same seed gives exactly the same run and the same samples.",
     )
 

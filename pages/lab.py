@@ -6,9 +6,9 @@ import streamlit as st
 from core.engine.classifier import LabConfig, TrainingRun, training_code, training_data
 from core.engine.data import DATASET_NAMES, load_dataset
 from core.engine.models import WIDTHS
-from core.lessons.memorize import read_run
+from core.lessons.memorize import LEARNING_RATES, WEIGHT_DECAYS, read_run
 from core.lessons.playground import plane_view
-from ui import live, live_view, look, pins, widgets
+from ui import links, live, live_view, look, pins, widgets
 from ui.charts import curves, images, plane, style
 from ui.sweeps import luck_and_sweep
 from ui.tasks import task_panel
@@ -16,8 +16,6 @@ from ui.tasks import task_panel
 # The browser animates the curves while the run trains, so a redraw costs the server little: most of each
 # tick can train.
 TRAINING_SHARE = 0.7
-LEARNING_RATES = (1e-4, 2e-4, 5e-4, 1e-3, 2e-3, 5e-3, 1e-2, 2e-2, 5e-2, 0.1, 0.2, 0.5, 1.0, 2.0, 5.0, 10.0)
-WEIGHT_DECAYS = (0.0, 1e-5, 1e-4, 1e-3, 1e-2, 1e-1)
 GRID_SIZE = 24  # mislabeled digits shown at once
 DEFAULTS = {
     "lab_dataset": "digits",
@@ -74,6 +72,7 @@ def config_from_widgets() -> LabConfig:
 
 for widget_key, default in DEFAULTS.items():
     st.session_state.setdefault(widget_key, default)  # widgets take their start values from here
+links.exercise_link("memorize-or-generalize")
 
 controls, results = st.columns([1, 2.7], gap="large")
 run_button, stop_button, reset_button = controls.columns(3)
@@ -95,7 +94,7 @@ with controls:
         "Dataset",
         DATASET_NAMES,
         key="lab_dataset",
-        bind="query-params",
+        persist_state="session",
         help="digits: 8x8 handwritten digits, 10 classes. The others are 2-D point patterns.",
     )
     st.slider(
@@ -105,7 +104,7 @@ with controls:
         step=5,
         format="%d%%",
         key="lab_noise",
-        bind="query-params",
+        persist_state="session",
         help="This share of training examples gets a different, wrong class. The held-out set stays clean.",
     )
     st.slider(
@@ -115,7 +114,7 @@ with controls:
         step=5,
         format="%d%%",
         key="lab_size",
-        bind="query-params",
+        persist_state="session",
         help="Share of the training split used for training.",
     )
     st.slider(
@@ -124,7 +123,7 @@ with controls:
         1.0,
         step=0.05,
         key="lab_input_noise",
-        bind="query-params",
+        persist_state="session",
         help="Random noise added to the training inputs (pixels run from 0 to 1).",
     )
     st.subheader("Training")
@@ -134,19 +133,19 @@ with controls:
         1,
         1000,
         key="lab_epochs",
-        bind="query-params",
+        persist_state="session",
         help="One epoch = one pass over every training example.",
     )
     with st.expander("Model and optimizer"):
-        st.select_slider("Neurons per layer", WIDTHS, key="lab_width", bind="query-params")
-        st.slider("Hidden layers", 1, 3, key="lab_depth", bind="query-params")
+        st.select_slider("Neurons per layer", WIDTHS, key="lab_width", persist_state="session")
+        st.slider("Hidden layers", 1, 3, key="lab_depth", persist_state="session")
         widgets.optimizer_choice("lab_optimizer")
         st.select_slider(
             "Weight decay",
             WEIGHT_DECAYS,
             format_func=lambda v: f"{v:g}",
             key="lab_wd",
-            bind="query-params",
+            persist_state="session",
             help="Pulls every parameter a little towards zero at each step.",
         )
         widgets.seed_input("lab_seed")

@@ -8,7 +8,7 @@ import streamlit as st
 from core.engine.classifier import LabConfig, TrainingRun
 from core.lessons import data_quality, own_data
 from core.lessons.user_text import plotly_literal
-from ui import live, look, widgets
+from ui import links, live, look, widgets
 from ui.charts import curves, groups
 from ui.tasks import task_panel
 
@@ -20,7 +20,6 @@ SAMPLES = {
     ),
     "customer_churn.csv": "Phone customers: did they leave? A clean, balanced table.",
 }
-LEARNING_RATES = (1e-4, 3e-4, 1e-3, 3e-3, 1e-2, 3e-2, 0.1)
 NO_GROUP = "(none)"
 # The server takes larger files than the page's limit so that the page can refuse them in words: the uploader's own
 # "50MB per file" would contradict the limit the page states, so it is hidden.
@@ -43,6 +42,7 @@ st.markdown(
 )
 for widget_key, default in DEFAULTS.items():
     st.session_state[widget_key] = st.session_state.get(widget_key, default)  # kept while a widget is hidden
+links.exercise_link("own-data")
 task_panel("dq_upload")  # the learner uploads the sample file and presses Train
 
 
@@ -159,7 +159,7 @@ def upload_controls() -> None:
         help="This share of training labels is changed to a different class. The held-out part stays clean.",
     )
     st.slider("Training-set size", 5, 100, step=5, format="%d%%", key="dq_upload_size")
-    widgets.learning_rate_slider("dq_upload_lr", LEARNING_RATES)
+    widgets.learning_rate_slider("dq_upload_lr", own_data.LEARNING_RATES)
     st.slider("Epochs", 10, 500, step=10, key="dq_upload_epochs")
     widgets.seed_input("dq_seed")
 

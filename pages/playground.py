@@ -3,30 +3,30 @@
 import streamlit as st
 
 from core.engine.classifier import TrainingRun
-from core.engine.models import ACTIVATIONS, MAX_DEPTH, WIDTHS
+from core.engine.models import ACTIVATIONS, MAX_DEPTH
 from core.engine.train import BATCH_SIZES
 from core.lessons.memorize import read_run
 from core.lessons.playground import (
     DATASETS,
+    EPOCH_BUDGETS,
+    LEARNING_RATES,
+    NEURONS,
     POINT_COUNTS,
     REGULARIZATIONS,
+    STRENGTHS,
     PlaygroundConfig,
     plane_view,
     start_run,
 )
-from ui import live, live_view, look, pins, widgets
+from ui import links, live, live_view, look, pins, widgets
 from ui.charts import curves, plane
 from ui.tasks import task_panel
 
-LEARNING_RATES = (1e-4, 3e-4, 1e-3, 3e-3, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0)
-STRENGTHS = (0.0, 1e-4, 1e-3, 3e-3, 0.01, 0.03, 0.1, 0.3, 1.0)
-EPOCH_BUDGETS = (50, 100, 200, 300, 500, 1000)
 # The browser animates the live view, so each redraw is cheap for the server: short ticks. Training is paced
 # to what a learner can follow (300 epochs in 2 s), however fast the model trains.
 TICK_SECONDS = 0.3
 EPOCHS_PER_SECOND = 150
 TRAINING_SHARE = 0.6
-NEURONS = WIDTHS[:4]
 DEFAULTS = {
     "play_dataset": "spirals",
     "play_noise": 0.2,
@@ -88,6 +88,7 @@ def fresh_run(config: PlaygroundConfig) -> None:
 
 for widget_key, default in DEFAULTS.items():
     st.session_state.setdefault(widget_key, default)
+links.exercise_link("playground")
 task_panel("play", lambda: st.session_state.update(play_running=True, play_config=None))  # a fresh run, playing
 
 controls, results = st.columns([1, 2.8], gap="large")
@@ -98,7 +99,7 @@ with controls:
         "Dataset",
         DATASETS,
         key="play_dataset",
-        bind="query-params",
+        persist_state="session",
         help="; ".join(f"{name}: {note}" for name, note in DATASET_NOTES.items()),
     )
     st.slider(
@@ -107,11 +108,11 @@ with controls:
         1.0,
         step=0.05,
         key="play_noise",
-        bind="query-params",
+        persist_state="session",
         help="How far points stray from the clean pattern.",
     )
     points, held_out = st.columns(2)
-    points.select_slider("Points", POINT_COUNTS, key="play_points", bind="query-params")
+    points.select_slider("Points", POINT_COUNTS, key="play_points", persist_state="session")
     held_out.slider(
         "Held out",
         10,
@@ -119,7 +120,7 @@ with controls:
         step=10,
         format="%d%%",
         key="play_held_out",
-        bind="query-params",
+        persist_state="session",
         help="Share of the points kept aside to test on.",
     )
     st.subheader("Network")
@@ -129,26 +130,28 @@ with controls:
         0,
         MAX_DEPTH,
         key="play_depth",
-        bind="query-params",
+        persist_state="session",
         help="0 hidden layers: the boundary can only be a straight line.",
     )
-    width.select_slider("Neurons per layer", NEURONS, key="play_width", bind="query-params")
+    width.select_slider("Neurons per layer", NEURONS, key="play_width", persist_state="session")
     st.selectbox(
         "Activation",
         tuple(ACTIVATIONS),
         key="play_activation",
-        bind="query-params",
+        persist_state="session",
         help="The bend each neuron applies. 'linear' means no bend at all.",
     )
     st.subheader("Training")
     widgets.learning_rate_slider("play_lr", LEARNING_RATES)
     batch, epochs = st.columns(2)
-    batch.select_slider("Batch size", BATCH_SIZES, key="play_batch", bind="query-params", help="Examples per update.")
+    batch.select_slider(
+        "Batch size", BATCH_SIZES, key="play_batch", persist_state="session", help="Examples per update."
+    )
     epochs.select_slider(
         "Epochs",
         EPOCH_BUDGETS,
         key="play_epochs",
-        bind="query-params",
+        persist_state="session",
         help="One epoch = one pass over every training point.",
     )
     st.radio(
@@ -156,7 +159,7 @@ with controls:
         REGULARIZATIONS,
         key="play_reg",
         horizontal=True,
-        bind="query-params",
+        persist_state="session",
         help="L1 pulls every weight towards zero by a fixed amount; L2 by a share of its size.",
     )
     st.select_slider(
@@ -164,7 +167,7 @@ with controls:
         STRENGTHS,
         format_func=lambda v: f"{v:g}",
         key="play_strength",
-        bind="query-params",
+        persist_state="session",
         disabled=st.session_state.play_reg == "none",
     )
     widgets.optimizer_choice("play_optimizer")

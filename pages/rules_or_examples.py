@@ -3,7 +3,7 @@
 import streamlit as st
 
 from core.lessons import rules
-from ui import live, look, widgets
+from ui import links, live, look, widgets
 from ui.charts import rules as rule_charts
 from ui.tasks import task_panel
 
@@ -24,6 +24,7 @@ st.markdown(
 
 for widget_key, default in DEFAULTS.items():
     st.session_state.setdefault(widget_key, default)
+links.exercise_link("rules-or-examples")
 
 
 def current_rule() -> rules.Rule:
@@ -63,7 +64,7 @@ def rule_controls() -> None:
         step=5,
         format="%d thousand",
         key="rules_min_income",
-        bind="query-params",
+        persist_state="session",
         help="Yearly income, in thousands.",
     )
     debts.slider(
@@ -73,7 +74,7 @@ def rule_controls() -> None:
         step=5,
         format="%d thousand",
         key="rules_max_debts",
-        bind="query-params",
+        persist_state="session",
         help="Everything the applicant owes, in thousands.",
     )
     button, note = st.columns([1, 1.4], vertical_alignment="center")
@@ -96,7 +97,7 @@ def model_controls() -> None:
         format_func=EXAMPLE_CHOICES.get,
         key="rules_examples",
         horizontal=True,
-        bind="query-params",
+        persist_state="session",
         on_change=train,
         help="Changing this trains a new model.",
     )

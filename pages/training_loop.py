@@ -5,12 +5,18 @@ import streamlit as st
 
 from core.lessons.training_step.race import MOMENTUM, race, race_landscape, race_reading
 from core.lessons.training_step.readings import divergence_text, phase_texts, readable, regime_reading
-from core.lessons.training_step.stepper import MINIBATCH, PHASES, SCALINGS, Stepper, load_line_problem
-from ui import live, look, pins
+from core.lessons.training_step.stepper import (
+    LEARNING_RATES,
+    MINIBATCH,
+    PHASES,
+    SCALINGS,
+    Stepper,
+    load_line_problem,
+)
+from ui import links, live, look, pins
 from ui.charts import line_fit
 from ui.tasks import task_panel
 
-LEARNING_RATES = (0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 0.8, 1.0, 1.2, 1.5, 1.7, 1.9, 2.2, 2.5, 3.0)
 RUN_STEPS = 200
 SHOWN_ROWS = 8  # rows of the table; a full batch uses all 442 examples but shows the first few
 BATCH_CHOICES = {"all": "All 442 (full batch)", "minibatch": f"{MINIBATCH} at random (minibatch)"}
@@ -62,6 +68,7 @@ def show_regime(regime: str) -> None:
 
 for widget_key, default in DEFAULTS.items():
     st.session_state.setdefault(widget_key, default)
+links.exercise_link("training-loop")
 task_panel("loop", lambda: (reset(), st.session_state.update(loop_start_running=True)))  # from step 0, running
 
 REGIME_COLOURS = {"too slow": "blue", "good": "green", "oscillating": "orange", "diverging": "red"}
@@ -73,7 +80,7 @@ with left:
         "Learning rate (log scale)",
         LEARNING_RATES,
         key="loop_lr",
-        bind="query-params",
+        persist_state="session",
         format_func=lambda rate: f"{rate:g} ⚠" if rate >= limit else f"{rate:g}",
         help="How far each step moves the parameters, as a multiple of the gradient. ⚠ marks rates above the "
         "stability limit.",
@@ -88,14 +95,14 @@ with left:
         tuple(BATCH_CHOICES),
         key="loop_batch",
         format_func=BATCH_CHOICES.get,
-        bind="query-params",
+        persist_state="session",
         help="The stability limit is exact for full-batch steps only.",
     )
     scaling_box.radio(
         "Feature scaling",
         SCALINGS,
         key="loop_scaling",
-        bind="query-params",
+        persist_state="session",
         help="Scaled 0 to 1 gives a long tilted valley; standardized gives a perfectly round bowl.",
     )
     if st.session_state.loop_batch == "minibatch":
@@ -104,7 +111,7 @@ with left:
             0,
             9999,
             key="loop_seed",
-            bind="query-params",
+            persist_state="session",
             help="Which examples each minibatch draws. The same seed gives the same run.",
         )
 

@@ -8,15 +8,15 @@ from ui import live
 def learning_rate_slider(
     key: str, rates: tuple[float, ...], help: str = "How big a step each update takes. Log scale."
 ):
-    """A log-scale learning-rate choice kept in the page's address, so a link reproduces the setting."""
+    """A log-scale learning-rate choice; ui.links keeps it in the page's address."""
     return st.select_slider(
-        "Learning rate", rates, format_func=lambda v: f"{v:g}", key=key, bind="query-params", help=help
+        "Learning rate", rates, format_func=lambda v: f"{v:g}", key=key, persist_state="session", help=help
     )
 
 
 def seed_input(key: str):
     return st.number_input(
-        "Seed", 0, 9999, key=key, bind="query-params", help="The same seed gives exactly the same run."
+        "Seed", 0, 9999, key=key, persist_state="session", help="The same seed gives exactly the same run."
     )
 
 
@@ -26,7 +26,7 @@ def optimizer_choice(key: str):
         ("adam", "sgd"),
         key=key,
         horizontal=True,
-        bind="query-params",
+        persist_state="session",
         format_func={"adam": "Adam", "sgd": "SGD + momentum"}.get,
     )
 

@@ -13,6 +13,9 @@ from core.engine.run import BLOW_UP_FACTOR
 
 # Rates that trained every data set of the lab and the playground without failing (measured over seeds).
 SAFE_LEARNING_RATES = {"adam": 0.01, "sgd": 0.1}
+# The lab's choices (its sliders and its exercise links).
+LEARNING_RATES = (1e-4, 2e-4, 5e-4, 1e-3, 2e-3, 5e-3, 1e-2, 2e-2, 5e-2, 0.1, 0.2, 0.5, 1.0, 2.0, 5.0, 10.0)
+WEIGHT_DECAYS = (0.0, 1e-5, 1e-4, 1e-3, 1e-2, 1e-1)
 RISING_TEST_LOSS = 1.2  # held-out loss 20% above its minimum counts as clearly rising
 
 

@@ -36,6 +36,7 @@ from core.lessons.tables import (  # noqa: F401  (re-exported: the page reads fi
 from core.lessons.user_text import markdown_literal
 
 MAX_CLASSES = 20
+LEARNING_RATES = (1e-4, 3e-4, 1e-3, 3e-3, 1e-2, 3e-2, 0.1)  # the page's choices
 MAX_CATEGORIES = 20  # a text column with at most this many values is categories (one input per value)
 CONTINUOUS_LABEL_VALUES = 50  # a numeric label with more distinct values than this is a measurement
 MIN_ROWS = 20

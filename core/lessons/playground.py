@@ -15,11 +15,17 @@ import numpy as np
 
 from core.engine.classifier import LabConfig, TrainingRun
 from core.engine.data import TWO_D_GENERATORS, Dataset, load_dataset
+from core.engine.models import WIDTHS
 
 DATASETS = tuple(TWO_D_GENERATORS)
 POINT_COUNTS = (200, 400, 800)  # each count is its own array shape, so keep the set small
 HELD_OUT_SHARES = (0.1, 0.2, 0.3, 0.4, 0.5)
 REGULARIZATIONS = ("none", "L1", "L2")
+# The page's other choices (its sliders and its exercise links).
+LEARNING_RATES = (1e-4, 3e-4, 1e-3, 3e-3, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0)
+STRENGTHS = (0.0, 1e-4, 1e-3, 3e-3, 0.01, 0.03, 0.1, 0.3, 1.0)
+EPOCH_BUDGETS = (50, 100, 200, 300, 500, 1000)
+NEURONS = WIDTHS[:4]
 GRID = 64  # heatmap cells per side: fine enough for a smooth boundary, light enough to redraw live
 GRID_MARGIN = 0.15
 

@@ -25,6 +25,8 @@ from core.engine.run import Progress, blew_up
 
 FEATURE = "bmi"
 SCALINGS = ("0 to 1", "standardized")
+# The page's learning rates (its slider and its exercise links), around both scalings' stability limits.
+LEARNING_RATES = (0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 0.8, 1.0, 1.2, 1.5, 1.7, 1.9, 2.2, 2.5, 3.0)
 START = (-1.0, 1.0)  # (w, b): a clearly wrong line, so the path has somewhere to go
 MINIBATCH = 8
 CHUNK_STEPS = 10

@@ -1,0 +1,50 @@
+"""An exercise link in a real browser: a teacher's hand-typed link sets the lab's controls (a learning rate
+typed as 5e-2), hides the optimizer and the seed, and the run the student starts uses the hidden values."""
+
+import re
+from urllib.parse import parse_qs
+
+import pytest
+
+from core.engine.classifier import LabConfig, run_lab
+from core.engine.data import load_dataset
+from tests.browser_support import CHROMIUM, assert_no_error_box, open_page, screenshot, wait_idle
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not CHROMIUM.exists(), reason=f"no Chromium at {CHROMIUM} (apt-get install chromium)"),
+]
+LINK = "memorize-or-generalize?lab_lr=5e-2&lab_epochs=5&lab_noise=20&lab_optimizer=sgd&lab_seed=42&hide=optimizer,seed"
+
+
+def test_a_typed_link_sets_the_lab_hides_two_controls_and_the_run_uses_them(page, server):
+    open_page(page, server, LINK)
+    page.get_by_role("slider", name=re.compile("^Learning rate")).wait_for(timeout=60_000)
+    assert page.get_by_role("slider", name=re.compile("^Learning rate")).get_attribute("aria-valuetext") == "0.05"
+    assert page.get_by_role("slider", name=re.compile("^Epochs")).get_attribute("aria-valuetext") == "5"
+    assert page.get_by_role("slider", name=re.compile("^Wrong labels")).get_attribute("aria-valuetext") == "20%"
+    page.get_by_text("Model and optimizer").click()  # open the expander: what is still hidden is hidden by the link
+    page.get_by_text("Weight decay").first.wait_for()
+    assert page.locator(".st-key-lab_optimizer").is_hidden() and page.locator(".st-key-lab_seed").is_hidden()
+    assert not page.get_by_text("SGD + momentum").is_visible()
+    address = parse_qs(page.evaluate("window.location.search").lstrip("?"))
+    assert address["lab_lr"] == ["0.05"] and address["hide"] == ["optimizer,seed"], "the address keeps every control"
+    page.get_by_role("button", name="Train", exact=True).click()
+    page.get_by_text(re.compile(r"^Epoch 5 of 5")).first.wait_for(timeout=90_000)
+    wait_idle(page)
+    shown = page.get_by_test_id("stMetric").filter(has_text="Held-out accuracy").inner_text()
+    assert f"{expected_held_out_accuracy():.1%}" in shown, "the run trained with the hidden optimizer and seed"
+    assert_no_error_box(page)
+    page.get_by_text("Copy a link to this experiment").click()
+    copied = page.get_by_test_id("stSidebar").get_by_test_id("stCode").inner_text()
+    assert "lab_optimizer=sgd" in copied and "hide=optimizer,seed" in copied
+    screenshot(page, "exercise-link-lab-hidden-optimizer-and-seed")
+
+
+def expected_held_out_accuracy() -> float:
+    """The same run in this process: SGD, seed 42, the rest as the link set it."""
+    training_rows = len(load_dataset("digits").y_train)
+    config = LabConfig(
+        epochs=5, learning_rate=0.05, label_noise=0.2, train_size=training_rows, optimizer="sgd", seed=42
+    )
+    return float(run_lab(config).test_accuracy[-1])
