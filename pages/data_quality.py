@@ -20,13 +20,6 @@ DEFAULTS = {
     "dq_distinct": 20,
     "dq_shift_split": "file",
 }
-SCENARIO_TITLES = {
-    "groups": "Under-represented group",
-    "noise": "Careless labels",
-    "imbalance": "Rare class",
-    "diversity": "Low diversity",
-    "shift": "Distribution shift",
-}
 EXPLANATIONS = {
     "groups": "Two groups write the same digits differently: **group A** as usual, **group B** mirrored left to "
     "right (the label stays the same). Set how much of the training data comes from group B. The model is "
@@ -71,8 +64,8 @@ task_panel("dq", lambda: start_scenario(st.session_state.dq_scenario))
 
 scenario = st.radio(
     "Choose a data problem",
-    list(SCENARIO_TITLES),
-    format_func=SCENARIO_TITLES.get,
+    list(data_quality.SCENARIO_TITLES),
+    format_func=data_quality.SCENARIO_TITLES.get,
     horizontal=True,
     key="dq_scenario",
     persist_state="session",

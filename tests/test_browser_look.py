@@ -33,7 +33,7 @@ def wait_for_chart_change(page, before: dict) -> dict:
 
 def test_the_lab_switches_to_dark_and_to_projector_mode_and_its_charts_follow(page, server):
     open_page(page, server, "memorize-or-generalize?lab_epochs=30")
-    page.get_by_text("100%").first.wait_for()  # the sliders are drawn with their values before Train
+    page.locator("[data-testid=stSliderThumbValue]", has_text="100%").first.wait_for()  # sliders drawn before Train
     page.wait_for_timeout(500)
     page.get_by_role("button", name="Train", exact=True).click()
     page.locator(LOSS_CHART).wait_for(timeout=60_000)

@@ -79,3 +79,16 @@ def test_an_address_of_another_lesson_is_no_link_to_this_one():
     assert not links.from_another_page("playground", {"play_lr": "0.1", "loop_lr": "0.5"})
     assert not links.from_another_page("own-data", {"dq_seed": "3"}), "a control both pages have"
     assert not links.from_another_page("playground", {"lr": "0.1", "colour": "red"})
+
+
+def test_an_old_link_may_name_a_choice_by_the_title_a_learner_saw():
+    scenario = next(control for control in links.PAGES["data-quality"] if control.key == "dq_scenario")
+    assert links.parse(scenario, "Careless labels") == "noise" and links.parse(scenario, "noise") == "noise"
+
+
+def test_dashboard_wide_parameters_are_kept_and_never_refused():
+    controls = links.PAGES["memorize-or-generalize"]
+    reading = read_link(controls, {"projector": "true", "lab_seed": "7"})
+    assert not reading.problems and reading.values == {"lab_seed": 7}
+    parameters = links.link_parameters(controls, {"lab_seed": 7}, (), app_wide={"projector": "true", "x": "1"})
+    assert parameters == {"projector": "true", "lab_seed": "7"}

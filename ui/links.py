@@ -31,7 +31,7 @@ def exercise_link(address: str) -> None:
         _apply(controls, address, incoming)
     hidden = state.get(f"links_{address}_hidden", ())
     _hide(links.keys_of(controls, hidden))
-    parameters = links.link_parameters(controls, state, hidden)
+    parameters = links.link_parameters(controls, state, hidden, app_wide=incoming)
     if parameters != incoming:
         st.query_params.from_dict(parameters)
     state[f"links_{address}_opened"] = True

@@ -30,6 +30,15 @@ MIXED, GROUP_A, GROUP_B = "held-out, mixed like training", "group A: as written"
 GROUP_GAP = 0.05  # one group's accuracy this far below another's reads as that group being served worse
 WORST_CLASS_GAP = 0.15  # a class recognised this far less often than the average reads as a class being missed
 
+# The scenarios of the page, by key, with the titles a learner sees (an old link may name a scenario by its title).
+SCENARIO_TITLES = {
+    "groups": "Under-represented group",
+    "noise": "Careless labels",
+    "imbalance": "Rare class",
+    "diversity": "Low diversity",
+    "shift": "Distribution shift",
+}
+
 
 @dataclass(frozen=True)
 class Scenario:

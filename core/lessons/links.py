@@ -19,6 +19,7 @@ from core.lessons.training_step import stepper
 from core.lm.corpus import HOUSE_STYLES, JOB_CITY_LIMIT, JOB_TITLE_LIMIT
 
 HIDE = "hide"  # the parameter that lists the controls to hide
+APP_WIDE = ("projector",)  # parameters of the whole dashboard, not of one lesson: kept in every page's address
 SEED_RANGE = (0, 9999)
 TRUE_WORDS, FALSE_WORDS = ("true", "1", "yes", "on"), ("false", "0", "no", "off")
 
@@ -35,6 +36,7 @@ class Control:
     high: float | None = None
     step: float = 1
     max_chars: int | None = None
+    labels: dict | None = None  # option -> the label a learner sees, which an old link may carry instead
 
 
 def number(key: str, name: str, low: float, high: float, step: float = 1) -> Control:
@@ -48,13 +50,16 @@ def seed(key: str) -> Control:
 def parse(control: Control, text: str):
     """The control's value that `text` names; raises ValueError with the reason when there is none."""
     if control.options:
-        return _option(control.options, text)
+        return _option(control.options, text, control.labels or {})
     if control.max_chars is not None:
         return text[: control.max_chars]
     return _number(control, text)
 
 
-def _option(options: tuple, text: str):
+def _option(options: tuple, text: str, labels: dict):
+    labelled = next((option for option, label in labels.items() if label.lower() == text.strip().lower()), None)
+    if labelled is not None:
+        return labelled
     words = (text.strip(), *text.split()[:1])  # "1.9 ⚠" (an option's label) names 1.9
     for word in words:
         for option in options:
@@ -107,7 +112,7 @@ def read_link(controls: tuple[Control, ...], parameters: dict[str, str]) -> Read
     by_parameter = {control.key: control for control in controls} | {control.name: control for control in controls}
     values, problems = {}, []
     for parameter, text in parameters.items():
-        if parameter == HIDE:
+        if parameter == HIDE or parameter in APP_WIDE:
             continue
         control = by_parameter.get(parameter)
         if control is None:
@@ -130,9 +135,12 @@ def hidden_names(controls: tuple[Control, ...], text: str) -> tuple[tuple[str, .
     return tuple(known[name].name for name in names if name in known), unknown
 
 
-def link_parameters(controls: tuple[Control, ...], values: dict, hidden: tuple[str, ...]) -> dict[str, str]:
-    """Every control's current value (those that have one) and the hidden names, as a link's parameters."""
-    parameters = {
+def link_parameters(
+    controls: tuple[Control, ...], values: dict, hidden: tuple[str, ...], app_wide: dict | None = None
+) -> dict[str, str]:
+    """The dashboard-wide parameters, every control's current value (those that have one) and the hidden names, as
+    a link's parameters."""
+    parameters = {name: text for name, text in (app_wide or {}).items() if name in APP_WIDE} | {
         control.key: format_value(values[control.key])
         for control in controls
         if values.get(control.key) not in (None, "")  # an empty text box needs no parameter
@@ -192,7 +200,12 @@ PAGES: dict[str, tuple[Control, ...]] = {
         seed("play_seed"),
     ),
     "data-quality": (
-        Control("dq_scenario", "scenario", options=("groups", "noise", "imbalance", "diversity", "shift")),
+        Control(
+            "dq_scenario",
+            "scenario",
+            options=tuple(data_quality.SCENARIO_TITLES),
+            labels=data_quality.SCENARIO_TITLES,
+        ),
         number("dq_group_share", "group_share", 0, 50, 5),
         number("dq_noise_share", "noise_share", 0, 10),
         Control("dq_noise_where", "noise_where", options=("spread", "concentrated")),
