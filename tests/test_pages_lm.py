@@ -140,7 +140,7 @@ def test_a_diverging_learning_rate_gets_words_and_stop_and_reset_work():
     assert "ft_run" not in app.session_state and app.info and not app.exception
 
 
-def test_a_closed_sessions_worker_stops_at_once_and_nothing_keeps_its_run():
+def test_a_closed_sessions_worker_stops_at_once_a_reconnect_carries_on_and_nothing_keeps_its_run():
     app = open_page(PAGE)
     app.slider(key="ft_steps").set_value(500).run()
     app.button(key="ft_train").click().run()
@@ -154,6 +154,12 @@ def test_a_closed_sessions_worker_stops_at_once_and_nothing_keeps_its_run():
     caching.clear_session_resource_cache(APPTEST_SESSION_ID)
     worker.wait(5)
     assert not worker.training and worker.error is None and not run().finished
-    del app, worker
+    app.run()  # a browser that reconnects within Streamlit's grace period carries on with a new worker
+    reconnected = app.session_state["ft_worker"]
+    assert reconnected is not worker and reconnected.training
+    caching.clear_session_resource_cache(APPTEST_SESSION_ID)
+    reconnected.wait(5)
+    assert not reconnected.training
+    del app, worker, reconnected
     gc.collect()
     assert run() is None, "something outside the session still holds its run"
