@@ -18,7 +18,7 @@ pytestmark = [
 PATH = "fine-tuning"
 STEP_TEXT = re.compile(r"^Step \d+ of \d+")
 # CPU seconds the server may spend in 4 s after a training tab closed: a worker still training spent about
-# 3.5 of them, an idle server a few hundredths (bench/sessions.json)
+# 4 of them, an idle server a few hundredths (bench/sessions.json)
 IDLE_CPU_SECONDS = 1.0
 
 
