@@ -56,3 +56,15 @@ def test_an_error_in_a_chunk_is_kept_for_the_page_to_report():
     worker = background.BackgroundTraining(CountingRun(10, fail_at=3))
     worker.wait(5)
     assert isinstance(worker.error, RuntimeError) and not worker.training
+
+
+def test_a_worker_stops_after_the_chunk_in_progress_once_nobody_can_look():
+    session_open = threading.Event()
+    session_open.set()
+    run = CountingRun(10_000, chunk_seconds=0.02)
+    worker = background.BackgroundTraining(run, session_open.is_set)
+    time.sleep(0.1)
+    assert worker.training
+    session_open.clear()  # the page's browser session closed
+    worker.wait(1)
+    assert not worker.training and 0 < run.done < 10_000

@@ -4,7 +4,9 @@ Screenshots at projector size (1600x900, and the whole page) land in test-artifa
 """
 
 import re
+import time
 
+import psutil
 import pytest
 
 from tests.browser_support import CHROMIUM, assert_no_error_box, open_page, screenshot, wait_idle
@@ -15,6 +17,9 @@ pytestmark = [
 ]
 PATH = "fine-tuning"
 STEP_TEXT = re.compile(r"^Step \d+ of \d+")
+# CPU seconds the server may spend in 4 s after a training tab closed: a worker still training spent about
+# 4 of them, an idle server a few hundredths (bench/sessions.json)
+IDLE_CPU_SECONDS = 1.0
 
 
 def sample_texts(page) -> list[str]:
@@ -59,3 +64,22 @@ def test_fine_tuning_changes_the_samples_live(page, server):
     page.locator(".lm-sample", has_text="Night Nurse | Antwerp").first.scroll_into_view_if_needed()
     assert_no_error_box(page)
     screenshot(page, "fine-tuning-own-advert")
+
+
+def cpu_seconds(process: psutil.Process) -> float:
+    times = process.cpu_times()
+    return times.user + times.system
+
+
+def test_closing_the_tab_stops_its_training_at_once(browser, server):
+    context = browser.new_context()
+    page = open_page(context.new_page(), server, f"{PATH}?ft_steps=500")
+    page.get_by_role("button", name="Fine-tune", exact=True).click()
+    page.get_by_text(re.compile(r"^Step [1-9]\d* of 500")).first.wait_for(timeout=90_000)
+    context.close()
+    server_process = psutil.Process(server.process.pid)
+    time.sleep(2)  # the chunk in progress ends
+    before = cpu_seconds(server_process)
+    time.sleep(4)
+    spent = cpu_seconds(server_process) - before
+    assert spent < IDLE_CPU_SECONDS, f"the server spent {spent:.1f} CPU seconds in 4 s for a closed tab"

@@ -1,6 +1,7 @@
 """The small language model: alphabet, loss against NumPy, KV cache against recomputation, the checkpoint,
 fine-tuning against training from scratch, the copy-rate metric and what does (not) recompile."""
 
+import gc
 import hashlib
 import json
 import math
@@ -9,6 +10,7 @@ import subprocess
 import sys
 import types
 
+import jax
 import numpy as np
 import pytest
 
@@ -279,6 +281,23 @@ def test_a_far_too_high_learning_rate_fails_and_the_rate_it_suggests_trains():
     losses = followed.history().heldout_style["fine_tuned"]
     # Measured (seed 0, 15 steps): 0.003 takes the house-style loss from 1.72 to 1.29; 0.03 raises it to 2.4.
     assert followed.failure is None and followed.steps_done == 9 and losses[-1] < losses[0] - 0.1
+
+
+def live_bytes() -> int:
+    gc.collect()
+    return sum(array.nbytes for array in jax.live_arrays())
+
+
+def test_a_finished_run_keeps_its_models_weights_but_not_the_optimizers_moments():
+    weights = sum(leaf.nbytes for leaf in jax.tree_util.tree_leaves(fine_tuning.generic_model()[1]))
+    fine_tuning.run_lesson(fine_tuning.FineTuneConfig(steps=6, seed=1))  # fills the shared caches first
+    before = live_bytes()
+    run = fine_tuning.run_lesson(fine_tuning.FineTuneConfig(steps=6, seed=1))
+    held = live_bytes() - before
+    # Two models' weights and the run's data (about 2.2 weights); Adam's moments would add four weights more.
+    assert held < 3 * weights, f"a finished run holds {held / weights:.1f} times the model's weights"
+    advert = run.write_advert(corpus.job_prompt("Night Nurse", "Antwerp"))
+    assert all(advert[name] for name in fine_tuning.MODELS), "its models still write"
 
 
 @pytest.mark.parametrize(

@@ -1,10 +1,13 @@
 """The "Pretraining vs fine-tuning" page through Streamlit's AppTest: press Fine-tune, tick the live fragment,
 and the charts, samples, cost and takeaways appear without an exception."""
 
+import gc
 import json
 import time
+import weakref
 
 import numpy as np
+from streamlit.runtime import caching
 from streamlit.testing.v1 import AppTest
 
 from core.engine import background
@@ -12,6 +15,7 @@ from tests.apptest_support import open_page, run_until_stopped
 
 PAGE = "pages/fine_tuning.py"
 FIRST_STEPS_SECONDS = 120  # a first compile takes seconds; a worker that never trains must fail, not hang CI
+APPTEST_SESSION_ID = "test session id"  # the one session id AppTest gives every app it runs
 
 
 def tick_until_trained(app: AppTest) -> AppTest:
@@ -134,3 +138,28 @@ def test_a_diverging_learning_rate_gets_words_and_stop_and_reset_work():
     assert "ft_worker" not in app.session_state
     app.button(key="ft_reset").click().run()
     assert "ft_run" not in app.session_state and app.info and not app.exception
+
+
+def test_a_closed_sessions_worker_stops_at_once_a_reconnect_carries_on_and_nothing_keeps_its_run():
+    app = open_page(PAGE)
+    app.slider(key="ft_steps").set_value(500).run()
+    app.button(key="ft_train").click().run()
+    worker, run = app.session_state["ft_worker"], weakref.ref(app.session_state["ft_run"])
+    deadline = time.monotonic() + FIRST_STEPS_SECONDS
+    while run().steps_done == 0:
+        assert time.monotonic() < deadline and worker.training, "the worker never trained"
+        time.sleep(0.2)
+    # What Streamlit does the moment a session's websocket closes (AppSession.clear_session_caches); the
+    # worker must stop after its chunk, not IDLE_STOP_SECONDS later.
+    caching.clear_session_resource_cache(APPTEST_SESSION_ID)
+    worker.wait(5)
+    assert not worker.training and worker.error is None and not run().finished
+    app.run()  # a browser that reconnects within Streamlit's grace period carries on with a new worker
+    reconnected = app.session_state["ft_worker"]
+    assert reconnected is not worker and reconnected.training
+    caching.clear_session_resource_cache(APPTEST_SESSION_ID)
+    reconnected.wait(5)
+    assert not reconnected.training
+    del app, worker, reconnected
+    gc.collect()
+    assert run() is None, "something outside the session still holds its run"

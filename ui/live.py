@@ -6,12 +6,13 @@ comparison); this module uses nothing else of it. Each page owns a prefix (e.g. 
 live, a fragment reruns every tick, trains and redraws. By default a tick trains whole chunks for
 half the tick (long runs); a page whose runs are so cheap they would finish in a tick or two passes
 `one_chunk_per_tick` so a learner can watch; a page whose single chunk takes most of a tick passes
-`in_background(prefix)`: a worker thread trains and each tick only redraws. On a busy server a tick
-takes longer: the tick then doubles (up to MAX_TICK_SECONDS), so each redraw carries more epochs and the
-server trains instead of redrawing.
+`in_background(prefix)`: a worker thread trains and each tick only redraws; it stops as soon as the
+browser session closes. On a busy server a tick takes longer: the tick then doubles (up to
+MAX_TICK_SECONDS), so each redraw carries more epochs and the server trains instead of redrawing.
 """
 
 import math
+import threading
 import time
 from collections.abc import Callable
 
@@ -123,6 +124,13 @@ def follow_only(run, _tick: float) -> bool:
     return not run.finished
 
 
+@st.cache_resource(scope="session", on_release=threading.Event.set, show_spinner=False)
+def _session_closed() -> threading.Event:
+    """An event set when this browser session's connection closes. Streamlit releases a session's
+    session-scoped resources at that moment (its state is kept a while longer, for a reconnect)."""
+    return threading.Event()
+
+
 def in_background(prefix: str) -> Callable[[object, float], bool]:
     """A tick trainer whose ticks only redraw: the first starts a worker thread that trains the run
     (core.engine.background); later ticks tell it the page is still looking. True while it trains."""
@@ -131,10 +139,11 @@ def in_background(prefix: str) -> Callable[[object, float], bool]:
         state = st.session_state
         worker = state.get(f"{prefix}_worker")
         # A worker also stops when its page was not looked at for a while (the learner was on another
-        # page): coming back carries on with a new one.
+        # page) or its session's connection closed: coming back (or reconnecting) carries on with a new one.
         idled_out = worker is not None and not worker.training and worker.error is None and not run.finished
         if worker is None or worker.run is not run or idled_out:
-            worker = state[f"{prefix}_worker"] = BackgroundTraining(run)
+            closed = _session_closed()
+            worker = state[f"{prefix}_worker"] = BackgroundTraining(run, lambda: not closed.is_set())
         worker.seen()
         if worker.error is not None:
             st.error(f"Training stopped on an unexpected problem: {worker.error}")

@@ -107,6 +107,12 @@ def fine_tuning_data(texts: corpus.FineTuningTexts, context: int) -> train.LMDat
     )
 
 
+def _weights_only(states: dict) -> dict:
+    """A finished run's models only write (samples, adverts): drop the optimizer's moments, twice the
+    weights' size (~9 MB a run, otherwise kept as long as the learner's session)."""
+    return {name: state._replace(opt_state=None) for name, state in states.items()}
+
+
 @dataclass(repr=False)
 class FineTuneRun:
     """Fine-tuning the generic model and training from scratch, one chunk of steps at a time."""
@@ -180,6 +186,8 @@ class FineTuneRun:
         failed_model = self._diverged(chunks, measure)
         due = steps_after == self.config.steps or steps_after % SAMPLE_EVERY_STEPS == 0
         samples = self._samples_of(states, steps_after, seconds) if due and failed_model is None else None
+        if steps_after >= self.config.steps or failed_model is not None:
+            states = _weights_only(states)
         with self._lock:
             self._states = states
             for name in MODELS:
