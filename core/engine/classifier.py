@@ -33,6 +33,9 @@ COLLAPSED_CLASS_SHARE = 0.9  # one class predicted for this share of rows, at ch
 # Measured at collapses: a too-large rate leaves the weights at 1 to 100 times their starting size; regularization
 # pulls them to under a third of it. Below this share the pull towards zero is the cause, not the rate.
 SHRUNK_WEIGHTS = 0.5
+# The smaller rate clearly does better when its training loss is lower by this share of the loss of guessing (a model
+# that has barely moved from its start is not "better": it has not had the chance to get stuck yet).
+CLEARLY_LOWER_LOSS = 0.1
 SCALAR_METRICS = (
     "train_loss",
     "train_accuracy",
@@ -209,7 +212,7 @@ class TrainingRun:
         self.seconds = 0.0
         self.diverged_at: int | None = None
         self.failure: str | None = None  # one of core.engine.run.FAILURES once the run stopped early
-        self._starting_weight_size = self.weight_size()
+        self._starting_weight_size = self._weight_size()
         self._history: LabHistory | None = None
         if self._inputs_constant():
             self.diverged_at, self.failure = 0, "constant_inputs"  # no epoch could change what the model sees
@@ -276,30 +279,30 @@ class TrainingRun:
         Other causes look the same: regularization that pulls every weight to zero, a model that cannot draw the
         pattern (no hidden layer on xor), inputs that carry no information. Those runs go on, since what they show is
         the lesson. The rate is blamed only when the weights were not pulled small and the same run with the
-        suggested smaller rate, trained as long, does not end up the same way."""
-        predictions = chunk["train_predictions"][-1][: self.data.n_active]
-        if not self.judges_collapse or not answers_one_class(
-            predictions, chunk["train_loss"][-1], self.dataset.num_classes
-        ):
+        suggested smaller rate, trained as long, clearly does better."""
+        predictions, loss = chunk["train_predictions"][-1][: self.data.n_active], chunk["train_loss"][-1]
+        if not self.judges_collapse or not answers_one_class(predictions, loss, self.dataset.num_classes):
             return False
-        if self.weight_size() < SHRUNK_WEIGHTS * self._starting_weight_size:
+        if self._weight_size() < SHRUNK_WEIGHTS * self._starting_weight_size:
             return False
-        return not self._smaller_rate_gets_stuck()
+        return self._smaller_rate_does_better(loss)
 
-    def _smaller_rate_gets_stuck(self) -> bool:
-        """Train the same model on the same rows with the suggested rate for as many epochs: does it fail too?"""
+    def _smaller_rate_does_better(self, loss: float) -> bool:
+        """Train the same model on the same rows with the suggested rate for as many epochs: is its training loss
+        clearly below `loss`, without failing?"""
         config = replace(self.config, learning_rate=suggested_learning_rate(self.config), epochs=self.epochs_done)
         probe = TrainingRun(config, self.dataset, self.data, judges_collapse=False)
         while probe.advance():
             pass
         history = probe.history()
-        return history.failure is not None or history.answers_one_class()
+        margin = CLEARLY_LOWER_LOSS * np.log(self.dataset.num_classes)
+        return history.failure is None and bool(history.train_loss[-1] < loss - margin)
 
     def _inputs_constant(self) -> bool:
         active = self.data.x[: self.data.n_active]
         return bool(len(active)) and not np.any(active != active[0])
 
-    def weight_size(self) -> float:
+    def _weight_size(self) -> float:
         """The root mean square of the model's weights (biases left out): how far out the parameters are."""
         kernels = [np.asarray(kernel, np.float64).ravel() for kernel, _ in self.parameters()]
         return float(np.sqrt(np.mean(np.concatenate(kernels) ** 2)))
