@@ -8,7 +8,6 @@ from core.lessons.fine_tuning import (
     FineTuneConfig,
     FineTuneRun,
     cost_reading,
-    failure_text,
     first_in_house_style,
     first_in_style_reading,
     generic_heldout_losses,
@@ -186,13 +185,10 @@ def draw_results(run: FineTuneRun | None) -> None:
     if run is None:
         draw_generic()
         return
-    done, total = run.steps_done, run.config.steps
-    st.progress(min(done / total, 1.0), text=f"Step {done} of {total} · {run.seconds:.1f} s of training")
-    if run.failure:
-        st.error(failure_text(run.failed_model, run.config.learning_rate, run.pretraining["peak_learning_rate"]))
+    live.progress(run)
     history = run.history()
     draw_metrics(run, history)
-    look.chart(fine_tuning_losses(history, total, st.session_state.get("ft_previous")), key="ft_loss_chart")
+    look.chart(fine_tuning_losses(history, run.config.steps, st.session_state.get("ft_previous")), key="ft_loss_chart")
     st.caption(
         "Loss on text the models never trained on (left, middle) and on their training texts (right). "
         "Zoom resets while training runs."

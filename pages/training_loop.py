@@ -4,7 +4,7 @@ import pandas as pd
 import streamlit as st
 
 from core.lessons.training_step.race import MOMENTUM, race, race_landscape, race_reading
-from core.lessons.training_step.readings import divergence_text, phase_texts, readable, regime_reading
+from core.lessons.training_step.readings import phase_texts, readable, regime_reading
 from core.lessons.training_step.stepper import (
     LEARNING_RATES,
     MINIBATCH,
@@ -149,8 +149,6 @@ def step_table(detail: dict, phase: int) -> pd.DataFrame:
 def draw_walkthrough(stepper: Stepper) -> None:
     """Left: the numbers of the step on display, one more phase per press of Next."""
     detail = stepper.detail()
-    if stepper.diverged_at is not None:
-        st.error(divergence_text(stepper) + " Press **Reset** to start again.")
     cells = st.columns(4)
     cells[0].metric("Steps taken", stepper.steps_done)
     cells[1].metric("Loss, all data", f"{stepper.losses[-1]:.3g}")
@@ -205,7 +203,7 @@ with right.expander("Show me each learning-rate regime"):
 with left:
     live.panel("loop", draw_walkthrough, train_tick=live.one_chunk_per_tick)
 with right:
-    live.panel("loop", draw_pictures, train_tick=live.follow_only)
+    live.panel("loop", draw_pictures, train_tick=live.follow_only, explains_stops=False)
 
 st.divider()
 st.subheader("Three ways down the same valley")

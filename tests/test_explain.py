@@ -1,10 +1,13 @@
 """core.lessons.memorize: the plain-language readings match what the run actually did."""
 
+import dataclasses
+
 import numpy as np
 import pytest
 
-from core.engine.classifier import LabConfig, run_lab
-from core.lessons.memorize import read_run, suggested_learning_rate
+from core.engine.classifier import LabConfig, TrainingRun, run_lab
+from core.lessons.memorize import read_run
+from core.lessons.stops import stop_reason
 
 
 def levels_and_text(readings):
@@ -33,24 +36,40 @@ def test_early_in_a_noisy_run_the_model_still_disagrees_with_wrong_labels():
     assert "info" in levels and "wrong labels" in text
 
 
-def test_a_failed_run_says_what_happened_and_what_to_try():
+def test_a_failed_run_has_no_readings_its_stop_reason_says_it():
     config = LabConfig(epochs=50, learning_rate=10.0, optimizer="sgd")
-    history = run_lab(config)
-    readings = read_run(history, config, tuple(map(str, range(10))))
-    assert [level for level, _ in readings] == ["error"]
-    assert "learning rate of 10" in readings[0][1] and "such as 0.1" in readings[0][1]
-    assert "nan" not in readings[0][1].lower()
+    run = TrainingRun(config)
+    while run.advance():
+        pass
+    assert read_run(run.history(), config) == []
+    assert "learning rate of 10" in stop_reason(run) and "such as 0.1." in stop_reason(run)
+
+
+def stuck(history):
+    """`history` with its last epoch made one class for every row at the loss of guessing among ten."""
+    metrics = {**history.metrics, "train_loss": np.append(history.train_loss[:-1], np.log(10))}
+    predictions = history.train_predictions.copy()
+    predictions[-1] = 3
+    return dataclasses.replace(history, metrics=metrics, train_predictions=predictions)
 
 
 @pytest.mark.parametrize(
-    ("dataset", "optimizer", "rate"), [("digits", "sgd", 10.0), ("digits", "adam", 5.0), ("spirals", "adam", 3.0)]
+    ("settings", "words"),
+    [
+        ({"weight_decay": 0.1}, "The regularization may be pulling every weight towards zero"),
+        ({"l1_strength": 0.01}, "The regularization may be pulling every weight towards zero"),
+        ({"hidden": ()}, "can only draw a straight border"),
+        ({"activation": "linear"}, "can only draw a straight border"),
+        ({"learning_rate": 0.1, "optimizer": "sgd"}, "smaller learning rate (0.01) does no better"),
+    ],
 )
-def test_the_learning_rate_a_failed_run_suggests_trains_when_followed(dataset, optimizer, rate):
-    config = LabConfig(dataset=dataset, epochs=30, learning_rate=rate, optimizer=optimizer)
-    assert run_lab(config).failure is not None
-    followed = LabConfig(dataset=dataset, epochs=30, learning_rate=suggested_learning_rate(config), optimizer=optimizer)
-    history = run_lab(followed)
-    assert history.failure is None and history.train_loss[-1] < history.train_loss[0]
+def test_a_model_stuck_on_one_class_is_explained_by_its_settings_not_blamed_on_the_rate(
+    clean_digits_history, settings, words
+):
+    readings = read_run(stuck(clean_digits_history), LabConfig(**settings), tuple(map(str, range(10))))
+    assert [level for level, _ in readings] == ["warning"]
+    assert "answers '3' for almost every example and is no better than guessing" in readings[0][1]
+    assert words in readings[0][1]
 
 
 def test_a_tiny_learning_rate_reads_as_too_slow():
@@ -58,4 +77,12 @@ def test_a_tiny_learning_rate_reads_as_too_slow():
     history = run_lab(config)
     assert history.test_accuracy[-1] < 0.85 and np.isfinite(history.train_loss).all()
     levels, text = levels_and_text(read_run(history, config))
-    assert "warning" in levels and "barely moved" in text
+    assert "warning" in levels and "barely moved" in text and "a larger learning rate, such as 0.1." in text
+
+
+def test_slow_progress_at_a_rate_above_the_safe_one_is_not_called_tiny_steps(clean_digits_history):
+    history = clean_digits_history
+    flat = {**history.metrics, "train_loss": np.full(history.epochs_done, 2.0), "test_accuracy": np.full(60, 0.3)}
+    slow = dataclasses.replace(history, metrics=flat)
+    assert "barely moved" in levels_and_text(read_run(slow, LabConfig(learning_rate=1e-3)))[1]
+    assert "barely moved" not in levels_and_text(read_run(slow, LabConfig(learning_rate=0.2)))[1]

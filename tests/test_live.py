@@ -1,12 +1,35 @@
-"""ui.live through AppTest: a busy server's slow ticks get longer, and every page's Pause/Stop stops training."""
+"""ui.live through AppTest: a busy server's slow ticks get longer, every page's Pause/Stop stops training, and a run
+that stopped early says why (a paused one says so) whatever the page draws."""
 
 import time
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from core.engine.run import Progress
 from tests.apptest_support import open_page
 from ui import live
+
+
+class ScriptedRun:
+    """A run that trains `chunks` chunks of 10 epochs (or raises `error` when asked to train), for panel tests."""
+
+    def __init__(self, chunks: int = 3, failure: str | None = None, error: Exception | None = None):
+        self.chunks, self.failure, self.error, self.done, self.seconds = chunks, failure, error, 0, 0.0
+
+    @property
+    def finished(self) -> bool:
+        return self.failure is not None or self.done >= 10 * self.chunks
+
+    def advance(self) -> bool:
+        if self.error is not None:
+            raise self.error
+        if not self.finished:
+            self.done += 10
+        return not self.finished
+
+    def progress(self) -> Progress:
+        return Progress(self.done, 10 * self.chunks, "epoch")
 
 
 def _page_with_a_slow_trainer():
@@ -24,14 +47,14 @@ def _page_with_a_slow_trainer():
         return True
 
     def draw(run):
-        st.write(f"drawn: {run}")
+        st.write(f"drawn: {run.progress().done}")
 
     live.panel("slow", draw, train_tick=train_tick, tick_seconds=st.session_state.first_tick)
 
 
 def run_slow_page(first_tick: float, share: float) -> AppTest:
     app = AppTest.from_function(_page_with_a_slow_trainer, default_timeout=60)
-    session = {"slow_run": "a run", "slow_running": True, "ticks": [], "first_tick": first_tick, "share": share}
+    session = {"slow_run": ScriptedRun(), "slow_running": True, "ticks": [], "first_tick": first_tick, "share": share}
     for key, value in session.items():
         app.session_state[key] = value
     return app.run()
@@ -49,7 +72,7 @@ def test_a_tick_that_overruns_its_interval_doubles_up_to_the_limit():
 def test_a_tick_with_time_to_spare_keeps_its_interval():
     app = run_slow_page(first_tick=1.0, share=0.25)  # the rest of the tick leaves room for a busy test machine
     app.run()
-    assert app.session_state["ticks"] == [1.0, 1.0]
+    assert app.session_state["ticks"] == [1.0, 1.0] and not app.exception
     assert "slow_tick" not in app.session_state
 
 
@@ -90,3 +113,74 @@ def test_pause_stops_training(name):
         app.run()
     assert app.session_state[f"{prefix}_run"] is run and not app.session_state[f"{prefix}_running"]
     assert trained_so_far(run) == paused_at and not run.finished and not app.exception
+
+
+def _page_with_a_scripted_run():
+    """The panel of prefix "demo": draws a progress bar and a line; trains one chunk per tick, or in a worker
+    thread when the session says so."""
+    import streamlit as st
+
+    from ui import live
+
+    def draw(run):
+        live.progress(run)
+        st.write("the page's drawing")
+
+    tick = live.in_background("demo") if st.session_state.get("in_background") else live.one_chunk_per_tick
+    live.panel("demo", draw, train_tick=tick)
+
+
+def scripted_page(run, running: bool = False, **session) -> AppTest:
+    app = AppTest.from_function(_page_with_a_scripted_run, default_timeout=60)
+    for key, value in {"demo_run": run, "demo_running": running, **session}.items():
+        app.session_state[key] = value
+    return app.run()
+
+
+def shown(app: AppTest) -> list[str]:
+    """What the page shows, in order: each alert's and each line's text, and each progress bar's label."""
+    elements = list(app.main.children.values())
+    flat = []
+    while elements:
+        node = elements.pop(0)
+        if hasattr(node, "children") and node.children:
+            elements = list(node.children.values()) + elements
+        elif type(node).__name__ == "Progress":
+            flat.append(node.proto.text)
+        elif getattr(node, "value", None) is not None:
+            flat.append(str(node.value))
+    return flat
+
+
+def test_a_run_that_failed_before_its_first_epoch_says_why_above_the_page():
+    app = scripted_page(ScriptedRun(failure="blew_up"))
+    assert not app.exception
+    assert shown(app) == [
+        "Training was stopped early: its error blew up.",
+        "Epoch 0 of 30 · 0.0 s of training",
+        "the page's drawing",
+    ]
+
+
+def test_a_paused_run_says_so_on_its_progress_bar_and_a_finished_one_does_not():
+    run = ScriptedRun()
+    app = scripted_page(run, running=True)
+    assert run.done == 10 and shown(app)[0] == "Epoch 10 of 30 · 0.0 s of training"
+    app.session_state["demo_running"] = False  # what Pause and Stop do
+    app.run()
+    assert shown(app) == ["Epoch 10 of 30 · 0.0 s of training · paused", "the page's drawing"]
+    run.done = 30
+    app.run()
+    assert shown(app)[0] == "Epoch 30 of 30 · 0.0 s of training" and not app.error
+
+
+def test_a_worker_threads_error_is_a_stop_reason_that_stays_on_screen():
+    run = ScriptedRun(error=RuntimeError("the model ran out of *memory*"))
+    app = scripted_page(run, running=True, in_background=True)
+    worker = app.session_state["demo_worker"]
+    worker.wait(10)
+    for _ in range(3):  # the tick that sees the worker has ended, the full rerun after it, and any later one
+        app.run()
+    assert not app.session_state["demo_running"] and not app.exception
+    assert shown(app)[0] == r"Training stopped on an unexpected problem: the model ran out of \*memory\*"
+    assert "paused" not in shown(app)[1]

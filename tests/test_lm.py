@@ -270,19 +270,6 @@ def test_the_readings_say_what_a_finished_run_showed():
     assert [kind for kind, _ in behind] == ["warning"] and "not ahead" in behind[0][1]
 
 
-def test_a_far_too_high_learning_rate_fails_and_the_rate_it_suggests_trains():
-    run = fine_tuning.run_lesson(fine_tuning.FineTuneConfig(steps=60, learning_rate=0.3, seed=1))
-    assert run.failure == "blew_up" and run.failed_model in fine_tuning.MODELS and run.steps_done < 60
-    peak = run.pretraining["peak_learning_rate"]
-    suggested = fine_tuning.suggested_learning_rate(0.3, peak)
-    text = fine_tuning.failure_text(run.failed_model, 0.3, peak)
-    assert "A learning rate of 0.3 is too high" in text and f"try {suggested:g} " in text
-    followed = fine_tuning.run_lesson(fine_tuning.FineTuneConfig(steps=9, learning_rate=suggested, seed=1))
-    losses = followed.history().heldout_style["fine_tuned"]
-    # Measured (seed 0, 15 steps): 0.003 takes the house-style loss from 1.72 to 1.29; 0.03 raises it to 2.4.
-    assert followed.failure is None and followed.steps_done == 9 and losses[-1] < losses[0] - 0.1
-
-
 def live_bytes() -> int:
     gc.collect()
     return sum(array.nbytes for array in jax.live_arrays())

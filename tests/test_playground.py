@@ -76,6 +76,13 @@ def test_gradient_of_the_l1_term_is_its_sign():
     np.testing.assert_array_equal(updates["w"], [0.5, -0.5, 0.0])
 
 
+def test_a_network_regularized_flat_trains_on_instead_of_being_blamed_on_the_rate():
+    """At the page's default settings and rate, L1 at its strongest pulls every weight to zero, so the model answers
+    one class everywhere. That is what the learner should see, not a learning-rate failure (it used to stop as one)."""
+    run = trained(PlaygroundConfig(regularization="L1", regularization_strength=1.0, epochs=20))
+    assert run.failure is None and run.epochs_done == 20 and run.history().answers_one_class()
+
+
 def test_a_blown_up_run_draws_no_predictions_only_the_points():
     run = start_run(PlaygroundConfig(**{**SMALL, "learning_rate": 3.0, "optimizer": "sgd"}))
     while run.advance():

@@ -7,9 +7,8 @@ import numpy as np
 import pytest
 
 from core.lessons.training_step import readings
+from core.lessons.training_step.stepper import LEARNING_RATES as RATES
 from core.lessons.training_step.stepper import SCALINGS, load_line_problem
-
-RATES = (0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 0.8, 1.0, 1.2, 1.5, 1.7, 1.9, 2.2, 2.5, 3.0)
 
 
 def step(loss: float, loss_after: float, n: int = 442) -> dict:
@@ -79,7 +78,10 @@ def test_the_too_slow_reading_says_how_many_steps_a_tenfold_cut_takes(problem):
 
 
 def diverged(problem, learning_rate: float):
-    return types.SimpleNamespace(problem=problem, learning_rate=learning_rate, diverged_at=7, losses=[0.6, 0.9, 850.0])
+    """A stepper that diverged at `learning_rate`; its slider has moved on to 0.01 since."""
+    return types.SimpleNamespace(
+        problem=problem, learning_rate=0.01, diverged_rate=learning_rate, diverged_at=7, losses=[0.6, 0.9, 850.0]
+    )
 
 
 def test_a_divergence_above_the_limit_is_blamed_on_the_learning_rate(problem):
@@ -87,12 +89,21 @@ def test_a_divergence_above_the_limit_is_blamed_on_the_learning_rate(problem):
     text = readings.divergence_text(diverged(problem, rate))
     assert "diverged at step 7" in text and "from 0.6 at the start to 850" in text
     assert f"{rate:g} is above the stability limit" in text and f"{problem.contraction(rate):.3g}" in text
-    assert "small batches" not in text
+    assert "small batches" not in text and "below the limit, such as 0.8." in text
 
 
 def test_a_divergence_below_the_limit_is_blamed_on_small_batches(problem):
     text = readings.divergence_text(diverged(problem, 0.9 * problem.stability_limit))
     assert "with small batches each step sees a different" in text and "above the stability limit" not in text
+    assert "a smaller learning rate, such as 0.8, or use every example" in text
+
+
+def test_the_rate_to_try_is_the_largest_steady_one_below_the_failed_rate(problem):
+    assert problem.steady_rate_below(3.0) == 0.8 and problem.regime(0.8) == "good"
+    assert problem.steady_rate_below(0.8) == max(
+        rate for rate in RATES if rate < 0.8 and problem.regime(rate) == "good"
+    )
+    assert problem.steady_rate_below(0.001) == min(RATES), "nothing steady below: the smallest choice"
 
 
 @pytest.mark.parametrize("regime", ["too slow", "good", "oscillating", "diverging"])

@@ -7,7 +7,7 @@ import pytest
 from sklearn.metrics import accuracy_score, log_loss
 
 from bench import numpy_mlp
-from core.engine import train
+from core.engine import classifier, train
 from core.engine.classifier import SCALAR_METRICS, LabConfig, TrainingRun, prepare, run_lab
 from core.engine.data import load_dataset
 from core.engine.models import Architecture, apply_model, params_as_layers
@@ -151,6 +151,22 @@ def test_a_far_too_large_learning_rate_is_stopped_with_a_reason():
     assert history.failure in ("blew_up", "collapsed")
     assert history.epochs_done < 200
     assert np.isfinite(history.train_loss).all()
+
+
+def test_a_collapse_is_blamed_on_the_rate_only_if_the_smaller_rate_does_not_get_stuck_too(monkeypatch):
+    collapsed = run_lab(LabConfig(learning_rate=0.5, epochs=20))
+    assert collapsed.failure == "collapsed" and collapsed.diverged_at == 10 and collapsed.answers_one_class()
+    # The same run, judged against a "smaller" rate that is the same rate: it is stuck as well, so not stopped.
+    monkeypatch.setattr(classifier, "suggested_learning_rate", lambda config: config.learning_rate)
+    history = run_lab(LabConfig(learning_rate=0.5, epochs=20))
+    assert history.failure is None and history.epochs_done == 20 and history.answers_one_class()
+
+
+def test_the_suggested_rate_is_a_tenth_and_never_above_the_safe_one():
+    assert classifier.suggested_learning_rate(LabConfig(learning_rate=5.0)) == 0.01
+    assert classifier.suggested_learning_rate(LabConfig(learning_rate=0.05)) == 0.005
+    assert classifier.suggested_learning_rate(LabConfig(learning_rate=0.5, optimizer="sgd")) == 0.05
+    assert classifier.suggested_learning_rate(LabConfig(learning_rate=10.0, optimizer="sgd")) == 0.1
 
 
 def test_a_run_that_blows_up_keeps_only_finite_epochs():

@@ -7,18 +7,25 @@ live, a fragment reruns every tick, trains and redraws. By default a tick trains
 half the tick (long runs); a page whose runs are so cheap they would finish in a tick or two passes
 `one_chunk_per_tick` so a learner can watch; a page whose single chunk takes most of a tick passes
 `in_background(prefix)`: a worker thread trains and each tick only redraws; it stops as soon as the
-browser session closes. On a busy server a tick takes longer: the tick then doubles (up to
-MAX_TICK_SECONDS), so each redraw carries more epochs and the server trains instead of redrawing.
+browser session closes. On a busy server a tick takes longer: the tick then doubles (up to MAX_TICK_SECONDS),
+so each redraw carries more epochs and the server trains instead of redrawing. A run that stopped early is
+explained above the page's results, in words (core.lessons.stops), whatever the page draws; a paused run says
+so on its progress bar.
 """
 
 import math
 import threading
 import time
 from collections.abc import Callable
+from contextvars import ContextVar
 
 import streamlit as st
 
 from core.engine.background import BackgroundTraining
+from core.lessons.stops import stop_reason, unexpected_stop
+
+# The run a panel is drawing while it is paused (stopped before its end, without a failure): its progress bar says so.
+_paused_run: ContextVar[object | None] = ContextVar("trainlab_paused_run", default=None)
 
 TICK_SECONDS = 0.5
 MAX_TICK_SECONDS = 2.0
@@ -62,9 +69,12 @@ def reset(state, prefix: str) -> None:
 
 
 def progress(run) -> None:
-    """A progress bar in the run's own unit ("Epoch 40 of 200", "Step 30 of 200") with its training time."""
+    """A progress bar in the run's own unit ("Epoch 40 of 200", "Step 30 of 200") with its training time, and
+    "paused" when the panel drawing it holds a paused run."""
     done = run.progress()
     label = f"{done.unit.capitalize()} {done.done} of {done.total} · {run.seconds:.1f} s of training"
+    if _paused_run.get() is run:
+        label += " · paused"
     st.progress(done.share, text=label)
 
 
@@ -145,16 +155,43 @@ def in_background(prefix: str) -> Callable[[object, float], bool]:
             closed = _session_closed()
             worker = state[f"{prefix}_worker"] = BackgroundTraining(run, lambda: not closed.is_set())
         worker.seen()
-        if worker.error is not None:
-            st.error(f"Training stopped on an unexpected problem: {worker.error}")
         return worker.training
 
     return tick
 
 
-def panel(prefix: str, draw, *, train_tick=train_for_half_a_tick, tick_seconds: float = TICK_SECONDS) -> None:
+def why_it_stopped(state, prefix: str, run) -> str | None:
+    """Why the page's run stopped before its end, in words: its failure, or its worker thread's error; else None."""
+    worker = state.get(f"{prefix}_worker")
+    if worker is not None and worker.run is run and worker.error is not None:
+        return unexpected_stop(worker.error)
+    return stop_reason(run)
+
+
+def _draw(state, prefix: str, run, draw, training: bool, explains_stops: bool) -> None:
+    """Why the run stopped early, if it did, then the page's drawing; a paused run's progress bar says so."""
+    reason = None if run is None else why_it_stopped(state, prefix, run)
+    if reason and explains_stops:
+        st.error(reason)
+    paused = run is not None and not training and not run.finished and not reason and run.progress().done > 0
+    token = _paused_run.set(run if paused else None)
+    try:
+        draw(run)
+    finally:
+        _paused_run.reset(token)
+
+
+def panel(
+    prefix: str,
+    draw,
+    *,
+    train_tick=train_for_half_a_tick,
+    tick_seconds: float = TICK_SECONDS,
+    explains_stops: bool = True,
+) -> None:
     """Draw the page's results with `draw(run)`; while the run trains, call `train_tick(run, tick)` every tick
-    (it returns True while there is more to do) and redraw."""
+    (it returns True while there is more to do) and redraw. Why a run stopped early is shown above the drawing
+    (`explains_stops=False` for a second panel of the same run, so that it is said once)."""
     state = st.session_state
     tick = state.get(f"{prefix}_tick", tick_seconds)
 
@@ -166,7 +203,7 @@ def panel(prefix: str, draw, *, train_tick=train_for_half_a_tick, tick_seconds: 
         if training and not train_tick(run, tick):
             state[f"{prefix}_running"] = False
             st.rerun()  # a full rerun redraws without the timer
-        draw(run)
+        _draw(state, prefix, run, draw, training, explains_stops)
         if training and time.perf_counter() - started > 0.8 * tick and tick < MAX_TICK_SECONDS:
             state[f"{prefix}_tick"] = min(2 * tick, MAX_TICK_SECONDS)
             st.rerun()  # re-declare the fragment with the longer tick

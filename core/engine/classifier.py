@@ -13,7 +13,7 @@ import inspect
 import threading
 import time
 from collections import deque
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import jax
 import jax.numpy as jnp
@@ -26,7 +26,16 @@ from core.engine.run import Progress, first_blow_up
 
 MAX_EPOCHS = 1000
 SNAPSHOTS_KEPT = 16  # of the predictions on watched points: enough for a live view a few redraws behind
+# Rates that trained every data set of the lab, the playground and the example tables with each page's default
+# model (measured; tests/test_advice.py follows them): a failed run's suggestion is never above them.
+SAFE_LEARNING_RATES = {"adam": 0.01, "sgd": 0.1}
 COLLAPSED_CLASS_SHARE = 0.9  # one class predicted for this share of rows, at chance-level loss
+# Measured at collapses: a too-large rate leaves the weights at 1 to 100 times their starting size; regularization
+# pulls them to under a third of it. Below this share the pull towards zero is the cause, not the rate.
+SHRUNK_WEIGHTS = 0.5
+# The smaller rate clearly does better when its training loss is lower by this share of the loss of guessing (a model
+# that has barely moved from its start is not "better": it has not had the chance to get stuck yet).
+CLEARLY_LOWER_LOSS = 0.1
 SCALAR_METRICS = (
     "train_loss",
     "train_accuracy",
@@ -69,6 +78,19 @@ class LabConfig:
             raise ValueError("regularization strengths must be zero or positive numbers")
 
 
+def suggested_learning_rate(config: LabConfig) -> float:
+    """A rate to try after a failed run: ten times smaller, and no more than SAFE_LEARNING_RATES (a tenth of a far too
+    high rate can still be too high). A rate from a 1-2-5 or 1-3 scale gives one on the same scale."""
+    return float(f"{min(config.learning_rate / 10, SAFE_LEARNING_RATES[config.optimizer]):.2g}")
+
+
+def answers_one_class(predictions: np.ndarray, loss: float, num_classes: int) -> bool:
+    """(Almost) every row gets the same class (`predictions`, (rows,) ints), at a loss no better than guessing."""
+    predictions = np.asarray(predictions, np.int64)
+    top_share = np.bincount(predictions).max() / len(predictions) if len(predictions) else 0.0
+    return top_share >= COLLAPSED_CLASS_SHARE and loss >= 0.9 * np.log(num_classes)
+
+
 @dataclass
 class LabHistory:
     """Per-epoch metrics as NumPy arrays (index i is the state after epoch i + 1)."""
@@ -76,8 +98,9 @@ class LabHistory:
     metrics: dict[str, np.ndarray]
     train_predictions: np.ndarray  # (epochs, n_capacity) int8: the model's class for every training row
     data: TrainingData
-    diverged_at: int | None = None  # 1-based epoch at which the run failed and was stopped
-    failure: str | None = None  # "blew_up" (loss inf, NaN or huge) or "collapsed" (one class for everything)
+    num_classes: int
+    diverged_at: int | None = None  # 1-based epoch at which the run failed and was stopped (0: before training)
+    failure: str | None = None  # one of core.engine.run.FAILURES: see TrainingRun.failure
     seconds: float = 0.0
 
     def __getattr__(self, name):
@@ -108,6 +131,13 @@ class LabHistory:
         """First epoch at which over half of the mislabeled examples are predicted as their wrong label."""
         over_half = np.nan_to_num(self.metrics["memorized_share"]) > 0.5
         return int(np.argmax(over_half)) + 1 if over_half.any() else None
+
+    def answers_one_class(self) -> bool:
+        """After the last epoch the model gives (almost) every training row the same class, no better than guessing."""
+        if not self.epochs_done:
+            return False
+        predictions = self.train_predictions[-1][: self.data.n_active]
+        return answers_one_class(predictions, self.metrics["train_loss"][-1], self.num_classes)
 
     def memorized_since(self) -> np.ndarray:
         """Per training row: the 1-based epoch from which it has been predicted as its given wrong label
@@ -163,6 +193,7 @@ class TrainingRun:
     dataset: Dataset | None = None
     data: TrainingData | None = None  # a training split made elsewhere (e.g. a bias scenario), same capacity
     watch_points: np.ndarray | None = None  # inputs (n, features) whose predictions are kept after every chunk
+    judges_collapse: bool = True  # False for the run that judges another's collapse: it judges none of its own
     _chunks: list = field(default_factory=list, repr=False)
 
     def __post_init__(self):
@@ -180,8 +211,11 @@ class TrainingRun:
         )
         self.seconds = 0.0
         self.diverged_at: int | None = None
-        self.failure: str | None = None
+        self.failure: str | None = None  # one of core.engine.run.FAILURES once the run stopped early
+        self._starting_weight_size = self._weight_size()
         self._history: LabHistory | None = None
+        if self._inputs_constant():
+            self.diverged_at, self.failure = 0, "constant_inputs"  # no epoch could change what the model sees
         # What the model predicted on the watched points after each recent chunk: a live view animates these.
         self.snapshots: deque[Snapshot] = deque(maxlen=SNAPSHOTS_KEPT)
         if self.watch_points is not None:
@@ -240,11 +274,38 @@ class TrainingRun:
             self.diverged_at, self.failure = self.epochs_done, "collapsed"
 
     def _collapsed(self, chunk: dict) -> bool:
-        """The model answers (almost) one class for everything and is no better than guessing."""
-        predictions = chunk["train_predictions"][-1][: self.data.n_active].astype(np.int64)
-        top_share = np.bincount(predictions).max() / max(len(predictions), 1)
-        chance_loss = np.log(self.dataset.num_classes)
-        return top_share >= COLLAPSED_CLASS_SHARE and chunk["train_loss"][-1] >= 0.9 * chance_loss
+        """The model answers one class for everything, no better than guessing, and the learning rate is to blame.
+
+        Other causes look the same: regularization that pulls every weight to zero, a model that cannot draw the
+        pattern (no hidden layer on xor), inputs that carry no information. Those runs go on, since what they show is
+        the lesson. The rate is blamed only when the weights were not pulled small and the same run with the
+        suggested smaller rate, trained as long, clearly does better."""
+        predictions, loss = chunk["train_predictions"][-1][: self.data.n_active], chunk["train_loss"][-1]
+        if not self.judges_collapse or not answers_one_class(predictions, loss, self.dataset.num_classes):
+            return False
+        if self._weight_size() < SHRUNK_WEIGHTS * self._starting_weight_size:
+            return False
+        return self._smaller_rate_does_better(loss)
+
+    def _smaller_rate_does_better(self, loss: float) -> bool:
+        """Train the same model on the same rows with the suggested rate for as many epochs: is its training loss
+        clearly below `loss`, without failing?"""
+        config = replace(self.config, learning_rate=suggested_learning_rate(self.config), epochs=self.epochs_done)
+        probe = TrainingRun(config, self.dataset, self.data, judges_collapse=False)
+        while probe.advance():
+            pass
+        history = probe.history()
+        margin = CLEARLY_LOWER_LOSS * np.log(self.dataset.num_classes)
+        return history.failure is None and bool(history.train_loss[-1] < loss - margin)
+
+    def _inputs_constant(self) -> bool:
+        active = self.data.x[: self.data.n_active]
+        return bool(len(active)) and not np.any(active != active[0])
+
+    def _weight_size(self) -> float:
+        """The root mean square of the model's weights (biases left out): how far out the parameters are."""
+        kernels = [np.asarray(kernel, np.float64).ravel() for kernel, _ in self.parameters()]
+        return float(np.sqrt(np.mean(np.concatenate(kernels) ** 2)))
 
     def history(self) -> LabHistory:
         """Everything recorded so far as NumPy arrays (cached until the next chunk)."""
@@ -253,6 +314,7 @@ class TrainingRun:
                 metrics={name: self._stack(name, np.float32) for name in SCALAR_METRICS},
                 train_predictions=self._stack("train_predictions", np.int8, len(self.data.x)),
                 data=self.data,
+                num_classes=self.dataset.num_classes,
                 diverged_at=self.diverged_at,
                 failure=self.failure,
                 seconds=self.seconds,

@@ -72,5 +72,6 @@ def count_params(architecture: Architecture) -> int:
 def params_as_layers(params: nnx.State) -> list[tuple]:
     """The parameters as a plain list of (kernel (in, out), bias (out,)) arrays, input layer first."""
     pure = nnx.to_pure_dict(params)
-    dense = [pure["hidden_layers"][i] for i in sorted(pure["hidden_layers"])] + [pure["output_layer"]]
+    hidden = pure.get("hidden_layers", {})  # absent when there is no hidden layer
+    dense = [hidden[i] for i in sorted(hidden)] + [pure["output_layer"]]
     return [(layer["kernel"], layer["bias"]) for layer in dense]

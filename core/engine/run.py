@@ -17,7 +17,9 @@ UNITS = ("epoch", "step")
 # (guessing uniformly among the classes or tokens; for the line fit, the line it starts from). Healthy runs
 # start at or below that loss and fall; a run this far above it is being thrown around by its updates.
 BLOW_UP_FACTOR = 4.0
-FAILURES = ("blew_up", "collapsed")
+# "blew_up": the loss blew up (above); "collapsed": a too-large learning rate left a model that answers one class
+# for everything; "constant_inputs": every training example has the same inputs, so there is nothing to learn from.
+FAILURES = ("blew_up", "collapsed", "constant_inputs")
 
 
 @dataclass(frozen=True)

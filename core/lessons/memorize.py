@@ -1,18 +1,17 @@
 """Plain-language readings of a lab run: what happened and what to try next.
 
 Each reading is (level, text) with level one of "error", "warning", "info", "success", so a page can
-show it with the matching colour. The numbers in the text come from the run itself.
+show it with the matching colour. The numbers in the text come from the run itself. Why a run stopped early
+is core.lessons.stops's to say (the live panel shows it on every page), so a failed run has no readings here.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from core.engine.classifier import LabConfig, LabHistory
-from core.engine.run import BLOW_UP_FACTOR
+from core.engine.classifier import SAFE_LEARNING_RATES, LabConfig, LabHistory, suggested_learning_rate
+from core.lessons.user_text import markdown_literal
 
-# Rates that trained every data set of the lab and the playground without failing (measured over seeds).
-SAFE_LEARNING_RATES = {"adam": 0.01, "sgd": 0.1}
 # The lab's choices (its sliders and its exercise links).
 LEARNING_RATES = (1e-4, 2e-4, 5e-4, 1e-3, 2e-3, 5e-3, 1e-2, 2e-2, 5e-2, 0.1, 0.2, 0.5, 1.0, 2.0, 5.0, 10.0)
 WEIGHT_DECAYS = (0.0, 1e-5, 1e-4, 1e-3, 1e-2, 1e-1)
@@ -20,11 +19,11 @@ RISING_TEST_LOSS = 1.2  # held-out loss 20% above its minimum counts as clearly 
 
 
 def read_run(history: LabHistory, config: LabConfig, class_names=None) -> list[tuple[str, str]]:
-    """All readings that apply to this run, the most important first."""
-    if history.failure:
-        return [("error", _failure_text(history, config, class_names))]
-    if history.epochs_done == 0:
+    """All readings that apply to a run that has not failed, the most important first."""
+    if history.failure or history.epochs_done == 0:
         return []
+    if history.answers_one_class():
+        return [_stuck_reading(history, config, class_names)]
     readings = [
         _speed_reading(history, config),
         _memorization_reading(history),
@@ -34,40 +33,52 @@ def read_run(history: LabHistory, config: LabConfig, class_names=None) -> list[t
     return [reading for reading in readings if reading] or [_generalizes_reading(history)]
 
 
-def suggested_learning_rate(config: LabConfig) -> float:
-    """A rate to try after a failed run: ten times smaller, and no more than one known to train every lesson's
-    data with this optimizer (a tenth of a far too high rate can still be too high)."""
-    return float(f"{min(config.learning_rate / 10, SAFE_LEARNING_RATES[config.optimizer]):.2g}")
-
-
-def _failure_text(history: LabHistory, config: LabConfig, class_names) -> str:
-    smaller = f"{suggested_learning_rate(config):g}"
-    if history.failure == "blew_up":
-        return (
-            f"Training diverged at epoch {history.diverged_at}: with a learning rate of {config.learning_rate:.2g} "
-            "each update overshoots so far that the error grows instead of shrinking, until the model was more "
-            f"than {BLOW_UP_FACTOR:g} times worse than guessing. Training was stopped. Try a smaller learning "
-            f"rate, such as {smaller}."
-        )
+def _stuck_reading(history: LabHistory, config: LabConfig, class_names):
+    """The model answers one class for everything, and the engine did not blame the learning rate (a rate it blames
+    stops the run): say what the settings point to instead."""
     top = int(np.bincount(history.train_predictions[-1][: history.data.n_active].astype(np.int64)).argmax())
-    name = class_names[top] if class_names else str(top)
+    name = markdown_literal(class_names[top] if class_names else top)
+    if config.weight_decay or config.l1_strength:
+        cause = (
+            "The regularization may be pulling every weight towards zero harder than the examples pull them away, "
+            "which leaves the same answer for everything: make it weaker, or turn it off."
+        )
+    elif not config.hidden or config.activation == "linear":
+        cause = (
+            "Without a hidden layer, or with the 'linear' activation, the network can only draw a straight border "
+            "between the classes, and none separates these: add a hidden layer with a bend."
+        )
+    else:
+        cause = (
+            f"The same model with a smaller learning rate ({suggested_learning_rate(config):g}) does no better, so it "
+            "is not the rate: the network may need more epochs to get going (deep 'sigmoid' networks start slowly), "
+            "or its inputs say too little about the classes."
+        )
     return (
-        f"Training failed by epoch {history.diverged_at}: the model now answers '{name}' for almost every "
-        f"example and is no better than guessing. A learning rate of {config.learning_rate:.2g} made the updates "
-        "so large that they threw the parameters far from any good solution; many neurons now output zero for "
-        f"every input and cannot learn again. Training was stopped. Try a smaller learning rate, such as {smaller}."
+        "warning",
+        f"After {history.epochs_done} epochs the model answers '{name}' for almost every example and is no better "
+        f"than guessing. {cause}",
     )
 
 
 def _speed_reading(history: LabHistory, config: LabConfig):
-    losses = history.train_loss
+    losses, safe = history.train_loss, SAFE_LEARNING_RATES[config.optimizer]
     # wrong labels keep the training loss high even for a good model, so judge by held-out accuracy too
     learned_little = history.test_accuracy[-1] < 0.85
-    if history.epochs_done >= 10 and losses[-1] > 0.8 * losses[0] and losses[-1] > 0.3 and learned_little:
+    # only a rate below one known to train is "tiny": above it, slow progress has another cause
+    tiny_steps = config.learning_rate < safe
+    if (
+        tiny_steps
+        and history.epochs_done >= 10
+        and losses[-1] > 0.8 * losses[0]
+        and losses[-1] > 0.3
+        and learned_little
+    ):
         return (
             "warning",
             f"The training error barely moved ({losses[0]:.2f} to {losses[-1]:.2f}): at a learning rate "
-            f"of {config.learning_rate:.2g} each step is tiny. Use more epochs or a larger learning rate.",
+            f"of {config.learning_rate:.2g} each step is tiny. Use more epochs or a larger learning rate, such as "
+            f"{safe:g}.",
         )
     return None
 

@@ -71,8 +71,9 @@ def regime_reading(problem: LineProblem, learning_rate: float) -> tuple[str, str
 
 
 def divergence_text(stepper: Stepper) -> str:
-    """Why the run was stopped, in words, with its own numbers."""
-    problem, rate = stepper.problem, stepper.learning_rate
+    """Why the run was stopped, in words, with its own numbers and a rate to try that steps steadily downhill."""
+    problem, rate = stepper.problem, stepper.diverged_rate
+    steady = problem.steady_rate_below(rate)
     text = (
         f"The run diverged at step {stepper.diverged_at} and was stopped there. The loss went from "
         f"{stepper.losses[0]:.3g} at the start to {stepper.losses[-1]:.3g} and would have gone on to infinity. "
@@ -82,9 +83,9 @@ def divergence_text(stepper: Stepper) -> str:
             f"The learning rate {rate:g} is above the stability limit {problem.stability_limit:.3g}: each "
             "step overshoots the valley floor by more than it corrects, so the error along the steepest "
             f"direction is multiplied by {problem.contraction(rate):.3g} at every step and grows. "
-            "Choose a learning rate below the limit."
+            f"Choose a learning rate below the limit, such as {steady:g}."
         )
     return text + (
-        "The limit holds for full-batch steps; with small batches each step sees a different, sometimes "
-        "steeper valley. Choose a smaller learning rate or use every example in each step."
+        f"The limit holds for full-batch steps; with small batches each step sees a different, sometimes "
+        f"steeper valley. Choose a smaller learning rate, such as {steady:g}, or use every example in each step."
     )

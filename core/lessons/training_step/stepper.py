@@ -25,7 +25,8 @@ from core.engine.run import Progress, blew_up
 
 FEATURE = "bmi"
 SCALINGS = ("0 to 1", "standardized")
-# The page's learning rates (its slider and its exercise links), around both scalings' stability limits.
+# The page's learning rates (its slider and its exercise links), around both scalings' stability limits; a rate
+# suggested after a divergence is one of them.
 LEARNING_RATES = (0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 0.8, 1.0, 1.2, 1.5, 1.7, 1.9, 2.2, 2.5, 3.0)
 START = (-1.0, 1.0)  # (w, b): a clearly wrong line, so the path has somewhere to go
 MINIBATCH = 8
@@ -94,6 +95,12 @@ class LineProblem:
         if not matching:
             raise ValueError(f"none of the rates is {regime} on this problem")
         return matching[0] if regime == "diverging" else matching[len(matching) // 2]
+
+    def steady_rate_below(self, learning_rate: float, rates=LEARNING_RATES) -> float:
+        """The largest of `rates` below `learning_rate` that takes steady steps downhill (the "good" regime: at most
+        half the stability limit, which small batches survive too, measured over 30 seeds); else the smallest rate."""
+        steady = [rate for rate in rates if rate < learning_rate and self.regime(rate) == "good"]
+        return max(steady) if steady else min(rates)
 
     def steps_to_tenfold(self, learning_rate: float) -> float:
         """Full-batch steps needed to shrink the remaining error tenfold (inf when it does not shrink)."""
@@ -207,6 +214,7 @@ class Stepper:
     shown_step: int = 0
     phase: int = 0
     diverged_at: int | None = None  # 1-based step whose result blew up; the path stops before it
+    diverged_rate: float | None = None  # the learning rate of that step (the slider may have moved since)
     target_steps: int = 0  # where `advance()` is heading: set by run_for
     seconds: float = 0.0
 
@@ -326,7 +334,7 @@ class Stepper:
         self.path.extend(np.asarray(point, np.float32) for point in path[:keep])
         self.losses.extend(float(loss) for loss in losses[:keep])
         if keep < len(path):
-            self.diverged_at = self.steps_done + 1
+            self.diverged_at, self.diverged_rate = self.steps_done + 1, float(self.learning_rate)
         self.shown_step = min(self.shown_step, self.steps_done)
         if keep and self.shown_step < self.steps_done - 1:
             self.shown_step, self.phase = self.steps_done - 1, LAST_PHASE
