@@ -22,10 +22,15 @@ HOSTILE_GROUPS = [f'<a href="http://{TRAP}/g">Fryslân</a>', "<b>bold</b>", f"[n
 HOSTILE_LABELS = [f"[yes](http://{TRAP}/y)", "<i>no</i>"]
 
 
+def quoted(text: str) -> str:
+    return '"' + text.replace('"', '""') + '"'  # a CSV cell that may hold quotes and commas
+
+
 def hostile_csv() -> bytes:
-    header = ",".join(f'"{name}"' for name in HOSTILE_COLUMNS)
+    header = ",".join(quoted(name) for name in HOSTILE_COLUMNS)
     rows = [
-        f'{i % 7},{(i * 3) % 11},"{HOSTILE_GROUPS[i % 3]}",{20 + (i * 5) % 17},"{HOSTILE_LABELS[(i // 2) % 2]}"'
+        f"{i % 7},{(i * 3) % 11},{quoted(HOSTILE_GROUPS[i % 3])},{20 + (i * 5) % 17},"
+        f"{quoted(HOSTILE_LABELS[(i // 2) % 2])}"
         for i in range(90)
     ]
     return ("\n".join([header, *rows]) + "\n").encode()

@@ -14,7 +14,7 @@ def test_markdown_literal_escapes_every_mark_that_could_form_markup():
 
 def test_plotly_literal_writes_tags_as_entities():
     assert plotly_literal('<a href="http://h">x</a> & <b>y</b>') == (
-        "&lt;a href=&quot;http://h&quot;&gt;x&lt;/a&gt; &amp; &lt;b&gt;y&lt;/b&gt;"
+        '&lt;a href="http://h"&gt;x&lt;/a&gt; &amp; &lt;b&gt;y&lt;/b&gt;'
     )
     assert plotly_literal("Fryslân") == "Fryslân"
 

@@ -38,6 +38,7 @@ def markdown_literal(text, limit: int = SHOWN_CHARACTERS) -> str:
 
 
 def plotly_literal(text, limit: int = SHOWN_CHARACTERS) -> str:
-    """User text for a Plotly title, axis label, tick, legend or hover text: `<`, `>`, `&` and quotes written as
-    entities, so Plotly shows them as characters instead of reading tags such as <a href> or <b>."""
-    return html.escape(shortened(text, limit), quote=True)
+    """User text for a Plotly title, axis label, tick, legend or hover text: `<`, `>` and `&` written as entities,
+    so Plotly shows them as characters instead of reading tags such as <a href> or <b>. Quotes stay as they are:
+    Plotly would show `&quot;` as typed, and without `<` no quote can end up inside a tag."""
+    return html.escape(shortened(text, limit), quote=False)
