@@ -6,6 +6,7 @@ import streamlit as st
 from core.engine.classifier import LabConfig, TrainingRun, training_code, training_data
 from core.engine.data import DATASET_NAMES, load_dataset
 from core.engine.models import WIDTHS
+from core.lessons import memorize
 from core.lessons.memorize import LEARNING_RATES, WEIGHT_DECAYS, read_run
 from core.lessons.playground import plane_view
 from ui import links, live, live_view, look, pins, widgets
@@ -17,19 +18,7 @@ from ui.tasks import task_panel
 # tick can train.
 TRAINING_SHARE = 0.7
 GRID_SIZE = 24  # mislabeled digits shown at once
-DEFAULTS = {
-    "lab_dataset": "digits",
-    "lab_noise": 0,
-    "lab_size": 100,
-    "lab_input_noise": 0.0,
-    "lab_lr": 1e-3,
-    "lab_epochs": 200,
-    "lab_wd": 0.0,
-    "lab_optimizer": "adam",
-    "lab_width": 128,
-    "lab_depth": 2,
-    "lab_seed": 0,
-}
+DEFAULTS = {**memorize.PAGE_DEFAULTS, "lab_seed": 0}
 PRESETS = {
     "Clean data": {"lab_noise": 0, "lab_epochs": 100, "lab_lr": 1e-3, "lab_size": 100},
     "30% wrong labels, long training": {"lab_noise": 30, "lab_epochs": 300, "lab_lr": 1e-3, "lab_size": 100},

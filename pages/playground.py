@@ -11,6 +11,7 @@ from core.lessons.playground import (
     EPOCH_BUDGETS,
     LEARNING_RATES,
     NEURONS,
+    PAGE_DEFAULTS,
     POINT_COUNTS,
     REGULARIZATIONS,
     STRENGTHS,
@@ -27,22 +28,7 @@ from ui.tasks import task_panel
 TICK_SECONDS = 0.3
 EPOCHS_PER_SECOND = 150
 TRAINING_SHARE = 0.6
-DEFAULTS = {
-    "play_dataset": "spirals",
-    "play_noise": 0.2,
-    "play_points": 400,
-    "play_held_out": 30,
-    "play_depth": 2,
-    "play_width": 16,
-    "play_activation": "tanh",
-    "play_lr": 0.03,
-    "play_batch": 16,
-    "play_reg": "none",
-    "play_strength": 0.0,
-    "play_optimizer": "adam",
-    "play_epochs": 300,
-    "play_seed": 0,
-}
+DEFAULTS = {**PAGE_DEFAULTS, "play_seed": 0}
 DATASET_NOTES = {
     "spirals": "two interleaved spirals",
     "moons": "two interlocking half circles",

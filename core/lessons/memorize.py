@@ -18,6 +18,21 @@ WEIGHT_DECAYS = (0.0, 1e-5, 1e-4, 1e-3, 1e-2, 1e-1)
 RISING_TEST_LOSS = 1.2  # held-out loss 20% above its minimum counts as clearly rising
 
 
+# The lab page's controls as it first opens (the seed apart): the page and its guided tasks start from them.
+PAGE_DEFAULTS = {
+    "lab_dataset": "digits",
+    "lab_noise": 0,
+    "lab_size": 100,
+    "lab_input_noise": 0.0,
+    "lab_lr": 1e-3,
+    "lab_epochs": 200,
+    "lab_wd": 0.0,
+    "lab_optimizer": "adam",
+    "lab_width": 128,
+    "lab_depth": 2,
+}
+
+
 def read_run(history: LabHistory, config: LabConfig, class_names=None) -> list[tuple[str, str]]:
     """All readings that apply to a run that has not failed, the most important first."""
     if history.failure or history.epochs_done == 0:

@@ -78,6 +78,24 @@ class PlaygroundConfig:
         return load_dataset(self.dataset, self.n_points, float(self.noise), self.held_out_share)
 
 
+# The Playground's controls as it first opens (the seed apart): the page and its guided tasks start from them.
+PAGE_DEFAULTS = {
+    "play_dataset": "spirals",
+    "play_noise": 0.2,
+    "play_points": 400,
+    "play_held_out": 30,
+    "play_depth": 2,
+    "play_width": 16,
+    "play_activation": "tanh",
+    "play_lr": 0.03,
+    "play_batch": 16,
+    "play_reg": "none",
+    "play_strength": 0.0,
+    "play_optimizer": "adam",
+    "play_epochs": 300,
+}
+
+
 def start_run(config: PlaygroundConfig) -> TrainingRun:
     """A fresh, untrained run for these settings (raises ValueError for settings it cannot train). It keeps
     what the model predicts on the plane's grid after every chunk, for the live view."""

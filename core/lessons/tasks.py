@@ -20,7 +20,7 @@ import numpy as np
 
 from core.engine.classifier import LabConfig, TrainingRun
 from core.engine.data import load_dataset
-from core.lessons import data_quality, fine_tuning, own_data, playground, rules, tables
+from core.lessons import data_quality, fine_tuning, memorize, own_data, playground, rules, tables
 from core.lessons.training_step.stepper import MINIBATCH, Stepper, load_line_problem
 
 SEEDS_CHECKED = (0, 1, 2)  # the default seed and two more: an answer must hold for each
@@ -208,18 +208,7 @@ def best_rule_right() -> int:
 # ---- the tasks: settings start from each page's defaults (seed left out), so a task does not depend on the
 # learner's earlier changes; numbers in the answers were measured for seeds 0, 1 and 2 (tests/test_tasks.py)
 
-LAB_BASE = {
-    "lab_dataset": "digits",
-    "lab_noise": 0,
-    "lab_size": 100,
-    "lab_input_noise": 0.0,
-    "lab_lr": 1e-3,
-    "lab_epochs": 200,
-    "lab_wd": 0.0,
-    "lab_optimizer": "adam",
-    "lab_width": 128,
-    "lab_depth": 2,
-}
+LAB_BASE = memorize.PAGE_DEFAULTS
 LAB_TASKS = (
     Task(
         "Raise wrong labels to 40% and train for 300 epochs. At which epoch is held-out accuracy best, and why "
@@ -329,21 +318,7 @@ LOOP_TASKS = (
     ),
 )
 
-PLAYGROUND_BASE = {
-    "play_dataset": "spirals",
-    "play_noise": 0.2,
-    "play_points": 400,
-    "play_held_out": 30,
-    "play_depth": 2,
-    "play_width": 16,
-    "play_activation": "tanh",
-    "play_lr": 0.03,
-    "play_batch": 16,
-    "play_reg": "none",
-    "play_strength": 0.0,
-    "play_optimizer": "adam",
-    "play_epochs": 300,
-}
+PLAYGROUND_BASE = playground.PAGE_DEFAULTS
 PLAYGROUND_TASKS = (
     Task(
         "Choose 'circles' and 0 hidden layers. Can the network separate the disc from the ring?",
