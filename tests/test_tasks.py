@@ -93,8 +93,15 @@ def test_a_task_button_sets_the_page_up_and_its_answer_is_there_to_reveal(prefix
 def test_in_chromium_a_task_sets_the_slider_trains_and_reveals_its_answer(page, server):
     browser_support.open_page(page, server, "memorize-or-generalize")
     page.get_by_text("Tasks for this lesson").click()
-    page.get_by_role("button", name="Set up and start this task").first.click()
-    page.wait_for_function("() => window.location.search.includes('lab_noise=40')")
+    set_up = page.get_by_role("button", name="Set up and start this task").first
+    set_up.wait_for(state="visible")
+    browser_support.wait_idle(page)  # the first run's follow-up reruns (theme, live view) are over
+    set_up.click()
+    try:  # the click's run builds the task's run before it writes the address: generous on a busy machine
+        page.wait_for_function("() => window.location.search.includes('lab_noise=40')", timeout=90_000)
+    except Exception:
+        browser_support.screenshot(page, "task-set-up-did-not-reach-the-address")
+        raise
     page.get_by_text(re.compile(r"^Epoch \d+ of 300")).first.wait_for(timeout=60_000)
     answer = page.get_by_text(tasks.LESSONS["lab"].tasks[0].answer[:60])
     assert not answer.is_visible(), "the answer stays folded until asked for"
