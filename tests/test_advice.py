@@ -89,6 +89,18 @@ def test_the_labs_advice_for_tiny_steps_trains_when_followed(optimizer):
     assert followed.failure is None and followed.test_accuracy[-1] > history.test_accuracy[-1] + 0.2
 
 
+def test_the_labs_advice_after_a_too_high_rate_learned_little_trains_when_followed():
+    config = LabConfig(learning_rate=0.2)  # Adam at 0.2: no failure, about a third of the digits right at the end
+    history = trained(TrainingRun(config)).history()
+    levels, text = zip(*read_run(history, config))
+    assert history.failure is None and history.test_accuracy[-1] < 0.5
+    assert "success" not in levels and "The model learned little" in text[0]
+    advised = replace(config, learning_rate=suggested(text[0]))
+    followed = trained(TrainingRun(advised)).history()
+    assert followed.failure is None and followed.test_accuracy[-1] > 0.9
+    assert not any("learned little" in words for _, words in read_run(followed, advised))
+
+
 # ---- the playground: its default settings (spirals, 2 x 16 tanh, batch 16, 300 epochs), both optimizers
 
 

@@ -12,6 +12,8 @@ import numpy as np
 from core.engine.classifier import SAFE_LEARNING_RATES, LabConfig, LabHistory, suggested_learning_rate
 from core.lessons.user_text import markdown_literal
 
+# A run whose held-out accuracy got less than this share of the way from guessing to perfect learned little.
+LEARNED_LITTLE = 0.5
 # The lab's choices (its sliders and its exercise links).
 LEARNING_RATES = (1e-4, 2e-4, 5e-4, 1e-3, 2e-3, 5e-3, 1e-2, 2e-2, 5e-2, 0.1, 0.2, 0.5, 1.0, 2.0, 5.0, 10.0)
 WEIGHT_DECAYS = (0.0, 1e-5, 1e-4, 1e-3, 1e-2, 1e-1)
@@ -41,6 +43,7 @@ def read_run(history: LabHistory, config: LabConfig, class_names=None) -> list[t
         return [_stuck_reading(history, config, class_names)]
     readings = [
         _speed_reading(history, config),
+        _learned_little_reading(history, config),
         _memorization_reading(history),
         _ignores_wrong_labels_reading(history),
         _overfitting_reading(history),
@@ -96,6 +99,28 @@ def _speed_reading(history: LabHistory, config: LabConfig):
             f"{safe:g}.",
         )
     return None
+
+
+def held_out_skill(history: LabHistory) -> float:
+    """How far the last held-out accuracy got from guessing (0) to every answer right (1)."""
+    chance = 1 / history.num_classes
+    return float((history.test_accuracy[-1] - chance) / (1 - chance))
+
+
+def _learned_little_reading(history: LabHistory, config: LabConfig):
+    """Held-out accuracy less than halfway from guessing to perfect; above the safe rate, the rate is the suspect."""
+    safe = SAFE_LEARNING_RATES[config.optimizer]
+    if held_out_skill(history) >= LEARNED_LITTLE or config.learning_rate < safe:
+        return None  # below the safe rate, tiny steps are _speed_reading's to explain
+    guessing = f"guessing gets about {1 / history.num_classes:.0%}"
+    text = f"The model learned little: held-out accuracy is {history.test_accuracy[-1]:.0%} ({guessing})."
+    if config.learning_rate > safe:
+        text += (
+            f" A learning rate of {config.learning_rate:.2g} is above {safe:g}, the largest rate measured to train "
+            "every data set here: steps this large keep throwing the parameters past a good fit. Try a smaller "
+            f"learning rate, such as {suggested_learning_rate(config):g}."
+        )
+    return ("warning", text)
 
 
 def _memorization_reading(history: LabHistory):
