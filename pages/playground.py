@@ -174,9 +174,9 @@ if play_button.button("Play", type="primary", key="play_train", width="stretch")
         fresh_run(config)
     live.resume(st.session_state, "play")
 if pause_button.button("Pause", key="play_pause", width="stretch"):
-    live.stop(st.session_state, "play")
+    live.pause(st.session_state, "play")
 if step_button.button("Step", key="play_step", width="stretch", help="Train 10 more epochs, then pause."):
-    live.stop(st.session_state, "play")
+    live.pause(st.session_state, "play")
     st.session_state.play_run.advance()
 if reset_button.button("Reset", key="play_reset", width="stretch", help="Back to an untrained network."):
     live.stop(st.session_state, "play")

@@ -128,7 +128,7 @@ if step_button.button("Step", key="loop_step", width="stretch", help="Take one w
 if run_button.button("Run", key="loop_train", width="stretch", help=f"Take {RUN_STEPS} steps, live."):
     run_live(stepper)
 if pause_button.button("Pause", key="loop_pause", width="stretch"):
-    live.stop(st.session_state, "loop")
+    live.pause(st.session_state, "loop")
 reset_button.button("Reset", key="loop_reset", width="stretch", on_click=reset, help="Back to the first step.")
 
 

@@ -9,8 +9,9 @@ half the tick (long runs); a page whose runs are so cheap they would finish in a
 `in_background(prefix)`: a worker thread trains and each tick only redraws; it stops as soon as the
 browser session closes. On a busy server a tick takes longer: the tick then doubles (up to MAX_TICK_SECONDS),
 so each redraw carries more epochs and the server trains instead of redrawing. A run that stopped early is
-explained above the page's results, in words (core.lessons.stops), whatever the page draws; a paused run says
-so on its progress bar.
+explained above the page's results, in words (core.lessons.stops), whatever the page draws. A page with a
+Pause button pauses (`pause`, and `resume` carries on); a Stop button stops for good (`stop`): the progress bar
+says which, and a stopped run says what to do instead of carrying on.
 """
 
 import math
@@ -22,10 +23,11 @@ from contextvars import ContextVar
 import streamlit as st
 
 from core.engine.background import BackgroundTraining
-from core.lessons.stops import stop_reason, unexpected_stop
+from core.lessons.stops import PAUSED, STOPPED, stop_reason, stopped_by_learner, unexpected_stop
 
-# The run a panel is drawing while it is paused (stopped before its end, without a failure): its progress bar says so.
-_paused_run: ContextVar[object | None] = ContextVar("trainlab_paused_run", default=None)
+# The run a panel is drawing while it rests before its end without a failure, and whether it is PAUSED or
+# STOPPED: its progress bar says so.
+_resting_run: ContextVar[tuple[object, str] | None] = ContextVar("trainlab_resting_run", default=None)
 
 TICK_SECONDS = 0.5
 MAX_TICK_SECONDS = 2.0
@@ -50,31 +52,42 @@ def start(state, prefix: str, run, *, running: bool = True) -> None:
     state[f"{prefix}_run_number"] = state.get(f"{prefix}_run_number", 0) + 1
     state[f"{prefix}_running"] = running
     state.pop(f"{prefix}_tick", None)  # each run starts at the page's own tick
+    state.pop(f"{prefix}_stopped", None)
 
 
 def resume(state, prefix: str) -> None:
     """Carry on training the page's current run."""
     state[f"{prefix}_running"] = state.get(f"{prefix}_run") is not None
+    state.pop(f"{prefix}_stopped", None)
+
+
+def pause(state, prefix: str) -> None:
+    """Stop training the page's run for now: a page that pauses offers `resume`."""
+    _stop_worker(state, prefix)
+    state[f"{prefix}_running"] = False
+    state.pop(f"{prefix}_stopped", None)
 
 
 def stop(state, prefix: str) -> None:
-    _stop_worker(state, prefix)
-    state[f"{prefix}_running"] = False
+    """Stop training the page's run for good: the page offers no way to carry on, only a new run."""
+    pause(state, prefix)
+    state[f"{prefix}_stopped"] = True
 
 
 def reset(state, prefix: str) -> None:
     _stop_worker(state, prefix)
-    for suffix in ("run", "running", "previous", "tick"):
+    for suffix in ("run", "running", "previous", "tick", "stopped"):
         state.pop(f"{prefix}_{suffix}", None)
 
 
 def progress(run) -> None:
     """A progress bar in the run's own unit ("Epoch 40 of 200", "Step 30 of 200") with its training time, and
-    "paused" when the panel drawing it holds a paused run."""
+    "paused" or "stopped" when the panel drawing it holds a run at rest."""
     done = run.progress()
     label = f"{done.unit.capitalize()} {done.done} of {done.total} · {run.seconds:.1f} s of training"
-    if _paused_run.get() is run:
-        label += " · paused"
+    resting = _resting_run.get()
+    if resting is not None and resting[0] is run:
+        label += f" · {resting[1]}"
     st.progress(done.share, text=label)
 
 
@@ -169,16 +182,20 @@ def why_it_stopped(state, prefix: str, run) -> str | None:
 
 
 def _draw(state, prefix: str, run, draw, training: bool, explains_stops: bool) -> None:
-    """Why the run stopped early, if it did, then the page's drawing; a paused run's progress bar says so."""
+    """Why the run stopped early, if it did, or what to do about a run the learner stopped, then the page's
+    drawing; a paused or stopped run's progress bar says which."""
     reason = None if run is None else why_it_stopped(state, prefix, run)
     if reason and explains_stops:
         st.error(reason)
-    paused = run is not None and not training and not run.finished and not reason and run.progress().done > 0
-    token = _paused_run.set(run if paused else None)
+    resting = run is not None and not training and not run.finished and not reason and run.progress().done > 0
+    word = STOPPED if state.get(f"{prefix}_stopped") else PAUSED
+    if resting and word == STOPPED and explains_stops:
+        st.info(stopped_by_learner(run.progress()))
+    token = _resting_run.set((run, word) if resting else None)
     try:
         draw(run)
     finally:
-        _paused_run.reset(token)
+        _resting_run.reset(token)
 
 
 def panel(

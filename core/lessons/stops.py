@@ -4,7 +4,8 @@ it the same way and none forgets to.
 `stop_reason(run)` takes any core.engine.run.Run: None while it has not failed, otherwise what happened, why, and
 what to try, with the run's own numbers. A suggested learning rate is one that trains the same setup when followed
 (tests/test_advice.py follows every one a page can give). The live panel (ui.live) shows the reason above every
-page's results; it shows `unexpected_stop(error)` when a worker thread's training raised instead.
+page's results; it shows `unexpected_stop(error)` when a worker thread's training raised instead, and
+`stopped_by_learner(progress)` for a run the learner stopped for good (a paused run can carry on).
 """
 
 from __future__ import annotations
@@ -14,13 +15,14 @@ from functools import singledispatch
 import numpy as np
 
 from core.engine.classifier import TrainingRun, suggested_learning_rate
-from core.engine.run import BLOW_UP_FACTOR
+from core.engine.run import BLOW_UP_FACTOR, Progress
 from core.lessons.fine_tuning import FineTuneRun, failure_text
 from core.lessons.training_step.readings import divergence_text
 from core.lessons.training_step.stepper import Stepper
 from core.lessons.user_text import markdown_literal
 
 FLOAT32_LIMIT = float(np.finfo(np.float32).max)
+PAUSED, STOPPED = "paused", "stopped"  # a run at rest before its end: it can carry on, or it cannot
 WHAT_FAILED = {  # core.engine.run.FAILURES in words, for a run without words of its own
     "blew_up": "its error blew up",
     "collapsed": "the model got stuck answering one class for everything",
@@ -62,6 +64,15 @@ def _(run: FineTuneRun) -> str | None:
 def unexpected_stop(error: BaseException) -> str:
     """A worker thread's training raised `error`: say so, with its message shown as plain text."""
     return f"Training stopped on an unexpected problem: {markdown_literal(error, limit=200)}"
+
+
+def stopped_by_learner(progress: Progress) -> str:
+    """A run the learner stopped before its end: what it shows now, and how to train it to the end."""
+    unit = f"{progress.unit}s" if progress.total != 1 else progress.unit
+    return (
+        f"You stopped this run after {progress.done} of {progress.total} {unit}: the charts show it as it was then. "
+        "A stopped run cannot carry on; train again to run these settings from the start to the end."
+    )
 
 
 def _inputs_finite(run: TrainingRun) -> bool:
