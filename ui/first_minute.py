@@ -4,7 +4,8 @@ address works from the server's very first visit.
 From the server's start (app.py's st.App hook), or else its first script run of any page, a background thread
 imports the engine (JAX, Flax, Optax,
 scikit-learn) and the charts (Plotly), loads the lab's data set and trains one chunk of its default run,
-which reads the compiled training code from the persistent cache. By the time a learner has opened a lesson
+which reads the compiled training code from the persistent cache, then does the same for the batched code of
+"Is it luck?" and the learning-rate sweep. By the time a learner has opened a lesson
 and pressed Train, none of that is left to wait for.
 """
 
@@ -20,12 +21,13 @@ THREAD_NAME = "trainlab-warm-up"
 
 def _warm_up() -> None:
     # Imported here, on the warm-up thread: importing them in the script run would delay the first page.
-    from core.engine import classifier, jax_setup
+    from core.engine import classifier, jax_setup, sweeps
     from ui.charts import curves, images, plane  # noqa: F401  (the lab's charts and Plotly itself)
 
     jax_setup.enable_compilation_cache()  # at server start app.py has not run yet
     jax_setup.split_host_into_devices()  # before JAX's first computation, or it keeps one device
     classifier.warm_up()
+    sweeps.warm_up()  # after the single run, so the first chart does not wait for it
 
 
 @st.cache_resource(show_spinner=False)

@@ -28,7 +28,7 @@ from jax.sharding import Mesh, NamedSharding, PartitionSpec
 
 from core.engine import train
 from core.engine.classifier import SCALAR_METRICS, LabConfig, TrainingRun
-from core.engine.data import load_dataset
+from core.engine.data import Dataset, load_dataset
 from core.engine.run import Progress
 
 SEEDS_PER_BAND = 8
@@ -119,10 +119,11 @@ class RunBatch:
 
     configs: tuple[LabConfig, ...]
     devices: tuple | None = None  # default: as many host devices as share the runs evenly
+    dataset: Dataset | None = None  # default: load_dataset(config.dataset); a page's own data (playground, upload)
 
     def __post_init__(self):
         first = self.configs[0]
-        dataset = load_dataset(first.dataset)
+        dataset = self.dataset or load_dataset(first.dataset)
         for config in self.configs:
             if replace(config, seed=first.seed, learning_rate=first.learning_rate) != first:
                 raise ValueError("the runs of a batch may differ only in seed and learning rate")
@@ -185,15 +186,26 @@ class RunBatch:
         return None
 
 
-def seed_band(config: LabConfig, count: int = SEEDS_PER_BAND, devices=None) -> RunBatch:
+def seed_band(config: LabConfig, count: int = SEEDS_PER_BAND, devices=None, dataset: Dataset | None = None) -> RunBatch:
     """`count` runs of `config` with seeds config.seed, config.seed + 1, ...: each its own wrong labels,
     starting weights and order of examples."""
-    return RunBatch(tuple(replace(config, seed=config.seed + offset) for offset in range(count)), devices)
+    return RunBatch(tuple(replace(config, seed=config.seed + offset) for offset in range(count)), devices, dataset)
 
 
-def learning_rate_sweep(config: LabConfig, rates=SWEEP_LEARNING_RATES, devices=None) -> RunBatch:
+def learning_rate_sweep(
+    config: LabConfig, rates=SWEEP_LEARNING_RATES, devices=None, dataset: Dataset | None = None
+) -> RunBatch:
     """One run of `config` per learning rate in `rates`, all with the config's seed."""
-    return RunBatch(tuple(replace(config, learning_rate=float(rate)) for rate in rates), devices)
+    return RunBatch(tuple(replace(config, learning_rate=float(rate)) for rate in rates), devices, dataset)
+
+
+def warm_up(config: LabConfig | None = None) -> None:
+    """Compile (or read from the persistent cache) the batched code of `config` (default: the lab's defaults)
+    by training the first chunk of a seed band and of a learning-rate sweep, so that a server's first "Is it
+    luck?" or sweep click does not wait for it. Both, since a batch of 12 runs has other shapes than one of 8."""
+    config = config or LabConfig()
+    seed_band(config).advance()
+    learning_rate_sweep(config).advance()
 
 
 def train_to_end(batch: RunBatch) -> RunBatch:
