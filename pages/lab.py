@@ -11,7 +11,7 @@ from core.lessons.memorize import LEARNING_RATES, WEIGHT_DECAYS, read_run
 from core.lessons.playground import plane_view
 from ui import links, live, live_view, look, pins, widgets
 from ui.charts import curves, images, plane, style
-from ui.sweeps import luck_and_sweep
+from ui.sweeps import banded_chart, luck_and_sweep
 from ui.tasks import task_panel
 
 # The browser animates the curves while the run trains, so a redraw costs the server little: most of each
@@ -246,7 +246,7 @@ def draw_charts(history, run) -> None:
             live_view.loss_curves("lab_loss", number, history.train_loss, history.test_loss, total, tick, previous)
         else:
             figure = curves.loss_curves(history.train_loss, history.test_loss, total, best, previous)
-            look.chart(figure, key="lab_loss_chart")
+            banded_chart("lab", run, figure, "loss", key="lab_loss_chart")
     note.markdown(
         "**Loss** is the model's error. Training lowers it on the **training data** (blue). The **held-out** "
         "data (orange) is never trained on: it shows how the model does on new examples. Where orange turns "
@@ -268,7 +268,7 @@ def draw_charts(history, run) -> None:
             )
         else:
             figure = curves.accuracy_curves(history.metrics, total, history.memorization_takeover_epoch())
-            look.chart(figure, key="lab_accuracy_chart")
+            banded_chart("lab", run, figure, "accuracy", key="lab_accuracy_chart")
     note.markdown(
         "A model can reach 100% on its training data **even when some labels are wrong**: it learns those "
         "examples by heart (red dashes). Green dashes are the wrongly labelled examples it still gets *right*, "

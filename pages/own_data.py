@@ -10,6 +10,7 @@ from core.lessons import data_quality, own_data
 from core.lessons.user_text import plotly_literal
 from ui import links, live, look, widgets
 from ui.charts import curves, groups
+from ui.sweeps import banded_chart, luck_and_sweep
 from ui.tasks import task_panel
 
 SAMPLE_FOLDER = Path(__file__).resolve().parents[1] / "sample_data"
@@ -183,10 +184,10 @@ def forget_a_run_of_other_data() -> None:
         live.reset(state, "dq_upload")
 
 
-def start_upload_run(prepared: own_data.Prepared) -> None:
+def upload_config(prepared: own_data.Prepared) -> LabConfig:
     state, dataset = st.session_state, prepared.dataset
     size = max(round(len(dataset.y_train) * state.dq_upload_size / 100), dataset.num_classes)
-    config = LabConfig(
+    return LabConfig(
         dataset=dataset.name,
         learning_rate=float(state.dq_upload_lr),
         epochs=int(state.dq_upload_epochs),
@@ -195,9 +196,13 @@ def start_upload_run(prepared: own_data.Prepared) -> None:
         hidden=(64,),
         seed=int(state.dq_seed),
     )
+
+
+def start_upload_run(prepared: own_data.Prepared) -> None:
+    state = st.session_state
     state["dq_upload_trained_on"] = data_choice()
     state["dq_upload_prepared"] = prepared
-    live.start(state, "dq_upload", TrainingRun(config, dataset))
+    live.start(state, "dq_upload", TrainingRun(upload_config(prepared), prepared.dataset))
 
 
 def prepared_upload(table) -> own_data.Prepared:
@@ -248,6 +253,8 @@ def upload_section() -> None:
         if prepared is not None and prepared.roles:
             column_roles(prepared)
         live.panel("dq_upload", draw_upload)
+    if prepared is not None and prepared.dataset is not None:
+        luck_and_sweep("dq_upload", lambda: upload_config(prepared), lambda: prepared.dataset)
 
 
 def file_problems() -> None:
@@ -295,11 +302,11 @@ def draw_upload(run) -> None:
         ),
         key="dq_upload_class_chart",
     )
-    look.chart(
-        curves.loss_curves(history.train_loss, history.test_loss, total, history.best_epoch()),
-        key="dq_upload_loss_chart",
+    loss = curves.loss_curves(history.train_loss, history.test_loss, total, history.best_epoch())
+    banded_chart("dq_upload", run, loss, "loss", key="dq_upload_loss_chart")
+    banded_chart(
+        "dq_upload", run, curves.accuracy_curves(history.metrics, total), "accuracy", key="dq_upload_accuracy_chart"
     )
-    look.chart(curves.accuracy_curves(history.metrics, total), key="dq_upload_accuracy_chart")
     look.chart(
         curves.generalization_gap(history.generalization_gap_accuracy, history.generalization_gap_loss, total),
         key="dq_upload_gap_chart",

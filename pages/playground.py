@@ -21,6 +21,7 @@ from core.lessons.playground import (
 )
 from ui import links, live, live_view, look, pins, widgets
 from ui.charts import curves, plane
+from ui.sweeps import banded_chart, luck_and_sweep
 from ui.tasks import task_panel
 
 # The browser animates the live view, so each redraw is cheap for the server: short ticks. Training is paced
@@ -203,7 +204,7 @@ def draw(run: TrainingRun) -> None:
         elif history.epochs_done:
             figure = curves.loss_curves(history.train_loss, history.test_loss, run.config.epochs, history.best_epoch())
             figure.update_layout(height=440, title={"text": "Loss: training vs held-out"})
-            look.chart(figure, key="play_loss_chart")
+            banded_chart("play", run, figure, "loss", key="play_loss_chart")
         elif run.failure is None:
             st.info("Press **Play** to train, or **Step** for ten epochs at a time. The loss curves appear here.")
     pins.tools("play", run, st.session_state.play_config)
@@ -243,6 +244,8 @@ with results:
     live.panel(
         "play", draw, train_tick=live.train_at_pace(EPOCHS_PER_SECOND, TRAINING_SHARE), tick_seconds=TICK_SECONDS
     )
+
+luck_and_sweep("play", lambda: config_from_widgets().lab_config(), lambda: config_from_widgets().load())
 
 st.divider()
 st.markdown(

@@ -1,5 +1,7 @@
 """Is it luck? and the learning-rate sweep: two buttons that train a batch of a lesson's runs at once, and their
-charts. A page calls `luck_and_sweep(prefix, make_config)` once; the results stay in the session until replaced."""
+charts. A page calls `luck_and_sweep(prefix, make_config)` once (prefix: the page's live run, ui.live); the results
+stay in the session until replaced. A seed band of the settings the page's run has is drawn on that run's own
+charts, under its curves (`banded_chart`); a band of other settings gets charts of its own."""
 
 from __future__ import annotations
 
@@ -14,13 +16,24 @@ from core.engine.sweeps import (
     sweep_points,
     train_to_end,
 )
-from core.lessons.luck import read_band, read_sweep
+from core.lessons.luck import band_ending, read_band, read_sweep, same_data
+from ui import look
 from ui.charts import bands
+from ui.charts.style import TEST_COLOUR, TRAIN_COLOUR
+
+# What a run's chart of each kind draws a band of: (curve name, colour, metric), and the metric its caption reads.
+BANDED_CURVES = {
+    "loss": ((("training", TRAIN_COLOUR, "train_loss"), ("held-out", TEST_COLOUR, "test_loss")), "test_loss"),
+    "accuracy": (
+        (("training", TRAIN_COLOUR, "train_accuracy"), ("held-out", TEST_COLOUR, "test_accuracy")),
+        "test_accuracy",
+    ),
+}
 
 
-def luck_and_sweep(prefix: str, make_config) -> None:
-    """Buttons for a seed band and a learning-rate sweep of the settings `make_config()` returns, then whichever
-    results this session has."""
+def luck_and_sweep(prefix: str, make_config, make_dataset=None) -> None:
+    """Buttons for a seed band and a learning-rate sweep of the LabConfig `make_config()` returns, on the data set
+    `make_dataset()` returns (default: the config's named data set), then whichever results this session has."""
     st.subheader("Is it luck? Many runs at once")
     st.markdown(
         f"One run is one roll of the dice. **{SEEDS_PER_BAND} seeds** trains these settings {SEEDS_PER_BAND} times "
@@ -30,40 +43,77 @@ def luck_and_sweep(prefix: str, make_config) -> None:
     )
     band_button, sweep_button = st.columns(2)
     if band_button.button(f"Is it luck? Train {SEEDS_PER_BAND} seeds", key=f"{prefix}_seed_band", width="stretch"):
-        _train(prefix, "band", lambda config: SeedBand.of(train_to_end(seed_band(config))), make_config)
+        _train(prefix, "band", lambda batch: SeedBand.of(train_to_end(batch)), seed_band, make_config, make_dataset)
     if sweep_button.button("Learning-rate sweep", key=f"{prefix}_lr_sweep", width="stretch"):
-        _train(prefix, "sweep", lambda config: sweep_points(train_to_end(learning_rate_sweep(config))), make_config)
+        _train(
+            prefix,
+            "sweep",
+            lambda batch: sweep_points(train_to_end(batch)),
+            learning_rate_sweep,
+            make_config,
+            make_dataset,
+        )
     if band := st.session_state.get(f"{prefix}_band"):
         _draw_band(prefix, *band)
     if sweep := st.session_state.get(f"{prefix}_sweep"):
         _draw_sweep(prefix, *sweep)
 
 
-def _train(prefix: str, kind: str, train_batch, make_config) -> None:
+def _train(prefix: str, kind: str, result_of, make_batch, make_config, make_dataset) -> None:
     try:
-        config = make_config()
+        config, dataset = make_config(), make_dataset() if make_dataset else None
         with st.spinner("Training all the runs at once…"):
-            st.session_state[f"{prefix}_{kind}"] = (config, train_batch(config))
+            batch = make_batch(config, dataset=dataset)
+            st.session_state[f"{prefix}_{kind}"] = (config, batch.runs[0].dataset, result_of(batch))
     except ValueError as problem:
         st.error(f"These settings cannot be trained: {problem}")
 
 
-def _draw_band(prefix: str, config, band: SeedBand) -> None:
+def _band_of(prefix: str, run) -> SeedBand | None:
+    """This session's seed band if it is of exactly `run`'s settings and data, else None."""
+    stored = st.session_state.get(f"{prefix}_band")
+    if run is None or stored is None:
+        return None
+    config, dataset, band = stored
+    return band if config == run.config and same_data(dataset, run.dataset) else None
+
+
+def banded_chart(prefix: str, run, figure, kind: str, key: str) -> None:
+    """Draw `figure`, `run`'s chart of `kind` ("loss" or "accuracy"), with this session's seed band of the same
+    settings under its curves and where the band ends in words; just the figure when there is no such band."""
+    band = _band_of(prefix, run)
+    if band is None:
+        look.chart(figure, key=key)
+        return
+    curves, read = BANDED_CURVES[kind]
+    layers = [(name, colour, band.spread(metric)) for name, colour, metric in curves]
+    look.chart(bands.under_curves(figure, layers, len(band.seeds)), key=key)
+    st.caption(
+        f"{band_ending(band, read)} Dotted: the mean of the seeds; shaded: from the lowest to the highest seed "
+        "at each epoch; solid: this run."
+    )
+
+
+def _draw_band(prefix: str, config, dataset, band: SeedBand) -> None:
     st.info(read_band(band))
+    if _band_of(prefix, st.session_state.get(f"{prefix}_run")) is band:
+        st.caption("The band is drawn on this run's loss and accuracy charts above, under its own curves.")
+        return
     seeds = len(band.seeds)
     loss = bands.seed_band_loss(band.spread("train_loss"), band.spread("test_loss"), seeds, band.total_epochs)
-    st.plotly_chart(loss, key=f"{prefix}_band_loss_chart")
+    look.chart(loss, key=f"{prefix}_band_loss_chart")
     accuracy = bands.seed_band_accuracy(
         band.spread("train_accuracy"), band.spread("test_accuracy"), seeds, band.total_epochs
     )
-    st.plotly_chart(accuracy, key=f"{prefix}_band_accuracy_chart")
+    look.chart(accuracy, key=f"{prefix}_band_accuracy_chart")
     st.caption(
         f"Learning rate {config.learning_rate:g}, {band.total_epochs} epochs. The line is the mean over the seeds; "
-        "the shaded band runs from the lowest to the highest seed at each epoch."
+        "the shaded band runs from the lowest to the highest seed at each epoch. Train these settings (seed "
+        f"{band.seeds[0]}) to see the band under that run's own curves."
     )
 
 
-def _draw_sweep(prefix: str, config, points) -> None:
+def _draw_sweep(prefix: str, config, dataset, points) -> None:
     st.info(read_sweep(points))
     figure = bands.learning_rate_sweep(
         [point.learning_rate for point in points],
@@ -72,7 +122,7 @@ def _draw_sweep(prefix: str, config, points) -> None:
         [point.failure for point in points],
         config.epochs,
     )
-    st.plotly_chart(figure, key=f"{prefix}_sweep_chart")
+    look.chart(figure, key=f"{prefix}_sweep_chart")
     st.caption(
         f"Seed {config.seed}, {config.epochs} epochs per rate. Shaded rates stopped early: red where the loss "
         "exploded, purple where the model collapsed to answering one class."

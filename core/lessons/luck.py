@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import numpy as np
 
+from core.engine.data import Dataset
 from core.engine.sweeps import SeedBand, SweepPoint
+
+CURVE_WORDS = {"test_accuracy": "Held-out accuracy", "test_loss": "Held-out loss"}
 
 
 def final_values(band: SeedBand, name: str) -> np.ndarray:
@@ -31,6 +34,38 @@ def read_band(band: SeedBand) -> str:
     if failed:
         text += f" {failed} of the {len(band.seeds)} runs failed and stopped early, so their part of the band ends."
     return text
+
+
+def band_ending(band: SeedBand, name: str) -> str:
+    """Where metric `name` ("test_accuracy" or "test_loss") ends over the band's seeds, as one sentence:
+    "Held-out accuracy ends between 86% and 91% over 8 seeds (seeds 0 to 7)."."""
+    values = final_values(band, name)
+    seeds = f"{len(band.seeds)} seeds (seeds {band.seeds[0]} to {band.seeds[-1]})"
+    if not np.isfinite(values).any():
+        return f"None of the {seeds} recorded an epoch."
+    low, high = _in_words(name, np.nanmin(values), np.nanmax(values))
+    ended = int(np.isfinite(values).sum())
+    stopped = f"; {len(values) - ended} stopped early" if ended < len(values) else ""
+    return f"{CURVE_WORDS[name]} ends between {low} and {high} over {seeds}{stopped}."
+
+
+def _in_words(name: str, low: float, high: float) -> tuple[str, str]:
+    """Two values as the reader sees them: whole percents or three digits, more when they would read as equal."""
+    if name.endswith("accuracy"):
+        digits = 0 if f"{low:.0%}" != f"{high:.0%}" else 1
+        return f"{low:.{digits}%}", f"{high:.{digits}%}"
+    digits = 3 if f"{low:.3g}" != f"{high:.3g}" else 5
+    return f"{low:.{digits}g}", f"{high:.{digits}g}"
+
+
+def same_data(first: Dataset, second: Dataset) -> bool:
+    """The same examples, split the same way (the same object, or a page's own data rebuilt equal)."""
+    if first is second:
+        return True
+    arrays = ("x_train", "y_train", "x_test", "y_test")
+    return first.name == second.name and all(
+        np.array_equal(getattr(first, array), getattr(second, array)) for array in arrays
+    )
 
 
 def read_sweep(points: list[SweepPoint]) -> str:

@@ -1,5 +1,6 @@
-"""Charts of batches of runs: per-epoch curves over several seeds drawn as a mean inside its range, and the final
-losses of a learning-rate sweep on a log axis with the rates that failed shaded."""
+"""Charts of batches of runs: per-epoch curves over several seeds drawn as a mean inside its range (on their own,
+or under one run's curves on that run's chart), and the final losses of a learning-rate sweep on a log axis with
+the rates that failed shaded."""
 
 from __future__ import annotations
 
@@ -18,8 +19,11 @@ def _translucent(colour: str, opacity: float) -> str:
     return f"rgba({red}, {green}, {blue}, {opacity})"
 
 
-def add_band(figure: go.Figure, name: str, colour: str, spread: tuple[np.ndarray, np.ndarray, np.ndarray]) -> None:
-    """The mean as a line inside a shaded band from the lowest to the highest value (three traces)."""
+def add_band(
+    figure: go.Figure, name: str, colour: str, spread: tuple[np.ndarray, np.ndarray, np.ndarray], mean_line=None
+) -> None:
+    """The mean as a line (`mean_line`: Plotly line settings, default solid and thick) inside a shaded band from
+    the lowest to the highest value (three traces)."""
     mean, low, high = (np.asarray(values, float) for values in spread)
     epochs = epochs_axis(mean)
     band = {"mode": "lines", "line": {"width": 0}, "legendgroup": name, "hoverinfo": "skip", "showlegend": False}
@@ -35,8 +39,24 @@ def add_band(figure: go.Figure, name: str, colour: str, spread: tuple[np.ndarray
         )
     )
     figure.add_trace(
-        go.Scatter(x=epochs, y=mean, name=f"{name}: mean", mode="lines", line={"color": colour, "width": 3})
+        go.Scatter(
+            x=epochs, y=mean, name=f"{name}: mean", mode="lines", line=mean_line or {"color": colour, "width": 3}
+        )
     )
+
+
+def under_curves(figure: go.Figure, bands: list[tuple[str, str, tuple]], seeds: int) -> go.Figure:
+    """`figure` (a run's per-epoch chart) with, under its own curves, each of `bands` ((curve name, colour,
+    spread)) drawn as that curve's seeds: their mean dotted inside their lowest-to-highest range. A log axis gets
+    ticks that span the bands too."""
+    drawn = len(figure.data)
+    for name, colour, spread in bands:
+        add_band(figure, f"{name}, {seeds} seeds", colour, spread, {"color": colour, "width": 2, "dash": "dot"})
+    figure.data = figure.data[drawn:] + figure.data[:drawn]
+    if figure.layout.yaxis.type == "log":
+        ticks = log_ticks(np.concatenate([np.asarray(trace.y, float) for trace in figure.data if trace.y is not None]))
+        figure.update_yaxes(tickvals=ticks, ticktext=[f"{tick:g}" for tick in ticks])
+    return figure
 
 
 def seed_band_loss(train_spread, test_spread, seeds: int, total_epochs: int) -> go.Figure:
