@@ -42,8 +42,11 @@ def luck_and_sweep(prefix: str, make_config, make_dataset=None) -> None:
         f"{SWEEP_LEARNING_RATES[-1]:g}."
     )
     band_button, sweep_button = st.columns(2)
-    if band_button.button(f"Is it luck? Train {SEEDS_PER_BAND} seeds", key=f"{prefix}_seed_band", width="stretch"):
-        _train(prefix, "band", lambda batch: SeedBand.of(train_to_end(batch)), seed_band, make_config, make_dataset)
+    band_clicked = band_button.button(
+        f"Is it luck? Train {SEEDS_PER_BAND} seeds", key=f"{prefix}_seed_band", width="stretch"
+    )
+    if band_clicked and _train(prefix, "band", _band_of_batch, seed_band, make_config, make_dataset):
+        st.rerun()  # the page's charts above were drawn before the band existed
     if sweep_button.button("Learning-rate sweep", key=f"{prefix}_lr_sweep", width="stretch"):
         _train(
             prefix,
@@ -59,14 +62,21 @@ def luck_and_sweep(prefix: str, make_config, make_dataset=None) -> None:
         _draw_sweep(prefix, *sweep)
 
 
-def _train(prefix: str, kind: str, result_of, make_batch, make_config, make_dataset) -> None:
+def _band_of_batch(batch) -> SeedBand:
+    return SeedBand.of(train_to_end(batch))
+
+
+def _train(prefix: str, kind: str, result_of, make_batch, make_config, make_dataset) -> bool:
+    """Train the batch and keep its result as `<prefix>_<kind>`; False (and why, on the page) if it cannot."""
     try:
         config, dataset = make_config(), make_dataset() if make_dataset else None
         with st.spinner("Training all the runs at once…"):
             batch = make_batch(config, dataset=dataset)
             st.session_state[f"{prefix}_{kind}"] = (config, batch.runs[0].dataset, result_of(batch))
+        return True
     except ValueError as problem:
         st.error(f"These settings cannot be trained: {problem}")
+        return False
 
 
 def _band_of(prefix: str, run) -> SeedBand | None:
