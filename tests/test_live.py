@@ -113,6 +113,12 @@ def test_pause_stops_training(name):
         app.run()
     assert app.session_state[f"{prefix}_run"] is run and not app.session_state[f"{prefix}_running"]
     assert trained_so_far(run) == paused_at and not run.finished and not app.exception
+    progress_labels = [bar.proto.text for bar in app.get("progress")]
+    stopped = [info.value for info in app.info if info.value.startswith("You stopped this run")]
+    if pause.endswith("_pause"):  # the page can carry on: Play resumes
+        assert progress_labels[0].endswith(" · paused") and not stopped
+    else:  # Train starts a new run: say so, and never "paused"
+        assert progress_labels[0].endswith(" · stopped") and "cannot carry on" in stopped[0]
 
 
 def _page_with_a_scripted_run():
@@ -160,6 +166,25 @@ def test_a_run_that_failed_before_its_first_epoch_says_why_above_the_page():
         "Epoch 0 of 30 · 0.0 s of training",
         "the page's drawing",
     ]
+
+
+def test_a_stopped_run_says_so_and_what_to_do_and_a_new_run_forgets_it():
+    run = ScriptedRun()
+    app = scripted_page(run, running=True)
+    state = {"demo_run": run, "demo_running": True}
+    live.stop(state, "demo")  # what the Stop button does
+    for key, value in state.items():
+        app.session_state[key] = value
+    app.run()
+    assert shown(app)[0] == (
+        "You stopped this run after 10 of 30 epochs: the charts show it as it was then. A stopped run cannot "
+        "carry on; train again to run these settings from the start to the end."
+    )
+    assert shown(app)[1] == "Epoch 10 of 30 · 0.0 s of training · stopped"
+    for start_again in (lambda: live.start(state, "demo", run), lambda: live.resume(state, "demo")):
+        live.stop(state, "demo")
+        start_again()
+        assert "demo_stopped" not in state
 
 
 def test_a_paused_run_says_so_on_its_progress_bar_and_a_finished_one_does_not():
