@@ -39,7 +39,7 @@ def exercise_link(address: str) -> None:
     _hide(links.keys_of(controls, hidden))
     parameters = links.link_parameters(controls, state, hidden, app_wide=incoming)
     if _address_due(address, first_run, incoming, parameters) and parameters != incoming:
-        st.query_params.from_dict(parameters)
+        _write_address(incoming, parameters)
     state[f"links_{address}_opened"] = True
     _copy_control(address, controls, parameters)
 
@@ -52,6 +52,15 @@ def _address_due(address: str, first_run: bool, incoming: dict, parameters: dict
     if due:
         state[f"links_{address}_written_at"] = starts
     return due
+
+
+def _write_address(incoming: dict, parameters: dict) -> None:
+    """Make the address hold `parameters`. The dashboard-wide ones are bound to their widgets (the projector switch),
+    which Streamlit writes itself and refuses to let a page set, so only the lesson's own are written (one update,
+    one history entry); a parameter the page no longer has (an emptied text box) is removed."""
+    for name in incoming.keys() - parameters.keys():
+        del st.query_params[name]
+    st.query_params.update({name: text for name, text in parameters.items() if name not in links.APP_WIDE})
 
 
 def _apply(controls, address: str, parameters: dict) -> None:
