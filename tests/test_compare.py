@@ -98,7 +98,9 @@ def test_a_language_model_runs_held_out_losses_are_its_columns_and_either_model_
         "fine_tuned_heldout_general_loss",
         "from_scratch_heldout_general_loss",
     ]
-    np.testing.assert_array_equal(table["from_scratch_heldout_general_loss"].to_numpy(np.float32), np.float32([4.1, 3.2, 3.0]))
+    np.testing.assert_array_equal(
+        table["from_scratch_heldout_general_loss"].to_numpy(np.float32), np.float32([4.1, 3.2, 3.0])
+    )
     words, steps, values = compare.compared_curve(columns)
     assert words == "held-out loss of the fine-tuned model" and list(steps) == [0, 15, 25] and values[-1] == 1.4
     words, _, values = compare.compared_curve(columns, "from_scratch_heldout_style_loss")
