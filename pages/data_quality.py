@@ -4,7 +4,7 @@ live, judged per group and per class. The same on a CSV of your own is the next 
 import streamlit as st
 
 from core.lessons import data_quality
-from ui import links, live, look, widgets
+from ui import links, live, look, pins, widgets
 from ui.charts import curves, groups, style
 from ui.tasks import task_panel
 
@@ -164,6 +164,7 @@ def draw_scenario(key: str, run) -> None:
     previous = st.session_state.get(f"dq_{key}_previous_results")
     kind, text = data_quality.held_out_reading(results)
     getattr(st, kind)(text)
+    pins.tools(f"dq_{key}", run, data_quality.run_settings(run))
     if key == "groups":
         draw_group_summary(results, previous)
     draw_per_class(key, results, previous, run.dataset.class_names)

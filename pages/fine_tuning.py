@@ -19,7 +19,7 @@ from core.lessons.fine_tuning import (
 from core.lessons.house_style import MARKERS
 from core.lessons.user_text import markdown_literal
 from core.lm.corpus import HOUSE_STYLES, JOB_CITY_LIMIT, JOB_TITLE_LIMIT, PROMPT, job_prompt
-from ui import links, live, look, widgets
+from ui import links, live, look, pins, widgets
 from ui.charts.lm import fine_tuning_losses
 from ui.samples import SAMPLE_CSS, sample_html, show_sample
 from ui.tasks import task_panel
@@ -193,6 +193,7 @@ def draw_results(run: FineTuneRun | None) -> None:
         "Loss on text the models never trained on (left, middle) and on their training texts (right). "
         "Zoom resets while training runs."
     )
+    pins.tools("ft", run)
     draw_samples(run)
     st.markdown(cost_reading(run.steps_done, run.seconds, run.characters_seen, run.pretraining))
 

@@ -8,7 +8,7 @@ import streamlit as st
 from core.engine.classifier import LabConfig, TrainingRun
 from core.lessons import data_quality, own_data
 from core.lessons.user_text import plotly_literal
-from ui import links, live, look, widgets
+from ui import links, live, look, pins, widgets
 from ui.charts import curves, groups
 from ui.sweeps import banded_chart, luck_and_sweep
 from ui.tasks import task_panel
@@ -201,6 +201,9 @@ def upload_config(prepared: own_data.Prepared) -> LabConfig:
 def start_upload_run(prepared: own_data.Prepared) -> None:
     state = st.session_state
     state["dq_upload_trained_on"] = data_choice()
+    state["dq_upload_settings"] = own_data.run_settings(
+        config, state.dq_upload_table.name, state.dq_upload_label, state.dq_upload_left_out
+    )
     state["dq_upload_prepared"] = prepared
     live.start(state, "dq_upload", TrainingRun(upload_config(prepared), prepared.dataset))
 
@@ -291,6 +294,7 @@ def draw_upload(run) -> None:
     cells[1].metric("Held-out accuracy", f"{history.test_accuracy[-1]:.1%}")
     cells[2].metric("Gap", f"{100 * history.generalization_gap_accuracy[-1]:.1f} pts")
     predictions = run.predict_proba(run.dataset.x_test).argmax(axis=1)
+    pins.tools("dq_upload", run, st.session_state.get("dq_upload_settings"))
     draw_upload_groups(run, predictions)
     result = data_quality.judge(run.dataset.y_test, predictions, run.dataset.num_classes)
     look.chart(

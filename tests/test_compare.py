@@ -7,6 +7,7 @@ import pandas as pd
 
 from core.engine.classifier import LabConfig
 from core.lessons import compare
+from core.lessons.fine_tuning import FineTuneConfig, LessonHistory
 from core.lessons.playground import PlaygroundConfig
 from core.lessons.training_step.stepper import Stepper, load_line_problem
 
@@ -64,3 +65,43 @@ def test_settings_lines_keep_one_line_each_whatever_a_value_holds():
     assert "dataset = moons" in compare.settings_lines(PlaygroundConfig(dataset="moons"))
     text = compare.curves_csv({"epoch": np.arange(1, 3)}, LabConfig(dataset="my\nfile"))
     assert "# dataset = my file\n" in text
+
+
+def test_settings_named_in_words_compare_like_a_config():
+    before = {"group B share": "10%", "epochs": 50, "seed": 0}
+    assert compare.settings_changes(before, {**before, "group B share": "30%"}) == ["group B share 10% → 30%"]
+    assert compare.settings_lines(before) == ["group B share = 10%", "epochs = 50", "seed = 0"]
+    assert compare.settings_changes(FineTuneConfig(), FineTuneConfig(off_style_share=0.5, texts=30)) == [
+        "training adverts 100 → 30",
+        "off-style adverts 0% → 50%",
+    ]
+
+
+def test_a_long_name_in_a_change_is_shortened_and_stays_on_one_line():
+    (change,) = compare.settings_changes({"file": "a.csv"}, {"file": "b" * 100 + "\n.csv"})
+    assert change.startswith("file a.csv → bbbb") and "\n" not in change and "(105 characters)" in change
+
+
+def test_a_language_model_runs_held_out_losses_are_its_columns_and_either_model_can_be_compared():
+    history = LessonHistory(
+        np.array([0, 15, 25]),
+        {"fine_tuned": np.float32([2.0, 1.5, 1.4]), "from_scratch": np.float32([4.0, 3.0, 2.8])},
+        {"fine_tuned": np.float32([1.8, 1.9, 2.0]), "from_scratch": np.float32([4.1, 3.2, 3.0])},
+        {name: np.zeros(25, np.float32) for name in ("fine_tuned", "from_scratch")},
+    )
+    columns = compare.curve_columns(history)
+    table = reloaded(compare.curves_csv(columns, FineTuneConfig(steps=25)))
+    assert list(table.columns) == [
+        "step",
+        "fine_tuned_heldout_style_loss",
+        "from_scratch_heldout_style_loss",
+        "fine_tuned_heldout_general_loss",
+        "from_scratch_heldout_general_loss",
+    ]
+    np.testing.assert_array_equal(
+        table["from_scratch_heldout_general_loss"].to_numpy(np.float32), np.float32([4.1, 3.2, 3.0])
+    )
+    words, steps, values = compare.compared_curve(columns)
+    assert words == "held-out loss of the fine-tuned model" and list(steps) == [0, 15, 25] and values[-1] == 1.4
+    words, _, values = compare.compared_curve(columns, "from_scratch_heldout_style_loss")
+    assert words == "held-out loss of the model trained from scratch" and values[-1] == np.float32(2.8)

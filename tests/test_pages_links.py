@@ -9,7 +9,7 @@ from streamlit.testing.v1 import AppTest
 
 from core.lessons import links
 from tests.app_pages import lessons
-from tests.apptest_support import TIMEOUT
+from tests.apptest_support import TIMEOUT, train_to_the_end
 
 SAMPLE = Path(__file__).resolve().parents[1] / "sample_data" / "loan_repayment.csv"
 WIDGET_KINDS = (
@@ -131,3 +131,13 @@ def test_a_linked_value_outlives_a_visit_to_another_lesson():
     assert not [warning for warning in app.warning if warning.value.startswith("This link")]
     app.switch_page(PAGES["training-loop"]).run()
     assert app.select_slider(key="loop_lr").value == 1.9 and app.query_params["hide"] == "seed"
+
+
+def test_the_address_is_written_once_a_run_starts_not_on_every_slider_move():
+    app = open_link("memorize-or-generalize", {"lab_epochs": "5", "projector": "true"})
+    app.slider(key="lab_epochs").set_value(6).run()
+    app.slider(key="lab_epochs").set_value(7).run()
+    assert app.query_params["lab_epochs"] == "5", "each write is a browser history entry: none for a slider move"
+    train_to_the_end(app)
+    assert app.query_params["lab_epochs"] == "7" and app.query_params["projector"] == "true"
+    assert not app.exception

@@ -7,6 +7,11 @@ out of the address (so the link loses it), matches a choice against its shown la
 no page write a bound parameter. Here every control is written, and a typed value is read by
 `core.lessons.links`. A hidden control is still drawn, invisibly: it keeps its value and the run uses it.
 Controls that were bound take `persist_state="session"` instead, so their values still outlive a page switch.
+
+Streamlit 1.67's browser side adds a history entry for every address a page writes (`st.query_params` has no way
+to replace it; only addresses of bound widgets are replaced), so writing it on every rerun made Back step through
+every slider move. The address is written when a page opens (or comes back without its parameters) and once after
+each run starts training: Back steps from experiment to experiment. The copy control always shows the current link.
 """
 
 from urllib.parse import quote, urlencode
@@ -15,6 +20,7 @@ import streamlit as st
 
 from core.lessons import links
 from core.lessons.user_text import markdown_literal
+from ui import live
 
 SHOWN_PROBLEM_CHARACTERS = 160
 
@@ -32,10 +38,29 @@ def exercise_link(address: str) -> None:
     hidden = state.get(f"links_{address}_hidden", ())
     _hide(links.keys_of(controls, hidden))
     parameters = links.link_parameters(controls, state, hidden, app_wide=incoming)
-    if parameters != incoming:
-        st.query_params.from_dict(parameters)
+    if _address_due(address, first_run, incoming, parameters) and parameters != incoming:
+        _write_address(incoming, parameters)
     state[f"links_{address}_opened"] = True
     _copy_control(address, controls, parameters)
+
+
+def _address_due(address: str, first_run: bool, incoming: dict, parameters: dict) -> bool:
+    """Whether to bring the address up to date now: on the page's first run, when the address lacks some of the
+    page's parameters (a page switch drops them), and once after each run that started training since the last time."""
+    state, starts = st.session_state, live.training_starts(st.session_state)
+    due = first_run or set(parameters) != set(incoming) or state.get(f"links_{address}_written_at") != starts
+    if due:
+        state[f"links_{address}_written_at"] = starts
+    return due
+
+
+def _write_address(incoming: dict, parameters: dict) -> None:
+    """Make the address hold `parameters`. The dashboard-wide ones are bound to their widgets (the projector switch),
+    which Streamlit writes itself and refuses to let a page set, so only the lesson's own are written (one update,
+    one history entry); a parameter the page no longer has (an emptied text box) is removed."""
+    for name in incoming.keys() - parameters.keys():
+        del st.query_params[name]
+    st.query_params.update({name: text for name, text in parameters.items() if name not in links.APP_WIDE})
 
 
 def _apply(controls, address: str, parameters: dict) -> None:

@@ -40,9 +40,22 @@ def _stop_worker(state, prefix: str) -> None:
         worker.stop()
 
 
+def _count_a_start(state, prefix: str) -> None:
+    """Count the runs that start training from rest in this session (ui.links writes the address once after each)."""
+    if not state.get(f"{prefix}_running"):
+        state["live_training_starts"] = state.get("live_training_starts", 0) + 1
+
+
+def training_starts(state) -> int:
+    """How many times a run of any page started training from rest in this session."""
+    return state.get("live_training_starts", 0)
+
+
 def start(state, prefix: str, run, *, running: bool = True) -> None:
     """Make `run` the page's current run and train it (or leave it paused); the last run's comparison is kept."""
     _stop_worker(state, prefix)
+    if running:
+        _count_a_start(state, prefix)
     previous = state.get(f"{prefix}_run")
     if previous is not None and previous is not run:
         comparison = previous.comparison()
@@ -57,6 +70,8 @@ def start(state, prefix: str, run, *, running: bool = True) -> None:
 
 def resume(state, prefix: str) -> None:
     """Carry on training the page's current run."""
+    if state.get(f"{prefix}_run") is not None:
+        _count_a_start(state, prefix)
     state[f"{prefix}_running"] = state.get(f"{prefix}_run") is not None
     state.pop(f"{prefix}_stopped", None)
 

@@ -10,6 +10,7 @@ const FONT_FAMILY = "'Source Sans Pro', 'Source Sans 3', sans-serif";
 // The learner's look (light or dark theme, projector mode) comes with every redraw: ui.live_view._look
 let FONT = `16px ${FONT_FAMILY}`;
 let TITLE_FONT = `bold 19px ${FONT_FAMILY}`;
+let TITLE_SIZE = 19;
 let LINE_HEIGHT = 24;
 let INK = "#262730";
 let GRID_LINE = "#e3e3e3";
@@ -18,9 +19,38 @@ function useLook(look) {
   if (!look) return;
   FONT = `${look.fontSize}px ${FONT_FAMILY}`;
   TITLE_FONT = `bold ${look.titleSize}px ${FONT_FAMILY}`;
+  TITLE_SIZE = look.titleSize;
   LINE_HEIGHT = look.fontSize + 8;
   INK = look.ink;
   GRID_LINE = look.grid;
+}
+
+function wrapWords(context, text, maxWidth) {
+  const lines = [];
+  let line = "";
+  for (const word of text.split(" ")) {
+    const longer = line ? `${line} ${word}` : word;
+    if (line && context.measureText(longer).width > maxWidth) {
+      lines.push(line);
+      line = word;
+    } else {
+      line = longer;
+    }
+  }
+  return line ? [...lines, line] : lines;
+}
+
+// A title too long for its canvas (a half-width column in projector mode) wraps onto more lines instead of
+// running off the edge. Returns the last line's baseline, so the chart can start below it.
+function drawTitle(context, text, left, maxWidth) {
+  context.font = TITLE_FONT;
+  context.fillStyle = INK;
+  context.textAlign = "left";
+  const first = Math.max(24, TITLE_SIZE + 4);
+  const lines = wrapWords(context, text, maxWidth);
+  lines.forEach((line, index) => context.fillText(line, left, first + index * TITLE_SIZE * 1.25));
+  context.font = FONT;
+  return first + (lines.length - 1) * TITLE_SIZE * 1.25;
 }
 
 function decodeBytes(base64) {
@@ -170,12 +200,15 @@ function drawPlane(view, state) {
   const { context, width, height } = view;
   const [a, b, t] = bracket(state);
   const [image, blended] = probabilityImage(plane, a, b, t);
-  const side = Math.min(width - 90, height - 70);
-  const box = { left: 70, top: 40, side };
+  context.clearRect(0, 0, width, height);
+  // the title names a real model state: the keyframe the picture is closer to, not an in-between epoch
+  const title = `${state.data.title} ${t < 0.5 ? a.epoch : b.epoch} epochs`;
+  const top = Math.max(40, drawTitle(context, title, 70, width - 78) + 16);
+  const side = Math.min(width - 90, height - 30 - top);
+  const box = { left: 70, top, side };
   view.scratch.width = plane.size;
   view.scratch.height = plane.size;
   view.scratch.getContext("2d").putImageData(image, 0, 0);
-  context.clearRect(0, 0, width, height);
   context.imageSmoothingEnabled = true;
   context.imageSmoothingQuality = "high";
   context.drawImage(view.scratch, box.left, box.top, side, side);
@@ -187,11 +220,6 @@ function drawPlane(view, state) {
   context.lineWidth = 1;
   context.strokeRect(box.left, box.top, side, side);
   context.fillStyle = INK;
-  context.font = FONT;
-  context.textAlign = "left";
-  context.font = TITLE_FONT;
-  // the title names a real model state: the keyframe the picture is closer to, not an in-between epoch
-  context.fillText(`${state.data.title} ${t < 0.5 ? a.epoch : b.epoch} epochs`, box.left, 24);
   context.font = FONT;
   context.textAlign = "center";
   context.fillText("x₁", box.left + side / 2, box.top + side + 40);
@@ -267,7 +295,10 @@ function drawCurves(view, state) {
   const curves = state.data.curves;
   const { context, width, height } = view;
   const k = LINE_HEIGHT / 24; // margins grow with the text (projector mode)
-  const box = { left: 80 * k, top: 44 * k, right: width - 20 - 50 * (k - 1), bottom: height - 110 * k };
+  context.clearRect(0, 0, width, height);
+  const titleBottom = drawTitle(context, curves.title, 80 * k, width - 80 * k - 8);
+  const top = Math.max(44 * k, titleBottom + 20 * k);
+  const box = { left: 80 * k, top, right: width - 20 - 50 * (k - 1), bottom: height - 110 * k };
   const target = visibleRange(curves, state.shown);
   // the axis glides to a narrower range instead of jumping, so the curves do not jerk; it widens at once,
   // so no line is ever cut off
@@ -278,7 +309,6 @@ function drawCurves(view, state) {
   const scale = curves.log ? (v) => Math.log10(v) : (v) => v;
   const toX = (epoch) => box.left + (epoch / state.data.total) * (box.right - box.left);
   const toY = (v) => box.bottom - ((scale(v) - scale(low)) / (scale(high) - scale(low))) * (box.bottom - box.top);
-  context.clearRect(0, 0, width, height);
   context.font = FONT;
   context.lineWidth = 1;
   context.strokeStyle = GRID_LINE;
@@ -295,10 +325,6 @@ function drawCurves(view, state) {
   context.textAlign = "center";
   for (const epoch of niceTicks(0, state.data.total, 6)) context.fillText(formatTick(epoch), toX(epoch), box.bottom + 22 * k);
   context.fillText("epoch", (box.left + box.right) / 2, box.bottom + 46 * k);
-  context.textAlign = "left";
-  context.font = TITLE_FONT;
-  context.fillText(curves.title, box.left, 24);
-  context.font = FONT;
   context.save();
   context.beginPath();
   context.rect(box.left, box.top - 4, box.right - box.left, box.bottom - box.top + 8);

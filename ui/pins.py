@@ -3,14 +3,27 @@
 Each page keeps up to core.lessons.compare.MAX_PINS pins in `<prefix>_pins` (settings and curves only, never
 the run). `tools(prefix, run)` is the one call a page makes under its results: the Pin, Clear and Download
 buttons, and once something is pinned, a chart of the current run over the pinned ones whose legend names
-what changed.
+what changed. Where a run has several curves to compare (a language-model run: one per model), the learner
+picks which.
 """
 
 import streamlit as st
 
-from core.lessons.compare import compared_curve, curve_columns, curves_csv, pin, pin_label, run_settings, with_pin
+from core.lessons.compare import (
+    compared_curve,
+    compared_curves,
+    curve_columns,
+    curves_csv,
+    pin,
+    pin_label,
+    run_settings,
+    with_pin,
+)
+from core.lessons.user_text import plotly_literal
 from ui import live, look
 from ui.charts.curves import pinned_comparison
+
+LEGEND_CHARACTERS = 120  # a pin's legend entry: two changes with their old and new values fit
 
 
 def _pins(prefix: str) -> tuple:
@@ -27,7 +40,7 @@ def _clear(prefix: str) -> None:
 
 def tools(prefix: str, run, settings=None) -> None:
     """Pin, compare and download for the page's current run; `settings` replaces the run's own config
-    where the page knows more about it (a frozen dataclass)."""
+    where the page knows more about it (a frozen dataclass, or a dict of settings named in words)."""
     if run is None:
         return
     settings = settings if settings is not None else run_settings(run)
@@ -62,13 +75,22 @@ def tools(prefix: str, run, settings=None) -> None:
     _comparison(prefix, columns, settings)
 
 
+def _curve_choice(prefix: str, columns: dict) -> str | None:
+    """The curve to compare, where the run has more than one to choose from."""
+    curves = compared_curves(columns)
+    if len(curves) < 2:
+        return None
+    return st.radio("Compare", list(curves), format_func=curves.get, horizontal=True, key=f"{prefix}_pins_curve")
+
+
 def _comparison(prefix: str, columns: dict, settings) -> None:
-    current = compared_curve(columns)
-    if current is None or not _pins(prefix):
+    if compared_curve(columns) is None or not _pins(prefix):
         return
-    name, axis, values = current
+    choice = _curve_choice(prefix, columns)
+    name, axis, values = compared_curve(columns, choice)
+    # Legends show settings as text: a file or column name is the learner's own and must not read as Plotly markup.
     pinned = [
-        (pin_label(kept, settings), *compared_curve(kept.columns)[1:])
+        (plotly_literal(pin_label(kept, settings), limit=LEGEND_CHARACTERS), *compared_curve(kept.columns, choice)[1:])
         for kept in _pins(prefix)
         if compared_curve(kept.columns) is not None
     ]

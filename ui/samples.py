@@ -24,14 +24,17 @@ MARKER_COLOURS = {
     "phrase": "#e2d4f7",
     "closing": "#bfe8e4",
 }
+# The box takes the theme's own text colour and a faint grey over the theme's background, so it reads in the light
+# and the dark theme alike (Streamlit gives pages no colour variables); highlighted text is dark on its light colour.
 SAMPLE_CSS = """<style>
 .lm-sample { font-family: "Source Code Pro", monospace; font-size: 0.95rem; line-height: 1.5; white-space: pre-wrap;
-  height: 330px; overflow-y: auto; border: 1px solid #d6d6d9; border-radius: 0.5rem; padding: 0.6rem 0.9rem;
-  background: #fafafa; }
-.lm-sample mark, .lm-legend mark { padding: 0 0.15rem; border-radius: 0.2rem; color: inherit; }
-.lm-prompt { font-weight: 700; color: #444; }
+  height: 330px; overflow-y: auto; border: 1px solid rgba(128, 128, 128, 0.4); border-radius: 0.5rem;
+  padding: 0.6rem 0.9rem; color: inherit; background: rgba(128, 128, 128, 0.08); }
+.lm-sample mark, .lm-legend mark { padding: 0 0.15rem; border-radius: 0.2rem; color: #1f1f24; }
+.lm-prompt { font-weight: 700; color: inherit; }
 .lm-legend { font-size: 0.95rem; margin: 0.4rem 0 0.2rem; line-height: 1.9; }
-.lm-missing { color: #888; border: 1px dashed #bbb; border-radius: 0.2rem; padding: 0 0.15rem; }
+.lm-missing { color: inherit; opacity: 0.6; border: 1px dashed rgba(128, 128, 128, 0.7); border-radius: 0.2rem;
+  padding: 0 0.15rem; }
 </style>"""
 
 

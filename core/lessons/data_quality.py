@@ -14,7 +14,7 @@ compiled prediction. Per-group and per-class results are computed on the host fr
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 from sklearn.datasets import load_digits
@@ -49,6 +49,7 @@ class Scenario:
     held_out_sets: dict  # name -> (x (360, 64), y (360,)): each judged on its own, per class
     description: str  # what this training set is, in numbers
     training_groups: np.ndarray | None = None  # (n_capacity,) the group of each training row, where there are groups
+    settings: dict = field(default_factory=dict)  # what the learner chose, in words: "group B share" -> "10%"
 
 
 @dataclass(frozen=True)
@@ -81,6 +82,15 @@ def start_run(scenario: Scenario, epochs: int, seed: int, learning_rate: float =
         hidden=HIDDEN,
     )
     return ScenarioRun(config, scenario.dataset, scenario=scenario)
+
+
+def run_settings(run: ScenarioRun) -> dict:
+    """Everything the learner chose for this run, named in words, for pinning it and for its exported curves."""
+    return {**run.scenario.settings, "epochs": run.config.epochs, "seed": run.config.seed}
+
+
+def _percent(share: float) -> str:
+    return f"{share:.0%}"
 
 
 # ---- metrics ----
@@ -211,6 +221,7 @@ def make_group_scenario(group_b_share: float, seed: int) -> Scenario:
         held_out,
         f"{count} of {len(rows)} training digits ({count / len(rows):.0%}) are from group B (mirrored).",
         np.where(train_mirrored, GROUP_B, GROUP_A),
+        {"group B share": _percent(share)},
     )
 
 
@@ -235,7 +246,8 @@ def make_label_noise_scenario(share: float, concentrated: bool, seed: int) -> Sc
         else "spread over all digits"
     )
     wrong = f"{int(mislabeled.sum())} of {n_rows} training labels ({mislabeled.mean():.1%}) are wrong, {where}."
-    return Scenario(digits, training, {"held-out": (digits.x_test, digits.y_test)}, wrong)
+    settings = {"wrong labels": _percent(share), "mistakes": "one careless labeller" if concentrated else "spread"}
+    return Scenario(digits, training, {"held-out": (digits.x_test, digits.y_test)}, wrong, settings=settings)
 
 
 def make_imbalance_scenario(rare_class: int, kept_share: float, seed: int) -> Scenario:
@@ -258,6 +270,7 @@ def make_imbalance_scenario(rare_class: int, kept_share: float, seed: int) -> Sc
         f"The training set has {len(kept)} examples of the digit {rare_class} "
         f"({len(kept) / len(active):.1%} of {len(active)}); every other digit has about "
         f"{round((len(active) - len(kept)) / (digits.num_classes - 1))}.",
+        settings={"rare digit": int(rare_class), "its examples kept": _percent(kept_share)},
     )
 
 
@@ -278,6 +291,7 @@ def make_diversity_scenario(distinct: int, seed: int) -> Scenario:
         {"held-out": (digits.x_test, digits.y_test)},
         f"{n_rows} training examples made of {len(chosen)} distinct digits"
         + (f", each repeated about {copies:.0f} times." if copies >= 1.5 else " (no repeats)."),
+        settings={"distinct digits": len(chosen)},
     )
 
 
@@ -305,4 +319,5 @@ def make_shift_scenario(file_order: bool, seed: int) -> Scenario:
         _clean_training(digits, rows),
         {"held-out": (digits.x_test, digits.y_test)},
         f"Held-out set: {split}; training set: the other {len(rows)}.",
+        settings={"held-out digits": "file order" if file_order else "shuffled"},
     )

@@ -412,3 +412,18 @@ def held_out_rows_per_group(held_out_groups: np.ndarray) -> str:
     names, counts = np.unique(held_out_groups, return_counts=True)
     listed = ", ".join(f"{markdown_literal(name)}: {count}" for name, count in zip(names, counts, strict=True))
     return f"Held-out rows per group: {listed}. Recall of a class: the share of its rows the model got right."
+
+
+def run_settings(config, file_name: str, label_column: str, left_out=()) -> dict:
+    """What a run on an uploaded table was trained with, named in words (the file and its columns as the learner's
+    own text), for pinning the run and for its exported curves. `config` is the run's LabConfig."""
+    return {
+        "file": file_name,
+        "label column": label_column,
+        "left out": ", ".join(left_out) or "none",
+        "wrong labels": f"{config.label_noise:.0%}",
+        "training examples": config.train_size,
+        "learning rate": config.learning_rate,
+        "epochs": config.epochs,
+        "seed": config.seed,
+    }
