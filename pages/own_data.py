@@ -199,13 +199,13 @@ def upload_config(prepared: own_data.Prepared) -> LabConfig:
 
 
 def start_upload_run(prepared: own_data.Prepared) -> None:
-    state = st.session_state
+    state, config = st.session_state, upload_config(prepared)
     state["dq_upload_trained_on"] = data_choice()
     state["dq_upload_settings"] = own_data.run_settings(
         config, state.dq_upload_table.name, state.dq_upload_label, state.dq_upload_left_out
     )
     state["dq_upload_prepared"] = prepared
-    live.start(state, "dq_upload", TrainingRun(upload_config(prepared), prepared.dataset))
+    live.start(state, "dq_upload", TrainingRun(config, prepared.dataset))
 
 
 def prepared_upload(table) -> own_data.Prepared:
