@@ -73,7 +73,7 @@ def test_a_band_of_the_runs_own_settings_lies_under_its_curves_on_its_own_charts
         assert names.index(f"{BAND_NAME}: mean") < names.index("held-out"), "the band lies under the run's curve"
         mean, low, high = band.spread(metric)
         np.testing.assert_allclose(chart_trace(app, key, f"{BAND_NAME}: mean"), mean, rtol=1e-6)
-        np.testing.assert_allclose(chart_trace(app, key, f"{BAND_NAME}: lowest to highest"), low, rtol=1e-6)
+        np.testing.assert_allclose(chart_trace(app, key, f"{BAND_NAME}: dotted mean, shaded range"), low, rtol=1e-6)
         np.testing.assert_allclose(chart_trace(app, key, f"{BAND_NAME}: highest"), high, rtol=1e-6)
     assert not any(f"{prefix}_band_" in chart.proto.id for chart in app.get("plotly_chart")), "no charts of its own"
     captions = " ".join(caption.value for caption in app.caption)

@@ -20,10 +20,17 @@ def _translucent(colour: str, opacity: float) -> str:
 
 
 def add_band(
-    figure: go.Figure, name: str, colour: str, spread: tuple[np.ndarray, np.ndarray, np.ndarray], mean_line=None
+    figure: go.Figure,
+    name: str,
+    colour: str,
+    spread: tuple[np.ndarray, np.ndarray, np.ndarray],
+    mean_line=None,
+    band_label: str = "lowest to highest",
+    mean_in_legend: bool = True,
 ) -> None:
     """The mean as a line (`mean_line`: Plotly line settings, default solid and thick) inside a shaded band from
-    the lowest to the highest value (three traces)."""
+    the lowest to the highest value (three traces). Without `mean_in_legend` the band's one legend entry stands
+    for both, which keeps a projected legend short."""
     mean, low, high = (np.asarray(values, float) for values in spread)
     epochs = epochs_axis(mean)
     band = {"mode": "lines", "line": {"width": 0}, "legendgroup": name, "hoverinfo": "skip", "showlegend": False}
@@ -32,7 +39,7 @@ def add_band(
         go.Scatter(
             x=epochs,
             y=low,
-            name=f"{name}: lowest to highest",
+            name=f"{name}: {band_label}",
             fill="tonexty",
             fillcolor=_translucent(colour, BAND_OPACITY),
             **{**band, "showlegend": True},
@@ -40,7 +47,13 @@ def add_band(
     )
     figure.add_trace(
         go.Scatter(
-            x=epochs, y=mean, name=f"{name}: mean", mode="lines", line=mean_line or {"color": colour, "width": 3}
+            x=epochs,
+            y=mean,
+            name=f"{name}: mean",
+            mode="lines",
+            line=mean_line or {"color": colour, "width": 3},
+            legendgroup=name,
+            showlegend=mean_in_legend,
         )
     )
 
@@ -51,7 +64,8 @@ def under_curves(figure: go.Figure, bands: list[tuple[str, str, tuple]], seeds: 
     ticks that span the bands too."""
     drawn = len(figure.data)
     for name, colour, spread in bands:
-        add_band(figure, f"{name}, {seeds} seeds", colour, spread, {"color": colour, "width": 2, "dash": "dot"})
+        dotted = {"color": colour, "width": 2, "dash": "dot"}
+        add_band(figure, f"{name}, {seeds} seeds", colour, spread, dotted, "dotted mean, shaded range", False)
     figure.data = figure.data[drawn:] + figure.data[:drawn]
     if figure.layout.yaxis.type == "log":
         ticks = log_ticks(np.concatenate([np.asarray(trace.y, float) for trace in figure.data if trace.y is not None]))
