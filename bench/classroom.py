@@ -9,8 +9,9 @@ pessimistic for a server with its own CPUs; the CPU seconds the server itself sp
 
 `--first-minute` measures the start of a class instead: on a freshly started server, how soon the home
 page is ready, then the lab (reached through its link), then the first epochs drawn after Train, counted
-from opening the home page; the same Train on the now warm server; and whether a first visit straight to a
-lesson's address on another fresh server shows the lesson without Streamlit's "Page not found" dialog.
+from opening the home page, and when each step of the server's warm-up ended; then, once that learner's run is
+over, Train in a new learner's lab on the now warm server; and whether a first visit straight to a lesson's
+address on another fresh server shows the lesson without Streamlit's "Page not found" dialog.
 
 Options: --sessions N (default 10), --sweep 10,20,30 (find the largest class finishing within the
 deadline), --deadline SECONDS (default 60), --first-minute, --output PATH.
@@ -32,6 +33,7 @@ from playwright.async_api import async_playwright
 from core.engine import jax_setup
 from core.engine.classifier import LabConfig, run_lab
 from tests.browser_support import CHROMIUM, CHROMIUM_ARGS, IDLE, ROOT, start_server
+from ui.first_minute import LOG_PREFIX as WARM_UP_LOGGED
 
 RESULTS = Path(__file__).with_name("classroom.json")
 FIRST_MINUTE_RESULTS = Path(__file__).with_name("first_minute.json")
@@ -110,7 +112,7 @@ async def fresh_server_class(browser, server) -> dict:
     """One learner on a server nobody has visited: home, the lab through its link, Train. Wall seconds from
     opening the home page, and the server's CPU seconds since it started (less sensitive to other load)."""
     page = await (await browser.new_context(viewport={"width": 1600, "height": 900})).new_page()
-    started, report = time.monotonic(), {}
+    started, opened, report = time.monotonic(), time.time(), {}
 
     def reached(milestone: str) -> None:
         report[f"{milestone}_seconds"] = round(time.monotonic() - started, 2)
@@ -125,14 +127,34 @@ async def fresh_server_class(browser, server) -> dict:
     reached("lab_ready")
     report["train_to_first_chart_seconds"] = round(await train_to_first_chart(page), 2)
     reached("first_chart")
+    report["warm_up_steps_seconds"] = warm_up_steps(server, opened)
+    # The learner's run trains on: the warm server's measurement starts once it is over and its tab is closed.
+    await page.get_by_text(re.compile(r"^Epoch 200 of 200")).first.wait_for(timeout=120_000)
+    await page.context.close()
     return report
 
 
+def warm_up_steps(server, since: float) -> dict[str, float]:
+    """When each step of the server's warm-up (ui/first_minute.py) ended, in seconds after `since` (time.time()),
+    read from the server's log."""
+    steps = {}
+    for line in Path(server.log.name).read_text().splitlines():
+        found = re.search(rf"{WARM_UP_LOGGED} (\w+) at ([\d.]+)", line)
+        if found:
+            steps[found[1]] = round(float(found[2]) - since, 2)
+    return steps
+
+
 async def warm_server_train(browser, url: str) -> float:
+    """Train in a new learner's lab on a server that has trained before and is training nothing now."""
     page = await (await browser.new_context(viewport={"width": 1600, "height": 900})).new_page()
     await page.goto(f"{url}/{LAB_PATH}")
+    # Idle can show before the page's first run has started: the Train button shows that it has.
+    await page.get_by_role("button", name="Train", exact=True).wait_for(timeout=120_000)
     await page.wait_for_selector(IDLE, timeout=120_000)
-    return round(await train_to_first_chart(page), 2)
+    seconds = round(await train_to_first_chart(page), 2)
+    await page.context.close()
+    return seconds
 
 
 async def first_direct_visit(browser, url: str) -> dict:
