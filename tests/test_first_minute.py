@@ -7,6 +7,7 @@ from streamlit.testing.v1 import AppTest
 
 from core.engine import jax_setup
 from tests.app_pages import APP, registered_pages
+from tests.apptest_support import open_page
 from tests.jit_support import run_in_fresh_python
 from ui import first_minute
 
@@ -80,3 +81,14 @@ def test_the_warm_up_imports_what_the_lab_page_imports():
     names = first_minute.modules_imported_by(first_minute.FIRST_LESSON)
     assert {"core.engine.classifier", "ui.live", "ui.charts.curves"} <= set(names)
     assert "core.engine.classifier.LabConfig" in names  # an attribute, which the warm-up skips
+
+
+def test_the_labs_code_is_highlighted_only_once_its_panel_is_opened():
+    """Highlighting the training code cost a learner's browser seconds on every first visit to the lab, with
+    its panel closed: the code is sent when the panel opens."""
+    app = open_page("pages/lab.py")
+    assert "python" not in [block.language for block in app.code]
+    app.session_state["lab_code_open"] = True
+    app.run()
+    assert not app.exception
+    assert "def train_chunk" in next(block.value for block in app.code if block.language == "python")
