@@ -151,7 +151,7 @@ def warm_up_steps(server, since: float) -> dict[str, float]:
     return steps
 
 
-async def warmed_up(server, timeout: float = 120) -> None:
+async def warmed_up(server, timeout: float = 60) -> None:
     """Wait until the server's log shows every warm-up step done (or `timeout` seconds: an older checkout's server
     logs none)."""
     deadline = time.monotonic() + timeout
