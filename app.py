@@ -55,12 +55,9 @@ def lesson_pages() -> dict:
 
 
 def main() -> None:
-    from core.engine import jax_setup
-
-    # Compiled training code is kept on disk, so a restarted server does not compile again (once per process).
-    jax_setup.enable_compilation_cache()
-    jax_setup.split_host_into_devices()  # batches of runs ("is it luck?", sweeps) train on both cores
     # Whatever page a fresh server is first asked for, the engine warms up from now on while the learner reads.
+    # The warm-up also sets JAX up (the compile cache on disk, two devices for batches of runs): importing JAX
+    # here would hold the first page until it is loaded.
     first_minute.warm_up_the_server()
 
     st.set_page_config(page_title="Trainlab", page_icon=":material/model_training:", layout="wide")

@@ -9,8 +9,11 @@ pessimistic for a server with its own CPUs; the CPU seconds the server itself sp
 
 `--first-minute` measures the start of a class instead: on a freshly started server, how soon the home
 page is ready, then the lab (reached through its link), then the first epochs drawn after Train, counted
-from opening the home page; the same Train on the now warm server; and whether a first visit straight to a
-lesson's address on another fresh server shows the lesson without Streamlit's "Page not found" dialog.
+from opening the home page, and when each step of the server's warm-up ended; then, once that learner's run is
+over, Train in a new learner's lab on the now warm server; and whether a first visit straight to a lesson's
+address on another fresh server shows the lesson without Streamlit's "Page not found" dialog. The fresh class is
+measured twice: opening the home page the moment the server answers, and after the server's warm-up has ended (a
+teacher who started the server before handing out the link).
 
 Options: --sessions N (default 10), --sweep 10,20,30 (find the largest class finishing within the
 deadline), --deadline SECONDS (default 60), --first-minute, --output PATH.
@@ -20,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import re
 import statistics
@@ -32,6 +36,8 @@ from playwright.async_api import async_playwright
 from core.engine import jax_setup
 from core.engine.classifier import LabConfig, run_lab
 from tests.browser_support import CHROMIUM, CHROMIUM_ARGS, IDLE, ROOT, start_server
+from ui.first_minute import LOG_PREFIX as WARM_UP_LOGGED
+from ui.first_minute import WARM_UP_STEPS
 
 RESULTS = Path(__file__).with_name("classroom.json")
 FIRST_MINUTE_RESULTS = Path(__file__).with_name("first_minute.json")
@@ -110,11 +116,13 @@ async def fresh_server_class(browser, server) -> dict:
     """One learner on a server nobody has visited: home, the lab through its link, Train. Wall seconds from
     opening the home page, and the server's CPU seconds since it started (less sensitive to other load)."""
     page = await (await browser.new_context(viewport={"width": 1600, "height": 900})).new_page()
-    started, report = time.monotonic(), {}
+    started, opened, report = time.monotonic(), time.time(), {}
+    browser_before = own_browser_cpu_seconds()
 
     def reached(milestone: str) -> None:
         report[f"{milestone}_seconds"] = round(time.monotonic() - started, 2)
         report[f"{milestone}_server_cpu_seconds"] = round(server_cpu_seconds(server), 2)
+        report[f"{milestone}_browser_cpu_seconds"] = round(own_browser_cpu_seconds() - browser_before, 2)
 
     await page.goto(server.url)
     await page.get_by_role("heading", name="Trainlab").first.wait_for(timeout=120_000)
@@ -125,14 +133,42 @@ async def fresh_server_class(browser, server) -> dict:
     reached("lab_ready")
     report["train_to_first_chart_seconds"] = round(await train_to_first_chart(page), 2)
     reached("first_chart")
+    report["warm_up_steps_seconds"] = warm_up_steps(server, opened)
+    # The learner's run trains on: the warm server's measurement starts once it is over and its tab is closed.
+    await page.get_by_text(re.compile(r"^Epoch 200 of 200")).first.wait_for(timeout=120_000)
+    await page.context.close()
     return report
 
 
+def warm_up_steps(server, since: float) -> dict[str, float]:
+    """When each step of the server's warm-up (ui/first_minute.py) ended, in seconds after `since` (time.time()),
+    read from the server's log."""
+    steps = {}
+    for line in Path(server.log.name).read_text().splitlines():
+        found = re.search(rf"{WARM_UP_LOGGED} (\w+) at ([\d.]+)", line)
+        if found:
+            steps[found[1]] = round(float(found[2]) - since, 2)
+    return steps
+
+
+async def warmed_up(server, timeout: float = 60) -> None:
+    """Wait until the server's log shows every warm-up step done (or `timeout` seconds: an older checkout's server
+    logs none)."""
+    deadline = time.monotonic() + timeout
+    while len(warm_up_steps(server, 0.0)) < len(WARM_UP_STEPS) and time.monotonic() < deadline:
+        await asyncio.sleep(0.2)
+
+
 async def warm_server_train(browser, url: str) -> float:
+    """Train in a new learner's lab on a server that has trained before and is training nothing now."""
     page = await (await browser.new_context(viewport={"width": 1600, "height": 900})).new_page()
     await page.goto(f"{url}/{LAB_PATH}")
+    # Idle can show before the page's first run has started: the Train button shows that it has.
+    await page.get_by_role("button", name="Train", exact=True).wait_for(timeout=120_000)
     await page.wait_for_selector(IDLE, timeout=120_000)
-    return round(await train_to_first_chart(page), 2)
+    seconds = round(await train_to_first_chart(page), 2)
+    await page.context.close()
+    return seconds
 
 
 async def first_direct_visit(browser, url: str) -> dict:
@@ -157,6 +193,13 @@ async def first_minute(root: Path) -> dict:
             cpu_before = server_cpu_seconds(server)
             report["warm_train_to_first_chart_seconds"] = await warm_server_train(browser, server.url)
             report["warm_train_server_cpu_seconds"] = round(server_cpu_seconds(server) - cpu_before, 2)
+        finally:
+            server.stop()
+        server = start_server(root=root)
+        try:  # a teacher who started the server before handing out the link
+            await warmed_up(server)
+            after = await fresh_server_class(browser, server)
+            report["after_the_warm_up"] = {name: value for name, value in after.items() if "steps" not in name}
         finally:
             server.stop()
         server = start_server(root=root)
@@ -196,6 +239,17 @@ def browser_cpu_seconds() -> float:
     for process in psutil.process_iter(["name", "cpu_times"]):
         if "chrom" in (process.info["name"] or "") and process.info["cpu_times"]:
             total += process.info["cpu_times"].user + process.info["cpu_times"].system
+    return total
+
+
+def own_browser_cpu_seconds() -> float:
+    """CPU seconds spent so far by the Chromium processes this script started (other work may run its own)."""
+    total = 0.0
+    for process in psutil.Process().children(recursive=True):
+        with contextlib.suppress(psutil.Error):
+            if "chrom" in process.name():
+                times = process.cpu_times()
+                total += times.user + times.system
     return total
 
 

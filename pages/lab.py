@@ -331,13 +331,15 @@ with results:
 
 luck_and_sweep("lab", config_from_widgets)
 
-with st.expander("The code that trains this model"):
+code_panel = st.expander("The code that trains this model", key="lab_code_open", on_change="rerun")
+with code_panel:
     st.markdown(
         "Each epoch shuffles the training examples, then for every minibatch it **predicts**, measures the "
         "**loss**, computes the **gradients** by backpropagation (`jax.grad`) and lets the optimizer **update** "
         "the parameters. Ten epochs run as one compiled block (`jax.lax.scan`), then the page redraws."
     )
-    st.code(training_code(), language="python")
+    if code_panel.open:  # highlighting the code cost the browser seconds on every first visit, opened or not
+        st.code(training_code(), language="python")
 
 st.divider()
 st.markdown(

@@ -5,7 +5,10 @@ import shutil
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from core.engine import jax_setup
 from tests.app_pages import APP, registered_pages
+from tests.apptest_support import open_page
+from tests.jit_support import run_in_fresh_python
 from ui import first_minute
 
 
@@ -40,3 +43,52 @@ def test_the_first_script_run_of_any_page_starts_the_warm_up_once(stand_in_app, 
     assert warm_ups == ["warm-up"], "the page's first run did not start the warm-up"
     app.run()
     assert warm_ups == ["warm-up"], "a later run started it again"
+
+
+TRAIN_AFTER_THE_WARM_UP = """
+import json
+import jax
+from streamlit.testing.v1 import AppTest
+from tests.jit_support import ROOT
+from ui import first_minute
+
+traces = []  # every function JAX traces: a jit cache miss (a compile, or a read from the persistent cache)
+jax.monitoring.register_event_duration_secs_listener(
+    lambda event, _seconds, **_: traces.append(event) if event == "/jax/core/compile/jaxpr_trace_duration" else None
+)
+first_minute.warm_up_the_server().join(timeout=300)
+warmed = len(traces)
+app = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120).run()
+app.switch_page("pages/lab.py").run()
+opened = len(traces)
+app.button(key="lab_train").click().run()
+run = app.session_state["lab_run"]
+print(json.dumps({"warmed": warmed, "opened": opened, "trained": len(traces), "epochs": run.epochs_done}))
+"""
+
+
+def test_the_warm_up_leaves_nothing_to_trace_for_the_labs_first_train(tmp_path):
+    """In a fresh server process: after the warm-up, opening the lab and pressing Train with its opening settings
+    traces (and so compiles) nothing, however the page builds its run's settings."""
+    counts = run_in_fresh_python(TRAIN_AFTER_THE_WARM_UP, jax_setup.cache_folder())
+    assert counts["warmed"] >= 2, "the warm-up traced neither the lab's initial state nor its training chunk"
+    assert counts["epochs"] > 0, "Train did not train its first chunk in the same run"
+    assert counts["opened"] == counts["warmed"], "the lab's first run traced something the warm-up had not"
+    assert counts["trained"] == counts["warmed"], "the lab's first Train traced something the warm-up had not"
+
+
+def test_the_warm_up_imports_what_the_lab_page_imports():
+    names = first_minute.modules_imported_by(first_minute.FIRST_LESSON)
+    assert {"core.engine.classifier", "ui.live", "ui.charts.curves"} <= set(names)
+    assert "core.engine.classifier.LabConfig" in names  # an attribute, which the warm-up skips
+
+
+def test_the_labs_code_is_highlighted_only_once_its_panel_is_opened():
+    """Highlighting the training code cost a learner's browser seconds on every first visit to the lab, with
+    its panel closed: the code is sent when the panel opens."""
+    app = open_page("pages/lab.py")
+    assert "python" not in [block.language for block in app.code]
+    app.session_state["lab_code_open"] = True
+    app.run()
+    assert not app.exception
+    assert "def train_chunk" in next(block.value for block in app.code if block.language == "python")

@@ -120,6 +120,9 @@ def test_a_link_that_cannot_be_read_says_so_and_changes_nothing_else():
 
 def test_the_copy_control_shows_the_whole_address_with_the_pages_hide_names():
     app = open_link("training-loop", {"loop_lr": "0.02"})
+    assert not app.sidebar.code, "the address is drawn before its panel is opened"
+    app.session_state["links_copy_open"] = True
+    app.run()
     address = app.sidebar.code[0].value
     assert address.startswith("/training-loop?") and "loop_lr=0.02" in address and "loop_scaling=0%20to%201" in address
     assert all(f"`{control.name}`" in app.sidebar.caption[-1].value for control in links.PAGES["training-loop"])

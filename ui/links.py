@@ -85,7 +85,12 @@ def link_address(address: str, parameters: dict) -> str:
 
 
 def _copy_control(address: str, controls, parameters: dict) -> None:
-    with st.sidebar.expander("Copy a link to this experiment", icon=":material/link:"):
+    panel = st.sidebar.expander(
+        "Copy a link to this experiment", icon=":material/link:", key="links_copy_open", on_change="rerun"
+    )
+    if not panel.open:  # the address box is highlighted code: it cost the browser a second on each first visit
+        return
+    with panel:
         st.code(link_address(address, parameters), language=None, wrap_lines=True)
         st.caption(
             "Opening it sets every control as it is now. To hide controls from students, add "
