@@ -1,9 +1,15 @@
 """core.engine.data: splits, generators and the data-quality knobs, checked with plain NumPy counts."""
 
+import subprocess
+import sys
+from pathlib import Path
+
 import numpy as np
 import pytest
 
 from core.engine import data
+
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def test_digits_split_is_stratified_and_scaled():
@@ -72,3 +78,30 @@ def test_held_out_set_is_never_corrupted():
 def test_unknown_dataset_is_refused_with_the_choices():
     with pytest.raises(ValueError, match="digits"):
         data.load_dataset("nonsense")
+
+
+def test_the_shipped_digits_are_scikit_learns_with_the_split_from_arrays_makes():
+    """sample_data/digits.npz lets the lab open without scikit-learn: it must hold exactly what scikit-learn gives."""
+    from sklearn.datasets import load_digits
+
+    raw = load_digits()
+    x, y = data.digits_in_file_order()
+    np.testing.assert_array_equal(x, (raw.data / 16.0).astype(np.float32))
+    np.testing.assert_array_equal(y, raw.target)
+    shipped = data.load_dataset("digits")
+    split = data.from_arrays("digits", raw.data / 16.0, raw.target, tuple(map(str, range(10))), image_shape=(8, 8))
+    for name in ("x_train", "y_train", "x_test", "y_test"):
+        np.testing.assert_array_equal(getattr(shipped, name), getattr(split, name))
+        assert getattr(shipped, name).dtype == getattr(split, name).dtype
+    assert (shipped.num_classes, shipped.class_names, shipped.image_shape) == (10, split.class_names, (8, 8))
+
+
+def test_opening_the_lab_data_imports_no_scikit_learn():
+    """Run in a fresh Python: the digits and a full-size training split come from the shipped file alone."""
+    code = (
+        "import sys; from core.engine import data; d = data.load_dataset('digits'); "
+        "data.corrupt_training_data(d, label_noise=0.2, input_noise=0.0, train_size=None, seed=3); "
+        "print(any(name.startswith('sklearn') for name in sys.modules))"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True)
+    assert result.stdout.strip() == "False"

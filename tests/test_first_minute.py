@@ -1,6 +1,8 @@
 """The first minute of a class: whatever page a fresh server is first asked for starts the engine's warm-up."""
 
 import shutil
+import subprocess
+import sys
 
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -8,7 +10,7 @@ from streamlit.testing.v1 import AppTest
 from core.engine import jax_setup
 from tests.app_pages import APP, registered_pages
 from tests.apptest_support import open_page
-from tests.jit_support import run_in_fresh_python
+from tests.jit_support import ROOT, run_in_fresh_python
 from ui import first_minute
 
 
@@ -92,3 +94,17 @@ def test_the_labs_code_is_highlighted_only_once_its_panel_is_opened():
     app.run()
     assert not app.exception
     assert "def train_chunk" in next(block.value for block in app.code if block.language == "python")
+
+
+def test_the_labs_modules_and_its_first_chunk_import_no_scikit_learn():
+    """scikit-learn costs about 2 CPU-seconds to import: a fresh server's lab (its modules, its digits, one chunk of
+    its default run) must not wait for it. The digits come from sample_data/digits.npz."""
+    code = (
+        "import sys\n"
+        "from ui import first_minute\n"
+        "first_minute.import_the_first_lesson()\n"
+        "first_minute.train_the_first_lessons_chunk()\n"
+        "print(sorted({name.split('.')[0] for name in sys.modules} & {'sklearn', 'scipy'}))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True)
+    assert result.stdout.strip().splitlines()[-1] == "[]"

@@ -31,7 +31,7 @@ def test_each_answer_holds_for_the_run_its_task_sets_up(prefix, number):
     task = tasks.LESSONS[prefix].tasks[number]
     for seed in tasks.SEEDS_CHECKED:
         run = tasks.run_task(prefix, task.settings, seed)
-        assert task.check(run), f"the answer does not hold for seed {seed}: {task.answer}"
+        assert task.check(run), f"the answer does not hold for seed {seed}: {task.answer_text}"
 
 
 def test_every_lesson_page_has_two_to_four_tasks_that_leave_the_seed_alone():
@@ -68,7 +68,7 @@ def test_a_task_button_sets_the_page_up_and_its_answer_is_there_to_reveal(prefix
     for key, value in task.settings.items():
         assert shown[key] == pytest.approx(value) if isinstance(value, float) else shown[key] == value, key
     answer = next(expander for expander in app.expander if expander.label == "Answer to task 1")
-    assert any(task.answer in block.value for block in answer.markdown)
+    assert any(task.answer_text in block.value for block in answer.markdown)
     run_prefix = f"dq_{task.settings['dq_scenario']}" if prefix == "dq" else prefix  # one live panel per scenario
     if not task.starts_run:
         assert f"{run_prefix}_run" not in app.session_state, "the learner starts this one with the page's own button"
@@ -103,7 +103,7 @@ def test_in_chromium_a_task_sets_the_slider_trains_and_reveals_its_answer(page, 
         browser_support.screenshot(page, "task-set-up-did-not-reach-the-address")
         raise
     page.get_by_text(re.compile(r"^Epoch \d+ of 300")).first.wait_for(timeout=60_000)
-    answer = page.get_by_text(tasks.LESSONS["lab"].tasks[0].answer[:60])
+    answer = page.get_by_text(tasks.LESSONS["lab"].tasks[0].answer_text[:60])
     assert not answer.is_visible(), "the answer stays folded until asked for"
     page.get_by_text("Answer to task 1").click()
     answer.wait_for(state="visible")

@@ -28,4 +28,4 @@ def task_panel(prefix: str, start: Callable[[], None] | None = None) -> None:
                 icon=":material/play_arrow:" if task.starts_run else ":material/tune:",
             )
             with st.expander(f"Answer to task {number}"):
-                st.markdown(task.answer)
+                st.markdown(task.answer_text)

@@ -8,13 +8,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 
 import numpy as np
-from sklearn.datasets import load_digits
-from sklearn.model_selection import train_test_split
 
 HELD_OUT_SHARE = 0.2
 SPLIT_SEED = 0  # the split stays fixed across seeds so runs are comparable on one held-out set
+# scikit-learn's digits with the split below, written by sample_data/make_digits.py: the lab opens without importing
+# scikit-learn, which costs about 2 CPU-seconds of a fresh server's first minute.
+DIGITS_FILE = Path(__file__).resolve().parents[2] / "sample_data" / "digits.npz"
 
 
 @dataclass(frozen=True)
@@ -104,15 +106,37 @@ DATASET_NAMES = ("digits", *TWO_D_GENERATORS)
 
 def split_stratified(x: np.ndarray, y: np.ndarray, held_out_share: float, seed: int):
     """Shuffle and split so that every class keeps its share in both parts."""
+    from sklearn.model_selection import train_test_split  # imported when first needed: see DIGITS_FILE
+
     return train_test_split(x, y, test_size=held_out_share, stratify=y, random_state=seed)
+
+
+@lru_cache(maxsize=1)
+def _digits_file() -> dict[str, np.ndarray]:
+    with np.load(DIGITS_FILE) as stored:
+        return {name: stored[name] for name in stored.files}
+
+
+def digits_in_file_order() -> tuple[np.ndarray, np.ndarray]:
+    """All 1,797 digits as scikit-learn's `load_digits` orders them: pixels scaled to 0..1 (float32), labels."""
+    stored = _digits_file()
+    return (stored["pixels"] / np.float32(16)).astype(np.float32), stored["target"].astype(np.int32)
+
+
+def _digits() -> Dataset:
+    x, y = digits_in_file_order()
+    train, test = _digits_file()["train_rows"], _digits_file()["test_rows"]
+    return Dataset("digits", x[train], y[train], x[test], y[test], 10, tuple(map(str, range(10))), (8, 8))
 
 
 @lru_cache(maxsize=32)
 def load_dataset(name: str, n_points: int = 600, noise: float = 0.2, held_out_share: float = HELD_OUT_SHARE) -> Dataset:
     """The named dataset, split once. Cached: datasets are shared by every session, never copied."""
+    if name == "digits" and held_out_share == HELD_OUT_SHARE:
+        return _digits()  # the stored split: the same rows from_arrays gives
     if name == "digits":
-        digits = load_digits()
-        x, y, names, shape = digits.data / 16.0, digits.target, tuple(map(str, range(10))), (8, 8)
+        x, y = digits_in_file_order()
+        names, shape = tuple(map(str, range(10))), (8, 8)
     elif name in TWO_D_GENERATORS:
         x, y = TWO_D_GENERATORS[name](n_points, noise, np.random.default_rng(SPLIT_SEED))
         names, shape = tuple(f"class {c}" for c in range(int(y.max()) + 1)), None
@@ -170,6 +194,8 @@ def _active_first_order(y: np.ndarray, train_size: int | None, seed: int) -> np.
         return np.random.default_rng(seed).permutation(rows)
     train_size = max(train_size, 1)
     stratify = y if min(train_size, len(y) - train_size) >= len(np.unique(y)) else None
+    from sklearn.model_selection import train_test_split  # imported when first needed: see DIGITS_FILE
+
     active, rest = train_test_split(rows, train_size=train_size, stratify=stratify, random_state=seed)
     return np.concatenate([active, rest])
 

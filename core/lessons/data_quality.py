@@ -17,11 +17,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import numpy as np
-from sklearn.datasets import load_digits
-from sklearn.metrics import confusion_matrix, recall_score
 
 from core.engine.classifier import LabConfig, TrainingRun
-from core.engine.data import Dataset, TrainingData, flip_labels, load_dataset
+from core.engine.data import Dataset, TrainingData, digits_in_file_order, flip_labels, load_dataset
 
 HIDDEN = (128, 128)  # the lab's default model: the same compiled chunk serves every scenario
 CARELESS_TRUE, CARELESS_GIVEN = 3, 8  # the careless labeller writes "8" on threes
@@ -99,6 +97,9 @@ def _percent(share: float) -> str:
 def judge(y_true: np.ndarray, y_pred: np.ndarray, num_classes: int) -> HeldOutResult:
     """Accuracy, recall per class and the confusion matrix over classes 0..num_classes-1 (scikit-learn's).
     A class with no examples in `y_true` has no recall: NaN, not 0%."""
+    # Imported when first needed: opening a lesson imports no scikit-learn (core.engine.data.DIGITS_FILE).
+    from sklearn.metrics import confusion_matrix, recall_score
+
     classes = np.arange(num_classes)
     confusion = confusion_matrix(y_true, y_pred, labels=classes)
     recall = recall_score(y_true, y_pred, labels=classes, average=None, zero_division=np.nan)
@@ -300,8 +301,7 @@ def make_shift_scenario(file_order: bool, seed: int) -> Scenario:
     scikit-learn's file, where the last 360 digits were written by other people than the first ones."""
     digits = _digits()
     if file_order:
-        raw = load_digits()
-        x, y, cut = (raw.data / 16.0).astype(np.float32), raw.target.astype(np.int32), len(digits.y_train)
+        (x, y), cut = digits_in_file_order(), len(digits.y_train)
         digits = Dataset(
             "digits split in file order",
             x[:cut],

@@ -16,9 +16,6 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from sklearn.compose import ColumnTransformer
-from sklearn.preprocessing import OneHotEncoder, StandardScaler
-from sklearn.tree import DecisionTreeClassifier
 
 from core.engine.data import HELD_OUT_SHARE, SPLIT_SEED, Dataset, split_stratified
 from core.lessons.data_quality import GROUP_GAP, HeldOutResult
@@ -220,6 +217,10 @@ def _encoded_dataset(table: Table, frame: pd.DataFrame, inputs: list[str], label
         labels.astype(str) if label_column in table.text_columns else labels, return_inverse=True
     )
     train_rows, test_rows, _, _ = split_stratified(np.arange(len(codes)), codes, HELD_OUT_SHARE, SPLIT_SEED)
+    # Imported when first needed: opening a lesson imports no scikit-learn (core.engine.data.DIGITS_FILE).
+    from sklearn.compose import ColumnTransformer
+    from sklearn.preprocessing import OneHotEncoder, StandardScaler
+
     numbers = [name for name in inputs if name in table.numeric_columns]
     categories = [name for name in inputs if name in table.text_columns]
     encoder = ColumnTransformer(
@@ -277,6 +278,9 @@ def _share_told_by(values: pd.Series, labels: np.ndarray, numeric: bool) -> floa
         return float(table.max(axis=1).sum() / len(labels))
     if not numeric:
         return 0.0
+    # Imported when first needed: opening a lesson imports no scikit-learn (core.engine.data.DIGITS_FILE).
+    from sklearn.tree import DecisionTreeClassifier
+
     stump = DecisionTreeClassifier(max_depth=1, random_state=0)
     column = values.to_numpy(float).reshape(-1, 1)
     return float(stump.fit(column, labels).score(column, labels))

@@ -33,10 +33,14 @@ class Task:
     """One guided task: what to ask, what the model then does (in words and, in `check`, in numbers)."""
 
     question: str
-    answer: str
+    answer: str | Callable[[], str]  # a function when it quotes a measured number: measured when first shown
     settings: dict  # widget key -> value, exactly as the page's widgets hold them
     check: Callable[[object], bool]  # the answer's claim, read from the finished run
     starts_run: bool = True  # False: the learner presses the page's own button (e.g. after uploading a file)
+
+    @property
+    def answer_text(self) -> str:
+        return self.answer() if callable(self.answer) else self.answer
 
 
 @dataclass(frozen=True)
@@ -261,9 +265,13 @@ RULES_TASKS = (
     Task(
         "Set the best two thresholds and train the model on all 280 examples. Which decides more of the 120 "
         "held-out applicants right?",
-        f"The model: it gets at least 110 of them right, the best two thresholds {best_rule_right()}. Two "
-        "thresholds can only draw a corner, while the real border curves; the model follows the curve because "
-        "its examples show it.",
+        # Measured when first shown, not when this module is imported: every page imports the tasks, and the
+        # rules lesson's data would pull scikit-learn into the first page of a fresh server.
+        lambda: (
+            f"The model: it gets at least 110 of them right, the best two thresholds {best_rule_right()}. Two "
+            "thresholds can only draw a corner, while the real border curves; the model follows the curve because "
+            "its examples show it."
+        ),
         {"rules_min_income": 35, "rules_max_debts": 40, "rules_examples": "all"},
         lambda run: rules.summarize(run).right >= 110 > best_rule_right(),
     ),

@@ -19,7 +19,6 @@ from functools import lru_cache
 import jax
 import jax.numpy as jnp
 import numpy as np
-from sklearn.datasets import load_diabetes
 
 from core.engine.run import Progress, blew_up
 
@@ -118,6 +117,9 @@ def load_line_problem(scaling: str = SCALINGS[0]) -> LineProblem:
     """
     if scaling not in SCALINGS:
         raise ValueError(f"scaling must be one of {', '.join(SCALINGS)}")
+    # Imported when first needed: opening a lesson imports no scikit-learn (core.engine.data.DIGITS_FILE).
+    from sklearn.datasets import load_diabetes
+
     diabetes = load_diabetes(scaled=False)
     x = diabetes.data[:, diabetes.feature_names.index(FEATURE)]
     x = (x - x.mean()) / x.std() if scaling == "standardized" else (x - x.min()) / (x.max() - x.min())
