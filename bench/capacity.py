@@ -146,7 +146,10 @@ class Learner:
         self.socket = None
 
     async def open(self) -> None:
-        self.socket = await connect(self.address, subprotocols=["streamlit"], max_size=None, open_timeout=120)
+        # A browser's websocket sends no keep-alive pings of its own (the server's are answered).
+        self.socket = await connect(
+            self.address, subprotocols=["streamlit"], max_size=None, open_timeout=120, ping_interval=None
+        )
         self.reader = asyncio.create_task(self._read())
         await self._rerun(query_string="", page_name=LAB_PATH)
         await self._script_finished()
