@@ -28,8 +28,9 @@ from core.lessons.stops import stop_reason, unexpected_stop
 _paused_run: ContextVar[object | None] = ContextVar("trainlab_paused_run", default=None)
 
 TICK_SECONDS = 0.5
-# A class of 40 on one server core: at 2 s a tick still trained one chunk and redrew, and the redraws cost as much
-# as the training; at 4 s a tick trains two to three chunks (the browser animates the epochs in between).
+# Under load a tick trains at least a chunk and then redraws, and a redraw costs the server as much whatever it
+# carries: a class of 20 on one server core asked for 30 redraws per learner with ticks up to 2 s, 9 with 4 s and
+# the file watcher off (bench/capacity.py). The browser animates the epochs in between.
 MAX_TICK_SECONDS = 4.0
 WORK_SHARE = 0.5  # of each tick spent training; the rest is left for drawing and other sessions
 
