@@ -27,6 +27,7 @@ import hashlib
 import json
 import os
 import re
+import signal
 import statistics
 import subprocess
 import sys
@@ -181,7 +182,7 @@ class Learner:
         self.runs_finished.clear()
         await self.runs_finished.wait()
 
-    def _widget_states(self, seed: bool, train: bool, fragment: bool = False):
+    def _widget_states(self, seed: bool, train: bool):
         from streamlit.proto.WidgetStates_pb2 import WidgetStates
 
         states = WidgetStates()
@@ -363,11 +364,11 @@ def measure(args) -> dict:
         report["classes"] = []
         for size in sizes:
             if args.profile and size == max(sizes):
-                server.process.send_signal(__import__("signal").SIGUSR1)  # the profile covers this class only
+                server.process.send_signal(signal.SIGUSR1)  # the profile covers this class only
             report["classes"].append(measure_class(server, size, expected, args.deadline))
             print(json.dumps({k: v for k, v in report["classes"][-1].items() if k != "failures"}), flush=True)
         if args.profile:
-            report["server_cpu_split"] = read_cpu_split(server, report_file)
+            report["server_cpu_split"] = {"class": max(sizes)} | read_cpu_split(server, report_file)
     finally:
         server.stop()
         if folder is not None:
@@ -383,7 +384,7 @@ def measure(args) -> dict:
 
 
 def read_cpu_split(server: PinnedServer, report_file: Path) -> dict:
-    server.process.send_signal(__import__("signal").SIGUSR2)
+    server.process.send_signal(signal.SIGUSR2)
     deadline = time.monotonic() + 30
     while not report_file.exists() and time.monotonic() < deadline:
         time.sleep(0.2)
