@@ -108,3 +108,12 @@ def test_the_labs_modules_and_its_first_chunk_import_no_scikit_learn():
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True)
     assert result.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_the_server_settings_are_valid_toml_that_turns_the_file_watcher_off():
+    """A key set twice makes the file invalid TOML (two branches each turned the watcher off once)."""
+    import tomllib
+
+    settings = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text())
+    assert settings["server"]["fileWatcherType"] == "none"
+    assert settings["runner"]["postScriptGC"] is False
