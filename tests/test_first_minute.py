@@ -3,6 +3,7 @@
 import shutil
 import subprocess
 import sys
+import threading
 
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -117,3 +118,23 @@ def test_the_server_settings_are_valid_toml_that_turns_the_file_watcher_off():
     settings = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text())
     assert settings["server"]["fileWatcherType"] == "none"
     assert settings["runner"]["postScriptGC"] is False
+
+
+def test_the_batched_warm_up_waits_while_the_server_trains():
+    """The batched chunks cost about 5 CPU-s: they wait for a quiet server instead of slowing a first chart."""
+    busy = threading.Event()
+    busy.set()
+
+    def train_while_busy():
+        while busy.is_set():
+            sum(range(10_000))  # a learner's run, as far as the process's CPU clock can tell
+
+    trainer = threading.Thread(target=train_while_busy, daemon=True)
+    trainer.start()
+    waiter = threading.Thread(target=first_minute.wait_until_the_server_is_idle, args=(0.3, 0.2), daemon=True)
+    waiter.start()
+    waiter.join(1.5)
+    assert waiter.is_alive(), "returned while a thread kept a core busy"
+    busy.clear()
+    waiter.join(3.0)
+    assert not waiter.is_alive(), "did not return once the process was idle"

@@ -3,9 +3,9 @@ address works from the server's very first visit.
 
 From the server's start (app.py's st.App hook), or else its first script run of any page, a background thread
 runs WARM_UP_STEPS in order: JAX's settings, the modules the lab page imports, one chunk of the lab's default
-run (its compiled code read from the persistent cache), the modules of every other lesson, then the batched code of
-"Is it luck?" and the learning-rate sweep. By the time a
-learner has opened the lab and pressed Train, none of that is left to wait for. Each step's end goes to the
+run (its compiled code read from the persistent cache), the modules of every other lesson, then, once no one is
+training, the batched code of "Is it luck?" and the learning-rate sweep. By the time a learner has opened the lab
+and pressed Train, none of that is left to wait for. Each step's end goes to the
 server's log with its time and the process's CPU seconds (`python -m bench.classroom --first-minute` reads them).
 """
 
@@ -25,6 +25,7 @@ THREAD_NAME = "trainlab-warm-up"
 PAGES = Path(__file__).resolve().parents[1] / "pages"
 FIRST_LESSON = PAGES / "lab.py"  # the lesson a class opens first: its modules and its compile come first
 LOG_PREFIX = "warm-up step done:"
+IDLE_WINDOW_SECONDS, IDLE_CPU_SHARE = 3.0, 0.2  # the server counts as idle after 3 s under a fifth of a core
 # A top-level `import a.b [as c]`, or `from a.b import c, d [as e]` with the names possibly in parentheses.
 IMPORT = re.compile(r"^(?:import ([\w.]+)|from ([\w.]+) import (\([^)]*\)|.*))", re.MULTILINE)
 _log = get_logger(__name__)
@@ -83,11 +84,24 @@ def import_the_other_lessons() -> None:
             _import(name)
 
 
+def wait_until_the_server_is_idle(seconds: float = IDLE_WINDOW_SECONDS, busy_share: float = IDLE_CPU_SHARE) -> None:
+    """Return once the whole process (every thread, XLA's included) used under `busy_share` of one core for
+    `seconds`: nobody is training."""
+    while True:
+        used = time.process_time()
+        time.sleep(seconds)
+        if time.process_time() - used < busy_share * seconds:
+            return
+
+
 def train_the_batched_chunks() -> None:
-    """One chunk of "Is it luck?" and of the learning-rate sweep at the lab's defaults: their first click then
-    compiles nothing. Last, so the first chart does not wait for it."""
+    """One chunk of "Is it luck?" and of the learning-rate sweep at the lab's defaults, so that their first click
+    compiles nothing. It costs about 5 CPU-s: run at once, it delayed a fresh server's first chart from 8.6 s to
+    10.3 s (Train to the chart 1.4 s -> 4.4 s, bench.classroom --first-minute, quiet), so it waits until no one
+    is training. A server that never idles leaves the compile to the first click (about 2.5 CPU-s)."""
     from core.engine import sweeps
 
+    wait_until_the_server_is_idle()
     sweeps.warm_up()
 
 
