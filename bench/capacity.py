@@ -29,18 +29,15 @@ import os
 import re
 import signal
 import statistics
-import subprocess
-import sys
 import tempfile
 import time
-import urllib.request
 from pathlib import Path
 
 import psutil
 from websockets.asyncio.client import connect
 
 from core.engine import jax_setup
-from tests.browser_support import ROOT, free_port
+from tests.browser_support import ROOT, StreamlitServer
 
 RESULTS = Path(__file__).with_name("capacity.json")
 LAB_PATH = "memorize-or-generalize"
@@ -79,45 +76,16 @@ def computed_numbers(seeds) -> dict[int, dict[str, str]]:
     return numbers
 
 
-class PinnedServer:
-    """`streamlit run app.py` on one core, started and stopped by its own PID."""
+class PinnedServer(StreamlitServer):
+    """`streamlit run app.py` on one core (taskset), with its CPU seconds."""
 
     def __init__(self, root: Path, extra_env: dict):
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        command = ["taskset", "-c", str(SERVER_CORE), sys.executable, "-m", "streamlit", "run", "app.py"]
-        command += ["--server.headless", "true", "--server.address", "127.0.0.1", "--server.port", str(self.port)]
-        (ROOT / "test-artifacts").mkdir(exist_ok=True)
-        self.log = open(ROOT / "test-artifacts" / f"capacity-server-{self.port}.log", "w")  # noqa: SIM115
-        environment = {**os.environ, **extra_env}
-        self.process = subprocess.Popen(command, cwd=root, stdout=self.log, stderr=subprocess.STDOUT, env=environment)
+        super().__init__(extra_env, root, prefix=("taskset", "-c", str(SERVER_CORE)), log_name="capacity-server")
         self.cpu = psutil.Process(self.process.pid)
-
-    def wait_healthy(self, timeout: float = 120) -> None:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"streamlit exited with {self.process.returncode}; see {self.log.name}")
-            try:
-                with urllib.request.urlopen(f"{self.url}/_stcore/health", timeout=2) as reply:
-                    if reply.status == 200:
-                        return
-            except OSError:
-                time.sleep(0.3)
-        raise TimeoutError("streamlit did not become healthy")
 
     def cpu_seconds(self) -> float:
         times = self.cpu.cpu_times()
         return times.user + times.system
-
-    def stop(self) -> None:
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
-        self.log.close()
 
 
 def _messages():
@@ -357,7 +325,7 @@ def measure(args) -> dict:
     environment, folder = profiled_environment(report_file) if args.profile else ({}, None)
     server = PinnedServer(args.root, environment)
     try:
-        server.wait_healthy()
+        server.wait_healthy(timeout=120)
         expected = expected_numbers(range(FIRST_SEED, FIRST_SEED + max(sizes)))
         warm = asyncio.run(run_class(server.url, [FIRST_SEED], give_up=300))[0][0]  # compiles, if not cached
         report = {"deadline_seconds": args.deadline, "alone_seconds": warm.result(expected[FIRST_SEED])["seconds"]}

@@ -36,10 +36,15 @@ def free_port() -> int:
 class StreamlitServer:
     """`streamlit run app.py` on 127.0.0.1, started and stopped by its own PID."""
 
-    def __init__(self, extra_env: dict | None = None, root: Path = ROOT):
+    def __init__(
+        self, extra_env: dict | None = None, root: Path = ROOT, prefix: tuple[str, ...] = (), log_name="streamlit"
+    ):
+        """`prefix` goes before the command (a benchmark pins the server with taskset); the log is
+        test-artifacts/<log_name>-<port>.log."""
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         command = [
+            *prefix,
             sys.executable,
             "-m",
             "streamlit",
@@ -52,7 +57,8 @@ class StreamlitServer:
             "--server.port",
             str(self.port),
         ]
-        self.log = open(ROOT / "test-artifacts" / f"streamlit-{self.port}.log", "w")  # noqa: SIM115
+        (ROOT / "test-artifacts").mkdir(exist_ok=True)
+        self.log = open(ROOT / "test-artifacts" / f"{log_name}-{self.port}.log", "w")  # noqa: SIM115
         self.process = subprocess.Popen(
             command, cwd=root, stdout=self.log, stderr=subprocess.STDOUT, env={**os.environ, **(extra_env or {})}
         )
