@@ -12,6 +12,8 @@ import time
 import urllib.request
 from pathlib import Path
 
+from playwright.sync_api import expect
+
 ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = Path(os.environ.get("TRAINLAB_CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_ARGS = [
@@ -125,6 +127,14 @@ def press_slider(page, name: str, key: str, presses: int) -> None:
     slider.focus()
     for _ in range(presses):
         slider.press(key)
+
+
+def wait_for_slider_text(page, name: str, text: str) -> None:
+    """Wait until the slider whose label matches `name` shows a value starting with `text`, then for the page to
+    be idle. (The address is no sign of a slider's rerun: ui/links writes it when a run starts.)"""
+    slider = page.get_by_role("slider", name=re.compile(name)).first
+    expect(slider).to_have_attribute("aria-valuetext", re.compile("^" + re.escape(text)))
+    wait_idle(page)
 
 
 def screenshot(page, name: str, height: int | None = None) -> Path:

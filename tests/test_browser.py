@@ -14,6 +14,7 @@ from tests.browser_support import (
     open_page,
     press_slider,
     screenshot,
+    wait_for_slider_text,
     wait_idle,
 )
 
@@ -60,7 +61,7 @@ def epoch_text(page) -> str:
 def test_lab_trains_live_after_a_slider_move(page, server):
     open_page(page, server, PAGES["lab"])
     press_slider(page, "Wrong labels", "ArrowRight", 6)
-    page.wait_for_function("() => window.location.search.includes('lab_noise=30')")
+    wait_for_slider_text(page, "Wrong labels", "30%")
     wait_idle(page)
     page.get_by_role("button", name="Train", exact=True).click()
     page.get_by_text(re.compile(r"^Epoch \d+ of 200")).first.wait_for(timeout=60_000)

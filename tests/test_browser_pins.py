@@ -4,6 +4,7 @@ the next one (legend and screenshot), and slider moves that leave the browser's 
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser_support import CHROMIUM, assert_no_error_box, open_page, press_slider, screenshot, wait_idle
 
@@ -40,8 +41,8 @@ def test_a_pinned_scenario_run_is_drawn_under_the_next_with_the_change_in_its_le
     page.locator(PINS_CHART).wait_for(timeout=30_000)
     names = page.locator(PINS_CHART).evaluate("plot => plot._fullData.map(trace => trace.name)")
     assert names == ["pinned: group B share 10% → 30%", "this run"]
-    assert page.locator(PINS_CHART).get_by_text("pinned: group B share 10% → 30%").is_visible()
-    assert page.get_by_role("button", name="Download curves (CSV)").is_visible()
+    expect(page.locator(PINS_CHART).get_by_text("pinned: group B share 10% → 30%")).to_be_visible()
+    expect(page.get_by_role("button", name="Download curves (CSV)")).to_be_visible()
     assert_no_error_box(page)
     page.locator(PINS_CHART).scroll_into_view_if_needed()
     screenshot(page, "pins-data-quality-group-share")

@@ -40,6 +40,11 @@ def sample_colours(page) -> dict:
 def test_the_sample_box_follows_the_light_and_the_dark_theme(page, server):
     open_page(page, server, "fine-tuning")
     page.locator(".lm-sample").first.wait_for(timeout=90_000)
+    # The page's style sheet for the box can arrive a moment after the box itself
+    page.wait_for_function(
+        "() => getComputedStyle(document.querySelector('.lm-sample')).backgroundColor.includes('0.08')",
+        timeout=30_000,
+    )
     light = sample_colours(page)
     assert light["text"] < 100, "dark text on the light theme"
     page.locator(".lm-sample").first.scroll_into_view_if_needed()

@@ -7,7 +7,15 @@ import re
 import pytest
 
 from core.lessons import rules
-from tests.browser_support import CHROMIUM, assert_no_error_box, open_page, press_slider, screenshot, wait_idle
+from tests.browser_support import (
+    CHROMIUM,
+    assert_no_error_box,
+    open_page,
+    press_slider,
+    screenshot,
+    wait_for_slider_text,
+    wait_idle,
+)
 
 pytestmark = [
     pytest.mark.browser,
@@ -40,7 +48,7 @@ def test_rule_is_scored_live_and_the_model_trains_beside_it(page, server):
     page.locator(".js-plotly-plot").nth(1).wait_for(timeout=30_000)  # the rule's map and the (empty) model map
     before = rule_title(page)
     press_slider(page, "income is at least", "ArrowLeft", 3)  # 50 -> 35 thousand
-    page.wait_for_function("() => window.location.search.includes('rules_min_income=35')")
+    wait_for_slider_text(page, "income is at least", "35")
     page.wait_for_function(
         "(before) => [...document.querySelectorAll('.js-plotly-plot .gtitle')].some("
         "t => t.textContent.startsWith('Your rule') && t.textContent !== before)",

@@ -8,7 +8,15 @@ import re
 
 import pytest
 
-from tests.browser_support import CHROMIUM, assert_no_error_box, open_page, press_slider, screenshot, wait_idle
+from tests.browser_support import (
+    CHROMIUM,
+    assert_no_error_box,
+    open_page,
+    press_slider,
+    screenshot,
+    wait_for_slider_text,
+    wait_idle,
+)
 
 pytestmark = [
     pytest.mark.browser,
@@ -37,7 +45,7 @@ def test_training_loop_walks_one_step_then_runs(page, server):
 def test_training_loop_slider_above_the_limit_diverges_in_words(page, server):
     open_page(page, server, "training-loop")
     press_slider(page, "Learning rate", "ArrowRight", 6)  # 0.5 -> 1.9, just above the limit 1.78
-    page.wait_for_function("() => window.location.search.includes('loop_lr=1.9')")
+    wait_for_slider_text(page, "Learning rate", "1.9")
     page.get_by_text(re.compile("^Diverging: 1.9 is above the stability limit")).first.wait_for(timeout=30_000)
     wait_idle(page)
     page.get_by_role("button", name="Run", exact=True).click()
@@ -77,7 +85,7 @@ def test_training_loop_races_three_optimizers(page, server):
 def test_playground_trains_live_after_a_slider_move(page, server):
     open_page(page, server, "playground")
     press_slider(page, "Noise", "ArrowRight", 2)
-    page.wait_for_function("() => window.location.search.includes('play_noise=0.3')")
+    wait_for_slider_text(page, "Noise", "0.30")
     wait_idle(page)
     page.get_by_role("button", name="Play", exact=True).click()
     page.wait_for_function(
