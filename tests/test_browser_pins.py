@@ -13,6 +13,7 @@ pytestmark = [
     pytest.mark.skipif(not CHROMIUM.exists(), reason=f"no Chromium at {CHROMIUM} (apt-get install chromium)"),
 ]
 PINS_CHART = ".st-key-dq_groups_pins_chart .js-plotly-plot"
+PINNED_NAME = "pinned: group B share 10% → 30%"
 
 
 def train_and_wait(page, epochs: int) -> None:
@@ -38,13 +39,20 @@ def test_a_pinned_scenario_run_is_drawn_under_the_next_with_the_change_in_its_le
     for share in ("15%", "20%", "25%", "30%"):  # one press, one rerun: wait for each before the next
         press_and_wait(page, "^Group B's share", share)
     train_and_wait(page, 20)
-    page.locator(PINS_CHART).wait_for(timeout=30_000)
-    names = page.locator(PINS_CHART).evaluate("plot => plot._fullData.map(trace => trace.name)")
-    assert names == ["pinned: group B share 10% → 30%", "this run"]
-    expect(page.locator(PINS_CHART).get_by_text("pinned: group B share 10% → 30%")).to_be_visible()
+    # The last run's "Epoch 20 of 20" can still be on screen when the new run starts: wait for the new comparison
+    page.wait_for_function(
+        "([selector, name]) => [...document.querySelectorAll(selector)]"
+        ".some(plot => (plot._fullData || []).some(trace => trace.name === name))",
+        arg=[PINS_CHART, PINNED_NAME],
+        timeout=60_000,
+    )
+    wait_idle(page)
+    names = page.locator(PINS_CHART).last.evaluate("plot => plot._fullData.map(trace => trace.name)")
+    assert names == [PINNED_NAME, "this run"]
+    expect(page.locator(PINS_CHART).last.get_by_text(PINNED_NAME)).to_be_visible()
     expect(page.get_by_role("button", name="Download curves (CSV)")).to_be_visible()
     assert_no_error_box(page)
-    page.locator(PINS_CHART).scroll_into_view_if_needed()
+    page.locator(PINS_CHART).last.scroll_into_view_if_needed()
     screenshot(page, "pins-data-quality-group-share")
 
 
