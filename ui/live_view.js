@@ -455,7 +455,15 @@ export default function (component) {
     view.kind = kind;
     parentElement.__trainlabView = view;
     window.trainlabLive = window.trainlabLive || {};
-    window.trainlabLive[data.name] = { frames: 0, stamps: [], epoch: 0, keyframeEpoch: 0, keyframe: null };
+    // Kept when the view is mounted again in the same page (a busy server's longer tick re-declares the live
+    // fragment): what was drawn so far stays on record.
+    window.trainlabLive[data.name] = window.trainlabLive[data.name] || {
+      frames: 0,
+      stamps: [],
+      epoch: 0,
+      keyframeEpoch: 0,
+      keyframe: null,
+    };
     animate(view, window.trainlabLive[data.name]);
   }
   const view = parentElement.__trainlabView;
