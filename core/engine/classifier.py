@@ -10,7 +10,6 @@
 from __future__ import annotations
 
 import inspect
-import threading
 import time
 from collections import deque
 from dataclasses import dataclass, field, replace
@@ -355,10 +354,3 @@ def warm_up(config: LabConfig | None = None) -> None:
     """Load the data set and compile (or read from the persistent cache) the training code for `config`
     (default: the lab's defaults) by training one chunk, so the first learner to press Train does not wait."""
     TrainingRun(config or LabConfig()).advance()
-
-
-def warm_up_in_background(config: LabConfig | None = None) -> threading.Thread:
-    """`warm_up(config)` on a background thread."""
-    thread = threading.Thread(target=warm_up, args=(config,), name="trainlab-warm-up", daemon=True)
-    thread.start()
-    return thread
