@@ -642,15 +642,15 @@ def write_jsonl(path: Path, rows: list[dict]) -> None:
     path.write_text("".join(json.dumps(row, ensure_ascii=True) + "\n" for row in rows))
 
 
-def main() -> None:
+def main(folder: Path = HERE) -> None:
     facts = facts_of(TOWN, KLEIWAARD, KLEIWAARD_TOWN_HALL)
     documents = documents_of(facts, TOWN, "kw")
-    write_jsonl(HERE / "documents.jsonl", documents)
-    write_jsonl(HERE / "questions.jsonl", world_questions(facts, documents, TOWN))
+    write_jsonl(folder / "documents.jsonl", documents)
+    write_jsonl(folder / "questions.jsonl", world_questions(facts, documents, TOWN))
     reading_facts = facts_of(READING_TOWN, reading_businesses(), None)
     reading_documents = documents_of(reading_facts, READING_TOWN, "ts")
-    write_jsonl(HERE / "reading_documents.jsonl", reading_documents)
-    write_jsonl(HERE / "reading_questions.jsonl", reading_questions(reading_facts, reading_documents, READING_TOWN))
+    write_jsonl(folder / "reading_documents.jsonl", reading_documents)
+    write_jsonl(folder / "reading_questions.jsonl", reading_questions(reading_facts, reading_documents, READING_TOWN))
 
 
 if __name__ == "__main__":
