@@ -100,7 +100,7 @@ KINDS = {
     ),
     "price": (
         "How much does {item} cost at {name}?",
-        ["Price at {name}", "{name}: new price", "What {item} costs at {name}"],
+        ["Price at {name}", "{name}: price of {item}", "What {item} costs at {name}"],
         [
             "From {date} {item} costs {value} at {name}.",
             "At {name}, {item} costs {value} from {date}.",
@@ -391,21 +391,21 @@ KLEIWAARD_TOWN_HALL = {
 
 # ---------------------------------------------------------------- Ternsloot, from seeded pools
 
-READING_KINDS = [
-    ("Bakery", ["a loaf of brown bread", "a box of biscuits"]),
-    ("Cafe", ["a pot of tea", "a slice of apple pie"]),
-    ("Bike shop", ["a new bike lock", "a bike service"]),
-    ("Garage", ["a tyre change", "a car wash"]),
-    ("Florist", ["a bunch of roses", "a potted plant"]),
-    ("Hairdresser", ["a beard trim", "a haircut for a child"]),
-    ("Bookshop", ["a city map", "a crossword book"]),
-    ("Butcher", ["a kilo of sausages", "a chicken"]),
-    ("Snack bar", ["a portion of chips", "a croquette"]),
-    ("Pet shop", ["a bag of dog food", "a bird cage"]),
-    ("Toy shop", ["a jigsaw puzzle", "a kite"]),
-    ("Tailor", ["shortening a pair of trousers", "a new zip"]),
-    ("Shoe shop", ["a pair of slippers", "resoling a pair of shoes"]),
-    ("Launderette", ["one wash", "one dryer load"]),
+READING_KINDS = [  # a kind of business and two things it sells, each with a typical price in euros
+    ("Bakery", [("a loaf of brown bread", 2.6), ("a box of biscuits", 4.5)]),
+    ("Cafe", [("a pot of tea", 3.2), ("a slice of apple pie", 4.0)]),
+    ("Bike shop", [("a new bike lock", 30), ("a bike service", 60)]),
+    ("Garage", [("a tyre change", 45), ("a car wash", 15)]),
+    ("Florist", [("a bunch of roses", 12), ("a potted plant", 9)]),
+    ("Hairdresser", [("a beard trim", 15), ("a haircut for a child", 18)]),
+    ("Bookshop", [("a city map", 8), ("a crossword book", 6)]),
+    ("Butcher", [("a kilo of sausages", 11), ("a chicken", 9)]),
+    ("Snack bar", [("a portion of chips", 3), ("a croquette", 2.5)]),
+    ("Pet shop", [("a bag of dog food", 25), ("a bird cage", 40)]),
+    ("Toy shop", [("a jigsaw puzzle", 15), ("a kite", 12)]),
+    ("Tailor", [("shortening a pair of trousers", 18), ("a new zip", 14)]),
+    ("Shoe shop", [("a pair of slippers", 20), ("resoling a pair of shoes", 35)]),
+    ("Launderette", [("one wash", 5), ("one dryer load", 3.5)]),
 ]
 READING_SURNAMES = [
     "Brouwer",
@@ -504,7 +504,7 @@ def reading_businesses(seed: int = 13) -> dict[str, dict[str, str]]:
     return table
 
 
-def reading_business(rng: random.Random, items: list[str]) -> dict[str, str]:
+def reading_business(rng: random.Random, items: list[tuple[str, float]]) -> dict[str, str]:
     since = datetime.date(2019, 1, 7) + datetime.timedelta(days=7 * rng.randrange(100))
     pools = {
         "owner": lambda: f"{rng.choice(READING_FIRST_NAMES)} {rng.choice(READING_SURNAMES)}",
@@ -517,9 +517,14 @@ def reading_business(rng: random.Random, items: list[str]) -> dict[str, str]:
     facts = {"since": since.isoformat()}
     for kind, draw in pools.items():
         facts[kind] = changing(rng, since, draw)
-    for item in items:
-        facts[f"price: {item}"] = changing(rng, since, lambda: f"EUR {rng.randrange(150, 9000) / 100:.2f}")
+    for item, typical in items:
+        facts[f"price: {item}"] = changing(rng, since, lambda typical=typical: price_near(rng, typical))
     return facts
+
+
+def price_near(rng: random.Random, typical: float) -> str:
+    """A price within about a third of the typical one, in steps of 5 cents, as the documents write it."""
+    return f"EUR {round(typical * rng.uniform(0.7, 1.4) * 20) / 20:.2f}"
 
 
 def changing(rng: random.Random, since: datetime.date, draw) -> str:
