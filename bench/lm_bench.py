@@ -2,15 +2,17 @@
 
     python -m bench.lm_bench
 
-Figures: fine-tuning speed in characters (tokens) per second for one model; the page's default run
-repeated for SEEDS: its seconds (both models, the first seed), and per model the held-out house-style
-loss (mean and worst over the seeds), the house markers and real-word share of the final samples
-(means) and the number of seeds whose final sample takes the whole house layout in order (the strict
-test of core.lessons.house_style); for each seed, the training seconds and steps until the fine-tuned sample first
+Figures: fine-tuning speed in tokens per second for one model; the page's default run repeated for SEEDS, on the
+English adverts and on the Dutch ones: its seconds (both models, the first seed), and per model the held-out
+house-style loss (mean and worst over the seeds), the house markers and real-word share of the final adverts (mean and
+worst) and the number of seeds whose final advert has the whole house layout in order (title line, the four headings
+in order, '~' bullets under them, the sign-off: core.lessons.house_style.has_whole_layout) and reads as the house
+style; the memorization preset (10 adverts, 500 steps): copied share and the rise of held-out loss from its lowest;
+for each seed, the training seconds and steps until the fine-tuned sample first
 reads as the house style (core.lessons.house_style.writes_house_style: 3 of the 6 house markers in 85% real words),
 sampled after every chunk with the page's temperature and not counted in the seconds; the work of one live tick of the
-page (one chunk of both models, and building the loss chart); milliseconds to write 300 characters with
-and without the KV cache.
+page (one chunk of both models, and building the loss chart); milliseconds to write a whole advert (448 tokens,
+about 1,000 characters) with and without the KV cache.
 """
 
 from __future__ import annotations
@@ -53,14 +55,7 @@ def seconds_until_house_style(
         state, metrics = train.train_chunk(state, data, STYLE_STEP_LIMIT, False, config=config)
         jax.block_until_ready(metrics)
         seconds += time.perf_counter() - started
-        text = sample.sample(
-            config,
-            state.params,
-            corpus.PROMPT,
-            length=fine_tuning.SAMPLE_LENGTH,
-            temperature=defaults.temperature,
-            seed=seed,
-        )
+        text = fine_tuning.advert_text(config, state.params, corpus.PROMPT, temperature=defaults.temperature, seed=seed)
         if house_style.writes_house_style(text, "english"):
             return seconds, int(state.step)
     return float("nan"), STYLE_STEP_LIMIT
@@ -85,7 +80,7 @@ def live_tick_milliseconds() -> dict:
 
 def sampling_milliseconds(config, params, use_cache: bool) -> float:
     def write():
-        return sample.sample(config, params, corpus.PROMPT, length=300, use_cache=use_cache)
+        return sample.sample(config, params, corpus.PROMPT, use_cache=use_cache)
 
     write()
     started = time.perf_counter()
@@ -94,25 +89,44 @@ def sampling_milliseconds(config, params, use_cache: bool) -> float:
     return 1000 * (time.perf_counter() - started) / REPEATS
 
 
-def default_runs() -> dict:
-    """The page's default run for each of SEEDS: seconds, held-out house-style losses, what the samples show."""
+def default_runs(style: str, texts: int) -> dict:
+    """The page's default run on a house style for each of SEEDS: seconds, held-out house-style losses, what the
+    final adverts show. Figures are named lm_<style>_..."""
     runs, seconds = [], []
     for seed in SEEDS:
         started = time.perf_counter()
-        runs.append(fine_tuning.run_lesson(fine_tuning.FineTuneConfig(seed=seed)))
+        runs.append(fine_tuning.run_lesson(fine_tuning.FineTuneConfig(style=style, texts=texts, seed=seed)))
         seconds.append(time.perf_counter() - started)
-    figures = {"lm_default_run_seconds_both_models": round(seconds[0], 2)}
+    prefix = f"lm_{style}"
+    figures = {f"{prefix}_default_run_seconds_both_models": round(seconds[0], 2)}
+    finals = [run.samples[-1] for run in runs]
     for name in fine_tuning.MODELS:
-        finals = [run.samples[-1] for run in runs]
         losses = [float(run.history().heldout_style[name][-1]) for run in runs]
-        layouts = [house_style.takes_house_layout(final.texts[name], "english") for final in finals]
-        figures[f"lm_heldout_house_loss_{name}_mean"] = round(statistics.mean(losses), 3)
-        figures[f"lm_heldout_house_loss_{name}_worst"] = round(max(losses), 3)
-        figures[f"lm_house_markers_of_6_{name}_mean"] = statistics.mean(sum(f.markers[name].values()) for f in finals)
-        figures[f"lm_real_word_share_{name}_mean"] = round(statistics.mean(f.real_words[name] for f in finals), 3)
-        figures[f"lm_in_house_style_seeds_{name}"] = f"{sum(f.in_house_style[name] for f in finals)} of {len(finals)}"
-        figures[f"lm_whole_layout_seeds_{name}"] = f"{sum(layouts)} of {len(layouts)}"
+        layouts = [house_style.has_whole_layout(final.texts[name], style) for final in finals]
+        words = [f.real_words[name] for f in finals]
+        figures[f"{prefix}_heldout_house_loss_{name}_mean"] = round(statistics.mean(losses), 3)
+        figures[f"{prefix}_heldout_house_loss_{name}_worst"] = round(max(losses), 3)
+        figures[f"{prefix}_house_markers_of_6_{name}_mean"] = statistics.mean(
+            sum(f.markers[name].values()) for f in finals
+        )
+        figures[f"{prefix}_real_word_share_{name}_mean"] = round(statistics.mean(words), 3)
+        figures[f"{prefix}_real_word_share_{name}_worst"] = round(min(words), 3)
+        figures[f"{prefix}_in_house_style_seeds_{name}"] = (
+            f"{sum(f.in_house_style[name] for f in finals)} of {len(finals)}"
+        )
+        figures[f"{prefix}_whole_layout_seeds_{name}"] = f"{sum(layouts)} of {len(layouts)}"
     return figures
+
+
+def memorization_preset() -> dict:
+    """The page's "only 10 adverts, long training" preset: does the fine-tuned model copy, and does its held-out
+    loss rise from its lowest?"""
+    run = fine_tuning.run_lesson(fine_tuning.FineTuneConfig(texts=10, steps=500))
+    losses = run.history().heldout_style["fine_tuned"]
+    return {
+        "lm_memorization_copied_share_fine_tuned": round(run.samples[-1].copied["fine_tuned"], 3),
+        "lm_memorization_heldout_rise_from_lowest": round(float(losses[-1] - losses.min()), 3),
+    }
 
 
 def run() -> dict:
@@ -120,7 +134,7 @@ def run() -> dict:
     data = fine_tuning.fine_tuning_data(corpus.fine_tuning_texts("english", 100), config.context)
     defaults = fine_tuning.FineTuneConfig()
     fine_tuning.run_lesson(fine_tuning.FineTuneConfig(steps=5))  # compiles everything the page's run uses
-    figures = default_runs()
+    figures = {**default_runs("english", 100), **default_runs("dutch", 30), **memorization_preset()}
     until_style = [seconds_until_house_style(config, params, data, defaults, seed) for seed in SEEDS]
     return {
         "lm_fine_tuning_tokens_per_s": round(fine_tuning_tokens_per_second(config, params, data)),
@@ -130,9 +144,10 @@ def run() -> dict:
         **figures,
         "lm_default_run_steps": defaults.steps,
         "lm_default_learning_rate": defaults.learning_rate,
-        "lm_sample_300_chars_ms_kv_cache": round(sampling_milliseconds(config, params, True), 1),
-        "lm_sample_300_chars_ms_recomputing": round(sampling_milliseconds(config, params, False), 1),
+        "lm_sample_advert_ms_kv_cache": round(sampling_milliseconds(config, params, True), 1),
+        "lm_sample_advert_ms_recomputing": round(sampling_milliseconds(config, params, False), 1),
         "lm_pretraining_seconds": facts["seconds"],
+        "lm_pretraining_devices": facts["devices"],
         "lm_parameters": facts["parameters"],
     }
 

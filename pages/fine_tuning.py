@@ -23,6 +23,7 @@ from ui import links, live, look, pins, widgets
 from ui.charts.lm import fine_tuning_losses
 from ui.samples import SAMPLE_CSS, sample_html, show_sample
 from ui.tasks import task_panel
+from ui.tokens import tokens_panel
 
 # A chunk trains both models three steps each (~0.3 s, more on a busy server): too long to share a half-second
 # tick with drawing, so a worker thread trains and every tick only redraws.
@@ -33,7 +34,7 @@ DEFAULTS = {
     "ft_texts": 100,
     "ft_off_style": 0,
     "ft_lr": 1e-3,
-    "ft_steps": 200,
+    "ft_steps": 60,
     "ft_temperature": 0.5,
     "ft_seed": 0,
 }
@@ -41,7 +42,7 @@ DEFAULTS = {
 # Each preset starts from the default data and training settings (temperature and seed stay as they are).
 PRESETS = {
     "100 house adverts (the default)": {},
-    "Only 10 adverts, long training": {"ft_texts": 10, "ft_steps": 500},
+    "Only 10 adverts, long training": {"ft_texts": 10, "ft_steps": 300},
     "Half the adverts off-style": {"ft_off_style": 50},
     "Dutch adverts": {"ft_dataset": "dutch", "ft_texts": 30},
     "Learning rate far too high": {"ft_lr": 0.3},
@@ -51,10 +52,11 @@ PRESET_KEYS = ("ft_dataset", "ft_texts", "ft_off_style", "ft_lr", "ft_steps")
 st.title("Pretraining vs fine-tuning")
 st.html(SAMPLE_CSS)
 st.markdown(
-    "A language model learns to write by predicting the next character of a text, again and again. "
+    "A language model learns to write by predicting the next **token** of a text (a word or a piece of a word), "
+    "again and again. "
     "**Pretraining** builds a model from scratch on a large, broad collection of text: slow and expensive. "
     "**Fine-tuning** takes that finished model and trains it a little more on a small, specific dataset. Here a "
-    f"small generic model (pretrained on {generic_model()[2]['corpus_characters'] / 1e6:.1f} million characters of "
+    f"small generic model (pretrained on {generic_model()[2]['corpus_tokens'] / 1e3:,.0f} thousand tokens of "
     "English) is fine-tuned on job adverts written in "
     "the house style of a recruitment agency, *Harbour & Finch*. Beside it, the same model trained from scratch on "
     "the same texts, for the same number of steps."
@@ -121,12 +123,13 @@ with controls:
     widgets.learning_rate_slider("ft_lr", LEARNING_RATES)
     st.slider(
         "Steps",
-        25,
-        500,
-        step=25,
+        10,
+        400,
+        step=10,
         key="ft_steps",
         persist_state="session",
-        help="One step = one update on 8 snippets of 128 characters.",
+        help="One step = one update on 4 stretches of text of 512 tokens each (a whole advert fits in one). "
+        "Half of them start at the top of an advert.",
     )
     st.slider(
         "Sampling temperature",
@@ -135,7 +138,7 @@ with controls:
         step=0.1,
         key="ft_temperature",
         persist_state="session",
-        help="Low: the model picks its most likely next character. High: more adventurous, more mistakes.",
+        help="Low: the model picks its most likely next token. High: more adventurous, more mistakes.",
     )
     st.number_input(
         "Seed",
@@ -195,7 +198,7 @@ def draw_results(run: FineTuneRun | None) -> None:
     )
     pins.tools("ft", run)
     draw_samples(run)
-    st.markdown(cost_reading(run.steps_done, run.seconds, run.characters_seen, run.pretraining))
+    st.markdown(cost_reading(run.steps_done, run.seconds, run.tokens_seen, run.pretraining))
 
 
 def loss_text(value: float) -> str:
@@ -285,6 +288,8 @@ def draw_own_advert() -> None:
 with results:
     live.panel("ft", draw_results, train_tick=live.in_background("ft"), tick_seconds=TICK_SECONDS)
     draw_own_advert()
+    with st.expander("How the model reads text: tokens, in English and in Dutch"):
+        tokens_panel("ft")
 
 st.divider()
 st.markdown(

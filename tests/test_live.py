@@ -83,7 +83,7 @@ def test_a_tick_with_time_to_spare_keeps_its_interval():
 PAUSABLE_PAGES = {
     "lab": ("pages/lab.py", "lab", "lab_train", "lab_stop", {"lab_epochs": 1000}),
     "playground": ("pages/playground.py", "play", "play_train", "play_pause", {"play_epochs": 1000}),
-    "fine-tuning": ("pages/fine_tuning.py", "ft", "ft_train", "ft_stop", {"ft_steps": 500}),
+    "fine-tuning": ("pages/fine_tuning.py", "ft", "ft_train", "ft_stop", {"ft_steps": 400}),
 }
 FIRST_CHUNK_SECONDS = 120  # a first compile takes seconds on a busy machine
 

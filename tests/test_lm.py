@@ -1,5 +1,6 @@
-"""The small language model: alphabet, loss against NumPy, KV cache against recomputation, the checkpoint,
-fine-tuning against training from scratch, the copy-rate metric and what does (not) recompile."""
+"""The small language model: text cleaning, token streams, loss against NumPy, KV cache against recomputation, the
+checkpoint and its tokenizer, fine-tuning against training from scratch, the layout check, the copy-rate metric and
+what does (not) recompile."""
 
 import gc
 import hashlib
@@ -15,7 +16,8 @@ import numpy as np
 import pytest
 
 from core.lessons import fine_tuning, house_style
-from core.lm import checkpoint, corpus, pretrain, sample, train
+from core.lm import checkpoint, corpus, pretrain, sample, token_data, train
+from core.lm import tokenizer as tokenizers
 from core.lm.model import LMConfig, count_params, logits
 from tests.jit_support import compiled_count
 
@@ -43,12 +45,33 @@ def numpy_cross_entropy(all_logits: np.ndarray, targets: np.ndarray) -> float:
 # ---------------------------------------------------------------- text
 
 
-def test_the_alphabet_round_trips_and_cleans_foreign_characters():
-    text = "HARBOUR & FINCH | Kok | Rotterdam\n~ EUR 2,900 - 3,400 per month {ok} `x`\n"
-    assert corpus.decode(corpus.encode(text)) == text
+def test_texts_are_cleaned_to_the_alphabet():
     assert corpus.clean_text("caf\u00e9 \u201cquoted\u201d\tend") == "cafe quoted    end"
-    assert corpus.decode(corpus.encode("\u00e9")) == "?"
-    assert corpus.VOCAB_SIZE == 96
+    assert len(corpus.ALPHABET) == 96
+
+
+def test_a_stream_holds_each_text_and_where_it_starts():
+    texts = ["HARBOUR & FINCH | Kok | Rotterdam\n\nThe role", "Wij zoeken een kok.", "x"]
+    stream = token_data.stream_of(texts)
+    ends = [*stream.starts[1:], len(stream.tokens)]
+    for text, start, end in zip(texts, stream.starts, ends, strict=True):
+        assert token_data.decode(stream.tokens[start:end]) == text + corpus.SEPARATOR
+    assert stream.tokens.dtype == np.int32 and stream.starts.dtype == np.int32
+    general = token_data.general_stream("train")
+    assert len(general.starts) == len(tokenizers.documents(corpus.GENERAL_TRAIN_FILE))
+
+
+def test_training_windows_start_at_text_starts_and_anywhere(generic):
+    config = generic[0]
+    texts = corpus.fine_tuning_texts("english", 100)
+    data = fine_tuning.fine_tuning_data(texts, config.context)
+    windows = np.asarray(train.random_windows(jax.random.key(0), data, 64, config.context))
+    starts = set(token_data.stream_of(texts.train).starts.tolist())
+    stream = np.asarray(data.stream)
+    placed = [next(s for s in range(len(stream)) if np.array_equal(stream[s : s + 8], w[:8])) for w in windows]
+    assert all(place in starts for place in placed[:32]), "the first half start at an advert's first line"
+    assert sum(place in starts for place in placed[32:]) < 8, "the rest start anywhere"
+    assert max(placed) <= int(data.n_tokens) - config.context - 1, "never in the padding after the stream"
 
 
 def test_the_committed_general_corpus_matches_its_manifest():
@@ -57,7 +80,7 @@ def test_the_committed_general_corpus_matches_its_manifest():
         text = path.read_text(encoding="ascii")
         assert hashlib.sha256(text.encode()).hexdigest() == manifest["files"][path.name]["sha256"]
         assert set(text) <= set(corpus.ALPHABET)
-    assert len(corpus.general_tokens("train")) > 1_000_000
+    assert len(corpus.GENERAL_TRAIN_FILE.read_text()) > 1_000_000
     heldout = corpus.GENERAL_HELDOUT_FILE.read_text()
     assert heldout[:2000] not in corpus.GENERAL_TRAIN_FILE.read_text(), "held-out text must not be trained on"
 
@@ -119,20 +142,21 @@ def test_fine_tuning_sets_hold_out_the_last_texts_and_swap_in_off_style_ones():
 
 
 def test_the_loss_is_the_numpy_cross_entropy_of_the_models_logits(tiny_params):
-    windows = np.stack([corpus.encode("The role\nYou will plan a crew.")[: TINY.context + 1]] * 3).astype(np.int32)
+    text = "The role\nYou will plan a crew of twelve on the early shift near the harbour, every single day."
+    windows = np.stack([token_data.encode(text)[: TINY.context + 1]] * 3).astype(np.int32)
     windows[1] = np.roll(windows[1], 3)
     model_logits = np.asarray(logits(tiny_params, windows[:, :-1], config=TINY), np.float64)
     expected = numpy_cross_entropy(model_logits, windows[:, 1:])
     assert float(train.windows_loss(tiny_params, windows, config=TINY)) == pytest.approx(expected, rel=1e-5)
 
 
-def test_an_untrained_model_guesses_every_character_about_equally(tiny_params):
-    windows = train.evaluation_windows(corpus.general_tokens("heldout"), TINY.context)
-    assert float(train.windows_loss(tiny_params, windows, config=TINY)) == pytest.approx(np.log(96), abs=0.1)
+def test_an_untrained_model_guesses_every_token_about_equally(tiny_params):
+    windows = train.evaluation_windows(token_data.general_stream("heldout"), TINY.context)
+    assert float(train.windows_loss(tiny_params, windows, config=TINY)) == pytest.approx(np.log(2048), abs=0.1)
 
 
 def test_the_kv_cache_gives_the_logits_of_full_recomputation(tiny_params):
-    tokens = corpus.encode("What we offer\n~ EUR 2,900 - 3,400 per month\n~ A crew that has your back").astype(np.int32)
+    tokens = token_data.encode(corpus.load_texts("vacancies_en.jsonl")[0][:400])
     assert len(tokens) > 3 * TINY.context, "run past the window: the ring buffer must wrap around"
     cached = np.asarray(sample.cached_logits(tiny_params, tokens, config=TINY))
     full = np.asarray(logits(tiny_params, tokens[None], config=TINY))[0]
@@ -144,9 +168,12 @@ def test_the_kv_cache_gives_the_logits_of_full_recomputation(tiny_params):
 @pytest.mark.parametrize("prompt", [corpus.PROMPT, corpus.job_prompt("Night Nurse, Cardiology", "Antwerp")])
 def test_sampling_with_the_cache_writes_what_recomputing_writes(prompt):
     params = train.fresh_params(0, config=LONG_WINDOW)
-    fast = sample.sample(LONG_WINDOW, params, prompt, temperature=1.0, seed=5)
-    slow = sample.sample(LONG_WINDOW, params, prompt, temperature=1.0, seed=5, use_cache=False)
-    assert fast == slow and len(fast) == 300
+    buffer, prompt_length = sample._prompt_buffer(prompt, sample.ADVERT_TOKENS)
+    arguments = (params, buffer, prompt_length, 5, 1.0)
+    fast = sample.sample_tokens(*arguments, config=LONG_WINDOW, length=sample.ADVERT_TOKENS)
+    slow = sample.sample_tokens_by_recomputing(*arguments, config=LONG_WINDOW, length=sample.ADVERT_TOKENS)
+    np.testing.assert_array_equal(fast, slow)  # token for token
+    assert len(token_data.encode(sample.sample(LONG_WINDOW, params, prompt, temperature=1.0, seed=5))) > 400
 
 
 def test_sampling_is_deterministic_for_a_seed_and_low_temperature_is_less_random(generic):
@@ -174,6 +201,20 @@ def test_the_checkpoint_loads_and_knows_english_far_better_than_an_untrained_mod
     assert facts["corpus_characters"] == len(corpus.general_tokens("train")), "pretrained on the committed corpus"
 
 
+def test_a_tokenizer_other_than_the_checkpoints_is_refused_in_words(tmp_path, tiny_params):
+    stem = tmp_path / "tiny"
+    checkpoint.save(stem, TINY, tiny_params, {"steps": 0})
+    assert checkpoint.load(stem)[0] == TINY, "loads with the tokenizer it was saved with"
+    smaller = tmp_path / "smaller.json"
+    smaller.write_text(tokenizers.serialized(tokenizers.train(1024)))
+    with pytest.raises(ValueError, match="has 1,024 tokens but the model was trained with 2,048"):
+        checkpoint.load(stem, smaller)
+    edited = tmp_path / "edited.json"
+    edited.write_text(tokenizers.TOKENIZER_FILE.read_text().replace('"Harbour"', '"Harb0ur"', 1) + " ")
+    with pytest.raises(ValueError, match="is not the one this model was trained with"):
+        checkpoint.load(stem, edited)
+
+
 def test_a_checkpoint_of_another_architecture_is_refused(tmp_path, tiny_params):
     stem = tmp_path / "tiny"
     checkpoint.save(stem, TINY, tiny_params, {"steps": 0})
@@ -186,11 +227,11 @@ def test_a_checkpoint_of_another_architecture_is_refused(tmp_path, tiny_params):
 
 def recipe_learning_rate(step: int, total_steps: int) -> float:
     """The pretraining schedule the shipped checkpoint was trained with, as it was first written by hand:
-    linear warm-up over 100 steps to 3e-3, then cosine decay to a tenth of it."""
+    linear warm-up over 100 steps to 2e-3, then cosine decay to a tenth of it."""
     if step < 100:
-        return 3e-3 * (step + 1) / 100
+        return 2e-3 * (step + 1) / 100
     progress = (step - 100) / max(total_steps - 100, 1)
-    return 3e-3 * (0.1 + 0.45 * (1 + math.cos(math.pi * min(progress, 1.0))))
+    return 2e-3 * (0.1 + 0.45 * (1 + math.cos(math.pi * min(progress, 1.0))))
 
 
 @pytest.mark.parametrize("total_steps", [6000, 250, 60])
@@ -360,6 +401,61 @@ def test_copied_share_counts_only_long_verbatim_runs_of_training_text():
     assert house_style.copied_share("You will run the early shift at night.", index) == 0.0
     assert house_style.copied_share(common[0], index) == 0.0, "phrases every text shares are not copying"
     assert house_style.copied_share("", index) == 0.0
+
+
+LAYOUT = (
+    "Cook | Leeds\n\nThe role\nYou cook.\n\nWhat you bring\n~ Knives\n~ Patience\n\nWhat we offer\n~ Pay\n\n"
+    "How to apply\nWrite to us.\n\nHarbour & Finch: the right people, in the right harbour."
+)
+
+
+def test_the_whole_layout_check_passes_house_adverts_and_fails_each_missing_part():
+    after_prompt = len(corpus.PROMPT)
+    for style_name, house in corpus.HOUSE_STYLES.items():
+        assert all(
+            house_style.has_whole_layout(text[after_prompt:], style_name) for text in corpus.load_texts(house.file)
+        )
+    assert not any(house_style.has_whole_layout(text, "english") for text in corpus.load_texts(corpus.OFF_STYLE_FILE))
+    assert house_style.has_whole_layout(LAYOUT, "english")
+    broken = {
+        "title line": LAYOUT.replace("Cook | Leeds", "Cook in Leeds"),
+        "What we offer": LAYOUT.replace("What we offer", "Perks"),
+        "~ bullets under What you bring": LAYOUT.replace("~ Knives\n~ Patience", "Knives, patience"),
+        "~ bullets under What we offer": LAYOUT.replace("~ Pay", "- Pay"),
+        "sign-off": LAYOUT.replace("Harbour & Finch: the right people", "Harbour & Finch, the right people"),
+    }
+    for item, text in broken.items():
+        check = house_style.layout_check(text, "english")
+        expected = [item, "~ bullets under What we offer"] if item == "What we offer" else [item]  # no section
+        assert [name for name, found in check.items() if not found] == expected
+    swapped = LAYOUT.replace("The role", "@").replace("How to apply", "The role").replace("@", "How to apply")
+    missing = [name for name, found in house_style.layout_check(swapped, "english").items() if not found]
+    assert missing == [
+        "The role",
+        "What you bring",
+        "What we offer",
+        "~ bullets under What you bring",
+        "~ bullets under What we offer",
+    ], "a heading only counts after the one before it"
+    early_sign_off = LAYOUT.replace("How to apply\nWrite to us.\n\n", "")
+    assert not house_style.layout_check(early_sign_off, "english")["sign-off"], "the sign-off comes after all four"
+
+
+def test_layout_sections_run_from_each_heading_to_the_next_part():
+    sections = house_style.layout_sections(LAYOUT, "english")
+    assert [part for _, _, part in sections] == ["title", *(f"heading {n}" for n in range(1, 5)), "closing"]
+    texts = [LAYOUT[start:end] for start, end, _ in sections]
+    assert texts[0] == "Cook | Leeds" and texts[2] == "What you bring\n~ Knives\n~ Patience\n"
+    assert texts[-1] == "Harbour & Finch: the right people, in the right harbour."
+
+
+def test_an_advert_ends_at_the_gap_the_model_writes_or_near_a_thousand_characters():
+    assert house_style.advert_part(LAYOUT + "\n\n\nHARBOUR & FINCH | Baker") == LAYOUT
+    rambling = "word " * 400
+    cut = house_style.advert_part(rambling)
+    assert 900 < len(cut) <= house_style.ADVERT_CHARACTERS and cut.endswith("word")
+    lines = "a line of text\n" * 100
+    assert house_style.advert_part(lines).endswith("a line of text") and len(house_style.advert_part(lines)) <= 1000
 
 
 def test_the_house_style_check_accepts_house_texts_and_rejects_others():

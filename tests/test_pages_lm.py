@@ -33,7 +33,7 @@ def test_the_page_shows_the_generic_model_before_training():
     assert app.title[0].value == "Pretraining vs fine-tuning"
     assert app.info and "Fine-tune" in app.info[0].value
     assert any("HARBOUR &amp; FINCH | " in block for block in code_blocks(app))
-    assert any("million characters" in text.value for text in app.markdown)
+    assert any("thousand tokens of" in text.value for text in app.markdown)
 
 
 def test_fine_tuning_runs_live_and_the_page_shows_what_it_recorded():
@@ -48,7 +48,7 @@ def test_fine_tuning_runs_live_and_the_page_shows_what_it_recorded():
         app.run()
     assert run.steps_done < 50, "the page redraws part-way through training"
     tick_until_trained(app)
-    assert run.steps_done == 50 and [s.step for s in run.samples] == [0, 15, 30, 45, 50]
+    assert run.steps_done == 50 and [s.step for s in run.samples] == [0, 10, 20, 30, 40, 50]
     assert code_blocks(app) != before, "new samples replace the old ones"
     chart = json.loads(app.get("plotly_chart")[0].proto.spec)
     names = {trace["name"] for trace in chart["data"]}
@@ -69,7 +69,7 @@ def test_dutch_off_style_data_and_seed_settings_train_without_errors():
     app = open_page(PAGE)
     app.radio(key="ft_dataset").set_value("dutch").run()
     app.slider(key="ft_off_style").set_value(50).run()
-    app.slider(key="ft_steps").set_value(25).run()
+    app.slider(key="ft_steps").set_value(20).run()
     app.number_input(key="ft_seed").set_value(12).run()
     app.button(key="ft_train").click().run()
     tick_until_trained(app)
@@ -80,7 +80,7 @@ def test_dutch_off_style_data_and_seed_settings_train_without_errors():
 
 def test_both_models_write_an_advert_for_a_job_the_learner_types():
     app = open_page(PAGE)
-    app.slider(key="ft_steps").set_value(25).run()
+    app.slider(key="ft_steps").set_value(20).run()
     app.button(key="ft_train").click().run()
     tick_until_trained(app)
     app.text_input(key="ft_job_title").input("Night Nurse").run()
@@ -89,7 +89,7 @@ def test_both_models_write_an_advert_for_a_job_the_learner_types():
     app.text_input(key="ft_job_city").input("Antwerp").run()
     app.button(key="ft_write").click().run()
     prompt, step, texts = app.session_state["ft_written"]
-    assert prompt == "HARBOUR & FINCH | Night Nurse | Antwerp\n\n" and step == 25
+    assert prompt == "HARBOUR & FINCH | Night Nurse | Antwerp\n\n" and step == 20
     assert texts == app.session_state["ft_run"].write_advert(prompt), "the same seed writes the same advert"
     shown = [block for block in code_blocks(app) if "Night Nurse | Antwerp" in block]
     assert len(shown) == 2 and not app.exception
@@ -115,8 +115,8 @@ def test_a_preset_sets_the_controls_and_starts_its_run():
     app.button(key="ft_preset_Only 10 adverts, long training").click().run()
     app.button(key="ft_stop").click().run()
     run = app.session_state["ft_run"]
-    assert (run.config.texts, run.config.steps, run.config.off_style_share) == (10, 500, 0.0)
-    assert app.slider(key="ft_texts").value == 10 and app.slider(key="ft_steps").value == 500
+    assert (run.config.texts, run.config.steps, run.config.off_style_share) == (10, 300, 0.0)
+    assert app.slider(key="ft_texts").value == 10 and app.slider(key="ft_steps").value == 300
     assert not app.exception
 
 
@@ -125,7 +125,7 @@ def test_a_diverging_learning_rate_gets_words_and_stop_and_reset_work():
     app.select_slider(key="ft_lr").set_value(0.3).run()
     app.button(key="ft_train").click().run()
     tick_until_trained(app)
-    assert app.error and "A learning rate of 0.3 is too high for this model: try 0.003 " in app.error[0].value
+    assert app.error and "A learning rate of 0.3 is too high for this model: try 0.001 " in app.error[0].value
     assert "nan" not in " ".join(metric.value for metric in app.metric).lower()
     app.select_slider(key="ft_lr").set_value(1e-3).run()
     app.button(key="ft_train").click().run()
@@ -142,7 +142,7 @@ def test_a_diverging_learning_rate_gets_words_and_stop_and_reset_work():
 
 def test_a_closed_sessions_worker_stops_at_once_a_reconnect_carries_on_and_nothing_keeps_its_run():
     app = open_page(PAGE)
-    app.slider(key="ft_steps").set_value(500).run()
+    app.slider(key="ft_steps").set_value(400).run()
     app.button(key="ft_train").click().run()
     worker, run = app.session_state["ft_worker"], weakref.ref(app.session_state["ft_run"])
     deadline = time.monotonic() + FIRST_STEPS_SECONDS

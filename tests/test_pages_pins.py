@@ -157,7 +157,7 @@ def test_a_file_name_in_a_legend_is_text_not_plotly_markup(monkeypatch):
 def test_fine_tuning_pins_a_run_and_compares_either_models_held_out_loss(monkeypatch):
     served = ServedFiles(monkeypatch)
     app = open_page("pages/fine_tuning.py")
-    app.slider(key="ft_steps").set_value(25).run()
+    app.slider(key="ft_steps").set_value(20).run()
     app.button(key="ft_train").click().run()
     run_until_stopped(app, "ft", max_ticks=400, pause_seconds=0.5)
     pinned = app.session_state["ft_run"].history()

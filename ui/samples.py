@@ -1,5 +1,6 @@
-"""How the fine-tuning page shows a written sample: the prompt in bold, each house marker highlighted in its own
-colour, a legend of the six markers, and the sample's real-word share and verdicts."""
+"""How the fine-tuning page shows a written advert: the prompt in bold, each part of the house layout marked by a
+numbered bar in its own colour down the left of its lines, each house marker highlighted in its own colour, a
+checklist of the layout in order, a legend of the six markers, and the sample's real-word share and verdicts."""
 
 from html import escape
 
@@ -8,9 +9,10 @@ import streamlit as st
 from core.lessons.house_style import (
     MARKERS,
     house_markers,
+    layout_check,
+    layout_sections,
     marker_spans,
     real_word_share,
-    takes_house_layout,
     writes_house_style,
 )
 from core.lm.corpus import PROMPT
@@ -24,6 +26,15 @@ MARKER_COLOURS = {
     "phrase": "#e2d4f7",
     "closing": "#bfe8e4",
 }
+# Bars down the left of each part of the layout, in order: strong colours that differ from each other in both themes.
+SECTION_COLOURS = {
+    "title": "#1f77b4",
+    "heading 1": "#ff7f0e",
+    "heading 2": "#2ca02c",
+    "heading 3": "#d62728",
+    "heading 4": "#9467bd",
+    "closing": "#17becf",
+}
 # The box takes the theme's own text colour and a faint grey over the theme's background, so it reads in the light
 # and the dark theme alike (Streamlit gives pages no colour variables); highlighted text is dark on its light colour.
 SAMPLE_CSS = """<style>
@@ -33,19 +44,39 @@ SAMPLE_CSS = """<style>
 .lm-sample mark, .lm-legend mark { padding: 0 0.15rem; border-radius: 0.2rem; color: #1f1f24; }
 .lm-prompt { font-weight: 700; color: inherit; }
 .lm-legend { font-size: 0.95rem; margin: 0.4rem 0 0.2rem; line-height: 1.9; }
+.lm-section { border-left: 5px solid; padding-left: 0.45rem; -webkit-box-decoration-break: clone;
+  box-decoration-break: clone; }
+.lm-layout { font-size: 0.95rem; margin: 0.4rem 0 0.2rem; line-height: 1.9; }
+.lm-step { border-left: 5px solid; padding: 0 0.3rem; margin-right: 0.2rem; white-space: nowrap; }
 .lm-missing { color: inherit; opacity: 0.6; border: 1px dashed rgba(128, 128, 128, 0.7); border-radius: 0.2rem;
   padding: 0 0.15rem; }
 </style>"""
 
 
+def _marked(text: str, start: int, end: int, markers: list) -> str:
+    """text[start:end] as HTML, with the house markers that lie in it highlighted (markers never cross a line, so
+    never the edge of a part of the layout)."""
+    parts, position = [], start
+    for marker_start, marker_end, marker in markers:
+        if start <= marker_start and marker_end <= end:
+            parts.append(escape(text[position:marker_start]))
+            colour = MARKER_COLOURS[marker]
+            parts.append(f'<mark style="background:{colour}">{escape(text[marker_start:marker_end])}</mark>')
+            position = marker_end
+    parts.append(escape(text[position:end]))
+    return "".join(parts)
+
+
 def sample_html(text: str, style: str, prompt: str = PROMPT) -> str:
-    """The prompt and the text, with each house marker highlighted in its colour."""
+    """The prompt and the text: each part of the house layout with its bar, each house marker highlighted."""
+    markers = marker_spans(text, style)
     parts, position = [f'<span class="lm-prompt">{escape(prompt)}</span>'], 0
-    for start, end, marker in marker_spans(text, style):
-        parts.append(escape(text[position:start]))
-        parts.append(f'<mark style="background:{MARKER_COLOURS[marker]}">{escape(text[start:end])}</mark>')
+    for start, end, part in layout_sections(text, style):
+        parts.append(_marked(text, position, start, markers))
+        section = _marked(text, start, end, markers)
+        parts.append(f'<span class="lm-section" style="border-color:{SECTION_COLOURS[part]}">{section}</span>')
         position = end
-    parts.append(escape(text[position:]))
+    parts.append(_marked(text, position, len(text), markers))
     # Line breaks as character references: a blank line would end the HTML block, and Markdown would then read
     # the rest of the text (and a learner's prompt) as Markdown. The box keeps white space, so they still show.
     return f'<div class="lm-sample">{"".join(parts)}</div>'.replace("\n", "&#10;")
@@ -64,9 +95,25 @@ def marker_legend(text: str, style: str) -> str:
     return f'<div class="lm-legend">House markers {count}: {" ".join(chips)}</div>'
 
 
+def layout_steps(text: str, style: str) -> str:
+    """The house layout as a checklist in order, each item with the bar colour of its part: ✓ where the text has it
+    in its place, ✗ where not."""
+    check = layout_check(text, style)
+    bars = list(SECTION_COLOURS.values())
+    colours = [bars[0], *bars[1:5], bars[2], bars[3], bars[5]]  # the bullets share their heading's colour
+    steps = [
+        f'<span class="lm-step" style="border-color:{colour}">{"✓" if found else "✗"} {escape(item)}</span>'
+        for (item, found), colour in zip(check.items(), colours, strict=True)
+    ]
+    count = f"<b>{sum(check.values())} of {len(check)}</b>"
+    return f'<div class="lm-layout">Layout in order {count}: {" ".join(steps)}</div>'
+
+
 def show_sample(text: str, style: str) -> None:
-    st.markdown(sample_html(text, style) + marker_legend(text, style), unsafe_allow_html=True)
-    layout = "yes" if takes_house_layout(text, style) else "no"
+    st.markdown(
+        sample_html(text, style) + layout_steps(text, style) + marker_legend(text, style), unsafe_allow_html=True
+    )
+    layout = "yes" if all(layout_check(text, style).values()) else "no"
     verdict = "yes" if writes_house_style(text, style) else "no"
     st.caption(
         f"Real words: **{real_word_share(text):.0%}** · Reads as the house style (3+ markers, 85%+ real words): "

@@ -23,17 +23,16 @@ import numpy as np
 
 from core.engine.run import Progress, first_blow_up
 from core.lessons import house_style
-from core.lm import checkpoint, corpus, sample, train
+from core.lm import checkpoint, corpus, sample, token_data, train
 
 MODELS = ("fine_tuned", "from_scratch")
 MODEL_NAMES = {"fine_tuned": "fine-tuned generic model", "from_scratch": "model trained from scratch"}
 LEARNING_RATES = (1e-4, 3e-4, 1e-3, 3e-3, 1e-2, 3e-2, 0.1, 0.3)  # the page's choices; a suggestion is one of them
-MAX_STEPS = 1000
+MAX_STEPS = 400
 TEXT_COUNTS = (10, 100)
-SAMPLE_LENGTH = 600
-SAMPLE_EVERY_STEPS = 15
+SAMPLE_EVERY_STEPS = 10
 HELDOUT_KEYS = ("heldout_style_loss", "heldout_general_loss")
-HELDOUT_EVERY_STEPS = 15  # measuring the held-out losses costs about one step, so not after every chunk
+HELDOUT_EVERY_STEPS = 10  # measuring the held-out losses costs about one step, so not after every chunk
 CLEAR_LEAD = 0.3  # held-out loss: a lead this large reads as "far better"
 CLEAR_RISE = 0.15  # held-out loss this far above its best: the model has started memorizing
 
@@ -52,7 +51,7 @@ class FineTuneConfig:
     texts: int = 100
     off_style_share: float = 0.0  # share of the fine-tuning texts replaced by off-style ones
     learning_rate: float = 1e-3
-    steps: int = 200
+    steps: int = 60
     temperature: float = 0.5
     seed: int = 0
 
@@ -99,11 +98,19 @@ class LessonHistory:
 # ---------------------------------------------------------------- the run
 
 
+def advert_text(config, params, prompt: str, *, temperature: float, seed: int) -> str:
+    """What a model writes after `prompt`: one advert, up to the gap with which it ends it (see advert_part)."""
+    return house_style.advert_part(sample.sample(config, params, prompt, temperature=temperature, seed=seed))
+
+
 def fine_tuning_data(texts: corpus.FineTuningTexts, context: int) -> train.LMData:
     """The jit inputs of a fine-tuning run: its training texts as one stream, measured on its held-out
     texts and on held-out general English."""
     return train.make_data(
-        corpus.join_texts(texts.train), corpus.join_texts(texts.heldout), corpus.general_tokens("heldout"), context
+        token_data.stream_of(texts.train),
+        token_data.stream_of(texts.heldout),
+        token_data.general_stream("heldout"),
+        context,
     )
 
 
@@ -125,7 +132,12 @@ class FineTuneRun:
         self.texts = corpus.fine_tuning_texts(
             self.config.style, self.config.texts, self.config.off_style_share, self.config.seed
         )
-        self._data = fine_tuning_data(self.texts, self.model_config.context)
+        # Each model trains on a device of its own (one per core where the host is split in two): both are
+        # dispatched at once and train side by side, in about 0.6 of the time they take one after the other.
+        devices = jax.devices()
+        self._devices = {name: devices[i % len(devices)] for i, name in enumerate(MODELS)}
+        data = fine_tuning_data(self.texts, self.model_config.context)
+        self._data = {name: jax.device_put(data, device) for name, device in self._devices.items()}
         self._copy_index = house_style.copy_index(self.texts.train, self.texts.heldout)
         starting_params = {
             "fine_tuned": generic_params,
@@ -133,7 +145,10 @@ class FineTuneRun:
         }
         self._states = {
             name: train.init_lm_state(
-                params, float(self.config.learning_rate), int(self.config.seed), config=self.model_config
+                jax.device_put(params, self._devices[name]),
+                float(self.config.learning_rate),
+                int(self.config.seed),
+                config=self.model_config,
             )
             for name, params in starting_params.items()
         }
@@ -158,12 +173,12 @@ class FineTuneRun:
         return self.history().heldout_style_curve("fine_tuned") if self.steps_done else None
 
     @property
-    def characters_seen(self) -> int:
-        """Training characters each model has read so far."""
+    def tokens_seen(self) -> int:
+        """Training tokens each model has read so far."""
         return self.steps_done * train.BATCH_SIZE * self.model_config.context
 
     def _evaluate(self, name: str) -> dict:
-        return jax.device_get(train.evaluate(self._states[name].params, self._data, config=self.model_config))
+        return jax.device_get(train.evaluate(self._states[name].params, self._data[name], config=self.model_config))
 
     def advance(self) -> bool:
         """Train both models one chunk of steps. Returns True while steps remain.
@@ -175,13 +190,16 @@ class FineTuneRun:
         started = time.perf_counter()
         steps_after = min(self.steps_done + train.CHUNK_STEPS, self.config.steps)
         measure = steps_after % HELDOUT_EVERY_STEPS == 0 or steps_after == self.config.steps
-        states, chunks = {}, {}
-        for name in MODELS:
-            states[name], chunk = train.train_chunk(
-                self._states[name], self._data, int(self.config.steps), measure, config=self.model_config
+        trained = {  # both dispatched before either is read, so that they run at the same time
+            name: train.train_chunk(
+                self._states[name], self._data[name], int(self.config.steps), measure, config=self.model_config
             )
-            chunks[name] = jax.device_get(chunk)
-            chunks[name]["train_loss"] = chunks[name]["train_loss"][: self.config.steps - self.steps_done]
+            for name in MODELS
+        }
+        states = {name: state for name, (state, _) in trained.items()}
+        chunks = {name: jax.device_get(chunk) for name, (_, chunk) in trained.items()}
+        for chunk in chunks.values():
+            chunk["train_loss"] = chunk["train_loss"][: self.config.steps - self.steps_done]
         seconds = self.seconds + time.perf_counter() - started
         failed_model = self._diverged(chunks, measure)
         due = steps_after == self.config.steps or steps_after % SAMPLE_EVERY_STEPS == 0
@@ -204,7 +222,7 @@ class FineTuneRun:
 
     def _diverged(self, chunks: dict, measured: bool) -> str | None:
         """The model whose losses blew up in this chunk, if any (measured against guessing every token)."""
-        guessing = np.log(corpus.VOCAB_SIZE)
+        guessing = np.log(self.model_config.vocab_size)
         for name in MODELS:
             heldout = [chunks[name][key] for key in HELDOUT_KEYS] if measured else []
             if first_blow_up(np.concatenate([chunks[name]["train_loss"], heldout]), guessing) is not None:
@@ -214,11 +232,10 @@ class FineTuneRun:
     def _samples_of(self, states: dict, step: int, seconds: float) -> Samples:
         """Both models continue the same prompt with the same random numbers, so only training differs."""
         texts = {
-            name: sample.sample(
+            name: advert_text(
                 self.model_config,
                 states[name].params,
                 corpus.PROMPT,
-                length=SAMPLE_LENGTH,
                 temperature=self.config.temperature,
                 seed=self.config.seed,
             )
@@ -245,11 +262,10 @@ class FineTuneRun:
         with self._lock:
             states = dict(self._states)
         return {
-            name: sample.sample(
+            name: advert_text(
                 self.model_config,
                 states[name].params,
                 prompt,
-                length=SAMPLE_LENGTH,
                 temperature=self.config.temperature,
                 seed=self.config.seed,
             )
@@ -317,7 +333,7 @@ def outcome_readings(run: FineTuneRun) -> list[tuple[str, str]]:
             ),
         ),
     ]
-    if not house_style.takes_house_layout(latest.texts["fine_tuned"], house):
+    if not house_style.has_whole_layout(latest.texts["fine_tuned"], house):
         readings.append(
             (
                 "info",
@@ -379,14 +395,14 @@ def first_in_style_reading(first: Samples | None) -> str:
     )
 
 
-def cost_reading(steps_done: int, seconds: float, characters_seen: int, pretraining: dict) -> str:
+def cost_reading(steps_done: int, seconds: float, tokens_seen: int, pretraining: dict) -> str:
     """What fine-tuning has cost so far (`seconds` for both models together) against pretraining's facts."""
-    share = characters_seen / pretraining["characters_seen"]
+    share = tokens_seen / pretraining["tokens_seen"]
     return (
         f"**Cost.** Fine-tuning so far: **{steps_done} steps**, **{seconds / len(MODELS):.0f} seconds** per model, "
-        f"**{characters_seen / 1e3:,.0f} thousand characters** read. Pretraining the generic model took "
+        f"**{tokens_seen / 1e3:,.0f} thousand tokens** read. Pretraining the generic model took "
         f"{pretraining['steps']:,} steps, {pretraining['seconds'] / 60:.1f} minutes and "
-        f"{pretraining['characters_seen'] / 1e6:.1f} million characters: fine-tuning used **{share:.1%}** of that. "
+        f"{pretraining['tokens_seen'] / 1e6:.1f} million tokens: fine-tuning used **{share:.1%}** of that. "
         "A real generic model costs millions; fine-tuning it costs a tiny fraction, but you can only fine-tune a "
         "model someone has already pretrained."
     )
@@ -396,12 +412,12 @@ def generic_model_reading(pretraining: dict, heldout_losses: dict) -> str:
     """How the generic model was made and how surprised it is by each kind of text (generic_heldout_losses)."""
     return (
         f"**How the generic model was made.** {pretraining['steps']:,} training steps, "
-        f"{pretraining['characters_seen'] / 1e6:.1f} million characters read, {pretraining['seconds'] / 60:.1f} "
+        f"{pretraining['tokens_seen'] / 1e6:.1f} million tokens read, {pretraining['seconds'] / 60:.1f} "
         f"minutes of computing, {pretraining['parameters']:,} parameters. It has read English: Python's "
         "documentation, everyday texts and job adverts of many employers in many layouts, but never one from "
         "Harbour & Finch.\n\n"
         f"**Loss** measures how surprised a model is by a text (lower is better; guessing blindly among "
-        f"{pretraining['architecture']['vocab_size']} characters scores "
+        f"{pretraining['architecture']['vocab_size']:,} tokens scores "
         f"{np.log(pretraining['architecture']['vocab_size']):.1f}). The generic model scores "
         f"**{heldout_losses['general']:.2f}** on English it never saw, **{heldout_losses['english']:.2f}** on "
         f"Harbour & Finch adverts and **{heldout_losses['dutch']:.2f}** on the Dutch ones."
@@ -414,9 +430,7 @@ def generic_model_reading(pretraining: dict, heldout_losses: dict) -> str:
 def generic_sample(temperature: float = 0.5, seed: int = 0) -> str:
     """What the pretrained generic model writes after the house prompt, before any fine-tuning."""
     config, params, _ = generic_model()
-    return sample.sample(
-        config, params, corpus.PROMPT, length=SAMPLE_LENGTH, temperature=float(temperature), seed=int(seed)
-    )
+    return advert_text(config, params, corpus.PROMPT, temperature=float(temperature), seed=int(seed))
 
 
 @lru_cache(maxsize=1)
@@ -426,8 +440,8 @@ def generic_heldout_losses() -> dict:
     losses = {}
     for style_name, house in corpus.HOUSE_STYLES.items():
         texts = corpus.fine_tuning_texts(style_name, house.train_texts)
-        windows = train.evaluation_windows(corpus.join_texts(texts.heldout), config.context)
+        windows = train.evaluation_windows(token_data.stream_of(texts.heldout), config.context)
         losses[style_name] = float(train.windows_loss(params, windows, config=config))
-    windows = train.evaluation_windows(corpus.general_tokens("heldout"), config.context)
+    windows = train.evaluation_windows(token_data.general_stream("heldout"), config.context)
     losses["general"] = float(train.windows_loss(params, windows, config=config))
     return losses

@@ -80,6 +80,69 @@ def takes_house_layout(text: str, style: str) -> bool:
     )
 
 
+# ---------------------------------------------------------------- the whole layout, section by section
+
+ADVERT_CHARACTERS = 1000  # a written advert is cut here when the model has not ended it by then
+BULLETED_SECTIONS = (1, 2)  # the house puts '~ ' bullets under its second and third headings
+
+
+def advert_part(text: str) -> str:
+    """The first advert of a text written after the prompt: up to the blank gap with which the model ends an advert
+    (as every training text ends), or about ADVERT_CHARACTERS characters, cut at a line or word end."""
+    text = text.split(corpus.SEPARATOR, 1)[0].rstrip("\n")
+    if len(text) <= ADVERT_CHARACTERS:
+        return text
+    cut = text.rfind("\n", 0, ADVERT_CHARACTERS)
+    return text[: cut if cut > ADVERT_CHARACTERS // 2 else text.rfind(" ", 0, ADVERT_CHARACTERS)]
+
+
+def layout_sections(text: str, style: str) -> list[tuple[int, int, str]]:
+    """The house layout's parts in a text written after the prompt, in the order the house uses, each found after
+    the one before: (start, end, part) for the title line ("title"), each heading's section from the heading to the
+    next found heading ("heading 1" to "heading 4") and the sign-off line ("closing"). Read from the top, a part
+    counts when it comes after the last part counted: one that is missing or out of order is not in the list."""
+    house = corpus.HOUSE_STYLES[style]
+    lines, position = [], 0
+    for line in text.split("\n"):
+        lines.append((position, line))
+        position += len(line) + 1
+    found = [(0, len(lines[0][1]), "title")] if has_house_first_line(text) else []
+    parts, next_allowed = [*house.headings, house.closing], 0
+    for start, line in lines[1:]:
+        if line in parts[next_allowed:]:
+            index = parts.index(line, next_allowed)
+            found.append(
+                (start, start + len(line), "closing" if index == len(house.headings) else f"heading {index + 1}")
+            )
+            next_allowed = index + 1
+    sections = []
+    for i, (start, end, part) in enumerate(found):
+        if part.startswith("heading"):  # a section runs to the next part (or the end of the text)
+            end = found[i + 1][0] - 1 if i + 1 < len(found) else len(text)
+        sections.append((start, end, part))
+    return sections
+
+
+def layout_check(text: str, style: str) -> dict[str, bool]:
+    """The whole house layout, item by item, in order: the title line, each of the four headings after the one
+    before, '~ ' bullets in the sections that have them, and the sign-off line after the last heading."""
+    house = corpus.HOUSE_STYLES[style]
+    sections = {part: text[start:end] for start, end, part in layout_sections(text, style)}
+    check = {"title line": "title" in sections}
+    for number, heading in enumerate(house.headings, 1):
+        check[heading] = f"heading {number}" in sections
+    for number in BULLETED_SECTIONS:
+        body = sections.get(f"heading {number + 1}", "")
+        check[f"~ bullets under {house.headings[number]}"] = any(line.startswith("~ ") for line in body.split("\n"))
+    check["sign-off"] = "closing" in sections and f"heading {len(house.headings)}" in sections
+    return check
+
+
+def has_whole_layout(text: str, style: str) -> bool:
+    """Every item of layout_check holds: the advert has the house layout from its title line to its sign-off."""
+    return all(layout_check(text, style).values())
+
+
 def marker_spans(text: str, style: str) -> list[tuple[int, int, str]]:
     """Where the house markers sit in a text written after the prompt: sorted, non-overlapping
     (start, end, marker) character ranges, for a page to highlight what the model picked up."""

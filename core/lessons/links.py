@@ -229,7 +229,7 @@ PAGES: dict[str, tuple[Control, ...]] = {
         number("ft_texts", "texts", 10, 100, 10),
         number("ft_off_style", "off_style", 0, 100, 10),
         Control("ft_lr", "lr", options=fine_tuning.LEARNING_RATES),
-        number("ft_steps", "steps", 25, 500, 25),
+        number("ft_steps", "steps", 10, 400, 10),
         number("ft_temperature", "temperature", 0.2, 1.5, 0.1),
         seed("ft_seed"),
         Control("ft_job_title", "job_title", max_chars=JOB_TITLE_LIMIT),

@@ -1,11 +1,13 @@
 """Saving and loading model parameters: an .npz of the parameter arrays plus a JSON of facts.
 
-The JSON holds the architecture (so a checkpoint is only loaded into the model it was made for)
-and what making it cost: steps, characters seen, seconds, and the loss curve.
+The JSON holds the architecture (so a checkpoint is only loaded into the model it was made for), the
+tokenizer it reads and writes with (its file sits beside the checkpoint; a token id means nothing without it)
+and what making it cost: steps, tokens seen, seconds, and the loss curve.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 from pathlib import Path
 
@@ -14,6 +16,7 @@ import jax.numpy as jnp
 import numpy as np
 from flax import nnx
 
+from core.lm import tokenizer as tokenizers
 from core.lm.model import LMConfig, abstract_params
 
 GENERIC_CHECKPOINT = Path(__file__).resolve().parents[2] / "sample_data" / "lm" / "generic"
@@ -27,12 +30,31 @@ def _named_leaves(pure: dict) -> dict:
     return {_leaf_name(path): leaf for path, leaf in jax.tree_util.tree_flatten_with_path(pure)[0]}
 
 
+def tokenizer_facts(path: Path = tokenizers.TOKENIZER_FILE) -> dict:
+    """What identifies a tokenizer file: its name, vocabulary size and checksum."""
+    return {
+        "file": path.name,
+        "vocab_size": tokenizers.load(path).get_vocab_size(),
+        "sha256": hashlib.sha256(path.read_bytes()).hexdigest(),
+    }
+
+
+def check_tokenizer(facts: dict, path: Path) -> None:
+    """ValueError, in words, when the tokenizer in `path` is not the one the checkpoint was trained with."""
+    tokenizers.check_matches(tokenizers.load(path), facts["architecture"]["vocab_size"])
+    if hashlib.sha256(path.read_bytes()).hexdigest() != facts["tokenizer"]["sha256"]:
+        raise ValueError(
+            f"The tokenizer file {path.name} is not the one this model was trained with: its token ids would mean "
+            f"other pieces of text. Use the {facts['tokenizer']['file']} that was saved with the model."
+        )
+
+
 def save(stem: Path, config: LMConfig, params: nnx.State, facts: dict) -> None:
-    """Write <stem>.npz (parameters) and <stem>.json (architecture and facts)."""
+    """Write <stem>.npz (parameters) and <stem>.json (architecture, tokenizer and facts)."""
     stem.parent.mkdir(parents=True, exist_ok=True)
     leaves = {name: np.asarray(leaf, np.float32) for name, leaf in _named_leaves(nnx.to_pure_dict(params)).items()}
     np.savez_compressed(stem.with_suffix(".npz"), **leaves)
-    document = {"architecture": config.as_dict(), **facts}
+    document = {"architecture": config.as_dict(), "tokenizer": tokenizer_facts(), **facts}
     stem.with_suffix(".json").write_text(json.dumps(document, indent=1) + "\n")
 
 
@@ -40,9 +62,11 @@ def read_facts(stem: Path = GENERIC_CHECKPOINT) -> dict:
     return json.loads(stem.with_suffix(".json").read_text())
 
 
-def load(stem: Path = GENERIC_CHECKPOINT) -> tuple[LMConfig, nnx.State, dict]:
-    """The architecture, parameters and facts of a checkpoint; ValueError if it does not fit the model."""
+def load(stem: Path = GENERIC_CHECKPOINT, tokenizer_file: Path = tokenizers.TOKENIZER_FILE):
+    """The architecture, parameters and facts of a checkpoint: (LMConfig, nnx.State, dict). ValueError, in words, if
+    it does not fit the model or `tokenizer_file` is not the tokenizer it was trained with."""
     facts = read_facts(stem)
+    check_tokenizer(facts, tokenizer_file)
     config = LMConfig(**facts["architecture"])
     template = nnx.to_pure_dict(abstract_params(config))
     paths, treedef = jax.tree_util.tree_flatten_with_path(template)

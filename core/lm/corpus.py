@@ -1,7 +1,7 @@
 """Text data for the small language model: its alphabet, the general corpus and the house-style datasets.
 
-The model reads characters from a fixed alphabet of 96 symbols (newline and printable ASCII); every
-text is cleaned to that alphabet first. The general pretraining corpus is built reproducibly from two
+Every text is cleaned to a fixed alphabet of 96 symbols (newline and printable ASCII) first; the model reads
+it as tokens (core.lm.tokenizer, core.lm.token_data). The general pretraining corpus is built reproducibly from two
 sources: English prose that ships with Python itself (the language reference topics in `pydoc_data`
 and the docstrings of the standard library), kept paragraph by paragraph when it is prose (no code,
 interactive sessions, tables, reST directives or heading underlines, and mostly letters); and
@@ -36,10 +36,7 @@ GENERAL_TRAIN_FILE = PRETRAINING_DIR / "general_train.txt"
 GENERAL_HELDOUT_FILE = PRETRAINING_DIR / "general_heldout.txt"
 MANIFEST_FILE = PRETRAINING_DIR / "manifest.json"
 
-ALPHABET = "\n" + "".join(chr(code) for code in range(32, 127))
-VOCAB_SIZE = len(ALPHABET)  # 96
-_INDEX = np.full(128, ALPHABET.index("?"), np.uint8)
-_INDEX[[ord(c) for c in ALPHABET]] = np.arange(VOCAB_SIZE, dtype=np.uint8)
+ALPHABET = "\n" + "".join(chr(code) for code in range(32, 127))  # every text is cleaned to these 96 characters
 
 SEPARATOR = "\n\n\n"  # between texts in a training stream, so a text starts after a blank gap
 HELDOUT_EVERY = 20  # every 20th source document is held out from pretraining
@@ -65,16 +62,6 @@ def clean_text(text: str) -> str:
 
 
 _ALPHABET_SET = frozenset(ALPHABET)
-
-
-def encode(text: str) -> np.ndarray:
-    """Token ids (uint8) of a text; characters outside the alphabet become '?'."""
-    codes = np.frombuffer(text.encode("ascii", errors="replace"), np.uint8)
-    return _INDEX[np.minimum(codes, 127)]
-
-
-def decode(ids) -> str:
-    return "".join(ALPHABET[int(i)] for i in np.asarray(ids).reshape(-1))
 
 
 # ---------------------------------------------------------------- the general corpus
@@ -191,13 +178,6 @@ def write_general_corpus() -> dict:
     return manifest
 
 
-@lru_cache(maxsize=2)
-def general_tokens(part: str = "train") -> np.ndarray:
-    """The committed general corpus ("train" or "heldout") as token ids."""
-    path = {"train": GENERAL_TRAIN_FILE, "heldout": GENERAL_HELDOUT_FILE}[part]
-    return encode(path.read_text(encoding="ascii"))
-
-
 # ---------------------------------------------------------------- the house-style datasets
 
 
@@ -288,11 +268,6 @@ def job_prompt(title: str, city: str) -> str:
             raise ValueError(f"the {name} can be at most {limit} characters")
         cleaned[name] = value
     return f"{PROMPT}{cleaned['job title']} | {cleaned['city']}\n\n"
-
-
-def join_texts(texts) -> np.ndarray:
-    """Texts as one token stream, separated by blank lines."""
-    return encode(SEPARATOR.join(texts) + SEPARATOR)
 
 
 if __name__ == "__main__":

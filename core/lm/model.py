@@ -1,8 +1,8 @@
-"""The small character-level transformer: modules only, plus how to run them on a batch or one character.
+"""The small transformer language model: modules only, plus how to run them on a batch or one token.
 
 A GPT-style decoder (pre-norm blocks of causal self-attention and an MLP, tied input/output
 embeddings) with rotary position encoding. Rotary positions make attention depend only on how far
-apart two characters are, which lets sampling keep a fixed-size ring buffer of keys and values
+apart two tokens are, which lets sampling keep a fixed-size ring buffer of keys and values
 (the KV cache) and run past the training context without recomputing anything.
 """
 
@@ -17,20 +17,21 @@ import jax
 import jax.numpy as jnp
 from flax import nnx
 
-from core.lm.corpus import VOCAB_SIZE
+from core.lm.tokenizer import VOCAB_SIZE
 
 ROPE_BASE = 10_000.0
 
 
 @dataclass(frozen=True)
 class LMConfig:
-    """The architecture (hashable: a static jit argument). `context` is the attention window in characters."""
+    """The architecture (hashable: a static jit argument). `context` is the attention window in tokens; the
+    defaults are the shipped generic model's (see core.lm.pretrain for how they were chosen)."""
 
     vocab_size: int = VOCAB_SIZE
-    context: int = 128
+    context: int = 512
     width: int = 128
     heads: int = 4
-    layers: int = 3
+    layers: int = 4
 
     @property
     def head_size(self) -> int:
@@ -41,7 +42,7 @@ class LMConfig:
 
 
 class KVCache(NamedTuple):
-    """Keys and values of the last `context` characters, per layer, in a ring buffer.
+    """Keys and values of the last `context` tokens, per layer, in a ring buffer.
 
     keys, values: (layers, batch, context, heads, head_size); keys are stored already rotated to
     their absolute position. slot_position: (context,) int32, the position held by each slot (-1: empty).
@@ -97,7 +98,7 @@ class Block(nnx.Module):
         return self.mlp_out(nnx.gelu(self.mlp_in(self.mlp_norm(x))))
 
     def __call__(self, x, positions):
-        """Whole sequences x (batch, time, width): each character sees itself and the context - 1 before it
+        """Whole sequences x (batch, time, width): each token sees itself and the context - 1 before it
         (in training time == context, so that is all of them; longer sequences get a sliding window,
         exactly what the KV cache's ring buffer gives when sampling)."""
         q, k, v = self.attention.project(self.attention_norm(x), positions)
@@ -106,7 +107,7 @@ class Block(nnx.Module):
         return x + self.mlp(x)
 
     def step(self, x, position, keys, values, slot_position):
-        """One new character x (batch, 1, width) at `position`, attending to the cached keys and values."""
+        """One new token x (batch, 1, width) at `position`, attending to the cached keys and values."""
         q, k, v = self.attention.project(self.attention_norm(x), position[None])
         slot = position % keys.shape[1]
         keys = jax.lax.dynamic_update_slice_in_dim(keys, k, slot, axis=1)
@@ -115,7 +116,7 @@ class Block(nnx.Module):
         return x + self.mlp(x), keys, values
 
 
-class CharTransformer(nnx.Module):
+class Transformer(nnx.Module):
     def __init__(self, config: LMConfig, rngs: nnx.Rngs):
         embedding_init = nnx.initializers.normal(0.02)
         self.embedding = nnx.Embed(config.vocab_size, config.width, embedding_init=embedding_init, rngs=rngs)
@@ -123,7 +124,7 @@ class CharTransformer(nnx.Module):
         self.final_norm = nnx.LayerNorm(config.width, rngs=rngs)
 
     def __call__(self, tokens: jax.Array) -> jax.Array:
-        """Next-character logits (batch, time, vocab) for token ids (batch, time)."""
+        """Next-token logits (batch, time, vocab) for token ids (batch, time)."""
         positions = jnp.arange(tokens.shape[1])
         x = self.embedding(tokens)
         for block in self.blocks:
@@ -131,7 +132,7 @@ class CharTransformer(nnx.Module):
         return self.embedding.attend(self.final_norm(x))  # tied weights: the output reuses the embedding
 
     def step(self, token: jax.Array, position: jax.Array, cache: KVCache) -> tuple[jax.Array, KVCache]:
-        """Logits (batch, vocab) after one more character token (batch,) at `position`, and the updated cache."""
+        """Logits (batch, vocab) after one more token (batch,) at `position`, and the updated cache."""
         slot_position = cache.slot_position.at[position % cache.slot_position.shape[0]].set(position)
         x = self.embedding(token[:, None])
         keys, values = [], []
@@ -150,28 +151,28 @@ def empty_cache(config: LMConfig, batch: int) -> KVCache:
 
 def init_params(config: LMConfig, key: jax.Array) -> nnx.State:
     """Fresh parameters. Call inside a jit: building a module eagerly compiles every op once."""
-    return nnx.state(CharTransformer(config, nnx.Rngs(params=key)), nnx.Param)
+    return nnx.state(Transformer(config, nnx.Rngs(params=key)), nnx.Param)
 
 
 @lru_cache(maxsize=8)
 def graphdef_of(config: LMConfig) -> nnx.GraphDef:
     """The static structure of the model, found by shape inference alone (no real arrays)."""
-    return nnx.graphdef(nnx.eval_shape(lambda: CharTransformer(config, nnx.Rngs(0))))
+    return nnx.graphdef(nnx.eval_shape(lambda: Transformer(config, nnx.Rngs(0))))
 
 
 def abstract_params(config: LMConfig) -> nnx.State:
     """A new parameter tree with shapes but no values: the template a checkpoint is loaded into."""
-    return nnx.state(nnx.eval_shape(lambda: CharTransformer(config, nnx.Rngs(0))), nnx.Param)
+    return nnx.state(nnx.eval_shape(lambda: Transformer(config, nnx.Rngs(0))), nnx.Param)
 
 
-def model_of(config: LMConfig, params: nnx.State) -> CharTransformer:
+def model_of(config: LMConfig, params: nnx.State) -> Transformer:
     """The module with these parameters (inside a jit: merging is free there)."""
     return nnx.merge(graphdef_of(config), params)
 
 
 @partial(jax.jit, static_argnames=("config",))
 def logits(params, tokens, *, config: LMConfig) -> jax.Array:
-    """Next-character logits (batch, time, vocab) for token ids (batch, time), all positions at once.
+    """Next-token logits (batch, time, vocab) for token ids (batch, time), all positions at once.
     Static: config. Traced: params, tokens."""
     return model_of(config, params)(tokens)
 

@@ -1,29 +1,49 @@
 """Pretraining the generic model: `python -m core.lm.pretrain` writes sample_data/lm/generic.{npz,json}.
 
-The model learns general English from the corpus of core.lm.corpus (about 1.1 million characters of
-Python's own documentation prose) in jitted chunks of steps, with a warm-up and cosine decay of the
-learning rate. The step count is fixed, so a rerun gives the same model; a time limit only guards
-against a very slow machine, and the JSON records what was actually done.
+The model learns general English from the corpus of core.lm.corpus (about half a million tokens of Python's
+documentation prose, everyday English and job adverts of many employers) in jitted chunks of steps, with a warm-up and
+cosine decay of the learning rate, data parallel: each batch is split over the host's devices (one per core, see
+core.engine.jax_setup), and XLA adds up the devices' gradients. The step count is fixed, so a rerun gives the same
+model; a time limit only guards against a very slow machine, and the JSON records what was actually done. The
+checkpoint keeps the parameters of the chunk with the lowest held-out general loss: a small corpus read many times
+over is eventually learned by heart, and then held-out loss rises again.
+
+    python -m core.lm.pretrain --compare 150        # writes sample_data/lm/model_comparison.json
+    python -m core.lm.pretrain --fine-tuning-costs  # adds what one fine-tuning step costs each candidate
+
+train each candidate architecture for the same seconds and record its held-out loss against time, then what one
+fine-tuning step costs it: the measurements the shipped architecture (LMConfig's defaults) was chosen from. Why
+width 128 and 4 layers: in the first minutes the smaller model learns fastest per second, which says little about
+where each ends after an hour; what decides is that the lesson fine-tunes two models live, so a fine-tuning step must
+stay near a quarter of a second on two cores, and 128 x 4 is the largest candidate that does.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import time
 
 import jax
 import numpy as np
 import optax
+from jax.sharding import Mesh, NamedSharding, PartitionSpec
 
 from core.engine import jax_setup
-from core.lm import checkpoint, corpus, train
+from core.lm import checkpoint, corpus, token_data, train
 from core.lm.model import LMConfig, count_params
 
 PRETRAIN_BATCH = 16
-PRETRAIN_CHUNK = 50
-PEAK_LEARNING_RATE = 3e-3
+PRETRAIN_CHUNK = 25
+PEAK_LEARNING_RATE = 2e-3
 WARMUP_STEPS = 100
 END_SHARE = 0.1  # of the peak learning rate, reached at the last step
+COMPARISON_FILE = checkpoint.GENERIC_CHECKPOINT.with_name("model_comparison.json")
+CANDIDATES = (  # (width, layers) at the context that holds a whole advert
+    (96, 4),
+    (128, 4),
+    (128, 6),
+)
 
 
 def learning_rate_schedule(total_steps: int) -> optax.Schedule:
@@ -43,68 +63,196 @@ def general_data(config: LMConfig) -> train.LMData:
     """The whole general training text as one stream, measured on held-out general and house-style text."""
     house = corpus.fine_tuning_texts("english", 100)
     return train.make_data(
-        corpus.general_tokens("train"),
-        corpus.join_texts(house.heldout),
-        corpus.general_tokens("heldout"),
+        token_data.general_stream("train"),
+        token_data.stream_of(house.heldout),
+        token_data.general_stream("heldout"),
         config.context,
         capacity=None,
+        starts_capacity=None,
     )
 
 
-def pretrain(config: LMConfig, steps: int, max_seconds: float, seed: int = 0) -> tuple:
-    """Train from scratch; returns the parameters and the facts for the checkpoint's JSON."""
-    data = general_data(config)
-    schedule = learning_rate_schedule(steps)
-    state = train.init_lm_state(train.fresh_params(seed, config=config), float(schedule(0)), seed, config=config)
-    curve, started = [], time.perf_counter()
-    while int(state.step) < steps and time.perf_counter() - started < max_seconds:
-        state.opt_state.hyperparams["learning_rate"] = np.float32(schedule(int(state.step)))
-        state, metrics = train.train_chunk(
-            state, data, steps, config=config, batch_size=PRETRAIN_BATCH, chunk_steps=PRETRAIN_CHUNK
+def data_parallel() -> tuple[NamedSharding, NamedSharding]:
+    """How to split a batch over all devices, and how to copy everything else to each of them."""
+    mesh = Mesh(np.array(jax.devices()), ("batch",))
+    return NamedSharding(mesh, PartitionSpec("batch")), NamedSharding(mesh, PartitionSpec())
+
+
+class Pretraining:
+    """One pretraining run, a chunk of steps at a time, keeping the parameters with the best held-out loss."""
+
+    def __init__(self, config: LMConfig, steps: int, seed: int = 0):
+        self.config, self.steps, self.seed = config, steps, seed
+        self.batch_sharding, replicated = data_parallel()
+        self.data = jax.device_put(general_data(config), replicated)
+        self.schedule = learning_rate_schedule(steps)
+        state = train.init_lm_state(
+            train.fresh_params(seed, config=config), float(self.schedule(0)), seed, config=config
+        )
+        self.state = jax.device_put(state, replicated)
+        self.curve, self.best, self.best_params, self.seconds = [], None, None, 0.0
+
+    @property
+    def done(self) -> int:
+        return int(self.state.step)
+
+    def advance(self) -> list:
+        """Train one chunk and measure; returns its row of the curve [step, train, held-out general, house style]."""
+        started = time.perf_counter()
+        self.state.opt_state.hyperparams["learning_rate"] = np.float32(self.schedule(self.done))
+        self.state, metrics = train.train_chunk(
+            self.state,
+            self.data,
+            self.steps,
+            config=self.config,
+            batch_size=PRETRAIN_BATCH,
+            chunk_steps=PRETRAIN_CHUNK,
+            batch_sharding=self.batch_sharding,
         )
         metrics = jax.device_get(metrics)
-        curve.append(
-            [
-                int(state.step),
-                float(np.nanmean(metrics["train_loss"])),
-                float(metrics["heldout_general_loss"]),
-                float(metrics["heldout_style_loss"]),
-            ]
-        )
+        self.seconds += time.perf_counter() - started
+        row = [
+            self.done,
+            float(np.nanmean(metrics["train_loss"])),
+            float(metrics["heldout_general_loss"]),
+            float(metrics["heldout_style_loss"]),
+            round(self.seconds, 1),
+        ]
+        self.curve.append(row)
+        if self.best is None or row[2] < self.best[2]:
+            self.best, self.best_params = row, jax.device_get(self.state.params)
+        return row
+
+
+SAVE_EVERY_CHUNKS = 8  # the best parameters so far are written this often, so a long run can be used before it ends
+
+
+def pretrain(config: LMConfig, steps: int, max_seconds: float, seed: int = 0, save=None) -> tuple:
+    """Train from scratch; returns the best parameters and the facts for the checkpoint's JSON. `save(params,
+    facts)`, if given, is called with the best so far every SAVE_EVERY_CHUNKS chunks."""
+    run = Pretraining(config, steps, seed)
+    while run.done < steps and run.seconds < max_seconds:
+        step, train_loss, general, style, seconds = run.advance()
         print(
-            f"step {curve[-1][0]:5d}  train {curve[-1][1]:.3f}  held-out general {curve[-1][2]:.3f}  "
-            f"house style {curve[-1][3]:.3f}  {time.perf_counter() - started:6.0f} s",
+            f"step {step:5d}  train {train_loss:.3f}  held-out general {general:.3f}  house style {style:.3f}  "
+            f"{seconds:6.0f} s",
             flush=True,
         )
-    seconds = time.perf_counter() - started
-    done = int(state.step)
-    facts = {
-        "steps": done,
+        if save is not None and len(run.curve) % SAVE_EVERY_CHUNKS == 0:
+            save(run.best_params, facts_of(run))
+    return run.best_params, facts_of(run)
+
+
+def facts_of(run: Pretraining) -> dict:
+    """What the checkpoint's JSON records of a pretraining run (its best chunk, and the whole curve)."""
+    config, seed, steps = run.config, run.seed, run.steps
+    tokens_per_step = PRETRAIN_BATCH * config.context
+    return {
+        "steps": run.best[0],
+        "steps_trained": run.done,
+        "planned_steps": steps,
         "batch_size": PRETRAIN_BATCH,
-        "characters_seen": done * PRETRAIN_BATCH * config.context,
-        "seconds": round(seconds, 1),
+        "devices": len(jax.devices()),
+        "tokens_seen": run.best[0] * tokens_per_step,
+        "seconds": run.best[4],
+        "seconds_trained": round(run.seconds, 1),
         "parameters": count_params(config),
         "seed": seed,
-        "corpus_characters": int(len(corpus.general_tokens("train"))),
+        "corpus_tokens": int(len(token_data.general_stream("train").tokens)),
+        "corpus_characters": len(corpus.GENERAL_TRAIN_FILE.read_text(encoding="ascii")),
         "peak_learning_rate": PEAK_LEARNING_RATE,
-        "planned_steps": steps,
-        "loss_curve": {"columns": ["step", "train", "heldout_general", "heldout_house_style"], "rows": curve},
+        "kept": "the parameters after the step with the lowest held-out general loss",
+        "loss_curve": {
+            "columns": ["step", "train", "heldout_general", "heldout_house_style", "seconds"],
+            "rows": run.curve,
+        },
     }
-    return state.params, facts
+
+
+def fine_tuning_step_seconds(config: LMConfig, repeats: int = 3) -> float:
+    """What one default fine-tuning step (one model, batch train.BATCH_SIZE) costs this architecture."""
+    house = corpus.fine_tuning_texts("english", 100)
+    stream = token_data.stream_of(house.train)
+    data = train.make_data(
+        stream, token_data.stream_of(house.heldout), token_data.general_stream("heldout"), config.context
+    )
+    state = train.init_lm_state(train.fresh_params(0, config=config), 1e-3, 0, config=config)
+    state, metrics = train.train_chunk(state, data, 10**6, False, config=config)
+    jax.block_until_ready(metrics)
+    started = time.perf_counter()
+    for _ in range(repeats):
+        state, metrics = train.train_chunk(state, data, 10**6, False, config=config)
+    jax.block_until_ready(metrics)
+    return (time.perf_counter() - started) / (repeats * train.CHUNK_STEPS)
+
+
+def compare(seconds: float, steps: int) -> dict:
+    """Each candidate pretrained for `seconds` (with the schedule of a `steps`-step run), measured."""
+    results = []
+    for width, layers in CANDIDATES:
+        config = LMConfig(width=width, layers=layers)
+        run = Pretraining(config, steps)
+        while run.seconds < seconds:
+            run.advance()
+        results.append(
+            {
+                "width": width,
+                "layers": layers,
+                "parameters": count_params(config),
+                "pretraining_seconds_per_step": round(run.seconds / run.done, 3),
+                "heldout_general_loss_by_seconds": [[row[4], round(row[2], 4)] for row in run.curve],
+            }
+        )
+        print(json.dumps(results[-1]), flush=True)
+    return {
+        "measured_by": f"python -m core.lm.pretrain --compare {seconds:g}",
+        "context": LMConfig().context,
+        "batch_size": PRETRAIN_BATCH,
+        "devices": len(jax.devices()),
+        "candidates": results,
+    }
+
+
+def add_fine_tuning_costs() -> dict:
+    """Measure what one fine-tuning step costs each compared architecture and add it to the comparison file
+    (measured on its own, with nothing else running: pretraining comparisons and this timing must not overlap)."""
+    comparison = json.loads(COMPARISON_FILE.read_text())
+    for candidate in comparison["candidates"]:
+        config = LMConfig(width=candidate["width"], layers=candidate["layers"])
+        candidate["fine_tuning_seconds_per_step"] = round(fine_tuning_step_seconds(config), 3)
+        candidate["fine_tuning_batch_size"] = train.BATCH_SIZE
+    comparison["fine_tuning_costs_measured_by"] = "python -m core.lm.pretrain --fine-tuning-costs"
+    COMPARISON_FILE.write_text(json.dumps(comparison, indent=1) + "\n")
+    return comparison
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--steps", type=int, default=6000)
-    parser.add_argument("--max-seconds", type=float, default=1800.0)
+    parser.add_argument("--steps", type=int, default=1500)
+    parser.add_argument("--max-seconds", type=float, default=5400.0)
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--compare", type=float, default=0.0, help="seconds per candidate architecture")
+    parser.add_argument("--fine-tuning-costs", action="store_true", help="add fine-tuning step costs to the comparison")
     options = parser.parse_args()
+    if options.fine_tuning_costs:
+        add_fine_tuning_costs()
+        return
+    if options.compare:
+        COMPARISON_FILE.write_text(json.dumps(compare(options.compare, options.steps), indent=1) + "\n")
+        return
     config = LMConfig()
-    params, facts = pretrain(config, options.steps, options.max_seconds, options.seed)
-    checkpoint.save(checkpoint.GENERIC_CHECKPOINT, config, params, facts)
-    print(f"wrote {checkpoint.GENERIC_CHECKPOINT.name}.npz/.json: {facts['steps']} steps in {facts['seconds']} s")
+
+    def save(params, facts):
+        checkpoint.save(checkpoint.GENERIC_CHECKPOINT, config, params, facts)
+
+    params, facts = pretrain(config, options.steps, options.max_seconds, options.seed, save)
+    save(params, facts)
+    print(
+        f"wrote {checkpoint.GENERIC_CHECKPOINT.name}.npz/.json: kept step {facts['steps']} of {facts['steps_trained']}"
+    )
 
 
 if __name__ == "__main__":
     jax_setup.enable_compilation_cache()
+    jax_setup.split_host_into_devices()
     main()

@@ -1,4 +1,4 @@
-"""Loss, the jitted training chunk and held-out evaluation for the character model.
+"""Loss, the jitted training chunk and held-out evaluation for the token model.
 
 One `train_chunk` call runs a fixed number of optimizer steps inside `jax.lax.scan` under one
 `jax.jit` and, when asked, measures the held-out losses, so a page can redraw between chunks. The
@@ -17,11 +17,13 @@ import numpy as np
 import optax
 
 from core.lm.model import LMConfig, init_params, model_of
+from core.lm.token_data import TokenStream
 
-BATCH_SIZE = 8
-CHUNK_STEPS = 3  # per model: two models train side by side and a page redraws every half second
-STREAM_CAPACITY = 2**17  # characters: room for the largest fine-tuning set, so every set shares one compile
-EVAL_WINDOWS = 16  # held-out windows per evaluation set
+BATCH_SIZE = 4  # windows of a whole context each: a step of both models takes about half a second
+CHUNK_STEPS = 1  # per model: two models train side by side and a page shows new numbers every half second
+STREAM_CAPACITY = 2**16  # tokens: room for the largest fine-tuning set, so every set shares one compile
+STARTS_CAPACITY = 128  # text starts: room for the largest fine-tuning set (100 adverts)
+EVAL_WINDOWS = 8  # held-out windows (a whole context each) per evaluation set
 
 
 def _adam_with_clipping(learning_rate):
@@ -41,43 +43,61 @@ class LMState(NamedTuple):
 
 
 class LMData(NamedTuple):
-    """A training text stream and two fixed held-out sets, as jit inputs."""
+    """A training text stream, where its texts start, and two fixed held-out sets, as jit inputs."""
 
     stream: jax.Array  # (capacity,) int32 token ids; only the first n_tokens are real
     n_tokens: jax.Array  # int32 scalar
+    starts: jax.Array  # (starts capacity,) int32: where the texts of the stream start; only the first n_starts are real
+    n_starts: jax.Array  # int32 scalar
     heldout_style: jax.Array  # (EVAL_WINDOWS, context + 1) held-out texts in the target style
     heldout_general: jax.Array  # (EVAL_WINDOWS, context + 1) held-out general English
 
 
-def evaluation_windows(tokens: np.ndarray, context: int, count: int = EVAL_WINDOWS) -> np.ndarray:
-    """`count` evenly spaced windows of context + 1 tokens: a fixed sample of a held-out text."""
-    starts = np.linspace(0, len(tokens) - context - 1, count).astype(int)
+def evaluation_windows(stream: TokenStream, context: int, count: int = EVAL_WINDOWS) -> np.ndarray:
+    """`count` windows of context + 1 tokens, a fixed sample of a held-out stream: starting at its texts' starts
+    (evenly chosen among those with a whole window after them) when it has that many texts, else evenly spaced."""
+    tokens, last = stream.tokens, len(stream.tokens) - context - 1
+    if last < 0:
+        raise ValueError(f"the held-out text is shorter than {context + 1} tokens")
+    text_starts = stream.starts[stream.starts <= last]
+    if len(text_starts) >= count:
+        starts = text_starts[np.linspace(0, len(text_starts) - 1, count).astype(int)]
+    else:
+        starts = np.linspace(0, last, count).astype(int)
     return np.stack([tokens[s : s + context + 1] for s in starts]).astype(np.int32)
 
 
+def _padded(values: np.ndarray, capacity: int | None, what: str) -> np.ndarray:
+    capacity = capacity or len(values)
+    if len(values) > capacity:
+        raise ValueError(f"the training text has more than {capacity:,} {what}")
+    padded = np.zeros(capacity, np.int32)
+    padded[: len(values)] = values
+    return padded
+
+
 def make_data(
-    stream: np.ndarray,
-    heldout_style: np.ndarray,
-    heldout_general: np.ndarray,
+    stream: TokenStream,
+    heldout_style: TokenStream,
+    heldout_general: TokenStream,
     context: int,
     capacity: int | None = STREAM_CAPACITY,
+    starts_capacity: int | None = STARTS_CAPACITY,
 ) -> LMData:
-    """Jit inputs; the stream is padded to `capacity` (None: its own length) so its shape stays fixed."""
-    capacity = capacity or len(stream)
-    if len(stream) > capacity:
-        raise ValueError(f"the training text is longer than {capacity:,} characters")
-    padded = np.zeros(capacity, np.int32)
-    padded[: len(stream)] = stream
+    """Jit inputs; the stream and its starts are padded to their capacities (None: their own lengths) so that
+    their shapes stay fixed."""
     return LMData(
-        jnp.asarray(padded),
-        jnp.asarray(len(stream), jnp.int32),
+        jnp.asarray(_padded(stream.tokens, capacity, "tokens")),
+        jnp.asarray(len(stream.tokens), jnp.int32),
+        jnp.asarray(_padded(stream.starts, starts_capacity, "texts")),
+        jnp.asarray(len(stream.starts), jnp.int32),
         jnp.asarray(evaluation_windows(heldout_style, context)),
         jnp.asarray(evaluation_windows(heldout_general, context)),
     )
 
 
 def loss_of(config: LMConfig, params, windows: jax.Array) -> jax.Array:
-    """Mean next-character cross-entropy (nats) over windows (batch, context + 1)."""
+    """Mean next-token cross-entropy (nats) over windows (batch, context + 1)."""
     logits = model_of(config, params)(windows[:, :-1])
     return optax.softmax_cross_entropy_with_integer_labels(logits, windows[:, 1:]).mean()
 
@@ -97,15 +117,24 @@ def fresh_params(seed, *, config: LMConfig):
 
 
 def random_windows(key, data: LMData, batch_size: int, context: int) -> jax.Array:
-    """batch_size windows of context + 1 tokens at random places in the real part of the stream."""
-    starts = jax.random.randint(key, (batch_size,), 0, jnp.maximum(data.n_tokens - context - 1, 1))
+    """batch_size windows of context + 1 tokens: the first half start where a text starts (so the model learns a
+    text from its first line on), the rest anywhere in the real part of the stream."""
+    text_key, anywhere_key = jax.random.split(key)
+    last = jnp.maximum(data.n_tokens - context - 1, 0)
+    text_starts = data.starts[jax.random.randint(text_key, (batch_size,), 0, jnp.maximum(data.n_starts, 1))]
+    anywhere = jax.random.randint(anywhere_key, (batch_size,), 0, last + 1)
+    starts = jnp.minimum(jnp.where(jnp.arange(batch_size) < batch_size // 2, text_starts, anywhere), last)
     return data.stream[starts[:, None] + jnp.arange(context + 1)[None, :]]
 
 
-def train_step(state: LMState, data: LMData, config: LMConfig, batch_size: int):
-    """One Adam step on a random batch. Returns the new state and the batch loss before the step."""
+def train_step(state: LMState, data: LMData, config: LMConfig, batch_size: int, batch_sharding=None):
+    """One Adam step on a random batch. Returns the new state and the batch loss before the step.
+    With a `batch_sharding` the batch is split over devices (data parallel: each device computes the gradient of
+    its part, and XLA adds them up)."""
     key, batch_key = jax.random.split(state.key)
     windows = random_windows(batch_key, data, batch_size, config.context)
+    if batch_sharding is not None:
+        windows = jax.lax.with_sharding_constraint(windows, batch_sharding)
     loss, grads = jax.value_and_grad(lambda p: loss_of(config, p, windows))(state.params)
     updates, opt_state = OPTIMIZER.update(grads, state.opt_state, state.params)
     return LMState(optax.apply_updates(state.params, updates), opt_state, key, state.step + 1), loss
@@ -122,7 +151,7 @@ def _not_measured(config: LMConfig, params, data: LMData) -> dict:
     return {"heldout_style_loss": jnp.float32(jnp.nan), "heldout_general_loss": jnp.float32(jnp.nan)}
 
 
-@partial(jax.jit, static_argnames=("config", "batch_size", "chunk_steps"))
+@partial(jax.jit, static_argnames=("config", "batch_size", "chunk_steps", "batch_sharding"))
 def train_chunk(
     state: LMState,
     data: LMData,
@@ -132,10 +161,12 @@ def train_chunk(
     config: LMConfig,
     batch_size: int = BATCH_SIZE,
     chunk_steps: int = CHUNK_STEPS,
+    batch_sharding=None,
 ):
     """Up to `chunk_steps` training steps, then (if `measure_heldout`) the held-out losses.
 
-    Static: config, batch_size, chunk_steps. Traced: state, data (stream shape (capacity,)),
+    Static: config, batch_size, chunk_steps, batch_sharding (None, or how to split each batch over devices; see
+    train_step). Traced: state, data (stream shape (capacity,)),
     step_limit (int32 scalar; steps at or past it are skipped, so any step budget reuses this compile),
     measure_heldout (bool; measuring costs about as much as one training step, so a page measures
     every few chunks). Returns the new state and {"train_loss": (chunk_steps,) with NaN for skipped
@@ -145,7 +176,7 @@ def train_chunk(
     def one_step(state, _):
         return jax.lax.cond(
             state.step < step_limit,
-            lambda s: train_step(s, data, config, batch_size),
+            lambda s: train_step(s, data, config, batch_size, batch_sharding),
             lambda s: (s, jnp.float32(jnp.nan)),
             state,
         )
