@@ -569,3 +569,27 @@ def test_learning_rate_temperature_and_seed_never_recompile(generic):
     other = corpus.fine_tuning_texts("dutch", 30, 0.5)  # another dataset, same stream capacity
     train.train_chunk(state, fine_tuning.fine_tuning_data(other, config.context), 5, config=config)
     assert [compiled_count(f) for f in functions] == sizes
+
+
+# ---------------------------------------------------------------- answering
+
+
+def test_the_answer_is_the_most_likely_line_and_its_probability_that_of_its_tokens(tiny_params):
+    prompt = "Question: When does Bakery Van Dijk open?\nAnswer:"
+    # Larger weights make an untrained model sure of its choices, so that rounding never decides between two tokens.
+    tiny_params = jax.tree.map(lambda weights: 6 * weights, tiny_params)
+    text, probability = sample.answer(TINY, tiny_params, prompt)
+    tokens = list(token_data.encode(prompt))
+    written, log_probability = [], 0.0
+    for _ in range(sample.ANSWER_TOKENS):  # greedy decoding by recomputing the whole text each time
+        everything = np.asarray(tokens, np.int32)[None]
+        step_logits = np.asarray(logits(tiny_params, everything, config=TINY), np.float64)[0, -1]
+        log_probs = step_logits - step_logits.max() - np.log(np.exp(step_logits - step_logits.max()).sum())
+        best = int(np.argmax(log_probs))
+        tokens.append(best)
+        written.append(best)
+        log_probability += log_probs[best]
+        if "\n" in token_data.decode(written):
+            break
+    assert text == token_data.decode(written).split("\n", 1)[0]
+    assert probability == pytest.approx(np.exp(log_probability), rel=1e-4)

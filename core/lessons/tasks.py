@@ -460,7 +460,7 @@ FINE_TUNING_BASE = {
 FINE_TUNING_TASKS = (
     Task(
         "Fine-tune for only 25 steps. Which model does better on adverts it never trained on?",
-        "The fine-tuned generic model, by far: its held-out loss (how surprised it is by each next character) "
+        "The fine-tuned generic model, by far: its held-out loss (how surprised it is by each next token) "
         "falls from about 1.7 to under 1.4. The same model trained from scratch is still above 2.5 after the same "
         "25 steps. Pretraining already taught it English; fine-tuning only has to add the house style.",
         FINE_TUNING_BASE,

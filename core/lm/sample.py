@@ -122,3 +122,66 @@ def sample(
         params, jnp.asarray(buffer), prompt_length, int(seed), float(temperature), config=config, length=length
     )
     return decode(np.asarray(tokens)[prompt_length : prompt_length + length])
+
+
+# ---------------------------------------------------------------- answering a question: the most likely words
+
+
+# Question prompts (a question alone, or retrieved passages and a question) are padded to the smallest of these
+# lengths in tokens that holds them; an answer is a short line (a time, a price, a name).
+ANSWER_PROMPT_CAPACITIES = (64, 256, 448)
+ANSWER_TOKENS = 16
+
+
+@partial(jax.jit, static_argnames=("config", "length"))
+def greedy_tokens(params, tokens, prompt_length, *, config: LMConfig, length: int):
+    """Continue a prompt by `length` tokens, each the model's most likely next token, using the KV cache; the loop
+    ends there, however much room the buffer has left.
+
+    Static: config, length. Traced: params, tokens ((capacity + length,) int32, the prompt at the start),
+    prompt_length (int32). Returns the buffer and, for each position i, the log-probability the model gave the token
+    at position i + 1 ((capacity + length - 1,) float32; 0 after the last position written).
+    """
+    model = model_of(config, params)
+
+    def one_token(carry):
+        position, tokens, cache, log_probs = carry
+        logits, cache = model.step(tokens[position][None], position, cache)
+        step_log_probs = jax.nn.log_softmax(logits[0])
+        chosen = jnp.where(position + 1 < prompt_length, tokens[position + 1], jnp.argmax(step_log_probs))
+        return (
+            position + 1,
+            tokens.at[position + 1].set(chosen),
+            cache,
+            log_probs.at[position].set(step_log_probs[chosen]),
+        )
+
+    start = (jnp.int32(0), tokens, empty_cache(config, 1), jnp.zeros(tokens.shape[0] - 1, jnp.float32))
+    last = prompt_length + length - 1
+    _, tokens, _, log_probs = jax.lax.while_loop(lambda carry: carry[0] < last, one_token, start)
+    return tokens, log_probs
+
+
+def _answer_buffer(prompt: str) -> tuple[np.ndarray, int]:
+    tokens = encode(prompt)[-ANSWER_PROMPT_CAPACITIES[-1] :]
+    if len(tokens) == 0:
+        raise ValueError("the question needs at least one token")
+    capacity = next(size for size in ANSWER_PROMPT_CAPACITIES if size >= len(tokens))
+    buffer = np.zeros(capacity + ANSWER_TOKENS, np.int32)
+    buffer[: len(tokens)] = tokens
+    return buffer, len(tokens)
+
+
+def answer(config: LMConfig, params, prompt: str) -> tuple[str, float]:
+    """The model's most likely answer after `prompt`: the first line it writes, and the probability it gives that
+    line and the line break that ends it (the product of its tokens' probabilities: how sure it is). A line that
+    does not end within ANSWER_TOKENS tokens is returned as far as it got, with the probability of that part."""
+    buffer, prompt_length = _answer_buffer(prompt)
+    tokens, log_probs = greedy_tokens(params, jnp.asarray(buffer), prompt_length, config=config, length=ANSWER_TOKENS)
+    end = prompt_length + ANSWER_TOKENS
+    written, log_probs = np.asarray(tokens)[prompt_length:end], np.asarray(log_probs)[prompt_length - 1 : end - 1]
+    for count in range(1, len(written) + 1):
+        if "\n" in decode(written[:count]):
+            break
+    text = decode(written[:count]).split("\n", 1)[0]
+    return text, float(np.exp(log_probs[:count].sum()))
