@@ -34,3 +34,21 @@ def test_reading_practice_holds_its_own_document_and_nothing_that_contradicts_it
 def test_the_latest_cutoffs_texts_fit_the_stream_every_cutoff_shares():
     texts = km.cutoff_texts(WORLD, WORLD.end)
     assert len(token_data.stream_of(texts).tokens) <= km.STREAM_CAPACITY
+
+
+def test_a_run_trains_its_steps_counts_its_compute_and_its_model_answers_with_and_without_passages():
+    from core.lm import train
+    from core.lm.model import LMConfig, count_params
+
+    tiny = LMConfig(context=16, width=32, heads=2, layers=2)
+    config = km.TrainingConfig(datetime.date(2022, 1, 1), steps=2)
+    run = km.train_to_end(km.KnowledgeRun(config, train.fresh_params(0, config=tiny), tiny))
+    assert run.steps_done == 2 and run.failure is None and len(run.history().train_loss) == 2
+    assert run.operations() == 6 * count_params(tiny) * 2 * train.BATCH_SIZE * 16
+    question = WORLD.questions[0]
+    closed = km.ask(tiny, run.params, WORLD, question, WORLD.end, retrieve=False)
+    opened = km.ask(tiny, run.params, WORLD, question, WORLD.end, retrieve=True)
+    assert closed.passages == () and len(opened.passages) == km.PASSAGES
+    assert 0 < closed.probability <= 1 and closed.right == knowledge.is_right(
+        closed.written, question.answer_at(WORLD.end)
+    )

@@ -15,15 +15,20 @@ Answers are the model's most likely line (core.lm.sample.answer) with the probab
 from __future__ import annotations
 
 import datetime
+import time
 from dataclasses import dataclass
 from functools import lru_cache
 
+import jax
 import numpy as np
 
-from core.lessons import knowledge
+from core.engine import jax_setup
+from core.engine.run import Progress, first_blow_up
+from core.lessons import compute, knowledge
 from core.lessons.knowledge import Document, Question, World
 from core.lessons.retrieval import Retriever
-from core.lm import sample, token_data, train
+from core.lm import checkpoint, pretrain, sample, token_data, train
+from core.lm.model import LMConfig, count_params
 
 PASSAGES = 3  # retrieved passages put before a question
 READING_MIX = 200  # reading-practice texts mixed into a cutoff's training, so that the model keeps reading
@@ -121,3 +126,130 @@ def ask(config, params, world: World, question: Question, on: datetime.date, ret
 
 def share_right(replies) -> float:
     return float(np.mean([reply.right for reply in replies])) if replies else float("nan")
+
+
+# ---------------------------------------------------------------- training a model, live or in advance
+
+
+READER_STEM = checkpoint.GENERIC_CHECKPOINT.with_name("reader")
+READER_STEPS = 600
+CUTOFF_STEPS = 150  # about a minute on two cores: the page trains a new cutoff live
+LEARNING_RATE = 1e-3
+PREPARED_CUTOFFS = (datetime.date(2024, 1, 1),)  # trained in advance: these load at once
+
+
+def cutoff_stem(cutoff: datetime.date):
+    return checkpoint.GENERIC_CHECKPOINT.with_name(f"cutoff-{cutoff.isoformat()}")
+
+
+@dataclass(frozen=True)
+class TrainingConfig:
+    """One training of the knowledge lesson: which texts (a cutoff's, or reading practice), how long, how fast."""
+
+    cutoff: datetime.date | None  # None: reading practice only (the reader)
+    steps: int = CUTOFF_STEPS
+    learning_rate: float = LEARNING_RATE
+    seed: int = 0
+
+
+@dataclass(frozen=True)
+class History:
+    train_loss: np.ndarray  # one value per step
+
+
+class KnowledgeRun:
+    """One model trained on a cutoff's texts (or reading practice), a step at a time, its batch split over the
+    host's devices. Speaks the Run protocol of core.engine.run."""
+
+    def __init__(self, config: TrainingConfig, start_params, model_config: LMConfig):
+        self.config, self.model_config = config, model_config
+        world = knowledge.load_world()
+        texts = reading_texts(world, seed=config.seed) if config.cutoff is None else cutoff_texts(world, config.cutoff)
+        self.tokens_per_step = train.BATCH_SIZE * model_config.context
+        self._batch_sharding, replicated = pretrain.data_parallel()
+        capacity = None if config.cutoff is None else STREAM_CAPACITY
+        self._data = jax.device_put(training_data(texts, model_config.context, capacity), replicated)
+        state = train.init_lm_state(start_params, float(config.learning_rate), int(config.seed), config=model_config)
+        self._state = jax.device_put(state, replicated)
+        self._losses: list[float] = []
+        self.seconds, self.failure = 0.0, None
+
+    @property
+    def steps_done(self) -> int:
+        return len(self._losses)
+
+    @property
+    def finished(self) -> bool:
+        return self.failure is not None or self.steps_done >= self.config.steps
+
+    @property
+    def params(self):
+        return self._state.params
+
+    def progress(self) -> Progress:
+        return Progress(self.steps_done, self.config.steps, "step")
+
+    def advance(self) -> bool:
+        if self.finished:
+            return False
+        started = time.perf_counter()
+        self._state, metrics = train.train_chunk(
+            self._state,
+            self._data,
+            self.config.steps,
+            False,
+            config=self.model_config,
+            batch_sharding=self._batch_sharding,
+        )
+        loss = float(jax.device_get(metrics["train_loss"])[0])
+        self.seconds += time.perf_counter() - started
+        self._losses.append(loss)
+        if first_blow_up([loss], np.log(self.model_config.vocab_size)) is not None:
+            self.failure = "blew_up"
+        return not self.finished
+
+    def history(self) -> History:
+        return History(np.array(self._losses, np.float32))
+
+    def comparison(self):
+        return None
+
+    def operations(self) -> float:
+        """Training compute so far: about 6 x parameters x tokens read (core.lessons.compute)."""
+        return compute.training_operations(count_params(self.model_config), self.steps_done * self.tokens_per_step)
+
+    def facts(self) -> dict:
+        return {
+            "steps": self.steps_done,
+            "batch_size": train.BATCH_SIZE,
+            "tokens_seen": self.steps_done * self.tokens_per_step,
+            "seconds": round(self.seconds, 1),
+            "operations": self.operations(),
+            "learning_rate": self.config.learning_rate,
+            "seed": self.config.seed,
+            "cutoff": None if self.config.cutoff is None else self.config.cutoff.isoformat(),
+        }
+
+
+def train_to_end(run: KnowledgeRun) -> KnowledgeRun:
+    while run.advance():
+        pass
+    return run
+
+
+def make_prepared_models() -> None:
+    """Train the reader from the generic model, then each prepared cutoff from the reader, and save them."""
+    model_config, generic_params, _ = checkpoint.load()
+    reader = train_to_end(KnowledgeRun(TrainingConfig(None, READER_STEPS), generic_params, model_config))
+    checkpoint.save(READER_STEM, model_config, jax.device_get(reader.params), reader.facts())
+    print(f"reader: {reader.facts()}", flush=True)
+    for cutoff in PREPARED_CUTOFFS:
+        run = train_to_end(KnowledgeRun(TrainingConfig(cutoff), reader.params, model_config))
+        checkpoint.save(cutoff_stem(cutoff), model_config, jax.device_get(run.params), run.facts())
+        print(f"cutoff {cutoff}: {run.facts()}", flush=True)
+
+
+if __name__ == "__main__":
+    jax_setup.enable_compilation_cache()
+    jax_setup.split_host_into_devices()
+    make_prepared_models()
