@@ -184,4 +184,4 @@ def answer(config: LMConfig, params, prompt: str) -> tuple[str, float]:
         if "\n" in decode(written[:count]):
             break
     text = decode(written[:count]).split("\n", 1)[0]
-    return text, float(np.exp(log_probs[:count].sum()))
+    return text, float(np.exp(log_probs[:count].astype(np.float64).sum()))
