@@ -593,3 +593,13 @@ def test_the_answer_is_the_most_likely_line_and_its_probability_that_of_its_toke
             break
     assert text == token_data.decode(written).split("\n", 1)[0]
     assert probability == pytest.approx(np.exp(log_probability), rel=1e-4)
+
+
+def test_a_prompt_ending_in_a_space_leaves_the_space_to_the_model(tiny_params):
+    with_space, length = sample._prompt_buffer(corpus.PROMPT, sample.ADVERT_TOKENS)
+    without, _ = sample._prompt_buffer(corpus.PROMPT.rstrip(), sample.ADVERT_TOKENS)
+    np.testing.assert_array_equal(with_space, without)
+    assert token_data.decode(with_space[:length]) == corpus.PROMPT.rstrip()
+    written = sample.sample(TINY, tiny_params, corpus.PROMPT, seed=3)
+    rest = sample.sample(TINY, tiny_params, corpus.PROMPT.rstrip(), seed=3)
+    assert written == (rest[1:] if rest.startswith(" ") else rest), "what follows the prompt's own space"

@@ -33,8 +33,13 @@ def _next_token(logits, key, temperature):
 
 
 def _prompt_buffer(prompt: str, length: int) -> tuple[np.ndarray, int]:
-    """The prompt's tokens in a zero-padded buffer of (prompt capacity) + length, and the prompt's length."""
-    tokens = encode(prompt)[-PROMPT_CAPACITY:]
+    """The prompt's tokens in a zero-padded buffer of (prompt capacity) + length, and the prompt's length.
+
+    Spaces at the prompt's end are left for the model to write: in the texts it learned from, a space is part of the
+    token of the word after it ("| Cook" is "|", " Cook"), so a prompt ending in a lone space token ("| ", " ") asks
+    it to go on from something it has never seen, and it writes worse (sample() takes the space off what it wrote).
+    """
+    tokens = encode(prompt.rstrip(" "))[-PROMPT_CAPACITY:]
     if len(tokens) == 0:
         raise ValueError("the prompt needs at least one token")
     capacity = next(size for size in PROMPT_CAPACITIES if size >= len(tokens))
@@ -113,7 +118,8 @@ def sample(
     seed: int = 0,
     use_cache: bool = True,
 ) -> str:
-    """What the model writes after `prompt` in `length` tokens (the prompt itself not included)."""
+    """What the model writes after `prompt` in `length` tokens (the prompt itself not included; see _prompt_buffer for
+    a prompt that ends in spaces)."""
     if length not in SAMPLE_LENGTHS:
         raise ValueError(f"length must be one of {SAMPLE_LENGTHS}")
     buffer, prompt_length = _prompt_buffer(prompt, length)
@@ -121,7 +127,9 @@ def sample(
     tokens = sampler(
         params, jnp.asarray(buffer), prompt_length, int(seed), float(temperature), config=config, length=length
     )
-    return decode(np.asarray(tokens)[prompt_length : prompt_length + length])
+    written = decode(np.asarray(tokens)[prompt_length : prompt_length + length])
+    trailing = prompt[len(prompt.rstrip(" ")) :]
+    return written[len(trailing) :] if written.startswith(trailing) else written
 
 
 # ---------------------------------------------------------------- answering a question: the most likely words
