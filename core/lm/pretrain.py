@@ -6,7 +6,8 @@ cosine decay of the learning rate, data parallel: each batch is split over the h
 core.engine.jax_setup), and XLA adds up the devices' gradients. The step count is fixed, so a rerun gives the same
 model; a time limit only guards against a very slow machine, and the JSON records what was actually done. The
 checkpoint keeps the parameters of the chunk with the lowest held-out general loss: a small corpus read many times
-over is eventually learned by heart, and then held-out loss rises again.
+over is eventually learned by heart, and then held-out loss rises again; pretraining stops early once the best is
+PATIENCE_CHUNKS old (checked every SAVE_EVERY_CHUNKS chunks).
 
     python -m core.lm.pretrain --compare 150        # writes sample_data/lm/model_comparison.json
     python -m core.lm.pretrain --fine-tuning-costs  # adds what one fine-tuning step costs each candidate
@@ -96,6 +97,9 @@ class Pretraining:
     def done(self) -> int:
         return int(self.state.step)
 
+    def chunks_since_best(self) -> int:
+        return len(self.curve) - 1 - self.curve.index(self.best)
+
     def advance(self) -> list:
         """Train one chunk and measure; returns its row of the curve [step, train, held-out general, house style]."""
         started = time.perf_counter()
@@ -125,6 +129,9 @@ class Pretraining:
 
 
 SAVE_EVERY_CHUNKS = 8  # the best parameters so far are written this often, so a long run can be used before it ends
+# Pretraining stops at a save when the best held-out loss is this many chunks old: the corpus is being learned by
+# heart (train loss falls, held-out loss does not), and the rest of the planned steps would only widen that gap.
+PATIENCE_CHUNKS = 6
 
 
 def pretrain(config: LMConfig, steps: int, max_seconds: float, seed: int = 0, save=None) -> tuple:
@@ -138,8 +145,11 @@ def pretrain(config: LMConfig, steps: int, max_seconds: float, seed: int = 0, sa
             f"{seconds:6.0f} s",
             flush=True,
         )
-        if save is not None and len(run.curve) % SAVE_EVERY_CHUNKS == 0:
-            save(run.best_params, facts_of(run))
+        if len(run.curve) % SAVE_EVERY_CHUNKS == 0:
+            if save is not None:
+                save(run.best_params, facts_of(run))
+            if run.chunks_since_best() >= PATIENCE_CHUNKS:
+                break
     return run.best_params, facts_of(run)
 
 
@@ -228,7 +238,7 @@ def add_fine_tuning_costs() -> dict:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--steps", type=int, default=1500)
+    parser.add_argument("--steps", type=int, default=2200)
     parser.add_argument("--max-seconds", type=float, default=5400.0)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--compare", type=float, default=0.0, help="seconds per candidate architecture")
