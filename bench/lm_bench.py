@@ -32,27 +32,27 @@ SEEDS = (0, 1, 2, 3, 4)
 STYLE_STEP_LIMIT = 300  # give up (and report NaN) if the house style has not appeared by then
 
 
-def fine_tuning_tokens_per_second(config, params, data) -> float:
+def fine_tuning_tokens_per_second(config, params, data, window: int) -> float:
     state = train.init_lm_state(params, 1e-3, 0, config=config)
-    state, metrics = train.train_chunk(state, data, 10_000, False, config=config)
+    state, metrics = train.train_chunk(state, data, 10_000, False, config=config, window=window)
     jax.block_until_ready(metrics)
     started = time.perf_counter()
     for _ in range(REPEATS):
-        state, metrics = train.train_chunk(state, data, 10_000, False, config=config)
+        state, metrics = train.train_chunk(state, data, 10_000, False, config=config, window=window)
     jax.block_until_ready(metrics)
-    tokens = REPEATS * train.CHUNK_STEPS * train.BATCH_SIZE * config.context
+    tokens = REPEATS * train.CHUNK_STEPS * train.BATCH_SIZE * window
     return tokens / (time.perf_counter() - started)
 
 
 def seconds_until_house_style(
-    config, params, data, defaults: fine_tuning.FineTuneConfig, seed: int
+    config, params, data, window: int, defaults: fine_tuning.FineTuneConfig, seed: int
 ) -> tuple[float, int]:
     """Training seconds and steps until the fine-tuned sample shows the house style at a glance."""
     state = train.init_lm_state(params, defaults.learning_rate, seed, config=config)
     seconds = 0.0
     for _ in range(STYLE_STEP_LIMIT // train.CHUNK_STEPS):
         started = time.perf_counter()
-        state, metrics = train.train_chunk(state, data, STYLE_STEP_LIMIT, False, config=config)
+        state, metrics = train.train_chunk(state, data, STYLE_STEP_LIMIT, False, config=config, window=window)
         jax.block_until_ready(metrics)
         seconds += time.perf_counter() - started
         text = fine_tuning.advert_text(config, state.params, corpus.PROMPT, temperature=defaults.temperature, seed=seed)
@@ -131,13 +131,17 @@ def memorization_preset() -> dict:
 
 def run() -> dict:
     config, params, facts = fine_tuning.generic_model()
-    data = fine_tuning.fine_tuning_data(corpus.fine_tuning_texts("english", 100), config.context)
+    texts = corpus.fine_tuning_texts("english", 100)
+    data, window = (
+        fine_tuning.fine_tuning_data(texts, config.context),
+        fine_tuning.training_window(texts, config.context),
+    )
     defaults = fine_tuning.FineTuneConfig()
     fine_tuning.run_lesson(fine_tuning.FineTuneConfig(steps=5))  # compiles everything the page's run uses
     figures = {**default_runs("english", 100), **default_runs("dutch", 30), **memorization_preset()}
-    until_style = [seconds_until_house_style(config, params, data, defaults, seed) for seed in SEEDS]
+    until_style = [seconds_until_house_style(config, params, data, window, defaults, seed) for seed in SEEDS]
     return {
-        "lm_fine_tuning_tokens_per_s": round(fine_tuning_tokens_per_second(config, params, data)),
+        "lm_fine_tuning_tokens_per_s": round(fine_tuning_tokens_per_second(config, params, data, window)),
         "lm_seconds_until_house_style_per_seed": [round(seconds, 2) for seconds, _ in until_style],
         "lm_steps_until_house_style_per_seed": [steps for _, steps in until_style],
         **live_tick_milliseconds(),

@@ -33,8 +33,8 @@ DEFAULTS = {
     "ft_dataset": "english",
     "ft_texts": 100,
     "ft_off_style": 0,
-    "ft_lr": 1e-3,
-    "ft_steps": 60,
+    "ft_lr": 3e-3,
+    "ft_steps": 40,
     "ft_temperature": 0.5,
     "ft_seed": 0,
 }

@@ -39,7 +39,7 @@ SECTION_COLOURS = {
 # and the dark theme alike (Streamlit gives pages no colour variables); highlighted text is dark on its light colour.
 SAMPLE_CSS = """<style>
 .lm-sample { font-family: "Source Code Pro", monospace; font-size: 0.95rem; line-height: 1.5; white-space: pre-wrap;
-  height: 330px; overflow-y: auto; border: 1px solid rgba(128, 128, 128, 0.4); border-radius: 0.5rem;
+  height: 470px; overflow-y: auto; border: 1px solid rgba(128, 128, 128, 0.4); border-radius: 0.5rem;
   padding: 0.6rem 0.9rem; color: inherit; background: rgba(128, 128, 128, 0.08); }
 .lm-sample mark, .lm-legend mark { padding: 0 0.15rem; border-radius: 0.2rem; color: #1f1f24; }
 .lm-prompt { font-weight: 700; color: inherit; }

@@ -33,6 +33,11 @@ TEXT_COUNTS = (10, 100)
 SAMPLE_EVERY_STEPS = 10
 HELDOUT_KEYS = ("heldout_style_loss", "heldout_general_loss")
 HELDOUT_EVERY_STEPS = 10  # measuring the held-out losses costs about one step, so not after every chunk
+# Fine-tuning windows in tokens: the shortest of these that holds every training text whole (an English advert is at
+# most 366 tokens, a Dutch one 479), so that no step pays for attention over more text than an advert needs.
+WINDOWS = (384, 512)
+FROM_TEXT_STARTS = 0.75  # of a batch's windows start at the top of an advert: the layout is learned from there
+END_SHARE = 0.1  # the learning rate falls in a straight line to this share of the chosen rate at the last step
 CLEAR_LEAD = 0.3  # held-out loss: a lead this large reads as "far better"
 CLEAR_RISE = 0.15  # held-out loss this far above its best: the model has started memorizing
 
@@ -50,8 +55,8 @@ class FineTuneConfig:
     style: str = "english"
     texts: int = 100
     off_style_share: float = 0.0  # share of the fine-tuning texts replaced by off-style ones
-    learning_rate: float = 1e-3
-    steps: int = 60
+    learning_rate: float = 3e-3
+    steps: int = 40
     temperature: float = 0.5
     seed: int = 0
 
@@ -103,6 +108,13 @@ def advert_text(config, params, prompt: str, *, temperature: float, seed: int) -
     return house_style.advert_part(sample.sample(config, params, prompt, temperature=temperature, seed=seed))
 
 
+def learning_rate_at(step: int, config: FineTuneConfig) -> float:
+    """The learning rate of a step: the chosen rate at the first, falling in a straight line to END_SHARE of it at
+    the last. Smaller steps at the end let the model settle instead of jumping around the house style it found
+    (the samples at the end of a run are the ones a learner reads)."""
+    return config.learning_rate * (1 - (1 - END_SHARE) * step / max(config.steps - 1, 1))
+
+
 def fine_tuning_data(texts: corpus.FineTuningTexts, context: int) -> train.LMData:
     """The jit inputs of a fine-tuning run: its training texts as one stream, measured on its held-out
     texts and on held-out general English."""
@@ -111,7 +123,16 @@ def fine_tuning_data(texts: corpus.FineTuningTexts, context: int) -> train.LMDat
         token_data.stream_of(texts.heldout),
         token_data.general_stream("heldout"),
         context,
+        start_share=FROM_TEXT_STARTS,
     )
+
+
+def training_window(texts: corpus.FineTuningTexts, context: int) -> int:
+    """The training window for these texts: the shortest of WINDOWS that holds the longest of them and the gap
+    after it (the model's context if none does)."""
+    stream = token_data.stream_of(texts.train)
+    longest = int(np.diff([*stream.starts, len(stream.tokens)]).max())
+    return next((window for window in WINDOWS if window >= longest), context)
 
 
 def _weights_only(states: dict) -> dict:
@@ -137,6 +158,7 @@ class FineTuneRun:
         devices = jax.devices()
         self._devices = {name: devices[i % len(devices)] for i, name in enumerate(MODELS)}
         data = fine_tuning_data(self.texts, self.model_config.context)
+        self.window = training_window(self.texts, self.model_config.context)
         self._data = {name: jax.device_put(data, device) for name, device in self._devices.items()}
         self._copy_index = house_style.copy_index(self.texts.train, self.texts.heldout)
         starting_params = {
@@ -175,7 +197,7 @@ class FineTuneRun:
     @property
     def tokens_seen(self) -> int:
         """Training tokens each model has read so far."""
-        return self.steps_done * train.BATCH_SIZE * self.model_config.context
+        return self.steps_done * train.BATCH_SIZE * self.window
 
     def _evaluate(self, name: str) -> dict:
         return jax.device_get(train.evaluate(self._states[name].params, self._data[name], config=self.model_config))
@@ -190,9 +212,16 @@ class FineTuneRun:
         started = time.perf_counter()
         steps_after = min(self.steps_done + train.CHUNK_STEPS, self.config.steps)
         measure = steps_after % HELDOUT_EVERY_STEPS == 0 or steps_after == self.config.steps
+        for state in self._states.values():  # a traced value: a new rate every chunk compiles nothing
+            state.opt_state.hyperparams["learning_rate"] = np.float32(learning_rate_at(self.steps_done, self.config))
         trained = {  # both dispatched before either is read, so that they run at the same time
             name: train.train_chunk(
-                self._states[name], self._data[name], int(self.config.steps), measure, config=self.model_config
+                self._states[name],
+                self._data[name],
+                int(self.config.steps),
+                measure,
+                config=self.model_config,
+                window=self.window,
             )
             for name in MODELS
         }

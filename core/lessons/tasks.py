@@ -454,19 +454,19 @@ FINE_TUNING_BASE = {
     "ft_dataset": "english",
     "ft_texts": 100,
     "ft_off_style": 0,
-    "ft_lr": 1e-3,
-    "ft_steps": 25,  # short runs: each task's claim is checked by training it for three seeds
+    "ft_lr": 3e-3,
+    "ft_steps": 20,  # short runs: each task's claim is checked by training it for three seeds
 }
 FINE_TUNING_TASKS = (
     Task(
-        "Fine-tune for only 25 steps. Which model does better on adverts it never trained on?",
+        "Fine-tune for only 20 steps. Which model does better on adverts it never trained on?",
         "The fine-tuned generic model, by far: its held-out loss (how surprised it is by each next token) "
-        "falls from about 1.7 to under 1.4. The same model trained from scratch is still above 2.5 after the same "
-        "25 steps. Pretraining already taught it English; fine-tuning only has to add the house style.",
+        "falls from about 4.6 to under 3.2. The same model trained from scratch is still above 5.5 after the same "
+        "20 steps. Pretraining already taught it English; fine-tuning only has to add the house style.",
         FINE_TUNING_BASE,
         lambda run: (
-            final(run.history().heldout_style["fine_tuned"]) < 1.4
-            and final(run.history().heldout_style["from_scratch"]) > 2.5
+            final(run.history().heldout_style["fine_tuned"]) < 3.2
+            and final(run.history().heldout_style["from_scratch"]) > 5.5
         ),
     ),
     Task(
@@ -477,16 +477,17 @@ FINE_TUNING_TASKS = (
         lambda run: run.failure == "blew_up" and run.steps_done <= 10,
     ),
     Task(
-        "Choose the Dutch adverts (30 texts) and fine-tune for 25 steps. How does the generic model, which has "
+        "Choose the Dutch adverts (30 texts) and fine-tune for 20 steps. How does the generic model, which has "
         "only read English, cope?",
-        "Before fine-tuning it is lost: its held-out loss on Dutch is above 3, about twice its loss on English "
-        "adverts. After 25 steps it is below 2, while the model trained from scratch is still above 2.5: even "
-        "in another language, the letters, spacing and layout it learned in pretraining help.",
+        "Before fine-tuning it is lost: its held-out loss on Dutch is above 6, far above its 4.6 on English adverts "
+        "(its tokens are pieces of English words, so Dutch comes in small, unfamiliar pieces). After 20 steps it is "
+        "below 3.5, while the model trained from scratch is still above 5: even in another language, the letters, "
+        "spacing and layout it learned in pretraining help.",
         {**FINE_TUNING_BASE, "ft_dataset": "dutch", "ft_texts": 30},
         lambda run: (
-            run.history().heldout_style["fine_tuned"][0] > 3
-            and final(run.history().heldout_style["fine_tuned"]) < 2
-            and final(run.history().heldout_style["from_scratch"]) > 2.5
+            run.history().heldout_style["fine_tuned"][0] > 6
+            and final(run.history().heldout_style["fine_tuned"]) < 3.5
+            and final(run.history().heldout_style["from_scratch"]) > 5
         ),
     ),
 )

@@ -1,7 +1,7 @@
 """Word-piece tokens: a byte-level BPE tokenizer trained on the general English corpus only.
 
-Used by the token model of issue 12; nothing else imports it yet. The model will predict the next token, a word or a
-piece of a word, instead of the next character, so the same context holds two to three times as much text.
+The language model predicts the next token, a word or a piece of a word, instead of the next character, so the same
+context holds two to three times as much text.
 
 How it is made: Hugging Face `tokenizers` learns byte-pair merges from sample_data/pretraining/general_train.txt (never
 from the house-style adverts, which the model must learn only by fine-tuning). It starts from all 256 bytes and splits

@@ -49,6 +49,7 @@ class LMData(NamedTuple):
     n_tokens: jax.Array  # int32 scalar
     starts: jax.Array  # (starts capacity,) int32: where the texts of the stream start; only the first n_starts are real
     n_starts: jax.Array  # int32 scalar
+    start_share: jax.Array  # float32 scalar: the share of a batch's windows that start where a text starts
     heldout_style: jax.Array  # (EVAL_WINDOWS, context + 1) held-out texts in the target style
     heldout_general: jax.Array  # (EVAL_WINDOWS, context + 1) held-out general English
 
@@ -83,6 +84,7 @@ def make_data(
     context: int,
     capacity: int | None = STREAM_CAPACITY,
     starts_capacity: int | None = STARTS_CAPACITY,
+    start_share: float = 0.5,
 ) -> LMData:
     """Jit inputs; the stream and its starts are padded to their capacities (None: their own lengths) so that
     their shapes stay fixed."""
@@ -91,6 +93,7 @@ def make_data(
         jnp.asarray(len(stream.tokens), jnp.int32),
         jnp.asarray(_padded(stream.starts, starts_capacity, "texts")),
         jnp.asarray(len(stream.starts), jnp.int32),
+        jnp.asarray(start_share, jnp.float32),
         jnp.asarray(evaluation_windows(heldout_style, context)),
         jnp.asarray(evaluation_windows(heldout_general, context)),
     )
@@ -116,23 +119,24 @@ def fresh_params(seed, *, config: LMConfig):
     return init_params(config, jax.random.fold_in(jax.random.key(seed), 1))
 
 
-def random_windows(key, data: LMData, batch_size: int, context: int) -> jax.Array:
-    """batch_size windows of context + 1 tokens: the first half start where a text starts (so the model learns a
-    text from its first line on), the rest anywhere in the real part of the stream."""
+def random_windows(key, data: LMData, batch_size: int, window: int) -> jax.Array:
+    """batch_size windows of window + 1 tokens: the first (data.start_share of them) start where a text starts, so
+    the model learns a text from its first line on, the rest anywhere in the real part of the stream."""
     text_key, anywhere_key = jax.random.split(key)
-    last = jnp.maximum(data.n_tokens - context - 1, 0)
+    last = jnp.maximum(data.n_tokens - window - 1, 0)
     text_starts = data.starts[jax.random.randint(text_key, (batch_size,), 0, jnp.maximum(data.n_starts, 1))]
     anywhere = jax.random.randint(anywhere_key, (batch_size,), 0, last + 1)
-    starts = jnp.minimum(jnp.where(jnp.arange(batch_size) < batch_size // 2, text_starts, anywhere), last)
-    return data.stream[starts[:, None] + jnp.arange(context + 1)[None, :]]
+    from_text_starts = jnp.arange(batch_size) < jnp.round(data.start_share * batch_size)
+    starts = jnp.minimum(jnp.where(from_text_starts, text_starts, anywhere), last)
+    return data.stream[starts[:, None] + jnp.arange(window + 1)[None, :]]
 
 
-def train_step(state: LMState, data: LMData, config: LMConfig, batch_size: int, batch_sharding=None):
+def train_step(state: LMState, data: LMData, config: LMConfig, batch_size: int, window: int, batch_sharding=None):
     """One Adam step on a random batch. Returns the new state and the batch loss before the step.
     With a `batch_sharding` the batch is split over devices (data parallel: each device computes the gradient of
     its part, and XLA adds them up)."""
     key, batch_key = jax.random.split(state.key)
-    windows = random_windows(batch_key, data, batch_size, config.context)
+    windows = random_windows(batch_key, data, batch_size, window)
     if batch_sharding is not None:
         windows = jax.lax.with_sharding_constraint(windows, batch_sharding)
     loss, grads = jax.value_and_grad(lambda p: loss_of(config, p, windows))(state.params)
@@ -151,7 +155,7 @@ def _not_measured(config: LMConfig, params, data: LMData) -> dict:
     return {"heldout_style_loss": jnp.float32(jnp.nan), "heldout_general_loss": jnp.float32(jnp.nan)}
 
 
-@partial(jax.jit, static_argnames=("config", "batch_size", "chunk_steps", "batch_sharding"))
+@partial(jax.jit, static_argnames=("config", "batch_size", "chunk_steps", "window", "batch_sharding"))
 def train_chunk(
     state: LMState,
     data: LMData,
@@ -161,11 +165,13 @@ def train_chunk(
     config: LMConfig,
     batch_size: int = BATCH_SIZE,
     chunk_steps: int = CHUNK_STEPS,
+    window: int | None = None,
     batch_sharding=None,
 ):
     """Up to `chunk_steps` training steps, then (if `measure_heldout`) the held-out losses.
 
-    Static: config, batch_size, chunk_steps, batch_sharding (None, or how to split each batch over devices; see
+    Static: config, batch_size, chunk_steps, window (tokens a training window holds: the model's context when None,
+    fewer when every training text fits fewer), batch_sharding (None, or how to split each batch over devices; see
     train_step). Traced: state, data (stream shape (capacity,)),
     step_limit (int32 scalar; steps at or past it are skipped, so any step budget reuses this compile),
     measure_heldout (bool; measuring costs about as much as one training step, so a page measures
@@ -176,7 +182,7 @@ def train_chunk(
     def one_step(state, _):
         return jax.lax.cond(
             state.step < step_limit,
-            lambda s: train_step(s, data, config, batch_size, batch_sharding),
+            lambda s: train_step(s, data, config, batch_size, window or config.context, batch_sharding),
             lambda s: (s, jnp.float32(jnp.nan)),
             state,
         )
