@@ -31,7 +31,7 @@ def whole_page_screenshot(page, name: str) -> None:
 
 
 def test_fine_tuning_changes_the_samples_live(page, server):
-    open_page(page, server, f"{PATH}?ft_steps=100")
+    open_page(page, server, f"{PATH}?ft_steps=40")
     page.get_by_text("What the generic model writes now").first.wait_for(timeout=60_000)
     assert_no_error_box(page)
     screenshot(page, "fine-tuning-start")
@@ -49,7 +49,7 @@ def test_fine_tuning_changes_the_samples_live(page, server):
     page.get_by_text(STEP_TEXT).first.scroll_into_view_if_needed()
     page.wait_for_timeout(700)  # a redraw replaces the samples shown before training; let it settle
     screenshot(page, "fine-tuning-training")
-    page.get_by_text(re.compile(r"^Step 100 of 100")).first.wait_for(timeout=120_000)
+    page.get_by_text(re.compile(r"^Step 40 of 40")).first.wait_for(timeout=120_000)
     wait_idle(page)
     assert page.locator(".js-plotly-plot").count() >= 1
     assert page.get_by_text("Cost.", exact=False).count() > 0
@@ -64,6 +64,15 @@ def test_fine_tuning_changes_the_samples_live(page, server):
     page.locator(".lm-sample", has_text="Night Nurse | Antwerp").first.scroll_into_view_if_needed()
     assert_no_error_box(page)
     screenshot(page, "fine-tuning-own-advert")
+    page.get_by_text("How the model reads text").click()
+    page.get_by_label("Try a sentence of your own").fill("De bakker zoekt een leerling <b>vandaag</b>")
+    page.keyboard.press("Enter")
+    page.get_by_text("Your sentence").wait_for(timeout=30_000)
+    wait_idle(page)
+    assert page.locator(".lm-tokens b").count() == 0, "a typed sentence is shown as text, never as HTML"
+    page.get_by_text("Your sentence").scroll_into_view_if_needed()
+    assert_no_error_box(page)
+    screenshot(page, "fine-tuning-tokens")
 
 
 def cpu_seconds(process: psutil.Process) -> float:

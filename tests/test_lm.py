@@ -68,9 +68,11 @@ def test_training_windows_start_at_text_starts_and_anywhere(generic):
     windows = np.asarray(train.random_windows(jax.random.key(0), data, 64, config.context))
     starts = set(token_data.stream_of(texts.train).starts.tolist())
     stream = np.asarray(data.stream)
-    placed = [next(s for s in range(len(stream)) if np.array_equal(stream[s : s + 8], w[:8])) for w in windows]
-    assert all(place in starts for place in placed[:32]), "the first half start at an advert's first line"
-    assert sum(place in starts for place in placed[32:]) < 8, "the rest start anywhere"
+    placed = [next(s for s in range(len(stream)) if np.array_equal(stream[s : s + 64], w[:64])) for w in windows]
+    last = int(data.n_tokens) - config.context - 1  # a window from the last adverts' tops is moved back to fit
+    share = round(fine_tuning.FROM_TEXT_STARTS * 64)
+    assert all(place in starts or place == last for place in placed[:share]), "three in four start at an advert's top"
+    assert sum(place in starts for place in placed[share:]) < 4, "the rest start anywhere"
     assert max(placed) <= int(data.n_tokens) - config.context - 1, "never in the padding after the stream"
 
 
@@ -246,7 +248,7 @@ def test_the_pretraining_schedule_is_the_checkpoints_recipe(total_steps):
     schedule = pretrain.learning_rate_schedule(total_steps)
     steps = [0, 1, 50, 98, 99, 100, 101, 150, total_steps // 2, total_steps - 50, total_steps - 1, total_steps, 9000]
     for step in steps:
-        assert float(schedule(step)) == pytest.approx(recipe_learning_rate(step, total_steps), rel=1e-6), step
+        assert float(schedule(step)) == pytest.approx(recipe_learning_rate(step, total_steps), rel=1e-5), step
 
 
 # ---------------------------------------------------------------- fine-tuning vs from scratch
@@ -273,9 +275,8 @@ def test_the_fine_tuned_model_soon_writes_in_the_house_style_and_the_scratch_mod
     # Measured over seeds 0-4 (sampling every 10 steps): first in the house style after 10-20 steps.
     assert first is not None and 0 < first.step <= 30
     assert fine_tuning.first_in_house_style(run, "from_scratch") is None
-    assert run.samples[-1].real_words["from_scratch"] < house_style.REAL_WORDS_NEEDED, (
-        "the scratch model writes no English"
-    )
+    losses = run.history().heldout_style
+    assert losses["from_scratch"][-1] > losses["fine_tuned"][-1] + 1.5, "the scratch model has hardly learned English"
     assert not run.samples[0].in_house_style["fine_tuned"], "the generic model writes English without the markers"
 
 
@@ -304,7 +305,7 @@ def fake_run(fine_tuned_losses, scratch_loss, fine_tuned_text, copied=0.0):
 
 
 def test_the_readings_say_what_a_finished_run_showed():
-    house_text = "Cook | Leeds\n\nThe role\nYou cook.\n\nWhat you bring\n~ Knives\n\nWhat we offer\n~ Pay\n"
+    house_text = LAYOUT
     readings = fine_tuning.outcome_readings(fake_run([1.7, 1.2, 1.05], 1.8, house_text))
     assert [kind for kind, _ in readings] == ["success", "success"]
     assert "far better" in readings[0][1] and "not enough to learn a language" in readings[1][1]
@@ -381,7 +382,7 @@ def test_the_generic_model_reading_gives_its_facts_and_losses():
 @pytest.mark.parametrize(
     "bad, words",
     [
-        ({"steps": 0}, "steps must be between 1 and 1000"),
+        ({"steps": 0}, "steps must be between 1 and 400"),
         ({"texts": 5}, "the number of texts must be between 10 and 100"),
         ({"learning_rate": float("nan")}, "learning rate must be a positive number"),
         ({"style": "french"}, "dataset must be one of english, dutch"),

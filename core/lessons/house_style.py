@@ -180,13 +180,31 @@ def known_words() -> frozenset:
     return frozenset(word.lower() for text in texts for word in _WORD.findall(text))
 
 
+_EDGES = "\"'()[]{}.,:;!?*~-"  # punctuation a word may carry at either end
+_WORD_JOINS = re.compile(r"[-'/.&]")  # inside a word: "full-time", "we're", "and/or", "e.g.", "R&D"
+_SINGLE_LETTER_WORDS = frozenset({"a", "i"})
+
+
+def _is_real_word(chunk: str, known: frozenset) -> bool:
+    """A blank-separated chunk of letters (joined at most by - ' / . &) whose every part is a known word; a single
+    letter counts only as "a" or "I". Letters mixed with other symbols ("c|&&", "es,ing") are not a word."""
+    parts = _WORD_JOINS.split(chunk)
+    return all(part.isalpha() and part.isascii() for part in parts) and all(
+        part.lower() in known and (len(part) > 1 or part.lower() in _SINGLE_LETTER_WORDS) for part in parts
+    )
+
+
 def real_word_share(text: str) -> float:
-    """Share of the words of `text` that are real words (found in known_words); 0 for a text without words."""
-    words = _WORD.findall(text)
+    """Share of the words of `text` that are real words, 0 for a text without words. Text is cut at blanks; a chunk
+    without letters (a number, "&", "~") or with digits (a price, a reference code) is not a word and not counted.
+    A model that writes in tokens (whole words and pieces of words) can string real words into nonsense, so
+    symbols glued to letters and stray single letters count against it."""
+    chunks = [chunk.strip(_EDGES) for chunk in text.split()]
+    words = [chunk for chunk in chunks if _WORD.search(chunk) and not any(c.isdigit() for c in chunk)]
     if not words:
         return 0.0
     known = known_words()
-    return sum(word.lower() in known for word in words) / len(words)
+    return sum(_is_real_word(word, known) for word in words) / len(words)
 
 
 # ---------------------------------------------------------------- copying
