@@ -7,7 +7,7 @@ English adverts and on the Dutch ones: its seconds (both models, the first seed)
 house-style loss (mean and worst over the seeds), the house markers and real-word share of the final adverts (mean and
 worst) and the number of seeds whose final advert has the whole house layout in order (title line, the four headings
 in order, '~' bullets under them, the sign-off: core.lessons.house_style.has_whole_layout) and reads as the house
-style; the memorization preset (10 adverts, 500 steps): copied share and the rise of held-out loss from its lowest;
+style; the memorization preset (10 adverts, 300 steps): copied share and the rise of held-out loss from its lowest;
 for each seed, the training seconds and steps until the fine-tuned sample first
 reads as the house style (core.lessons.house_style.writes_house_style: 3 of the 6 house markers in 85% real words),
 sampled after every chunk with the page's temperature and not counted in the seconds; the work of one live tick of the
@@ -18,6 +18,7 @@ about 1,000 characters) with and without the KV cache.
 from __future__ import annotations
 
 import statistics
+import sys
 import time
 
 import jax
@@ -119,9 +120,9 @@ def default_runs(style: str, texts: int) -> dict:
 
 
 def memorization_preset() -> dict:
-    """The page's "only 10 adverts, long training" preset: does the fine-tuned model copy, and does its held-out
-    loss rise from its lowest?"""
-    run = fine_tuning.run_lesson(fine_tuning.FineTuneConfig(texts=10, steps=500))
+    """The page's "only 10 adverts, long training" preset (300 steps): does the fine-tuned model copy, and does its
+    held-out loss rise from its lowest?"""
+    run = fine_tuning.run_lesson(fine_tuning.FineTuneConfig(texts=10, steps=300))
     losses = run.history().heldout_style["fine_tuned"]
     return {
         "lm_memorization_copied_share_fine_tuned": round(run.samples[-1].copied["fine_tuned"], 3),
@@ -138,7 +139,10 @@ def run() -> dict:
     )
     defaults = fine_tuning.FineTuneConfig()
     fine_tuning.run_lesson(fine_tuning.FineTuneConfig(steps=5))  # compiles everything the page's run uses
-    figures = {**default_runs("english", 100), **default_runs("dutch", 30), **memorization_preset()}
+    figures = {}
+    for part in (lambda: default_runs("english", 100), lambda: default_runs("dutch", 30), memorization_preset):
+        figures.update(part())
+        print(figures, file=sys.stderr, flush=True)  # so far, in case a later part fails
     until_style = [seconds_until_house_style(config, params, data, window, defaults, seed) for seed in SEEDS]
     return {
         "lm_fine_tuning_tokens_per_s": round(fine_tuning_tokens_per_second(config, params, data, window)),
