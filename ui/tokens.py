@@ -43,8 +43,9 @@ def tokens_panel(key: str) -> None:
     for language, sentence in EXAMPLE_SENTENCES.items():
         show_sentence(language, sentence)
     measured = tokens_per_word()
+    st.markdown("**Tokens per word**, measured on texts the tokenizer never learned from:")
     for column, (name, value) in zip(st.columns(len(measured)), measured.items(), strict=True):
-        column.metric(f"Tokens per word: {name}", f"{value:.1f}")
+        column.metric(name, f"{value:.1f}")
     typed = st.text_input(
         "Try a sentence of your own", key=f"{key}_tokens_text", max_chars=MAX_TYPED_CHARACTERS, placeholder="Typ hier"
     )

@@ -420,7 +420,7 @@ def first_in_style_reading(first: Samples | None) -> str:
         )
     return (
         f"First wrote in the house style at **step {first.step}**, after **{first.seconds:.1f} s** of training "
-        "(both models, in turn)."
+        "(both models, side by side)."
     )
 
 

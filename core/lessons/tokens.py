@@ -19,7 +19,7 @@ MAX_TYPED_CHARACTERS = 200  # a learner's own sentence; longer text is cut to th
 MEASURED_SETS = {
     "English adverts": "English adverts",
     "Dutch adverts": "Dutch adverts",
-    "general held-out English": "English the model never trained on",
+    "general held-out English": "other English",
 }
 
 

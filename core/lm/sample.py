@@ -39,10 +39,16 @@ def _prompt_buffer(prompt: str, length: int) -> tuple[np.ndarray, int]:
     token of the word after it ("| Cook" is "|", " Cook"), so a prompt ending in a lone space token ("| ", " ") asks
     it to go on from something it has never seen, and it writes worse (sample() takes the space off what it wrote).
     """
-    tokens = encode(prompt.rstrip(" "))[-PROMPT_CAPACITY:]
+    return _padded_prompt(encode(prompt.rstrip(" ")), PROMPT_CAPACITIES, length)
+
+
+def _padded_prompt(tokens: np.ndarray, capacities: tuple[int, ...], length: int) -> tuple[np.ndarray, int]:
+    """The last capacities[-1] tokens in a zero-padded buffer of the smallest capacity that holds them + length, and
+    how many tokens are the prompt's."""
+    tokens = tokens[-capacities[-1] :]
     if len(tokens) == 0:
         raise ValueError("the prompt needs at least one token")
-    capacity = next(size for size in PROMPT_CAPACITIES if size >= len(tokens))
+    capacity = next(size for size in capacities if size >= len(tokens))
     buffer = np.zeros(capacity + length, np.int32)
     buffer[: len(tokens)] = tokens
     return buffer, len(tokens)
@@ -171,13 +177,7 @@ def greedy_tokens(params, tokens, prompt_length, *, config: LMConfig, length: in
 
 
 def _answer_buffer(prompt: str) -> tuple[np.ndarray, int]:
-    tokens = encode(prompt)[-ANSWER_PROMPT_CAPACITIES[-1] :]
-    if len(tokens) == 0:
-        raise ValueError("the question needs at least one token")
-    capacity = next(size for size in ANSWER_PROMPT_CAPACITIES if size >= len(tokens))
-    buffer = np.zeros(capacity + ANSWER_TOKENS, np.int32)
-    buffer[: len(tokens)] = tokens
-    return buffer, len(tokens)
+    return _padded_prompt(encode(prompt), ANSWER_PROMPT_CAPACITIES, ANSWER_TOKENS)
 
 
 def answer(config: LMConfig, params, prompt: str) -> tuple[str, float]:
