@@ -318,6 +318,21 @@ def test_the_readings_say_what_a_finished_run_showed():
     assert [kind for kind, _ in behind] == ["warning"] and "not ahead" in behind[0][1]
 
 
+def test_the_readings_say_when_fine_tuning_cost_general_english():
+    run = fake_run([1.7, 1.2, 1.05], 1.8, LAYOUT)
+    history = run.history()
+    forgetting = fine_tuning.LessonHistory(
+        history.eval_steps,
+        history.heldout_style,
+        {**history.heldout_general, "fine_tuned": np.array([4.1, 4.8, 5.2])},
+        history.train_loss,
+    )
+    run.history = lambda: forgetting
+    readings = fine_tuning.outcome_readings(run)
+    assert [kind for kind, _ in readings] == ["success", "success", "info"]
+    assert "rose from 4.10 before fine-tuning to 5.20" in readings[2][1] and "forgot" in readings[2][1]
+
+
 def live_bytes() -> int:
     gc.collect()
     return sum(array.nbytes for array in jax.live_arrays())

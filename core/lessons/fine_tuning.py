@@ -370,6 +370,16 @@ def outcome_readings(run: FineTuneRun) -> list[tuple[str, str]]:
                 "yet: a model this small picks up the house phrases and markers sooner than their order.",
             )
         )
+    general = history.heldout_general["fine_tuned"]
+    if general[-1] > general[0] + CLEAR_RISE:
+        readings.append(
+            (
+                "info",
+                f"What fine-tuning cost it: its loss on general English it never saw rose from {general[0]:.2f} "
+                f"before fine-tuning to {general[-1]:.2f}. Learning the house style, it forgot some general English; "
+                "a smaller learning rate or fewer steps keep more of it.",
+            )
+        )
     losses = history.heldout_style["fine_tuned"]
     best = int(np.argmin(losses))
     if fine_tuned > losses[best] + CLEAR_RISE:
