@@ -15,9 +15,8 @@ from core.engine.data import DATASET_NAMES
 from core.engine.models import ACTIVATIONS, MAX_DEPTH, WIDTHS
 from core.engine.train import BATCH_SIZES, OPTIMIZERS
 from core.lessons import data_quality, fine_tuning, memorize, own_data, playground, rules
-from core.lessons.tokens import MAX_TYPED_CHARACTERS
 from core.lessons.training_step import stepper
-from core.lm.corpus import HOUSE_STYLES, JOB_CITY_LIMIT, JOB_TITLE_LIMIT
+from core.lm.corpus import HOUSE_STYLES, JOB_CITY_LIMIT, JOB_TITLE_LIMIT, TYPED_SENTENCE_LIMIT
 
 HIDE = "hide"  # the parameter that lists the controls to hide
 APP_WIDE = ("projector",)  # parameters of the whole dashboard, not of one lesson: kept in every page's address
@@ -235,7 +234,7 @@ PAGES: dict[str, tuple[Control, ...]] = {
         seed("ft_seed"),
         Control("ft_job_title", "job_title", max_chars=JOB_TITLE_LIMIT),
         Control("ft_job_city", "job_city", max_chars=JOB_CITY_LIMIT),
-        Control("ft_tokens_text", "tokens_text", max_chars=MAX_TYPED_CHARACTERS),
+        Control("ft_tokens_text", "tokens_text", max_chars=TYPED_SENTENCE_LIMIT),
     ),
 }
 

@@ -11,10 +11,11 @@ import json
 from functools import lru_cache
 
 from core.lm import tokenizer
+from core.lm.corpus import TYPED_SENTENCE_LIMIT
 from core.lm.token_data import shipped_tokenizer
 
 EXAMPLE_SENTENCES = tokenizer.EXAMPLE_SENTENCES  # language -> the same sentence in it
-MAX_TYPED_CHARACTERS = 200  # a learner's own sentence; longer text is cut to this
+MAX_TYPED_CHARACTERS = TYPED_SENTENCE_LIMIT  # a learner's own sentence; longer text is cut to this
 # The measured text sets of tokenizer_stats.json that the panel shows, with the names a learner reads.
 MEASURED_SETS = {
     "English adverts": "English adverts",

@@ -250,6 +250,7 @@ def fine_tuning_texts(style: str, count: int, off_style_share: float = 0.0, seed
 
 
 JOB_TITLE_LIMIT, JOB_CITY_LIMIT = 24, 16  # characters: the whole first line fits the sampler's prompt buffer
+TYPED_SENTENCE_LIMIT = 200  # characters of a sentence a learner types to see it cut into tokens
 
 
 def job_prompt(title: str, city: str) -> str:
