@@ -88,8 +88,9 @@ BULLETED_SECTIONS = (1, 2)  # the house puts '~ ' bullets under its second and t
 
 def advert_part(text: str) -> str:
     """The first advert of a text written after the prompt: up to the blank gap with which the model ends an advert
-    (as every training text ends), or about ADVERT_CHARACTERS characters, cut at a line or word end."""
-    text = text.split(corpus.SEPARATOR, 1)[0].rstrip("\n")
+    (as every training text ends), or about ADVERT_CHARACTERS characters, cut at a line or word end. Bytes that form
+    no character (a byte-level model at a high temperature writes some; they decode to U+FFFD) are left out."""
+    text = text.replace("\ufffd", "").split(corpus.SEPARATOR, 1)[0].rstrip("\n")
     if len(text) <= ADVERT_CHARACTERS:
         return text
     cut = text.rfind("\n", 0, ADVERT_CHARACTERS)
