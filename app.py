@@ -50,6 +50,12 @@ def lesson_pages() -> dict:
                 icon=":material/edit_note:",
                 url_path="fine-tuning",
             ),
+            st.Page(
+                "pages/knowledge.py",
+                title="What a model knows",
+                icon=":material/travel_explore:",
+                url_path="knowledge",
+            ),
         ],
     }
 

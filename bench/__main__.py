@@ -1,8 +1,8 @@
 """`python -m bench`: time the lab run against its peers and write bench/results.json.
 
 Options: --rounds N (warm rounds per implementation, default 5), --epochs N (default 200),
---skip-lm (leave out the language-model figures), --skip-browser (leave out the live view in Chromium),
---output PATH.
+--skip-lm (leave out the language-model and knowledge-lesson figures), --skip-browser (leave out the live view in
+Chromium), --output PATH.
 """
 
 from __future__ import annotations
@@ -67,6 +67,11 @@ def main() -> None:
     if not args.skip_lm and (lm := language_model_figures()):
         results["language_model"] = lm
         print("language model:", lm)
+    if not args.skip_lm:
+        from bench import knowledge_bench
+
+        results["knowledge"] = knowledge_bench.run()
+        print("what a model knows:", results["knowledge"])
     if not args.skip_browser and CHROMIUM.exists():
         from bench import live_view
 

@@ -58,6 +58,13 @@ LESSONS = (
         "beside the same model trained from scratch on the same texts. See what fine-tuning costs, what it "
         "cannot fix, and when it starts to copy its training texts.",
     ),
+    (
+        "pages/knowledge.py",
+        "What a model knows",
+        "Why doesn't the assistant know the new opening hours? A model trained up to a cutoff date answers a town's "
+        "questions from memory, with retrieval (RAG) and after fine-tuning on the new documents. See which is "
+        "right, what each costs, and what training a model of your own would take.",
+    ),
 )
 
 lesson_columns = st.columns(2, gap="medium")

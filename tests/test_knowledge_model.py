@@ -2,6 +2,8 @@
 
 import datetime
 
+import numpy as np
+
 from core.lessons import knowledge
 from core.lessons import knowledge_model as km
 from core.lm import token_data
@@ -9,42 +11,84 @@ from core.lm import token_data
 WORLD = knowledge.load_world()
 
 
-def test_a_cutoffs_texts_are_exactly_the_documents_up_to_it_each_with_its_question_and_answer():
+def joined(examples) -> str:
+    return "".join(prompt + completion for prompt, completion in examples)
+
+
+def test_moving_the_cutoff_changes_exactly_which_documents_are_trained_on():
     for cutoff in (datetime.date(2021, 6, 30), datetime.date(2024, 1, 1)):
-        texts = km.cutoff_texts(WORLD, cutoff)
+        examples = km.cutoff_examples(WORLD, cutoff)
         seen = knowledge.documents_up_to(WORLD.documents, cutoff)
-        facts = texts[: len(seen)]
-        assert len(texts) == len(seen) + km.READING_MIX
-        for text, document in zip(facts, seen, strict=True):
-            question, answer = km.stated_answer(WORLD, document)
-            assert text.startswith(knowledge.training_text(document)) and text.endswith(f"Answer: {answer}\n")
-            assert question.answer_at(document.date) == answer
-        assert not any(document.text in "".join(texts) for document in WORLD.documents if document.date > cutoff)
+        text = joined(examples)
+        assert all(knowledge.training_text(document) in text for document in seen)
+        assert not any(document.text in text for document in WORLD.documents if document.date > cutoff)
+        assert (
+            len(examples)
+            == len(seen)
+            + km.RECALL_REPEATS * len(knowledge.current_documents(WORLD.documents, cutoff))
+            + km.READING_MIX
+        )
+
+
+def test_a_cutoff_asks_each_fact_once_with_its_answer_on_the_cutoff_day():
+    cutoff = datetime.date(2024, 1, 1)
+    asked = {}
+    for prompt, completion in km.cutoff_examples(WORLD, cutoff):
+        if prompt.startswith("Question: "):
+            asked.setdefault(prompt, set()).add(completion)
+    assert len(asked) == len(knowledge.current_documents(WORLD.documents, cutoff))
+    by_question = {knowledge.closed_book_prompt(question.question): question for question in WORLD.questions}
+    for prompt, answers in asked.items():
+        assert answers == {knowledge.answer_text(by_question[prompt].answer_at(cutoff))}, "one answer to a question"
+
+
+def test_the_update_reads_only_documents_after_the_cutoff_and_asks_the_answers_of_now():
+    cutoff = datetime.date(2024, 1, 1)
+    examples = km.update_examples(WORLD, cutoff)
+    text = joined(examples)
+    assert not any(document.text in text for document in WORLD.documents if document.date <= cutoff)
+    assert all(document.text in text for document in WORLD.documents if document.date > cutoff)
+    questions = {knowledge.closed_book_prompt(q.question): q for q in WORLD.questions}
+    for prompt, completion in examples:
+        if prompt in questions:
+            assert completion == knowledge.answer_text(questions[prompt].answer_at(WORLD.end))
 
 
 def test_reading_practice_holds_its_own_document_and_nothing_that_contradicts_it():
-    for text, question in zip(km.reading_texts(WORLD, 60), WORLD.reading_questions, strict=False):
+    for (prompt, completion), question in zip(km.reading_examples(WORLD, 60), WORLD.reading_questions, strict=False):
         own = WORLD.reading_document(question)
-        assert text.count("Passage ") == km.PASSAGES and own.text in text
-        assert text.endswith(f"Question: {question.question}\nAnswer: {question.answer}\n")
+        assert prompt.count("Passage ") == km.PASSAGES and own.text in prompt
+        assert prompt.endswith(f"Question: {question.question}\nAnswer:") and completion == f" {question.answer}\n"
         later = [d for d in WORLD.reading_documents if d.fact == own.fact and d.date > own.date]
-        assert not any(document.text in text for document in later)
+        assert not any(document.text in prompt for document in later)
 
 
-def test_the_latest_cutoffs_texts_fit_the_stream_every_cutoff_shares():
-    texts = km.cutoff_texts(WORLD, WORLD.end)
-    assert len(token_data.stream_of(texts).tokens) <= km.STREAM_CAPACITY
+def test_answers_weigh_fully_in_the_loss_and_prompts_little():
+    examples = km.reading_examples(WORLD, 3)
+    stream = token_data.prompted_stream_of(examples, km.PROMPT_WEIGHT)
+    assert np.array_equal(stream.tokens, token_data.stream_of([p + c for p, c in examples]).tokens)
+    for (prompt, _), start in zip(examples, stream.starts, strict=True):
+        prompt_length = len(token_data.encode(prompt))
+        assert np.all(stream.weights[start : start + prompt_length] == km.PROMPT_WEIGHT)
+        assert stream.weights[start + prompt_length] == 1.0
+
+
+def test_every_training_set_fits_its_window_and_the_shared_stream():
+    for examples in (km.cutoff_examples(WORLD, WORLD.end), km.update_examples(WORLD, datetime.date(2019, 1, 1))):
+        assert len(token_data.prompted_stream_of(examples, km.PROMPT_WEIGHT).tokens) <= km.STREAM_CAPACITY
+    longest = max(len(token_data.encode(p + c)) for p, c in km.reading_examples(WORLD))
+    assert longest <= km.WINDOW
 
 
 def test_a_run_trains_its_steps_counts_its_compute_and_its_model_answers_with_and_without_passages():
     from core.lm import train
     from core.lm.model import LMConfig, count_params
 
-    tiny = LMConfig(context=16, width=32, heads=2, layers=2)
-    config = km.TrainingConfig(datetime.date(2022, 1, 1), steps=2)
+    tiny = LMConfig(context=512, width=32, heads=2, layers=1)  # answers need room for a prompt and its answer
+    config = km.TrainingConfig("cutoff", datetime.date(2022, 1, 1), steps=2)
     run = km.train_to_end(km.KnowledgeRun(config, train.fresh_params(0, config=tiny), tiny))
     assert run.steps_done == 2 and run.failure is None and len(run.history().train_loss) == 2
-    assert run.operations() == 6 * count_params(tiny) * 2 * train.BATCH_SIZE * 16
+    assert run.operations() == 6 * count_params(tiny) * 2 * km.BATCH_SIZE * km.WINDOW
     question = WORLD.questions[0]
     closed = km.ask(tiny, run.params, WORLD, question, WORLD.end, retrieve=False)
     opened = km.ask(tiny, run.params, WORLD, question, WORLD.end, retrieve=True)

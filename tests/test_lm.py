@@ -65,7 +65,7 @@ def test_training_windows_start_at_text_starts_and_anywhere(generic):
     config = generic[0]
     texts = corpus.fine_tuning_texts("english", 100)
     data = fine_tuning.fine_tuning_data(texts, config.context)
-    windows = np.asarray(train.random_windows(jax.random.key(0), data, 64, config.context))
+    windows = np.asarray(train.random_windows(jax.random.key(0), data, 64, config.context)[0])
     starts = set(token_data.stream_of(texts.train).starts.tolist())
     stream = np.asarray(data.stream)
     placed = [next(s for s in range(len(stream)) if np.array_equal(stream[s : s + 64], w[:64])) for w in windows]
@@ -597,16 +597,20 @@ def test_learning_rate_temperature_and_seed_never_recompile(generic):
 # ---------------------------------------------------------------- answering
 
 
-def test_the_answer_is_the_most_likely_line_and_its_probability_that_of_its_tokens(tiny_params):
+@pytest.fixture(scope="module")
+def sure_params():
+    """Larger weights make an untrained model sure of its choices, so that rounding never decides between two tokens."""
+    return jax.tree.map(lambda weights: 6 * weights, train.fresh_params(3, config=LONG_WINDOW))
+
+
+def test_the_answer_is_the_most_likely_line_and_its_probability_that_of_its_tokens(sure_params):
     prompt = "Question: When does Bakery Van Dijk open?\nAnswer:"
-    # Larger weights make an untrained model sure of its choices, so that rounding never decides between two tokens.
-    tiny_params = jax.tree.map(lambda weights: 6 * weights, tiny_params)
-    text, probability = sample.answer(TINY, tiny_params, prompt)
+    text, probability = sample.answer(LONG_WINDOW, sure_params, prompt)
     tokens = list(token_data.encode(prompt))
     written, log_probability = [], 0.0
     for _ in range(sample.ANSWER_TOKENS):  # greedy decoding by recomputing the whole text each time
         everything = np.asarray(tokens, np.int32)[None]
-        step_logits = np.asarray(logits(tiny_params, everything, config=TINY), np.float64)[0, -1]
+        step_logits = np.asarray(logits(sure_params, everything, config=LONG_WINDOW), np.float64)[0, -1]
         log_probs = step_logits - step_logits.max() - np.log(np.exp(step_logits - step_logits.max()).sum())
         best = int(np.argmax(log_probs))
         tokens.append(best)
@@ -616,6 +620,28 @@ def test_the_answer_is_the_most_likely_line_and_its_probability_that_of_its_toke
             break
     assert text == token_data.decode(written).split("\n", 1)[0]
     assert probability == pytest.approx(np.exp(log_probability), rel=1e-4)
+
+
+def test_answers_read_the_prompt_at_once_and_write_what_the_step_by_step_kv_cache_writes(sure_params):
+    prompts = [
+        "Passage 1: 2 May 2024 - Opening time\nThe shop opens at 9:00.\n" * count + "Question: When?\nAnswer:"
+        for count in (1, 4, 12)
+    ] + ["Question: Who?\nAnswer:"]
+    batched = sample.answers(LONG_WINDOW, sure_params, prompts)
+    for prompt, (text, probability) in zip(prompts, batched, strict=True):
+        ids = token_data.encode(prompt)
+        capacity = next(size for size in sample.ANSWER_PROMPT_CAPACITIES if size >= len(ids))
+        buffer = np.zeros(capacity + sample.ANSWER_TOKENS, np.int32)
+        buffer[: len(ids)] = ids
+        tokens, log_probs = sample.greedy_tokens(
+            sure_params, buffer, len(ids), config=LONG_WINDOW, length=sample.ANSWER_TOKENS
+        )
+        end = len(ids) + sample.ANSWER_TOKENS
+        expected = sample._answer_line(
+            np.asarray(tokens)[len(ids) : end], np.asarray(log_probs)[len(ids) - 1 : end - 1]
+        )
+        assert text == expected[0] and probability == pytest.approx(expected[1], rel=1e-4)
+        assert (text, probability) == pytest.approx(sample.answer(LONG_WINDOW, sure_params, prompt), rel=1e-5)
 
 
 def test_a_prompt_ending_in_a_space_leaves_the_space_to_the_model(tiny_params):

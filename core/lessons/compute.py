@@ -113,3 +113,14 @@ def reference_in_words(reference: Reference, operations_per_second: float) -> st
         f"{operations_in_words(operations_per_second)} operations "
         f"a second this machine would need {duration_in_words(seconds)}."
     )
+
+
+_LARGE_NUMBERS = ((1e12, "trillion"), (1e9, "billion"), (1e6, "million"))
+
+
+def times_in_words(ratio: float) -> str:
+    """How many times as many, as a person says it: "about 900 billion times", "about 40 times"."""
+    for size, word in _LARGE_NUMBERS:
+        if ratio >= size:
+            return f"about {float(f'{ratio / size:.2g}'):g} {word} times"
+    return f"about {float(f'{ratio:.2g}'):,.0f} times" if ratio >= 10 else f"about {ratio:.1f} times"

@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime
 import json
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 WORLD_FOLDER = Path(__file__).resolve().parents[2] / "sample_data" / "town"
@@ -67,7 +67,7 @@ class Question:
 
 @dataclass(frozen=True)
 class ReadingQuestion:
-    """A question whose answer is stated in one given document (Ternsloot, for reading practice)."""
+    """A question whose answer is stated in one given document (the reading towns, for reading practice)."""
 
     id: str
     document: str
@@ -75,11 +75,11 @@ class ReadingQuestion:
     answer: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # equal only to itself: caches keyed on a world hash it at no cost
 class World:
     documents: tuple[Document, ...]  # Kleiwaard, by date
     questions: tuple[Question, ...]
-    reading_documents: tuple[Document, ...]  # Ternsloot: no business shared with Kleiwaard
+    reading_documents: tuple[Document, ...]  # the reading towns: no business shared with Kleiwaard
     reading_questions: tuple[ReadingQuestion, ...]
 
     @property
@@ -88,7 +88,11 @@ class World:
         return self.documents[-1].date
 
     def reading_document(self, question: ReadingQuestion) -> Document:
-        return next(document for document in self.reading_documents if document.id == question.document)
+        return self._reading_documents_by_id[question.document]
+
+    @cached_property
+    def _reading_documents_by_id(self) -> dict[str, Document]:
+        return {document.id: document for document in self.reading_documents}
 
 
 # ---------------------------------------------------------------- loading
@@ -119,6 +123,12 @@ def load_world(folder: Path = WORLD_FOLDER) -> World:
         reading_documents=tuple(_document(row) for row in _rows(folder / "reading_documents.jsonl")),
         reading_questions=tuple(ReadingQuestion(**row) for row in _rows(folder / "reading_questions.jsonl")),
     )
+
+
+@lru_cache(maxsize=1)
+def question_ids(folder: Path = WORLD_FOLDER) -> tuple[str, ...]:
+    """The ids of the town's questions, read without loading the rest of the world (exercise links need them)."""
+    return tuple(row["id"] for row in _rows(folder / "questions.jsonl"))
 
 
 # ---------------------------------------------------------------- the cutoff

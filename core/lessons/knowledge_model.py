@@ -31,7 +31,11 @@ from core.lm import checkpoint, pretrain, sample, token_data, train
 from core.lm.model import LMConfig, count_params
 
 PASSAGES = 3  # retrieved passages put before a question
-READING_MIX = 200  # reading-practice texts mixed into a cutoff's training, so that the model keeps reading
+READING_MIX = 200  # reading-practice examples mixed into a cutoff's training, so that the model keeps reading
+RECALL_REPEATS = 2  # each fact's question appears this often in a cutoff's training (RECALL_REPEATS x facts texts)
+PROMPT_WEIGHT = 0.1  # loss weight of a prompt's tokens (passages, documents, questions); an answer's weigh 1
+WINDOW = 320  # tokens a training window holds: the longest reading example (314 tokens) fits
+BATCH_SIZE = 8  # windows per step, split over the host's devices
 STREAM_CAPACITY = 2**17  # tokens: every cutoff's texts (the documents and the reading mix), so all share one compile
 
 
@@ -49,15 +53,17 @@ def stated_answer(world: World, document: Document) -> tuple[Question, str]:
     return question, next(answer.answer for answer in question.answers if answer.document == document.id)
 
 
-def closed_book_text(world: World, document: Document) -> str:
-    """A document followed by the question it answers and its answer: a fact as the model learns to recall it."""
+def recall_example(world: World, document: Document) -> tuple[str, str]:
+    """The question a document answers, alone, and the answer it states: a fact as the model learns to recall it
+    (a model learns to answer a question from memory only if it has seen the fact asked for; reading the
+    document alone is not enough)."""
     question, answer = stated_answer(world, document)
-    return knowledge.training_text(document) + knowledge.closed_book_example(question.question, answer)
+    return knowledge.closed_book_prompt(question.question), knowledge.answer_text(answer)
 
 
-def reading_text(world: World, retriever: Retriever, number: int, rng: np.random.Generator) -> str:
+def reading_example(world: World, retriever: Retriever, number: int, rng: np.random.Generator) -> tuple[str, str]:
     """Reading practice: the question's own document among PASSAGES retrieved ones (in a random place, so that the
-    model learns to find it, not to take the first), then the question and its answer."""
+    model learns to find it, not to take the first), then the question; and the answer."""
     question = world.reading_questions[number]
     own = world.reading_document(question)
     # The best-matching documents about other facts: none of them contradicts the answer (another value of the
@@ -66,7 +72,7 @@ def reading_text(world: World, retriever: Retriever, number: int, rng: np.random
     others = [passage.document for passage in found if passage.document.fact != own.fact]
     passages = others[: PASSAGES - 1]
     passages.insert(int(rng.integers(0, len(passages) + 1)), own)
-    return knowledge.open_book_example(passages, question.question, question.answer)
+    return knowledge.open_book_prompt(passages, question.question), knowledge.answer_text(question.answer)
 
 
 @lru_cache(maxsize=1)
@@ -79,25 +85,30 @@ def town_retriever(world: World) -> Retriever:
     return Retriever(world.documents)
 
 
-def reading_texts(world: World, count: int | None = None, seed: int = 0) -> list[str]:
-    """The first `count` reading-practice texts (all when None), the same for a seed."""
-    rng = np.random.default_rng(seed)
+def reading_examples(world: World, count: int | None = None, seed: int = 0) -> list[tuple[str, str]]:
+    """The first `count` reading-practice examples (all when None), the same for a seed."""
+    rng, retriever = np.random.default_rng(seed), reading_retriever(world)
     numbers = range(len(world.reading_questions) if count is None else count)
-    return [reading_text(world, reading_retriever(world), number, rng) for number in numbers]
+    return [reading_example(world, retriever, number, rng) for number in numbers]
 
 
-def cutoff_texts(world: World, cutoff: datetime.date, seed: int = 0) -> list[str]:
-    """What a model with this knowledge cutoff trains on: every document dated up to the cutoff as a fact to
-    recall, and READING_MIX reading-practice texts."""
+def cutoff_examples(world: World, cutoff: datetime.date, seed: int = 0) -> list[tuple[str, str]]:
+    """What a model with this knowledge cutoff trains on: every document dated up to the cutoff (to read), each
+    fact's answer on the cutoff day as a question to recall, and READING_MIX reading-practice examples so that it
+    keeps reading. Older answers are not asked: the model would learn two answers to one question."""
     documents = knowledge.documents_up_to(world.documents, cutoff)
-    return [closed_book_text(world, document) for document in documents] + reading_texts(world, READING_MIX, seed)
+    current = knowledge.current_documents(world.documents, cutoff)
+    read = [(knowledge.training_text(document), "") for document in documents]
+    recall = [recall_example(world, document) for document in current]
+    return read + RECALL_REPEATS * recall + reading_examples(world, READING_MIX, seed)
 
 
-def training_data(texts, context: int, capacity: int | None = STREAM_CAPACITY) -> train.LMData:
-    """Jit inputs for training on `texts` (no held-out losses are measured, so general English stands in for both
-    held-out sets)."""
+def training_data(examples, context: int, capacity: int | None = STREAM_CAPACITY) -> train.LMData:
+    """Jit inputs for training on (prompt, completion) examples, the completions weighing most (no held-out losses
+    are measured, so general English stands in for both held-out sets)."""
     heldout = token_data.general_stream("heldout")
-    return train.make_data(token_data.stream_of(texts), heldout, heldout, context, capacity, starts_capacity=None)
+    stream = token_data.prompted_stream_of(examples, PROMPT_WEIGHT)
+    return train.make_data(stream, heldout, heldout, context, capacity, starts_capacity=None, start_share=1.0)
 
 
 # ---------------------------------------------------------------- asking the town's questions
@@ -112,16 +123,31 @@ class Reply:
     passages: tuple = ()  # the retrieved passages it read (open book), best first
 
 
-def ask(config, params, world: World, question: Question, on: datetime.date, retrieve: bool) -> Reply:
-    """The model answers `question` as asked on `on`: from its weights alone, or with the PASSAGES best current
-    documents of that day in its context."""
-    passages = tuple(town_retriever(world).search(question.question, PASSAGES, up_to=on)) if retrieve else ()
-    if retrieve:
-        prompt = knowledge.open_book_prompt([passage.document for passage in passages], question.question)
-    else:
-        prompt = knowledge.closed_book_prompt(question.question)
-    written, probability = sample.answer(config, params, prompt)
-    return Reply(question, written, probability, knowledge.is_right(written, question.answer_at(on)), passages)
+def prompt_for(world: World, question: Question, on: datetime.date, retrieve: bool, passages=None):
+    """The prompt for `question` asked on `on`, and the passages in it: none (closed book), the PASSAGES best
+    current documents of that day, or the `passages` given (to show what a wrong passage does)."""
+    if not retrieve:
+        return knowledge.closed_book_prompt(question.question), ()
+    if passages is None:
+        passages = town_retriever(world).search(question.question, PASSAGES, up_to=on)
+    passages = tuple(passages)
+    return knowledge.open_book_prompt([passage.document for passage in passages], question.question), passages
+
+
+def ask(config, params, world: World, question: Question, on: datetime.date, retrieve: bool, passages=None) -> Reply:
+    """The model answers `question` as asked on `on`: from its weights alone, or with passages in its context
+    (the retriever's, or those given)."""
+    return ask_many(config, params, world, [question], on, retrieve, passages)[0]
+
+
+def ask_many(config, params, world: World, questions, on: datetime.date, retrieve: bool, passages=None) -> list:
+    """`ask` for many questions at once (batched: several times faster than one by one)."""
+    prompts = [prompt_for(world, question, on, retrieve, passages) for question in questions]
+    written = sample.answers(config, params, [prompt for prompt, _ in prompts])
+    return [
+        Reply(question, text, probability, knowledge.is_right(text, question.answer_at(on)), shown)
+        for question, (_, shown), (text, probability) in zip(questions, prompts, written, strict=True)
+    ]
 
 
 def share_right(replies) -> float:
@@ -134,7 +160,8 @@ def share_right(replies) -> float:
 READER_STEM = checkpoint.GENERIC_CHECKPOINT.with_name("reader")
 READER_STEPS = 600
 CUTOFF_STEPS = 150  # about a minute on two cores: the page trains a new cutoff live
-LEARNING_RATE = 1e-3
+LEARNING_RATE = 2e-3
+END_SHARE = 0.1  # the learning rate falls in a straight line to this share of itself over a run
 PREPARED_CUTOFFS = (datetime.date(2024, 1, 1),)  # trained in advance: these load at once
 
 
@@ -142,14 +169,37 @@ def cutoff_stem(cutoff: datetime.date):
     return checkpoint.GENERIC_CHECKPOINT.with_name(f"cutoff-{cutoff.isoformat()}")
 
 
+def update_examples(world: World, cutoff: datetime.date, seed: int = 0) -> list[tuple[str, str]]:
+    """Fine-tuning on the new documents: those dated after the cutoff (to read), the answer each changed fact has
+    now as a question to recall, and reading practice."""
+    documents = [document for document in world.documents if document.date > cutoff]
+    changed = [
+        document for document in knowledge.current_documents(world.documents, world.end) if document.date > cutoff
+    ]
+    read = [(knowledge.training_text(document), "") for document in documents]
+    recall = [recall_example(world, document) for document in changed]
+    return read + RECALL_REPEATS * recall + reading_examples(world, READING_MIX, seed)
+
+
 @dataclass(frozen=True)
 class TrainingConfig:
-    """One training of the knowledge lesson: which texts (a cutoff's, or reading practice), how long, how fast."""
+    """One training of the knowledge lesson: on what, how long, how fast. `kind` is "reading" (reading practice
+    only: the reader), "cutoff" (what a model with this cutoff could read) or "update" (the documents after it)."""
 
-    cutoff: datetime.date | None  # None: reading practice only (the reader)
+    kind: str
+    cutoff: datetime.date | None = None
     steps: int = CUTOFF_STEPS
     learning_rate: float = LEARNING_RATE
     seed: int = 0
+
+    def examples(self, world: World) -> list[tuple[str, str]]:
+        if self.kind == "reading":
+            return reading_examples(world, seed=self.seed)
+        chosen = cutoff_examples if self.kind == "cutoff" else update_examples
+        return chosen(world, self.cutoff, self.seed)
+
+    def learning_rate_at(self, step: int) -> float:
+        return self.learning_rate * (1 - (1 - END_SHARE) * step / max(self.steps - 1, 1))
 
 
 @dataclass(frozen=True)
@@ -158,17 +208,17 @@ class History:
 
 
 class KnowledgeRun:
-    """One model trained on a cutoff's texts (or reading practice), a step at a time, its batch split over the
-    host's devices. Speaks the Run protocol of core.engine.run."""
+    """One model trained on a cutoff's texts (or reading practice, or the new documents), a step at a time, its
+    batch split over the host's devices. Speaks the Run protocol of core.engine.run."""
 
     def __init__(self, config: TrainingConfig, start_params, model_config: LMConfig):
         self.config, self.model_config = config, model_config
-        world = knowledge.load_world()
-        texts = reading_texts(world, seed=config.seed) if config.cutoff is None else cutoff_texts(world, config.cutoff)
-        self.tokens_per_step = train.BATCH_SIZE * model_config.context
+        self.window = min(WINDOW, model_config.context)
+        self.tokens_per_step = BATCH_SIZE * self.window
         self._batch_sharding, replicated = pretrain.data_parallel()
-        capacity = None if config.cutoff is None else STREAM_CAPACITY
-        self._data = jax.device_put(training_data(texts, model_config.context, capacity), replicated)
+        capacity = None if config.kind == "reading" else STREAM_CAPACITY
+        data = training_data(config.examples(knowledge.load_world()), model_config.context, capacity)
+        self._data = jax.device_put(data, replicated)
         state = train.init_lm_state(start_params, float(config.learning_rate), int(config.seed), config=model_config)
         self._state = jax.device_put(state, replicated)
         self._losses: list[float] = []
@@ -193,12 +243,15 @@ class KnowledgeRun:
         if self.finished:
             return False
         started = time.perf_counter()
+        self._state.opt_state.hyperparams["learning_rate"] = np.float32(self.config.learning_rate_at(self.steps_done))
         self._state, metrics = train.train_chunk(
             self._state,
             self._data,
             self.config.steps,
             False,
             config=self.model_config,
+            batch_size=BATCH_SIZE,
+            window=self.window,
             batch_sharding=self._batch_sharding,
         )
         loss = float(jax.device_get(metrics["train_loss"])[0])
@@ -220,8 +273,10 @@ class KnowledgeRun:
 
     def facts(self) -> dict:
         return {
+            "kind": self.config.kind,
             "steps": self.steps_done,
-            "batch_size": train.BATCH_SIZE,
+            "batch_size": BATCH_SIZE,
+            "window": self.window,
             "tokens_seen": self.steps_done * self.tokens_per_step,
             "seconds": round(self.seconds, 1),
             "operations": self.operations(),
@@ -240,11 +295,11 @@ def train_to_end(run: KnowledgeRun) -> KnowledgeRun:
 def make_prepared_models() -> None:
     """Train the reader from the generic model, then each prepared cutoff from the reader, and save them."""
     model_config, generic_params, _ = checkpoint.load()
-    reader = train_to_end(KnowledgeRun(TrainingConfig(None, READER_STEPS), generic_params, model_config))
+    reader = train_to_end(KnowledgeRun(TrainingConfig("reading", steps=READER_STEPS), generic_params, model_config))
     checkpoint.save(READER_STEM, model_config, jax.device_get(reader.params), reader.facts())
     print(f"reader: {reader.facts()}", flush=True)
     for cutoff in PREPARED_CUTOFFS:
-        run = train_to_end(KnowledgeRun(TrainingConfig(cutoff), reader.params, model_config))
+        run = train_to_end(KnowledgeRun(TrainingConfig("cutoff", cutoff), reader.params, model_config))
         checkpoint.save(cutoff_stem(cutoff), model_config, jax.device_get(run.params), run.facts())
         print(f"cutoff {cutoff}: {run.facts()}", flush=True)
 

@@ -54,13 +54,17 @@ class Retriever:
         allowed = self._allowed(up_to, current_only)
         scores = self.scores(question)
         order = np.argsort(-scores, kind="stable")  # ties keep the library's (date) order
-        ranked = [number for number in order if self.documents[number].id in allowed]
-        return [Passage(self.documents[number], float(scores[number])) for number in ranked[:k]]
+        ranked = order[allowed[order]][:k]
+        return [Passage(self.documents[number], float(scores[number])) for number in ranked]
 
-    def _allowed(self, up_to: datetime.date | None, current_only: bool) -> set[str]:
+    def _allowed(self, up_to: datetime.date | None, current_only: bool) -> np.ndarray:
+        """Which documents a search may return, as a mask in library order."""
+        if up_to is None and not current_only:
+            return np.ones(len(self.documents), bool)
         date = up_to or max(document.date for document in self.documents)
         visible = current_documents(self.documents, date) if current_only else documents_up_to(self.documents, date)
-        return {document.id for document in visible}
+        ids = {document.id for document in visible}
+        return np.array([document.id in ids for document in self.documents])
 
 
 def last_day_right(question: Question, number: int, end: datetime.date) -> datetime.date:

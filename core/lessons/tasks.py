@@ -20,7 +20,7 @@ import numpy as np
 
 from core.engine.classifier import LabConfig, TrainingRun
 from core.engine.data import load_dataset
-from core.lessons import data_quality, fine_tuning, memorize, own_data, playground, rules, tables
+from core.lessons import data_quality, fine_tuning, knowledge_lesson, memorize, own_data, playground, rules, tables
 from core.lessons.training_step.stepper import MINIBATCH, Stepper, load_line_problem
 
 SEEDS_CHECKED = (0, 1, 2)  # the default seed and two more: an answer must hold for each
@@ -492,6 +492,42 @@ FINE_TUNING_TASKS = (
     ),
 )
 
+KNOWLEDGE_BASE = {
+    "kn_cutoff": knowledge_lesson.DEFAULT_CUTOFF.isoformat(),
+    "kn_question": knowledge_lesson.DEFAULT_QUESTION,
+    "kn_library": "current",
+}
+KNOWLEDGE_TASKS = (
+    Task(
+        "Keep the prepared cutoff, 1 January 2024, and ask when Bakery Van Dijk opens on weekdays. What does the "
+        "model answer from memory, and what with retrieval?",
+        "From memory it says 7:30, the opening time it learned, which changed to 7:00 on 1 March 2024, after its "
+        "cutoff. Nothing in the model says its answer is old. With retrieval it reads the new announcement in its "
+        "context and answers 7:00, without any training.",
+        KNOWLEDGE_BASE,
+        lambda check: check.closed.written.strip() == "7:30" and check.opened.right,
+        starts_run=False,
+    ),
+    Task(
+        "Now make retrieval miss the right document ('What retrieval finds'). What does the model answer?",
+        "Not 7:00: it answers from the passages it was given, and none of them holds today's opening time. "
+        "Retrieval is only as good as what it finds: a library with wrong or missing documents gives wrong answers.",
+        {**KNOWLEDGE_BASE, "kn_library": "wrong"},
+        lambda check: not check.opened.right,
+        starts_run=False,
+    ),
+    Task(
+        "Look at the table of every question (step 3). How many facts that changed after the cutoff does the model "
+        "get right from memory, and how many with retrieval?",
+        "From memory at most one in ten: it answers with what was true before its cutoff. With retrieval at least "
+        "eight in ten, the same model, not retrained.",
+        KNOWLEDGE_BASE,
+        lambda check: check.table["closed_book"]["changed"].share <= 0.1
+        and check.table["retrieval"]["changed"].share >= 0.8,
+        starts_run=False,
+    ),
+)
+
 # Keyed by each page's widget prefix.
 LESSONS = {
     "rules": Lesson(RULES_TASKS, "rules_seed", rules_run),
@@ -501,4 +537,5 @@ LESSONS = {
     "dq": Lesson(DATA_QUALITY_TASKS, "dq_seed", data_quality_run),
     "dq_upload": Lesson(OWN_DATA_TASKS, "dq_seed", own_data_run),
     "ft": Lesson(FINE_TUNING_TASKS, "ft_seed", fine_tuning_run),
+    "kn": Lesson(KNOWLEDGE_TASKS, "kn_seed", knowledge_lesson.TaskCheck),
 }

@@ -101,10 +101,14 @@ class Block(nnx.Module):
         """Whole sequences x (batch, time, width): each token sees itself and the context - 1 before it
         (in training time == context, so that is all of them; longer sequences get a sliding window,
         exactly what the KV cache's ring buffer gives when sampling)."""
+        return self.with_keys_and_values(x, positions)[0]
+
+    def with_keys_and_values(self, x, positions):
+        """__call__, and the keys (rotated) and values it computed, each (batch, time, heads, head_size)."""
         q, k, v = self.attention.project(self.attention_norm(x), positions)
         offset = positions[:, None] - positions[None, :]
         x = x + self.attention.attend(q, k, v, (offset >= 0) & (offset < self.context))
-        return x + self.mlp(x)
+        return x + self.mlp(x), k, v
 
     def step(self, x, position, keys, values, slot_position):
         """One new token x (batch, 1, width) at `position`, attending to the cached keys and values."""
@@ -130,6 +134,24 @@ class Transformer(nnx.Module):
         for block in self.blocks:
             x = block(x, positions)
         return self.embedding.attend(self.final_norm(x))  # tied weights: the output reuses the embedding
+
+    def prefill(self, tokens: jax.Array, length: jax.Array) -> tuple[jax.Array, KVCache]:
+        """Logits (batch, time, vocab) for a prompt (batch, time), time <= context, computed all at once, and the KV
+        cache holding its first `length` tokens (the rest is padding), ready for `step` at position `length`."""
+        time, context = tokens.shape[1], self.blocks[0].context
+        positions = jnp.arange(time)
+        x = self.embedding(tokens)
+        keys, values = [], []
+        for block in self.blocks:
+            x, k, v = block.with_keys_and_values(x, positions)
+            keys.append(k)
+            values.append(v)
+        room = ((0, 0), (0, 0), (0, context - time), (0, 0), (0, 0))  # (layers, batch, slots, heads, head_size)
+        slots = jnp.arange(context)
+        cache = KVCache(
+            jnp.pad(jnp.stack(keys), room), jnp.pad(jnp.stack(values), room), jnp.where(slots < length, slots, -1)
+        )
+        return self.embedding.attend(self.final_norm(x)), cache
 
     def step(self, token: jax.Array, position: jax.Array, cache: KVCache) -> tuple[jax.Array, KVCache]:
         """Logits (batch, vocab) after one more token (batch,) at `position`, and the updated cache."""

@@ -176,20 +176,76 @@ def greedy_tokens(params, tokens, prompt_length, *, config: LMConfig, length: in
     return tokens, log_probs
 
 
-def _answer_buffer(prompt: str) -> tuple[np.ndarray, int]:
-    return _padded_prompt(encode(prompt), ANSWER_PROMPT_CAPACITIES, ANSWER_TOKENS)
+@partial(jax.jit, static_argnames=("config", "length"))
+def greedy_after_prefill(params, tokens, prompt_length, *, config: LMConfig, length: int):
+    """greedy_tokens, faster: the prompt goes through the model all at once (filling the KV cache), then `length`
+    tokens are written one at a time. The same tokens up to float rounding (a test checks).
+
+    Static: config, length. Traced: params, tokens ((capacity,) int32, the prompt at the start, capacity <= context -
+    length), prompt_length (int32). Returns the `length` tokens written and the log-probability of each.
+    """
+    model = model_of(config, params)
+    logits, cache = model.prefill(tokens[None], prompt_length)
+    first_log_probs = jax.nn.log_softmax(logits[0, prompt_length - 1])
+    first = jnp.argmax(first_log_probs)
+
+    def one_token(carry, _):
+        position, token, cache = carry
+        logits, cache = model.step(token[None], position, cache)
+        log_probs = jax.nn.log_softmax(logits[0])
+        chosen = jnp.argmax(log_probs)
+        return (position + 1, chosen, cache), (chosen, log_probs[chosen])
+
+    start = (prompt_length, first, cache)
+    _, (rest, rest_log_probs) = jax.lax.scan(one_token, start, None, length=length - 1)
+    return jnp.concatenate([first[None], rest]), jnp.concatenate([first_log_probs[first][None], rest_log_probs])
+
+
+def _answer_line(written: np.ndarray, log_probs: np.ndarray) -> tuple[str, float]:
+    """The first line of the written tokens, and the probability of that line and the line break ending it."""
+    for count in range(1, len(written) + 1):
+        if "\n" in decode(written[:count]):
+            break
+    text = decode(written[:count]).split("\n", 1)[0]
+    return text, float(np.exp(log_probs[:count].astype(np.float64).sum()))
 
 
 def answer(config: LMConfig, params, prompt: str) -> tuple[str, float]:
     """The model's most likely answer after `prompt`: the first line it writes, and the probability it gives that
     line and the line break that ends it (the product of its tokens' probabilities: how sure it is). A line that
     does not end within ANSWER_TOKENS tokens is returned as far as it got, with the probability of that part."""
-    buffer, prompt_length = _answer_buffer(prompt)
-    tokens, log_probs = greedy_tokens(params, jnp.asarray(buffer), prompt_length, config=config, length=ANSWER_TOKENS)
-    end = prompt_length + ANSWER_TOKENS
-    written, log_probs = np.asarray(tokens)[prompt_length:end], np.asarray(log_probs)[prompt_length - 1 : end - 1]
-    for count in range(1, len(written) + 1):
-        if "\n" in decode(written[:count]):
-            break
-    text = decode(written[:count]).split("\n", 1)[0]
-    return text, float(np.exp(log_probs[:count].astype(np.float64).sum()))
+    return answers(config, params, [prompt])[0]
+
+
+def answers(config: LMConfig, params, prompts) -> list[tuple[str, float]]:
+    """`answer` for each prompt, ANSWER_BATCH at a time (vmapped; a last, smaller group is padded)."""
+    if ANSWER_PROMPT_CAPACITIES[-1] + ANSWER_TOKENS > config.context:
+        raise ValueError(
+            f"a model that answers needs a context of at least {ANSWER_PROMPT_CAPACITIES[-1] + ANSWER_TOKENS}"
+        )
+    replies = []
+    for first in range(0, len(prompts), ANSWER_BATCH):
+        group = list(prompts[first : first + ANSWER_BATCH])
+        encoded = [encode(prompt)[-ANSWER_PROMPT_CAPACITIES[-1] :] for prompt in group]
+        if min(len(ids) for ids in encoded) == 0:
+            raise ValueError("the prompt needs at least one token")
+        capacity = next(size for size in ANSWER_PROMPT_CAPACITIES if size >= max(len(ids) for ids in encoded))
+        batch = ANSWER_BATCH if len(group) > 1 else 1  # one question alone is not padded to a batch
+        buffers = np.zeros((batch, capacity), np.int32)
+        lengths = np.ones(batch, np.int32)
+        for row, ids in enumerate(encoded):
+            buffers[row, : len(ids)], lengths[row] = ids, len(ids)
+        written, log_probs = _greedy_of_many(params, jnp.asarray(buffers), jnp.asarray(lengths), config=config)
+        written, log_probs = np.asarray(written), np.asarray(log_probs)
+        replies += [_answer_line(written[row], log_probs[row]) for row in range(len(group))]
+    return replies
+
+
+ANSWER_BATCH = 32  # prompts `answers` writes at once: one compile per prompt capacity, and one for a single prompt
+
+
+@partial(jax.jit, static_argnames=("config",))
+def _greedy_of_many(params, tokens, prompt_lengths, *, config: LMConfig):
+    """greedy_after_prefill for a batch of prompt buffers (batch, capacity), vmapped. Static: config."""
+    one = partial(greedy_after_prefill, config=config, length=ANSWER_TOKENS)
+    return jax.vmap(one, in_axes=(None, 0, 0))(params, tokens, prompt_lengths)

@@ -18,6 +18,7 @@ from core.lm.corpus import GENERAL_HELDOUT_FILE, GENERAL_TRAIN_FILE, SEPARATOR
 class TokenStream(NamedTuple):
     tokens: np.ndarray  # (n,) int32 token ids of all the texts, each followed by SEPARATOR's tokens
     starts: np.ndarray  # (texts,) int32: where each text's first token is
+    weights: np.ndarray | None = None  # (n,) float32: how much predicting each token counts in the loss (None: all 1)
 
 
 @lru_cache(maxsize=1)
@@ -38,11 +39,25 @@ def decode(ids) -> str:
 def stream_of(texts) -> TokenStream:
     """The texts one after another, each followed by a blank gap (SEPARATOR), as one stream of token ids. Each
     text is encoded on its own, so a text's tokens are the same wherever it sits in a stream."""
-    encoded = [encode(text + SEPARATOR) for text in texts]
+    return stream_of_encoded([encode(text + SEPARATOR) for text in texts])
+
+
+def stream_of_encoded(encoded) -> TokenStream:
     lengths = np.array([len(ids) for ids in encoded], np.int64)
     starts = np.concatenate([[0], np.cumsum(lengths)[:-1]]).astype(np.int32)
     tokens = np.concatenate(encoded or [np.zeros(0, np.int32)]).astype(np.int32)
     return TokenStream(tokens, starts)
+
+
+def prompted_stream_of(examples, prompt_weight: float) -> TokenStream:
+    """(prompt, completion) texts as one stream, like stream_of, with a loss weight for each token: 1 for the
+    completion's tokens (and the gap after it), `prompt_weight` for the prompt's. A small model asked to answer from
+    a page of passages learns the answer much faster when the passages' own words (names and numbers it cannot
+    guess) do not outweigh the few words of the answer."""
+    encoded = [(encode(prompt), encode(completion + SEPARATOR)) for prompt, completion in examples]
+    stream = stream_of_encoded([np.concatenate(pair) for pair in encoded])
+    weights = [np.r_[np.full(len(prompt), prompt_weight), np.ones(len(completion))] for prompt, completion in encoded]
+    return stream._replace(weights=np.concatenate(weights or [np.zeros(0)]).astype(np.float32))
 
 
 @lru_cache(maxsize=2)

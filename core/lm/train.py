@@ -52,6 +52,7 @@ class LMData(NamedTuple):
     start_share: jax.Array  # float32 scalar: the share of a batch's windows that start where a text starts
     heldout_style: jax.Array  # (EVAL_WINDOWS, context + 1) held-out texts in the target style
     heldout_general: jax.Array  # (EVAL_WINDOWS, context + 1) held-out general English
+    weights: jax.Array | None = None  # (capacity,) float32 loss weight of each token of the stream; None: all 1
 
 
 def evaluation_windows(stream: TokenStream, context: int, count: int = EVAL_WINDOWS) -> np.ndarray:
@@ -68,11 +69,11 @@ def evaluation_windows(stream: TokenStream, context: int, count: int = EVAL_WIND
     return np.stack([tokens[s : s + context + 1] for s in starts]).astype(np.int32)
 
 
-def _padded(values: np.ndarray, capacity: int | None, what: str) -> np.ndarray:
+def _padded(values: np.ndarray, capacity: int | None, what: str, dtype=np.int32) -> np.ndarray:
     capacity = capacity or len(values)
     if len(values) > capacity:
         raise ValueError(f"the training text has more than {capacity:,} {what}")
-    padded = np.zeros(capacity, np.int32)
+    padded = np.zeros(capacity, dtype)
     padded[: len(values)] = values
     return padded
 
@@ -96,13 +97,16 @@ def make_data(
         jnp.asarray(start_share, jnp.float32),
         jnp.asarray(evaluation_windows(heldout_style, context)),
         jnp.asarray(evaluation_windows(heldout_general, context)),
+        None if stream.weights is None else jnp.asarray(_padded(stream.weights, capacity, "tokens", np.float32)),
     )
 
 
-def loss_of(config: LMConfig, params, windows: jax.Array) -> jax.Array:
-    """Mean next-token cross-entropy (nats) over windows (batch, context + 1)."""
+def loss_of(config: LMConfig, params, windows: jax.Array, weights: jax.Array | None = None) -> jax.Array:
+    """Mean next-token cross-entropy (nats) over windows (batch, context + 1); with `weights` (batch, context), the
+    loss weight of each predicted token, their weighted mean."""
     logits = model_of(config, params)(windows[:, :-1])
-    return optax.softmax_cross_entropy_with_integer_labels(logits, windows[:, 1:]).mean()
+    losses = optax.softmax_cross_entropy_with_integer_labels(logits, windows[:, 1:])
+    return losses.mean() if weights is None else (losses * weights).sum() / jnp.maximum(weights.sum(), 1e-6)
 
 
 @partial(jax.jit, static_argnames=("config",))
@@ -119,16 +123,18 @@ def fresh_params(seed, *, config: LMConfig):
     return init_params(config, jax.random.fold_in(jax.random.key(seed), 1))
 
 
-def random_windows(key, data: LMData, batch_size: int, window: int) -> jax.Array:
+def random_windows(key, data: LMData, batch_size: int, window: int) -> tuple[jax.Array, jax.Array | None]:
     """batch_size windows of window + 1 tokens: the first (data.start_share of them) start where a text starts, so
-    the model learns a text from its first line on, the rest anywhere in the real part of the stream."""
+    the model learns a text from its first line on, the rest anywhere in the real part of the stream; and the loss
+    weights of the tokens each window predicts (its last `window`), None when the stream has none."""
     text_key, anywhere_key = jax.random.split(key)
     last = jnp.maximum(data.n_tokens - window - 1, 0)
     text_starts = data.starts[jax.random.randint(text_key, (batch_size,), 0, jnp.maximum(data.n_starts, 1))]
     anywhere = jax.random.randint(anywhere_key, (batch_size,), 0, last + 1)
     from_text_starts = jnp.arange(batch_size) < jnp.round(data.start_share * batch_size)
     starts = jnp.minimum(jnp.where(from_text_starts, text_starts, anywhere), last)
-    return data.stream[starts[:, None] + jnp.arange(window + 1)[None, :]]
+    positions = starts[:, None] + jnp.arange(window + 1)[None, :]
+    return data.stream[positions], None if data.weights is None else data.weights[positions[:, 1:]]
 
 
 def train_step(state: LMState, data: LMData, config: LMConfig, batch_size: int, window: int, batch_sharding=None):
@@ -136,10 +142,10 @@ def train_step(state: LMState, data: LMData, config: LMConfig, batch_size: int, 
     With a `batch_sharding` the batch is split over devices (data parallel: each device computes the gradient of
     its part, and XLA adds them up)."""
     key, batch_key = jax.random.split(state.key)
-    windows = random_windows(batch_key, data, batch_size, window)
+    windows, weights = random_windows(batch_key, data, batch_size, window)
     if batch_sharding is not None:
         windows = jax.lax.with_sharding_constraint(windows, batch_sharding)
-    loss, grads = jax.value_and_grad(lambda p: loss_of(config, p, windows))(state.params)
+    loss, grads = jax.value_and_grad(lambda p: loss_of(config, p, windows, weights))(state.params)
     updates, opt_state = OPTIMIZER.update(grads, state.opt_state, state.params)
     return LMState(optax.apply_updates(state.params, updates), opt_state, key, state.step + 1), loss
 

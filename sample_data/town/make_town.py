@@ -22,7 +22,27 @@ import random
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-TOWN, READING_TOWN = "Kleiwaard", "Ternsloot"
+TOWN = "Kleiwaard"
+# Made-up towns for reading practice. Their businesses share names from one pool but not their facts (each town
+# draws its own owners, prices and hours), so a model cannot learn their answers by heart: it has to read them.
+READING_TOWNS = (
+    "Ternsloot",
+    "Wierhuizen",
+    "Oosterzand",
+    "Midlaren",
+    "Hoogebrug",
+    "Valkwerd",
+    "Eemsterhout",
+    "Dijkmeer",
+    "Zuidervaart",
+    "Breukeloord",
+    "Lindeweer",
+    "Marsum-aan-Zee",
+    "Noordhaven",
+    "Kampereind",
+    "Rietwolde",
+    "Westerburen",
+)
 MONTHS = [
     "January",
     "February",
@@ -652,10 +672,24 @@ def main(folder: Path = HERE) -> None:
     documents = documents_of(facts, TOWN, "kw")
     write_jsonl(folder / "documents.jsonl", documents)
     write_jsonl(folder / "questions.jsonl", world_questions(facts, documents, TOWN))
-    reading_facts = facts_of(READING_TOWN, reading_businesses(), None)
-    reading_documents = documents_of(reading_facts, READING_TOWN, "ts")
+    reading_documents, questions = reading_world()
     write_jsonl(folder / "reading_documents.jsonl", reading_documents)
-    write_jsonl(folder / "reading_questions.jsonl", reading_questions(reading_facts, reading_documents, READING_TOWN))
+    write_jsonl(folder / "reading_questions.jsonl", questions)
+
+
+def reading_world() -> tuple[list[dict], list[dict]]:
+    """Every reading town's documents (all towns by date) and one question per document, in the same order."""
+    pairs = []
+    for number, town in enumerate(READING_TOWNS):
+        facts = facts_of(town, reading_businesses(seed=13 + number), None)
+        own = documents_of(facts, town, f"town{number}")
+        pairs += [(number, document, question) for document, question in zip(own, reading_questions(facts, own, town))]
+    pairs.sort(key=lambda pair: (pair[1]["date"], pair[0], pair[1]["fact"]))
+    documents, questions = [], []
+    for count, (_, document, question) in enumerate(pairs, 1):
+        documents.append({**document, "id": f"ts-{count:05d}"})
+        questions.append({**question, "id": f"rq-{count:05d}", "document": f"ts-{count:05d}"})
+    return documents, questions
 
 
 if __name__ == "__main__":

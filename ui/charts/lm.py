@@ -14,7 +14,7 @@ PANELS = ("House style<br>(held-out adverts)", "General English<br>(held-out tex
 PANEL_DOMAINS = ((0.0, 0.28), (0.36, 0.64), (0.72, 1.0))
 
 
-def _smoothed(values: np.ndarray, window: int = 5) -> np.ndarray:
+def smoothed(values: np.ndarray, window: int = 5) -> np.ndarray:
     """A running mean: single batches are noisy, the trend is what matters."""
     if len(values) < window:
         return values
@@ -86,7 +86,7 @@ def fine_tuning_losses(history, total_steps: int, previous_curve=None) -> go.Fig
         series = (
             (history.eval_steps, history.heldout_style[name]),
             (history.eval_steps, history.heldout_general[name]),
-            (np.arange(1, len(train_loss) + 1), _smoothed(train_loss)),
+            (np.arange(1, len(train_loss) + 1), smoothed(train_loss)),
         )
         for index, (x, y) in enumerate(series, start=1):
             suffix = "" if index == 1 else str(index)

@@ -1,0 +1,423 @@
+"""The lesson "What a model knows": the cutoffs a learner can choose, the models behind them (prepared in advance
+or trained live), every question asked at once, what changing one fact costs, the compute of every run beside
+published foundation models, and what the numbers say, in words.
+"""
+
+from __future__ import annotations
+
+import datetime
+import time
+from dataclasses import dataclass, replace
+from functools import lru_cache
+
+import numpy as np
+
+from core.lessons import compute, knowledge
+from core.lessons import knowledge_model as km
+from core.lessons.knowledge import Document, Question, World
+from core.lessons.retrieval import Retriever
+from core.lessons.user_text import markdown_literal
+from core.lm import checkpoint
+
+# Quarter days from 2020 to 2026: every cutoff shares one compile (the stream's capacity holds the latest).
+CUTOFFS = tuple(datetime.date(year, month, 1) for year in range(2020, 2027) for month in (1, 4, 7, 10))[:-3]
+DEFAULT_CUTOFF = km.PREPARED_CUTOFFS[0]
+METHODS = {
+    "closed_book": "From memory (closed book)",
+    "retrieval": "With retrieval (RAG)",
+    "fine_tuned": "Fine-tuned on the new documents",
+}
+GROUPS = {
+    "unchanged": "Facts that did not change after the cutoff",
+    "changed": "Facts that changed (or appeared) after the cutoff",
+}
+
+
+@lru_cache(maxsize=1)
+def world() -> World:
+    return knowledge.load_world()
+
+
+def today() -> datetime.date:
+    """The day the lesson's questions are asked: the date of the world's newest document."""
+    return world().end
+
+
+@lru_cache(maxsize=1)
+def reader():
+    """The reader (the generic model taught to answer from passages), loaded once per process."""
+    return checkpoint.load(km.READER_STEM)
+
+
+def is_prepared(cutoff: datetime.date) -> bool:
+    return km.cutoff_stem(cutoff).with_suffix(".npz").exists()
+
+
+@lru_cache(maxsize=len(km.PREPARED_CUTOFFS))
+def prepared_model(cutoff: datetime.date):
+    """A cutoff trained in advance (architecture, parameters, facts), loaded once per process."""
+    return checkpoint.load(km.cutoff_stem(cutoff))
+
+
+def cutoff_run(cutoff: datetime.date, seed: int = 0, steps: int = km.CUTOFF_STEPS) -> km.KnowledgeRun:
+    """A live run: the reader trained on what a model with this cutoff could have read."""
+    config, params, _ = reader()
+    return km.KnowledgeRun(km.TrainingConfig("cutoff", cutoff, steps=steps, seed=seed), params, config)
+
+
+def update_run(cutoff: datetime.date, params, seed: int = 0, steps: int = km.CUTOFF_STEPS) -> km.KnowledgeRun:
+    """A live run: a cutoff's model trained further on the documents dated after its cutoff."""
+    config = reader()[0]
+    return km.KnowledgeRun(km.TrainingConfig("update", cutoff, steps=steps, seed=seed), params, config)
+
+
+def documents_after(cutoff: datetime.date) -> list[Document]:
+    return [document for document in world().documents if document.date > cutoff]
+
+
+# ---------------------------------------------------------------- every question at once
+
+
+@dataclass(frozen=True)
+class Score:
+    right: int
+    asked: int
+
+    @property
+    def share(self) -> float:
+        return self.right / self.asked if self.asked else float("nan")
+
+
+def question_groups(cutoff: datetime.date) -> dict[str, tuple[Question, ...]]:
+    split = knowledge.split_at_cutoff(world().questions, cutoff, today())
+    return {"unchanged": split.unchanged, "changed": split.changed}
+
+
+def scores(config, params, cutoff: datetime.date, retrieve: bool) -> dict[str, Score]:
+    """How many questions of each group the model answers right today, from memory or with retrieval."""
+    found = {}
+    for group, questions in question_groups(cutoff).items():
+        replies = km.ask_many(config, params, world(), questions, today(), retrieve)
+        found[group] = Score(sum(reply.right for reply in replies), len(replies))
+    return found
+
+
+def results(config, params, cutoff: datetime.date, updated_params=None) -> dict[str, dict[str, Score]]:
+    """The results table: each method's scores per group (fine-tuned only when there is such a model)."""
+    table = {
+        "closed_book": scores(config, params, cutoff, retrieve=False),
+        "retrieval": scores(config, params, cutoff, retrieve=True),
+    }
+    if updated_params is not None:
+        table["fine_tuned"] = scores(config, updated_params, cutoff, retrieve=False)
+    return table
+
+
+@lru_cache(maxsize=len(km.PREPARED_CUTOFFS))
+def prepared_results(cutoff: datetime.date) -> dict[str, dict[str, Score]]:
+    """The results table of a prepared cutoff, measured once per server (every learner sees the same model)."""
+    model = prepared(cutoff)
+    return results(model.config, model.params, cutoff)
+
+
+def results_readings(table: dict[str, dict[str, Score]], cutoff: datetime.date) -> list[str]:
+    """What the results table says, in words, from its own numbers."""
+    closed, found = table["closed_book"], table["retrieval"]
+    day = knowledge.date_in_words(cutoff)
+    readings = [
+        f"From memory the model answers {closed['unchanged'].share:.0%} of the questions whose answer was already "
+        f"true on its cutoff ({day}), but only {closed['changed'].share:.0%} of those whose answer changed after it: "
+        "it gives the answer it learned, which is now out of date, or makes one up."
+    ]
+    readings.append(
+        f"With retrieval the same model answers {found['changed'].share:.0%} of the changed facts right: nothing "
+        "was retrained, the current documents were put into its context."
+    )
+    if "fine_tuned" in table:
+        tuned = table["fine_tuned"]
+        readings.append(
+            f"Fine-tuned on the new documents it answers {tuned['changed'].share:.0%} of the changed facts from "
+            f"memory, and {tuned['unchanged'].share:.0%} of the old ones (it had {closed['unchanged'].share:.0%} "
+            "before): training on new facts can overwrite old ones."
+        )
+    return readings
+
+
+# ---------------------------------------------------------------- changing one fact
+
+
+@dataclass(frozen=True)
+class Edit:
+    """One fact changed by editing its document in the retrieval library."""
+
+    question: Question
+    document: Document  # the edited document, dated today
+    seconds: float  # rebuilding the retriever's index over the edited library
+    reply: km.Reply  # the model's answer with retrieval from the edited library
+
+
+def edit_fact(config, params, question: Question, new_value: str) -> Edit:
+    """Write `new_value` into the current document about the question's fact (a new version dated today), rebuild
+    the retriever's index and ask again: how a business changes one fact when its assistant uses retrieval."""
+    new_value = " ".join(new_value.split())
+    if not new_value:
+        raise ValueError("type the new value first")
+    current = [doc for doc in knowledge.current_documents(world().documents, today()) if doc.fact == question.fact]
+    old = current[0]
+    old_value = question.answer_at(today())
+    edited = replace(old, id=f"{old.id}-edited", date=today(), text=old.text.replace(old_value, new_value))
+    library = [document for document in world().documents if document.fact != question.fact] + [edited]
+    started = time.perf_counter()
+    retriever = Retriever(library)
+    seconds = time.perf_counter() - started
+    passages = retriever.search(question.question, km.PASSAGES)
+    edited_question = replace(question, answers=(*question.answers, knowledge.Answer(today(), new_value, edited.id)))
+    reply = km.ask(config, params, world(), edited_question, today(), True, passages)
+    return Edit(question, edited, seconds, reply)
+
+
+# ---------------------------------------------------------------- what training costs
+
+
+@dataclass(frozen=True)
+class CostRow:
+    name: str
+    operations: float
+    seconds: float | None  # measured here; None for published models
+    source: str
+
+
+def run_cost_rows(models) -> list[CostRow]:
+    """The pretraining of the generic model, the reader, and each of `models` (KnowledgeModel) the page holds."""
+    generic = checkpoint.read_facts()
+    parameters = generic["parameters"]
+    rows = [
+        CostRow(
+            "Pretraining the generic model",
+            compute.training_operations(parameters, generic["tokens_seen"]),
+            generic["seconds"],
+            f"{generic['tokens_seen']:,} tokens read, measured when it was made",
+        ),
+        cost_row("Teaching it to read passages (the reader)", reader()[2], parameters),
+    ]
+    return rows + [cost_row(model_title(model), model.facts, parameters) for model in models]
+
+
+def model_title(model: KnowledgeModel) -> str:
+    day = knowledge.date_in_words(model.cutoff)
+    if model.facts.get("kind") == "update":
+        return f"Fine-tuning on the documents after {day}"
+    return f"Learning the town up to {day}" + (" (prepared)" if model.key.startswith("prepared") else " (live)")
+
+
+def cost_row(name: str, facts: dict, parameters: int) -> CostRow:
+    operations = compute.training_operations(parameters, facts["tokens_seen"])
+    return CostRow(name, operations, facts["seconds"], f"{facts['tokens_seen']:,} tokens read")
+
+
+def operations_per_second(rows: list[CostRow]) -> float:
+    """This machine's measured training speed: all measured operations over all measured seconds."""
+    measured = [row for row in rows if row.seconds]
+    return sum(row.operations for row in measured) / sum(row.seconds for row in measured)
+
+
+def reference_rows(speed: float) -> list[tuple[CostRow, str]]:
+    """The published foundation models, each with how long this machine would need at `speed`."""
+    return [
+        (
+            CostRow(reference.name, reference.operations, None, reference.source),
+            compute.duration_in_words(compute.seconds_to_train(reference.operations, speed)),
+        )
+        for reference in compute.REFERENCES
+    ]
+
+
+def cost_reading(rows: list[CostRow], speed: float) -> str:
+    """The takeaway of the cost table, from its numbers."""
+    biggest = max(compute.REFERENCES, key=lambda reference: reference.operations)
+    ours = max(row.operations for row in rows)
+    return (
+        f"The largest run on this page took {compute.operations_in_words(ours)} operations. "
+        f"{biggest.name} took {compute.operations_in_words(biggest.operations)}: "
+        f"{compute.times_in_words(biggest.operations / ours)} as many, which this server would need "
+        f"{compute.duration_in_words(compute.seconds_to_train(biggest.operations, speed))} for. "
+        "Training a foundation model of your own takes a provider's data centre. "
+        "Use an existing model with retrieval for facts; fine-tune only for a style or a format."
+    )
+
+
+def seconds_per_answer(config, params, question: Question, repeats: int = 3) -> float:
+    """Wall time of one question answered with retrieval (search and answer), the best of `repeats`."""
+    times = []
+    for _ in range(repeats):
+        started = time.perf_counter()
+        km.ask(config, params, world(), question, today(), retrieve=True)
+        times.append(time.perf_counter() - started)
+    return float(np.min(times))
+
+
+# ---------------------------------------------------------------- the models a page holds
+
+
+@dataclass(frozen=True)
+class KnowledgeModel:
+    """A model that knows the town up to a cutoff: prepared in advance, trained live, or updated after it."""
+
+    key: str  # names it in caches: a prepared cutoff, or a live run
+    cutoff: datetime.date
+    config: object
+    params: object
+    facts: dict
+    source_in_words: str
+
+
+def prepared(cutoff: datetime.date) -> KnowledgeModel | None:
+    if not is_prepared(cutoff):
+        return None
+    config, params, facts = prepared_model(cutoff)
+    return KnowledgeModel(
+        f"prepared-{cutoff.isoformat()}",
+        cutoff,
+        config,
+        params,
+        facts,
+        f"Prepared in advance and loaded at once: trained for {facts['steps']} steps ({facts['seconds']:.0f} seconds "
+        f"on this server's two cores) on the {len(documents_up_to(cutoff))} announcements up to "
+        f"{knowledge.date_in_words(cutoff)}.",
+    )
+
+
+def trained_model(run: km.KnowledgeRun, number: int) -> KnowledgeModel:
+    """The model a finished live run made (`number` tells the session's runs apart)."""
+    facts, cutoff = run.facts(), run.config.cutoff
+    if run.config.kind == "update":
+        words = f"Fine-tuned here, live, on the {len(documents_after(cutoff))} announcements after the cutoff"
+    else:
+        words = f"Trained here, live, on the {len(documents_up_to(cutoff))} announcements up to the cutoff"
+    return KnowledgeModel(
+        f"{run.config.kind}-{number}",
+        cutoff,
+        run.model_config,
+        run.params,
+        facts,
+        f"{words}: {facts['steps']} steps in {facts['seconds']:.0f} seconds.",
+    )
+
+
+def prepared_in_words() -> str:
+    return ", ".join(knowledge.date_in_words(cutoff) for cutoff in km.PREPARED_CUTOFFS)
+
+
+def expected_seconds(steps: int) -> float:
+    """How long a live cutoff run of `steps` takes, at the speed the prepared cutoffs were trained."""
+    facts = prepared_model(km.PREPARED_CUTOFFS[0])[2] if is_prepared(km.PREPARED_CUTOFFS[0]) else None
+    per_step = facts["seconds"] / facts["steps"] if facts else 0.5
+    return steps * per_step
+
+
+# ---------------------------------------------------------------- the questions
+
+
+QUESTION_IDS = knowledge.question_ids()
+LIBRARIES = ("current", "all", "wrong")  # see passages_for
+NEW_VALUE_LIMIT = 40
+# "What time does Bakery Van Dijk open on weekdays?": the new opening hours an assistant does not know.
+DEFAULT_QUESTION = "q-004"
+
+
+def subjects() -> tuple[str, ...]:
+    return tuple(sorted({document.subject for document in world().documents}))
+
+
+def question(question_id: str) -> Question:
+    return next(question for question in world().questions if question.id == question_id)
+
+
+def question_label(question_id: str) -> str:
+    return question(question_id).question
+
+
+def fact_of(question_id: str) -> str:
+    return question(question_id).fact
+
+
+def documents_up_to(cutoff: datetime.date) -> list[Document]:
+    return knowledge.documents_up_to(world().documents, cutoff)
+
+
+def answer_history_in_words(question: Question, cutoff: datetime.date) -> str:
+    """When the question's answer changed, and what it was on the cutoff day."""
+    known = question.answer_at(cutoff)
+    changes = "; ".join(f"{answer.answer} from {knowledge.date_in_words(answer.start)}" for answer in question.answers)
+    on_cutoff = f"on the cutoff day it was {known}" if known else "on the cutoff day there was no answer yet"
+    return f" (over the years: {changes}; {on_cutoff})."
+
+
+def example_new_value(question: Question) -> str:
+    """A new value of the same kind as today's answer, to show in the box (the learner types their own)."""
+    older = [answer.answer for answer in question.answers if answer.answer != question.answer_at(today())]
+    return older[0] if older else question.answer_at(today())
+
+
+def passages_for(question: Question, library: str) -> list:
+    """What retrieval puts into the context: the best PASSAGES of the library kept up to date ("current"), of the
+    library with every old announcement kept ("all"), or of the current library without the document that states
+    today's answer ("wrong": retrieval missed it)."""
+    retriever = km.town_retriever(world())
+    if library == "all":
+        return retriever.search(question.question, km.PASSAGES, up_to=today(), current_only=False)
+    found = retriever.search(question.question, km.PASSAGES + 1, up_to=today())
+    if library == "wrong":
+        stating = question.answers[-1].document if question.answer_at(today()) else None
+        found = [passage for passage in found if passage.document.id != stating]
+    return found[: km.PASSAGES]
+
+
+def replies(model: KnowledgeModel, question: Question, library: str) -> tuple[km.Reply, km.Reply]:
+    """The model's answer today from memory, and with the passages `library` retrieval finds."""
+    closed = km.ask(model.config, model.params, world(), question, today(), retrieve=False)
+    opened = km.ask(model.config, model.params, world(), question, today(), True, passages_for(question, library))
+    return closed, opened
+
+
+def edit_reading(edit: Edit, retrain_seconds: float) -> str:
+    """What editing one document did, against what retraining takes (Markdown; the typed value shown as text)."""
+    verdict = "now answers with the new value" if edit.reply.right else "still does not give the new value"
+    return (
+        f"The document now reads: {markdown_literal(edit.document.text, limit=300)} Rebuilding the retriever's index "
+        f"took {edit.seconds * 1000:.0f} ms, and the model with retrieval {verdict}: "
+        f"{markdown_literal(edit.reply.written.strip() or '(nothing)', limit=80)} ({edit.reply.probability:.0%} "
+        f"sure). Training the fact in would take a training run of about {retrain_seconds:.0f} seconds on this "
+        "server, each time a fact changes."
+    )
+
+
+def seconds_for_biggest(speed: float) -> float:
+    biggest = max(compute.REFERENCES, key=lambda reference: reference.operations)
+    return compute.seconds_to_train(biggest.operations, speed)
+
+
+class TaskCheck:
+    """What a guided task's claim is read from: the prepared cutoff's answers with the task's settings (widget
+    key -> value). Nothing to train: `advance` returns False at once, as a finished run's would."""
+
+    def __init__(self, state: dict):
+        self.cutoff = datetime.date.fromisoformat(state["kn_cutoff"])
+        self.model = prepared(self.cutoff)
+        self.question = question(state["kn_question"])
+        self.library = state["kn_library"]
+
+    def advance(self) -> bool:
+        return False
+
+    @property
+    def closed(self) -> km.Reply:
+        return replies(self.model, self.question, self.library)[0]
+
+    @property
+    def opened(self) -> km.Reply:
+        return replies(self.model, self.question, self.library)[1]
+
+    @property
+    def table(self) -> dict:
+        return results(self.model.config, self.model.params, self.cutoff)

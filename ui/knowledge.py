@@ -1,0 +1,131 @@
+"""The knowledge lesson's page parts: which model answers (kept in the session), its answers in cards, the passages
+and the results and cost tables as data frames. Answers and tables are kept per model, so a rerun that changes
+nothing asks the model nothing."""
+
+from __future__ import annotations
+
+import datetime
+
+import pandas as pd
+
+from core.lessons import knowledge_lesson as lesson
+from core.lessons.compute import duration_in_words, operations_in_words
+from core.lessons.user_text import markdown_literal
+
+LIBRARY_CHOICES = {
+    "current": "the library kept up to date",
+    "all": "old announcements kept as well",
+    "wrong": "retrieval missed the right document",
+}
+KEPT_MODELS = 3  # live-trained models a session keeps per kind (each is about 4 MB of parameters)
+KEPT_ANSWERS = 64
+
+
+def _keep(state, name: str, model: lesson.KnowledgeModel) -> None:
+    models = state.setdefault(name, {})
+    models[model.cutoff.isoformat()] = model
+    while len(models) > KEPT_MODELS:
+        models.pop(next(iter(models)))
+
+
+def keep_finished_runs(state) -> None:
+    """Once a live run has finished well, its model answers for its cutoff (a cutoff run) or beside it (an update)."""
+    for prefix, name in (("kn", "kn_models"), ("knu", "kn_updated")):
+        run = state.get(f"{prefix}_run")
+        if run is None or not run.finished or run.failure or state.get(f"{prefix}_kept") is run:
+            continue
+        state[f"{prefix}_kept"] = run
+        state["kn_model_count"] = state.get("kn_model_count", 0) + 1
+        _keep(state, name, lesson.trained_model(run, state["kn_model_count"]))
+
+
+def current_model(state, cutoff: datetime.date) -> lesson.KnowledgeModel | None:
+    """The model that knows this cutoff: one trained live in this session, else a prepared one, else none."""
+    return state.get("kn_models", {}).get(cutoff.isoformat()) or lesson.prepared(cutoff)
+
+
+def updated_model(state, cutoff: datetime.date) -> lesson.KnowledgeModel | None:
+    return state.get("kn_updated", {}).get(cutoff.isoformat())
+
+
+def session_models(state, cutoff: datetime.date) -> list[lesson.KnowledgeModel]:
+    """The models whose training this page can account for: this cutoff's and its update, if any."""
+    return [model for model in (current_model(state, cutoff), updated_model(state, cutoff)) if model is not None]
+
+
+def _remembered(state, key: tuple, work):
+    answers = state.setdefault("kn_answers", {})
+    if key not in answers:
+        if len(answers) >= KEPT_ANSWERS:
+            answers.pop(next(iter(answers)))
+        answers[key] = work()
+    return answers[key]
+
+
+def ask_today(state, model: lesson.KnowledgeModel, question, library: str):
+    """The model's answers to `question` today, from memory and with retrieval (kept for the session)."""
+    return _remembered(state, (model.key, question.id, library), lambda: lesson.replies(model, question, library))
+
+
+def results_table(state, model: lesson.KnowledgeModel, updated: lesson.KnowledgeModel | None) -> dict:
+    if updated is None and model.key.startswith("prepared"):
+        return lesson.prepared_results(model.cutoff)
+    key = ("results", model.key, updated.key if updated else None)
+    params = updated.params if updated else None
+    return _remembered(state, key, lambda: lesson.results(model.config, model.params, model.cutoff, params))
+
+
+def answer_card(column, title: str, reply, note: str = "") -> None:
+    box = column.container(border=True)
+    box.markdown(f"**{title}**")
+    written = reply.written.strip() or "(nothing)"
+    box.metric("Its answer", markdown_literal(written, limit=60), help="The line it finds most likely.")
+    verdict = ":green[right]" if reply.right else ":red[wrong]"
+    box.markdown(f"{verdict} · it gives this answer a probability of **{reply.probability:.0%}**")
+    if note:
+        box.caption(note)
+
+
+def passages_table(reply) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "rank": range(1, len(reply.passages) + 1),
+            "score": [round(passage.score, 3) for passage in reply.passages],
+            "date": [passage.document.date.isoformat() for passage in reply.passages],
+            "passage": [f"{passage.document.title}: {passage.document.text}" for passage in reply.passages],
+        }
+    )
+
+
+def results_frame(table: dict) -> pd.DataFrame:
+    rows = {
+        lesson.METHODS[method]: {
+            lesson.GROUPS[group]: f"{score.share:.0%} ({score.right} of {score.asked})"
+            for group, score in groups.items()
+        }
+        for method, groups in table.items()
+    }
+    return pd.DataFrame.from_dict(rows, orient="index")
+
+
+def cost_frame(rows, speed: float) -> pd.DataFrame:
+    """Every training the lesson stands on, then the published foundation models with the time they would take here."""
+    measured = [
+        {
+            "training": row.name,
+            "operations": operations_in_words(row.operations),
+            "time": duration_in_words(row.seconds),
+            "what": row.source,
+        }
+        for row in rows
+    ]
+    published = [
+        {
+            "training": row.name,
+            "operations": operations_in_words(row.operations),
+            "time": f"{words} here",
+            "what": row.source,
+        }
+        for row, words in lesson.reference_rows(speed)
+    ]
+    return pd.DataFrame(measured + published)
