@@ -29,6 +29,7 @@ PAGES = {
     "playground": "playground",
     "data-quality": "data-quality",
     "fine-tuning": "fine-tuning",
+    "knowledge": "knowledge",
 }
 PAGES_WITH_A_CHART_AT_START = {"lab", "training-loop", "playground"}
 PROJECTOR = (1600, 900)

@@ -96,3 +96,33 @@ def test_a_run_trains_its_steps_counts_its_compute_and_its_model_answers_with_an
     assert 0 <= closed.probability <= 1 and closed.right == knowledge.is_right(
         closed.written, question.answer_at(WORLD.end)
     )
+
+
+def test_copy_practice_asks_for_the_same_text_again():
+    rng = np.random.default_rng(0)
+    for _ in range(50):
+        prompt, completion = km.copy_example(rng)
+        assert prompt.startswith("Copy: ") and prompt.endswith("\nAgain:") and "\n" not in prompt[:-7]
+        assert completion == " " + prompt[len("Copy: ") : -len("\nAgain:")] + "\n"
+
+
+def test_the_reader_trains_on_reading_and_copy_practice_in_turn():
+    examples = km.TrainingConfig("reading").examples(WORLD)
+    assert len(examples) == 2 * len(WORLD.reading_questions)
+    assert all(prompt.startswith("Passage 1: ") for prompt, _ in examples[::2])
+    assert all(prompt.startswith("Copy: ") for prompt, _ in examples[1::2])
+
+
+def test_the_shipped_reader_copies_from_its_context_and_the_generic_model_does_not():
+    from core.lm import checkpoint, sample
+
+    rng = np.random.default_rng(7)
+    examples = [km.copy_example(rng) for _ in range(32)]
+
+    def copied(stem) -> float:
+        config, params, _ = checkpoint.load(stem)
+        written = sample.answers(config, params, [prompt for prompt, _ in examples])
+        return np.mean([text == completion[:-1] for (text, _), (_, completion) in zip(written, examples, strict=True)])
+
+    assert copied(checkpoint.GENERIC_CHECKPOINT) < 0.1
+    assert copied(km.READER_STEM) > 0.8

@@ -84,6 +84,7 @@ PAUSABLE_PAGES = {
     "lab": ("pages/lab.py", "lab", "lab_train", "lab_stop", {"lab_epochs": 1000}),
     "playground": ("pages/playground.py", "play", "play_train", "play_pause", {"play_epochs": 1000}),
     "fine-tuning": ("pages/fine_tuning.py", "ft", "ft_train", "ft_stop", {"ft_steps": 400}),
+    "knowledge": ("pages/knowledge.py", "kn", "kn_train", "kn_stop", {"kn_steps": 300, "kn_cutoff": "2022-07-01"}),
 }
 FIRST_CHUNK_SECONDS = 120  # a first compile takes seconds on a busy machine
 

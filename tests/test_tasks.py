@@ -21,6 +21,7 @@ PAGES = {
     "dq": "pages/data_quality.py",
     "dq_upload": "pages/own_data.py",
     "ft": "pages/fine_tuning.py",
+    "kn": "pages/knowledge.py",
 }
 WIDGET_TYPES = ("slider", "select_slider", "selectbox", "radio", "number_input", "multiselect", "checkbox")
 EVERY_TASK = [(prefix, number) for prefix, lesson in tasks.LESSONS.items() for number in range(len(lesson.tasks))]

@@ -37,6 +37,8 @@ def keep_finished_runs(state) -> None:
         state[f"{prefix}_kept"] = run
         state["kn_model_count"] = state.get("kn_model_count", 0) + 1
         _keep(state, name, lesson.trained_model(run, state["kn_model_count"]))
+        if prefix == "kn":  # an update trained from the model this one replaces no longer belongs to its cutoff
+            state.get("kn_updated", {}).pop(run.config.cutoff.isoformat(), None)
 
 
 def current_model(state, cutoff: datetime.date) -> lesson.KnowledgeModel | None:

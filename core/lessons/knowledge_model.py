@@ -2,19 +2,23 @@
 
 Three abilities, each trained for real on the token model of core.lm:
 - **Reading** (the reader, made in advance: `python -m core.lessons.knowledge_model`): the generic model fine-tuned to
-  answer a question from passages put before it, on Ternsloot's made-up facts, none of which are Kleiwaard's. So on
-  the page it answers questions about documents it never trained on, when retrieval puts them in its context.
-- **Knowledge up to a cutoff**: the reader fine-tuned on Kleiwaard's documents dated up to the cutoff, each followed
-  by the question it answers (a model learns to recall a fact when asked only if it has seen it asked), with reading
-  practice mixed in so that it keeps reading.
+  answer a question from passages put before it, on the reading towns' made-up facts, none of which are Kleiwaard's,
+  with copy practice beside it (the generic model could not copy from its context at all). So on the page it answers
+  questions about documents it never trained on, when retrieval puts them in its context.
+- **Knowledge up to a cutoff**: the reader fine-tuned on Kleiwaard's documents dated up to the cutoff and on each
+  fact's question with its answer on the cutoff day (a model learns to recall a fact when asked only if it has seen
+  it asked), with reading practice mixed in so that it keeps reading.
 - **Fine-tuned on the new documents**: that model trained further on the documents after its cutoff.
 
-Answers are the model's most likely line (core.lm.sample.answer) with the probability it gives it.
+Every example is a prompt and its completion; the loss weighs the completion's tokens fully and the prompt's little
+(PROMPT_WEIGHT), so that a small model spends its training on answering. Answers are the model's most likely line
+(core.lm.sample.answers) with the probability it gives it.
 """
 
 from __future__ import annotations
 
 import datetime
+import sys
 import time
 from dataclasses import dataclass
 from functools import lru_cache
@@ -31,12 +35,13 @@ from core.lm import checkpoint, pretrain, sample, token_data, train
 from core.lm.model import LMConfig, count_params
 
 PASSAGES = 3  # retrieved passages put before a question
-READING_MIX = 200  # reading-practice examples mixed into a cutoff's training, so that the model keeps reading
-RECALL_REPEATS = 2  # each fact's question appears this often in a cutoff's training (RECALL_REPEATS x facts texts)
-PROMPT_WEIGHT = 0.1  # loss weight of a prompt's tokens (passages, documents, questions); an answer's weigh 1
+READING_MIX = 600  # reading-practice examples mixed into a cutoff's training, so that the model keeps reading
+RECALL_REPEATS = 3  # each fact's question appears this often in a cutoff's training (RECALL_REPEATS x facts texts)
+PROMPT_WEIGHT = 0.02  # loss weight of a prompt's tokens (passages, documents, questions); an answer's weigh 1
+COPY_PRACTICE = 1.0  # copy-practice examples per reading example in the reader's training (see copy_example)
 WINDOW = 320  # tokens a training window holds: the longest reading example (314 tokens) fits
 BATCH_SIZE = 8  # windows per step, split over the host's devices
-STREAM_CAPACITY = 2**17  # tokens: every cutoff's texts (the documents and the reading mix), so all share one compile
+STREAM_CAPACITY = 2**18  # tokens: every cutoff's texts (the documents and the reading mix), so all share one compile
 
 
 # ---------------------------------------------------------------- what the models train on
@@ -83,6 +88,21 @@ def reading_retriever(world: World) -> Retriever:
 @lru_cache(maxsize=1)
 def town_retriever(world: World) -> Retriever:
     return Retriever(world.documents)
+
+
+@lru_cache(maxsize=1)
+def printable_tokens() -> np.ndarray:
+    """The ids of the tokens that are printable text on one line: words, pieces of words, digits, punctuation."""
+    texts = [token_data.decode([number]) for number in range(token_data.shipped_tokenizer().get_vocab_size())]
+    return np.array([number for number, text in enumerate(texts) if text.isascii() and text.isprintable()], np.int32)
+
+
+def copy_example(rng: np.random.Generator) -> tuple[str, str]:
+    """Copy practice: a few random tokens (pieces of words, numbers, signs), then the same text again. The generic
+    model cannot copy from its context at all (shown a random token sequence twice, it is as surprised the second
+    time as the first), and answering from a passage is copying the right words out of it."""
+    text = token_data.decode(rng.choice(printable_tokens(), size=int(rng.integers(2, 16)))).strip()
+    return f"Copy: {text}\nAgain:", f" {text}\n"
 
 
 def reading_examples(world: World, count: int | None = None, seed: int = 0) -> list[tuple[str, str]]:
@@ -158,8 +178,8 @@ def share_right(replies) -> float:
 
 
 READER_STEM = checkpoint.GENERIC_CHECKPOINT.with_name("reader")
-READER_STEPS = 600
-CUTOFF_STEPS = 150  # about a minute on two cores: the page trains a new cutoff live
+READER_STEPS = 2400
+CUTOFF_STEPS = 200  # under two minutes on two cores: the page trains a new cutoff live
 LEARNING_RATE = 2e-3
 END_SHARE = 0.1  # the learning rate falls in a straight line to this share of itself over a run
 PREPARED_CUTOFFS = (datetime.date(2024, 1, 1),)  # trained in advance: these load at once
@@ -194,7 +214,10 @@ class TrainingConfig:
 
     def examples(self, world: World) -> list[tuple[str, str]]:
         if self.kind == "reading":
-            return reading_examples(world, seed=self.seed)
+            reading = reading_examples(world, seed=self.seed)
+            rng = np.random.default_rng(self.seed)
+            copying = [copy_example(rng) for _ in range(round(COPY_PRACTICE * len(reading)))]
+            return [example for pair in zip(reading, copying, strict=True) for example in pair]
         chosen = cutoff_examples if self.kind == "cutoff" else update_examples
         return chosen(world, self.cutoff, self.seed)
 
@@ -292,14 +315,19 @@ def train_to_end(run: KnowledgeRun) -> KnowledgeRun:
     return run
 
 
-def make_prepared_models() -> None:
-    """Train the reader from the generic model, then each prepared cutoff from the reader, and save them."""
+def make_prepared_models(cutoffs_only: bool = False) -> None:
+    """Train the reader from the generic model (unless `cutoffs_only`: then load it), then each prepared cutoff
+    from the reader, and save them."""
     model_config, generic_params, _ = checkpoint.load()
-    reader = train_to_end(KnowledgeRun(TrainingConfig("reading", steps=READER_STEPS), generic_params, model_config))
-    checkpoint.save(READER_STEM, model_config, jax.device_get(reader.params), reader.facts())
-    print(f"reader: {reader.facts()}", flush=True)
+    if cutoffs_only:
+        _, reader_params, _ = checkpoint.load(READER_STEM)
+    else:
+        reader = train_to_end(KnowledgeRun(TrainingConfig("reading", steps=READER_STEPS), generic_params, model_config))
+        checkpoint.save(READER_STEM, model_config, jax.device_get(reader.params), reader.facts())
+        print(f"reader: {reader.facts()}", flush=True)
+        reader_params = reader.params
     for cutoff in PREPARED_CUTOFFS:
-        run = train_to_end(KnowledgeRun(TrainingConfig("cutoff", cutoff), reader.params, model_config))
+        run = train_to_end(KnowledgeRun(TrainingConfig("cutoff", cutoff), reader_params, model_config))
         checkpoint.save(cutoff_stem(cutoff), model_config, jax.device_get(run.params), run.facts())
         print(f"cutoff {cutoff}: {run.facts()}", flush=True)
 
@@ -307,4 +335,4 @@ def make_prepared_models() -> None:
 if __name__ == "__main__":
     jax_setup.enable_compilation_cache()
     jax_setup.split_host_into_devices()
-    make_prepared_models()
+    make_prepared_models(cutoffs_only="--cutoffs-only" in sys.argv[1:])

@@ -519,11 +519,14 @@ KNOWLEDGE_TASKS = (
     Task(
         "Look at the table of every question (step 3). How many facts that changed after the cutoff does the model "
         "get right from memory, and how many with retrieval?",
-        "From memory at most one in ten: it answers with what was true before its cutoff. With retrieval at least "
-        "eight in ten, the same model, not retrained.",
+        "From memory hardly any, at most one in ten: it answers with what was true before its cutoff, or makes "
+        "something up. With retrieval about two in three or more, from the same model, not retrained. It misses "
+        "the rest by misreading a passage (a name copied wrong, the wrong one of two prices) or because what it "
+        "learned by heart wins over what the passage says.",
         KNOWLEDGE_BASE,
-        lambda check: check.table["closed_book"]["changed"].share <= 0.1
-        and check.table["retrieval"]["changed"].share >= 0.8,
+        lambda check: (
+            check.table["closed_book"]["changed"].share <= 0.1 and check.table["retrieval"]["changed"].share >= 0.65
+        ),
         starts_run=False,
     ),
 )

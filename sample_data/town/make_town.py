@@ -459,58 +459,15 @@ READING_SURNAMES = [
     "Vos",
     "Wiersma",
 ]
-READING_FIRST_NAMES = [
-    "Anke",
-    "Bas",
-    "Carla",
-    "Daan",
-    "Eline",
-    "Frank",
-    "Greet",
-    "Hugo",
-    "Iris",
-    "Jaap",
-    "Kim",
-    "Lars",
-    "Mila",
-    "Niels",
-    "Olga",
-    "Pim",
-    "Roos",
-    "Sjoerd",
-    "Tess",
-    "Vincent",
-    "Wendy",
-    "Youssef",
-    "Zoe",
-    "Arjen",
-    "Bente",
-    "Cor",
-    "Demi",
-    "Emre",
-    "Fleur",
-    "Gijs",
-]
-READING_STREETS = [
-    "Beukenlaan",
-    "Brugstraat",
-    "Dijkweg",
-    "Eikenlaan",
-    "Grachtstraat",
-    "Hoogstraat",
-    "Kanaalweg",
-    "Lindelaan",
-    "Nieuwstraat",
-    "Oosterweg",
-    "Polderweg",
-    "Raadhuisstraat",
-    "Schoolstraat",
-    "Torenstraat",
-    "Veldweg",
-    "Westeinde",
-    "Zuiderkade",
-]
 WEEKDAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
+# Owners, streets and phone numbers of the reading towns are made up from parts, so that hardly any repeats: a model
+# that learned names, streets or an area code by heart would not have learned to read them from a passage.
+NAME_STARTS = ["Ma", "Jo", "Ri", "An", "El", "Wi", "Ge", "Lo", "Fe", "Ka", "Ste", "Ro", "Be", "Ha", "Di", "Tje"]
+NAME_ENDS = ["rit", "ke", "na", "len", "rd", "mke", "ris", "bert", "tje", "ne", "ard", "mo", "lie", "pke", "ns", "wout"]
+SURNAME_PREFIXES = ["", "", "", "van ", "de ", "van der ", "ter ", "ten "]
+SURNAME_ROOTS = ["Berg", "Veld", "Hout", "Meer", "Dijk", "Brug", "Wal", "Horst", "Kamp", "Wold", "Zand", "Hof", "Molen"]
+SURNAME_ENDS = ["", "man", "sma", "stra", "ink", "er", "ing", "huis", "ema", "kes", "en"]
+STREET_ENDS = ["straat", "weg", "laan", "plein", "dijk", "kade", "hof", "steeg"]
 
 
 def reading_businesses(seed: int = 13) -> dict[str, dict[str, str]]:
@@ -527,11 +484,11 @@ def reading_businesses(seed: int = 13) -> dict[str, dict[str, str]]:
 def reading_business(rng: random.Random, items: list[tuple[str, float]]) -> dict[str, str]:
     since = datetime.date(2019, 1, 7) + datetime.timedelta(days=7 * rng.randrange(100))
     pools = {
-        "owner": lambda: f"{rng.choice(READING_FIRST_NAMES)} {rng.choice(READING_SURNAMES)}",
-        "address": lambda: f"{rng.choice(READING_STREETS)} {rng.randrange(1, 120)}",
-        "phone": lambda: f"0594-{rng.randrange(100000, 999999)}",
-        "opens": lambda: f"{rng.choice([7, 8, 9, 10, 11])}:{rng.choice(['00', '15', '30', '45'])}",
-        "closes": lambda: f"{rng.choice([16, 17, 18, 19, 20, 21, 22])}:{rng.choice(['00', '15', '30', '45'])}",
+        "owner": lambda: made_up_name(rng),
+        "address": lambda: f"{made_up_street(rng)} {rng.randrange(1, 250)}",
+        "phone": lambda: f"0{rng.randrange(100, 1000)}-{rng.randrange(100000, 1000000)}",
+        "opens": lambda: f"{rng.randrange(6, 13)}:{rng.choice(['00', '15', '30', '45'])}",
+        "closes": lambda: f"{rng.randrange(15, 24)}:{rng.choice(['00', '15', '30', '45'])}",
         "closed_day": lambda: rng.choice(WEEKDAYS),
     }
     facts = {"since": since.isoformat()}
@@ -542,9 +499,19 @@ def reading_business(rng: random.Random, items: list[tuple[str, float]]) -> dict
     return facts
 
 
+def made_up_name(rng: random.Random) -> str:
+    first = rng.choice(NAME_STARTS) + rng.choice(NAME_ENDS)
+    return f"{first} {rng.choice(SURNAME_PREFIXES)}{rng.choice(SURNAME_ROOTS)}{rng.choice(SURNAME_ENDS)}"
+
+
+def made_up_street(rng: random.Random) -> str:
+    return rng.choice(SURNAME_ROOTS) + rng.choice(SURNAME_ENDS) + rng.choice(STREET_ENDS)
+
+
 def price_near(rng: random.Random, typical: float) -> str:
-    """A price within about a third of the typical one, in steps of 5 cents, as the documents write it."""
-    return f"EUR {round(typical * rng.uniform(0.7, 1.4) * 20) / 20:.2f}"
+    """A price from under half to two and a half times the typical one, in steps of 5 cents, as the documents write
+    it (wide, so that a model cannot guess it from the item)."""
+    return f"EUR {round(typical * rng.uniform(0.4, 2.5) * 20) / 20:.2f}"
 
 
 def changing(rng: random.Random, since: datetime.date, draw) -> str:
