@@ -31,6 +31,13 @@ MONTHS = (
     "December",
 )
 _EDGE_PUNCTUATION = " \t.,;:!?\"'()"
+# The lesson's choices, here (plain Python) so that exercise links and guided tasks can name them without importing
+# the models or the retriever (scikit-learn costs a fresh server seconds).
+CUTOFFS = tuple(datetime.date(year, month, 1) for year in range(2020, 2027) for month in (1, 4, 7, 10))[:-3]
+DEFAULT_CUTOFF = datetime.date(2024, 1, 1)  # the prepared cutoff: it loads at once
+DEFAULT_QUESTION = "q-004"  # "What time does Bakery Van Dijk open on weekdays?": new opening hours since March 2024
+LIBRARIES = ("current", "all", "wrong")  # what retrieval searches (see knowledge_lesson.passages_for)
+NEW_VALUE_LIMIT = 40  # characters of a value typed to change one fact
 
 
 @dataclass(frozen=True)

@@ -19,9 +19,6 @@ from core.lessons.retrieval import Retriever
 from core.lessons.user_text import markdown_literal
 from core.lm import checkpoint
 
-# Quarter days from 2020 to 2026: every cutoff shares one compile (the stream's capacity holds the latest).
-CUTOFFS = tuple(datetime.date(year, month, 1) for year in range(2020, 2027) for month in (1, 4, 7, 10))[:-3]
-DEFAULT_CUTOFF = km.PREPARED_CUTOFFS[0]
 METHODS = {
     "closed_book": "From memory (closed book)",
     "retrieval": "With retrieval (RAG)",
@@ -319,10 +316,9 @@ def expected_seconds(steps: int) -> float:
 
 
 QUESTION_IDS = knowledge.question_ids()
-LIBRARIES = ("current", "all", "wrong")  # see passages_for
-NEW_VALUE_LIMIT = 40
-# "What time does Bakery Van Dijk open on weekdays?": the new opening hours an assistant does not know.
-DEFAULT_QUESTION = "q-004"
+# The lesson's choices (kept in core.lessons.knowledge, which exercise links import without the models).
+CUTOFFS, DEFAULT_CUTOFF, DEFAULT_QUESTION = knowledge.CUTOFFS, knowledge.DEFAULT_CUTOFF, knowledge.DEFAULT_QUESTION
+LIBRARIES, NEW_VALUE_LIMIT = knowledge.LIBRARIES, knowledge.NEW_VALUE_LIMIT
 
 
 def subjects() -> tuple[str, ...]:

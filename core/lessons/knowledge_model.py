@@ -182,7 +182,7 @@ READER_STEPS = 2400
 CUTOFF_STEPS = 200  # under two minutes on two cores: the page trains a new cutoff live
 LEARNING_RATE = 2e-3
 END_SHARE = 0.1  # the learning rate falls in a straight line to this share of itself over a run
-PREPARED_CUTOFFS = (datetime.date(2024, 1, 1),)  # trained in advance: these load at once
+PREPARED_CUTOFFS = (knowledge.DEFAULT_CUTOFF,)  # trained in advance: these load at once
 
 
 def cutoff_stem(cutoff: datetime.date):

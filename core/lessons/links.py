@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from core.engine.data import DATASET_NAMES
 from core.engine.models import ACTIVATIONS, MAX_DEPTH, WIDTHS
 from core.engine.train import BATCH_SIZES, OPTIMIZERS
-from core.lessons import data_quality, fine_tuning, knowledge_lesson, memorize, own_data, playground, rules
+from core.lessons import data_quality, fine_tuning, knowledge, memorize, own_data, playground, rules
 from core.lessons.training_step import stepper
 from core.lm.corpus import HOUSE_STYLES, JOB_CITY_LIMIT, JOB_TITLE_LIMIT, TYPED_SENTENCE_LIMIT
 
@@ -237,12 +237,12 @@ PAGES: dict[str, tuple[Control, ...]] = {
         Control("ft_tokens_text", "tokens_text", max_chars=TYPED_SENTENCE_LIMIT),
     ),
     "knowledge": (
-        Control("kn_cutoff", "cutoff", options=tuple(day.isoformat() for day in knowledge_lesson.CUTOFFS)),
+        Control("kn_cutoff", "cutoff", options=tuple(day.isoformat() for day in knowledge.CUTOFFS)),
         number("kn_steps", "steps", 50, 300, 50),
         seed("kn_seed"),
-        Control("kn_question", "question", options=knowledge_lesson.QUESTION_IDS),
-        Control("kn_library", "library", options=knowledge_lesson.LIBRARIES),
-        Control("kn_new_value", "new_value", max_chars=knowledge_lesson.NEW_VALUE_LIMIT),
+        Control("kn_question", "question", options=knowledge.question_ids()),
+        Control("kn_library", "library", options=knowledge.LIBRARIES),
+        Control("kn_new_value", "new_value", max_chars=knowledge.NEW_VALUE_LIMIT),
     ),
 }
 
