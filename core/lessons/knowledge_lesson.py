@@ -229,15 +229,18 @@ def reference_rows(speed: float) -> list[tuple[CostRow, str]]:
     ]
 
 
+def biggest_reference() -> compute.Reference:
+    return max(compute.REFERENCES, key=lambda reference: reference.operations)
+
+
 def cost_reading(rows: list[CostRow], speed: float) -> str:
     """The takeaway of the cost table, from its numbers."""
-    biggest = max(compute.REFERENCES, key=lambda reference: reference.operations)
-    ours = max(row.operations for row in rows)
+    biggest, ours = biggest_reference(), max(row.operations for row in rows)
     return (
         f"The largest run on this page took {compute.operations_in_words(ours)} operations. "
         f"{biggest.name} took {compute.operations_in_words(biggest.operations)}: "
         f"{compute.times_in_words(biggest.operations / ours)} as many, which this server would need "
-        f"{compute.duration_in_words(compute.seconds_to_train(biggest.operations, speed))} for. "
+        f"{compute.duration_in_words(seconds_for_biggest(speed))} for. "
         "Training a foundation model of your own takes a provider's data centre. "
         "Use an existing model with retrieval for facts; fine-tune only for a style or a format."
     )
@@ -389,8 +392,7 @@ def edit_reading(edit: Edit, retrain_seconds: float) -> str:
 
 
 def seconds_for_biggest(speed: float) -> float:
-    biggest = max(compute.REFERENCES, key=lambda reference: reference.operations)
-    return compute.seconds_to_train(biggest.operations, speed)
+    return compute.seconds_to_train(biggest_reference().operations, speed)
 
 
 class TaskCheck:
@@ -402,18 +404,11 @@ class TaskCheck:
         self.model = prepared(self.cutoff)
         self.question = question(state["kn_question"])
         self.library = state["kn_library"]
+        self.closed, self.opened = replies(self.model, self.question, self.library)
 
     def advance(self) -> bool:
         return False
 
     @property
-    def closed(self) -> km.Reply:
-        return replies(self.model, self.question, self.library)[0]
-
-    @property
-    def opened(self) -> km.Reply:
-        return replies(self.model, self.question, self.library)[1]
-
-    @property
     def table(self) -> dict:
-        return results(self.model.config, self.model.params, self.cutoff)
+        return prepared_results(self.cutoff)  # the page shows the same table, measured once per server
