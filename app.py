@@ -10,49 +10,52 @@ from contextlib import asynccontextmanager
 
 import streamlit as st
 
-from ui import first_minute, look
+from core.i18n import tr
+from ui import first_minute, language, look
 
 
 def lesson_pages() -> dict:
     """Every page with its address: the lessons in the order a course takes them."""
     return {
-        "Trainlab": [st.Page("pages/home.py", title="Home", icon=":material/home:", default=True)],
-        "Lessons": [
+        "Trainlab": [st.Page("pages/home.py", title=tr("Home"), icon=":material/home:", default=True)],
+        tr("Lessons"): [
             st.Page(
                 "pages/rules_or_examples.py",
-                title="Rules or examples?",
+                title=tr("Rules or examples?"),
                 icon=":material/rule:",
                 url_path="rules-or-examples",
             ),
             st.Page(
                 "pages/lab.py",
-                title="Memorize or generalize?",
+                title=tr("Memorize or generalize?"),
                 icon=":material/psychology:",
                 url_path="memorize-or-generalize",
             ),
             st.Page(
                 "pages/training_loop.py",
-                title="How one training step works",
+                title=tr("How one training step works"),
                 icon=":material/footprint:",
                 url_path="training-loop",
             ),
-            st.Page("pages/playground.py", title="Playground", icon=":material/scatter_plot:", url_path="playground"),
+            st.Page(
+                "pages/playground.py", title=tr("Playground"), icon=":material/scatter_plot:", url_path="playground"
+            ),
             st.Page(
                 "pages/data_quality.py",
-                title="Data quality and bias",
+                title=tr("Data quality and bias"),
                 icon=":material/balance:",
                 url_path="data-quality",
             ),
-            st.Page("pages/own_data.py", title="Your own data", icon=":material/upload_file:", url_path="own-data"),
+            st.Page("pages/own_data.py", title=tr("Your own data"), icon=":material/upload_file:", url_path="own-data"),
             st.Page(
                 "pages/fine_tuning.py",
-                title="Pretraining vs fine-tuning",
+                title=tr("Pretraining vs fine-tuning"),
                 icon=":material/edit_note:",
                 url_path="fine-tuning",
             ),
             st.Page(
                 "pages/knowledge.py",
-                title="What a model knows",
+                title=tr("What a model knows"),
                 icon=":material/travel_explore:",
                 url_path="knowledge",
             ),
@@ -70,10 +73,13 @@ def main() -> None:
     # Less empty space above each page's title: on a projector every line counts.
     st.html("<style>[data-testid='stMainBlockContainer'] { padding-top: 2.5rem; }</style>")
 
+    language.sidebar()  # first: every text below, the pages' titles included, is in the chosen language
     navigation = st.navigation(lesson_pages())
     st.sidebar.caption(
-        "Trainlab trains real neural networks (JAX, Flax, Optax) live in your browser session. "
-        "Every number on screen comes from the model being trained."
+        tr(
+            "Trainlab trains real neural networks (JAX, Flax, Optax) live in your browser session. "
+            "Every number on screen comes from the model being trained."
+        )
     )
     look.sidebar()
 
@@ -81,8 +87,10 @@ def main() -> None:
         navigation.run()
     except Exception as error:  # st.rerun and st.stop are BaseExceptions and pass through
         st.error(
-            f"Something went wrong on this page and it was stopped: {type(error).__name__}. "
-            "The other pages still work; press Reset or reload to start again."
+            tr(
+                "Something went wrong on this page and it was stopped: {error}. "
+                "The other pages still work; press Reset or reload to start again."
+            ).format(error=type(error).__name__)
         )
 
 

@@ -23,7 +23,8 @@ def _is_st_page(call: ast.Call) -> bool:
 
 def _as_page(call: ast.Call) -> RegisteredPage:
     path = ast.literal_eval(call.args[0])
-    options = {keyword.arg: ast.literal_eval(keyword.value) for keyword in call.keywords if keyword.arg}
+    wanted = ("url_path", "default")  # titles are translated calls, not literals
+    options = {keyword.arg: ast.literal_eval(keyword.value) for keyword in call.keywords if keyword.arg in wanted}
     return RegisteredPage(path, options.get("url_path", Path(path).stem), options.get("default", False))
 
 

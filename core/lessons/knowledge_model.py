@@ -17,7 +17,9 @@ Every example is a prompt and its completion; the loss weighs the completion's t
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
+import re
 import sys
 import time
 from dataclasses import dataclass
@@ -36,6 +38,7 @@ from core.lm.model import LMConfig, count_params
 
 PASSAGES = 3  # retrieved passages put before a question
 READING_MIX = 600  # reading-practice examples mixed into a cutoff's training, so that the model keeps reading
+CONFLICT_MIX = 300  # examples in a cutoff's training whose passage contradicts what the model learned (see below)
 RECALL_REPEATS = 3  # each fact's question appears this often in a cutoff's training (RECALL_REPEATS x facts texts)
 PROMPT_WEIGHT = 0.02  # loss weight of a prompt's tokens (passages, documents, questions); an answer's weigh 1
 COPY_PRACTICE = 1.0  # copy-practice examples per reading example in the reader's training (see copy_example)
@@ -112,15 +115,82 @@ def reading_examples(world: World, count: int | None = None, seed: int = 0) -> l
     return [reading_example(world, retriever, number, rng) for number in numbers]
 
 
+WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+
+
+def other_value(value: str, values_like_it: list[str], rng: np.random.Generator) -> str:
+    """A made-up value of the same form as `value`: another price, time, weekday, rate or phone number, or another
+    name or address from `values_like_it` (answers to the same question about other businesses)."""
+    if re.fullmatch(r"EUR \d+\.\d\d", value):
+        return f"EUR {max(0.05, round(float(value[4:]) * rng.uniform(0.5, 2.0) * 20) / 20):.2f}"
+    if re.fullmatch(r"\d{1,2}:\d\d", value):
+        return f"{int(rng.integers(6, 24))}:{rng.choice(['00', '15', '30', '45'])}"
+    if value in WEEKDAYS:
+        return str(rng.choice([day for day in WEEKDAYS if day != value]))
+    if re.fullmatch(r"\d+(\.\d+)?%", value):
+        return f"{float(rng.integers(1, 40)) / 4:g}%"
+    if re.fullmatch(r"\d+-\d+", value):
+        return re.sub(r"(?<=-)\d+", lambda found: "".join(str(rng.integers(10)) for _ in found.group()), value)
+    return str(rng.choice([other for other in values_like_it if other != value]))
+
+
+def question_form(question: str, subject: str) -> str:
+    """A question with its business or town taken out: "Who is the owner of {}?", "Who is the mayor of {}?"."""
+    return question.replace(subject, "{}").replace(subject.removesuffix(" town hall"), "{}")
+
+
+@lru_cache(maxsize=1)
+def answers_by_question_form(world: World) -> dict[str, list[str]]:
+    """Every answer in the world, town and reading towns, grouped by the form of its question."""
+    found: dict[str, list[str]] = {}
+    for question in world.reading_questions:
+        form = question_form(question.question, world.reading_document(question).subject)
+        found.setdefault(form, []).append(question.answer)
+    for document in world.documents:
+        question, answer = stated_answer(world, document)
+        found.setdefault(question_form(question.question, document.subject), []).append(answer)
+    return found
+
+
+def conflict_example(world: World, document: Document, cutoff: datetime.date, rng: np.random.Generator):
+    """Practice for when a passage contradicts memory: one of the town's documents from before the cutoff, its value
+    replaced by a made-up one (never a value the fact really takes) and dated after the cutoff, among other passages;
+    the answer is what the passage says. Without it the model learns that its own town's questions are answered
+    from memory and repeats an old answer next to a newer passage that it reads correctly for any other town."""
+    question, answer = stated_answer(world, document)
+    taken = {known.answer for known in question.answers}
+    values_like_it = answers_by_question_form(world)[question_form(question.question, document.subject)]
+    made_up = other_value(answer, [value for value in values_like_it if value not in taken], rng)
+    while made_up in taken:
+        made_up = other_value(answer, values_like_it, rng)
+    date = cutoff + datetime.timedelta(days=int(rng.integers(1, 900)))
+    text = document.text.replace(answer, made_up).replace(
+        knowledge.date_in_words(document.date), knowledge.date_in_words(date)
+    )
+    changed = dataclasses.replace(document, id=f"{document.id}-new", date=date, text=text)
+    found = town_retriever(world).search(question.question, 4 * PASSAGES, up_to=cutoff)
+    passages = [passage.document for passage in found if passage.document.fact != document.fact][: PASSAGES - 1]
+    passages.insert(int(rng.integers(0, len(passages) + 1)), changed)
+    return knowledge.open_book_prompt(passages, question.question), knowledge.answer_text(made_up)
+
+
+def conflict_examples(world: World, cutoff: datetime.date, count: int, seed: int = 0) -> list[tuple[str, str]]:
+    rng = np.random.default_rng(seed + 1)
+    current = knowledge.current_documents(world.documents, cutoff)
+    return [conflict_example(world, current[number % len(current)], cutoff, rng) for number in range(count)]
+
+
 def cutoff_examples(world: World, cutoff: datetime.date, seed: int = 0) -> list[tuple[str, str]]:
     """What a model with this knowledge cutoff trains on: every document dated up to the cutoff (to read), each
-    fact's answer on the cutoff day as a question to recall, and READING_MIX reading-practice examples so that it
-    keeps reading. Older answers are not asked: the model would learn two answers to one question."""
+    fact's answer on the cutoff day as a question to recall, READING_MIX reading-practice examples so that it keeps
+    reading and CONFLICT_MIX where a passage overrules what it learned. Older answers are not asked: the model would
+    learn two answers to one question."""
     documents = knowledge.documents_up_to(world.documents, cutoff)
     current = knowledge.current_documents(world.documents, cutoff)
     read = [(knowledge.training_text(document), "") for document in documents]
     recall = [recall_example(world, document) for document in current]
-    return read + RECALL_REPEATS * recall + reading_examples(world, READING_MIX, seed)
+    conflicts = conflict_examples(world, cutoff, CONFLICT_MIX, seed)
+    return read + RECALL_REPEATS * recall + reading_examples(world, READING_MIX, seed) + conflicts
 
 
 def training_data(examples, context: int, capacity: int | None = STREAM_CAPACITY) -> train.LMData:
@@ -178,7 +248,7 @@ def share_right(replies) -> float:
 
 
 READER_STEM = checkpoint.GENERIC_CHECKPOINT.with_name("reader")
-READER_STEPS = 2400
+READER_STEPS = 4000
 CUTOFF_STEPS = 200  # under two minutes on two cores: the page trains a new cutoff live
 LEARNING_RATE = 2e-3
 END_SHARE = 0.1  # the learning rate falls in a straight line to this share of itself over a run

@@ -411,22 +411,33 @@ KLEIWAARD_TOWN_HALL = {
 
 # ---------------------------------------------------------------- Ternsloot, from seeded pools
 
-READING_KINDS = [  # a kind of business and two things it sells, each with a typical price in euros
-    ("Bakery", [("a loaf of brown bread", 2.6), ("a box of biscuits", 4.5)]),
-    ("Cafe", [("a pot of tea", 3.2), ("a slice of apple pie", 4.0)]),
-    ("Bike shop", [("a new bike lock", 30), ("a bike service", 60)]),
-    ("Garage", [("a tyre change", 45), ("a car wash", 15)]),
-    ("Florist", [("a bunch of roses", 12), ("a potted plant", 9)]),
-    ("Hairdresser", [("a beard trim", 15), ("a haircut for a child", 18)]),
-    ("Bookshop", [("a city map", 8), ("a crossword book", 6)]),
-    ("Butcher", [("a kilo of sausages", 11), ("a chicken", 9)]),
-    ("Snack bar", [("a portion of chips", 3), ("a croquette", 2.5)]),
-    ("Pet shop", [("a bag of dog food", 25), ("a bird cage", 40)]),
-    ("Toy shop", [("a jigsaw puzzle", 15), ("a kite", 12)]),
-    ("Tailor", [("shortening a pair of trousers", 18), ("a new zip", 14)]),
-    ("Shoe shop", [("a pair of slippers", 20), ("resoling a pair of shoes", 35)]),
-    ("Launderette", [("one wash", 5), ("one dryer load", 3.5)]),
+READING_KINDS = [  # a kind of business in English and Dutch and two things it sells, each with a typical price in euros
+    ("Bakery", "Bakkerij", [("a loaf of brown bread", 2.6), ("a box of biscuits", 4.5)]),
+    ("Cafe", "Eetcafe", [("a pot of tea", 3.2), ("a slice of apple pie", 4.0)]),
+    ("Bike shop", "Fietsen", [("a new bike lock", 30), ("a bike service", 60)]),
+    ("Garage", "Autobedrijf", [("a tyre change", 45), ("a car wash", 15)]),
+    ("Florist", "Bloemenhuis", [("a bunch of roses", 12), ("a potted plant", 9)]),
+    ("Hairdresser", "Kapsalon", [("a beard trim", 15), ("a haircut for a child", 18)]),
+    ("Bookshop", "Boekhandel", [("a city map", 8), ("a crossword book", 6)]),
+    ("Butcher", "Slagerij", [("a kilo of sausages", 11), ("a chicken", 9)]),
+    ("Snack bar", "Cafetaria", [("a portion of chips", 3), ("a croquette", 2.5)]),
+    ("Pet shop", "Dierenwinkel", [("a bag of dog food", 25), ("a bird cage", 40)]),
+    ("Toy shop", "Speelgoedwinkel", [("a jigsaw puzzle", 15), ("a kite", 12)]),
+    ("Tailor", "Kleermakerij", [("shortening a pair of trousers", 18), ("a new zip", 14)]),
+    ("Shoe shop", "Schoenmakerij", [("a pair of slippers", 20), ("resoling a pair of shoes", 35)]),
+    ("Launderette", "Wasserette", [("one wash", 5), ("one dryer load", 3.5)]),
+    # Kinds whose two items differ in one word or in amount only, so that a reader learns to take the price of the
+    # item asked for, not of its neighbour.
+    ("Sports hall", "Sporthal", [("a single gym visit", 7), ("a ten-visit card", 60)]),
+    ("Museum", "Museum", [("an adult ticket", 12), ("a child ticket", 6)]),
+    ("Cheese shop", "Kaasboerderij", [("a kilo of old Gouda", 16), ("a kilo of goat cheese", 22)]),
+    ("Fish stall", "Vishandel", [("a smoked mackerel", 4), ("a portion of fried fish", 7)]),
+    ("Grocer", "Kruidenier", [("a dozen eggs", 3.5), ("a litre of orange juice", 2.2)]),
+    ("Restaurant", "Restaurant", [("the soup of the day", 6.5), ("a three-course menu", 35)]),
+    ("Hotel", "Hotel", [("a single room for one night", 75), ("a family room for one night", 130)]),
+    ("Physiotherapist", "Fysiotherapie", [("a first consultation", 55), ("a follow-up treatment", 38)]),
 ]
+READING_BUSINESSES = 30  # per reading town
 READING_SURNAMES = [
     "Brouwer",
     "Dekkers",
@@ -464,21 +475,116 @@ WEEKDAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", 
 # that learned names, streets or an area code by heart would not have learned to read them from a passage.
 NAME_STARTS = ["Ma", "Jo", "Ri", "An", "El", "Wi", "Ge", "Lo", "Fe", "Ka", "Ste", "Ro", "Be", "Ha", "Di", "Tje"]
 NAME_ENDS = ["rit", "ke", "na", "len", "rd", "mke", "ris", "bert", "tje", "ne", "ard", "mo", "lie", "pke", "ns", "wout"]
-SURNAME_PREFIXES = ["", "", "", "van ", "de ", "van der ", "ter ", "ten "]
+SURNAME_PREFIXES = ["", "", "", "van ", "de ", "van der ", "ter ", "ten ", "van den ", "El ", "de la "]
+# Half the owners have names like Kleiwaard's: common first names and surnames, Dutch and not, with their particles
+# ("Sanne van Dijk", "Said El Amrani"), which a model copies differently from made-up ones. None is a Kleiwaard name.
+FIRST_NAMES = [
+    "Anna",
+    "Bas",
+    "Daan",
+    "Emma",
+    "Fleur",
+    "Gijs",
+    "Iris",
+    "Jesse",
+    "Julia",
+    "Kees",
+    "Lars",
+    "Lisa",
+    "Maarten",
+    "Mila",
+    "Nina",
+    "Olaf",
+    "Pim",
+    "Roos",
+    "Sara",
+    "Sem",
+    "Tess",
+    "Vera",
+    "Wouter",
+    "Yusuf",
+    "Zoe",
+    "Fatima",
+    "Mehmet",
+    "Giulia",
+    "Marco",
+    "Aylin",
+    "Hamid",
+    "Chen",
+    "Priya",
+    "Tomasz",
+    "Ilse",
+    "Hugo",
+    "Jelle",
+    "Nadia",
+]
+REAL_SURNAMES = [
+    "de Vries",
+    "van den Berg",
+    "Jansen",
+    "de Jong",
+    "Bakker",
+    "Visser",
+    "Smit",
+    "Meijer",
+    "de Boer",
+    "Mulder",
+    "van Leeuwen",
+    "Kok",
+    "Dekker",
+    "van der Linden",
+    "Hoekstra",
+    "Vermeulen",
+    "Peters",
+    "Hendriks",
+    "de Graaf",
+    "El Idrissi",
+    "Yilmaz",
+    "Rossi",
+    "Kowalski",
+    "Nguyen",
+    "van Beek",
+    "Schouten",
+    "ter Horst",
+    "Kramer",
+    "Wouters",
+]
 SURNAME_ROOTS = ["Berg", "Veld", "Hout", "Meer", "Dijk", "Brug", "Wal", "Horst", "Kamp", "Wold", "Zand", "Hof", "Molen"]
 SURNAME_ENDS = ["", "man", "sma", "stra", "ink", "er", "ing", "huis", "ema", "kes", "en"]
 STREET_ENDS = ["straat", "weg", "laan", "plein", "dijk", "kade", "hof", "steeg"]
 
 
 def reading_businesses(seed: int = 13) -> dict[str, dict[str, str]]:
-    """Ternsloot's businesses as a fact table like KLEIWAARD's: every kind once per surname group, values
-    drawn from fixed pools with a seeded generator, one or two changes per fact."""
+    """A reading town's businesses as a fact table like KLEIWAARD's: READING_BUSINESSES of the kinds (named in
+    English or Dutch, after a surname or a first name), values drawn from fixed pools with a seeded generator, one
+    or two changes per fact."""
     rng = random.Random(seed)
     surnames = rng.sample(READING_SURNAMES, len(READING_SURNAMES))
+    kinds = rng.sample(READING_KINDS, len(READING_KINDS))
     table = {}
-    for number, (kind, items) in enumerate(READING_KINDS * 2):
-        table[f"{kind} {surnames[number]}"] = reading_business(rng, items)
+    for number in range(READING_BUSINESSES):
+        english, dutch, items = kinds[number % len(kinds)]
+        name = surnames[number] if rng.random() < 0.7 else rng.choice(FIRST_NAMES)
+        table[f"{rng.choice([english, dutch])} {name}"] = reading_business(rng, items)
     return table
+
+
+def reading_town_hall(rng: random.Random) -> dict[str, str]:
+    """A reading town's town hall with the same kinds of fact as Kleiwaard's, drawn like the businesses' facts."""
+    since = datetime.date(2019, 1, 7) + datetime.timedelta(days=7 * rng.randrange(50))
+    pools = {
+        "mayor": lambda: made_up_name(rng),
+        "phone": lambda: f"0{rng.randrange(100, 1000)}-{rng.randrange(100000, 1000000)}",
+        "opens": lambda: f"{rng.randrange(7, 11)}:{rng.choice(['00', '15', '30', '45'])}",
+        "closes": lambda: f"{rng.randrange(15, 19)}:{rng.choice(['00', '15', '30', '45'])}",
+        "parking": lambda: price_near(rng, 2.5),
+        "market_day": lambda: rng.choice(WEEKDAYS),
+        "tourist_tax": lambda: price_near(rng, 2.0),
+        "sales_levy": lambda: f"{rng.randrange(1, 13) / 4:g}%",
+        "paper_day": lambda: rng.choice(WEEKDAYS[:6]),
+        "dog_tax": lambda: price_near(rng, 70),
+    }
+    return {"since": since.isoformat(), **{kind: changing(rng, since, draw) for kind, draw in pools.items()}}
 
 
 def reading_business(rng: random.Random, items: list[tuple[str, float]]) -> dict[str, str]:
@@ -500,8 +606,22 @@ def reading_business(rng: random.Random, items: list[tuple[str, float]]) -> dict
 
 
 def made_up_name(rng: random.Random) -> str:
+    if rng.random() < 0.5:
+        name = f"{rng.choice(FIRST_NAMES)} {rng.choice(REAL_SURNAMES)}"
+        return name if name not in kleiwaard_names() else made_up_name(rng)
     first = rng.choice(NAME_STARTS) + rng.choice(NAME_ENDS)
     return f"{first} {rng.choice(SURNAME_PREFIXES)}{rng.choice(SURNAME_ROOTS)}{rng.choice(SURNAME_ENDS)}"
+
+
+def kleiwaard_names() -> set[str]:
+    """Every owner and mayor Kleiwaard ever has."""
+    tables = [*KLEIWAARD.values(), KLEIWAARD_TOWN_HALL]
+    notations = [table[key] for table in tables for key in ("owner", "mayor") if key in table]
+    return {
+        part.strip().removeprefix(part.strip()[:11]) if part.strip()[:4].isdigit() else part.strip()
+        for notation in notations
+        for part in notation.split("|")
+    }
 
 
 def made_up_street(rng: random.Random) -> str:
@@ -648,7 +768,7 @@ def reading_world() -> tuple[list[dict], list[dict]]:
     """Every reading town's documents (all towns by date) and one question per document, in the same order."""
     pairs = []
     for number, town in enumerate(READING_TOWNS):
-        facts = facts_of(town, reading_businesses(seed=13 + number), None)
+        facts = facts_of(town, reading_businesses(seed=13 + number), reading_town_hall(random.Random(1000 + number)))
         own = documents_of(facts, town, f"town{number}")
         pairs += [(number, document, question) for document, question in zip(own, reading_questions(facts, own, town))]
     pairs.sort(key=lambda pair: (pair[1]["date"], pair[0], pair[1]["fact"]))
