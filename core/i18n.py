@@ -24,7 +24,7 @@ from pathlib import Path
 
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
-from babel.numbers import format_decimal, format_percent
+from babel.numbers import get_decimal_symbol, get_group_symbol
 
 LANGUAGES = {"en": "English", "nl": "Nederlands"}
 DEFAULT_LANGUAGE = "en"  # the language the code's texts are written in
@@ -91,17 +91,25 @@ def tr_later(message: str) -> str:
 
 
 def locale() -> str:
+    """The Babel locale of the current language (for dates and other forms Babel writes)."""
     return language()
 
 
+def formatted(value: float, spec: str) -> str:
+    """`format(value, spec)` with the language's decimal and thousands marks: exactly what Python writes in English
+    ("0.5", "1,234", "92.5%", "1.23e+05"), the same digits with the marks swapped in Dutch ("0,5", "1.234", "92,5%",
+    "1,23e+05"). Rounding is Python's, so a text reads the same number in both languages."""
+    text = format(value, spec)
+    marks = {".": get_decimal_symbol(language()), ",": get_group_symbol(language())}
+    return text if marks == {".": ".", ",": ","} else text.translate(str.maketrans(marks))
+
+
 def number(value: float, decimals: int | None = None) -> str:
-    """A number as the language writes it: 1,234.5 in English, 1.234,5 in Dutch; `decimals` fixes the digits after
-    the point."""
-    pattern = None if decimals is None else "#,##0" + ("." + "0" * decimals if decimals else "")
-    return format_decimal(value, format=pattern, locale=locale())
+    """A number with thousands marks, as the language writes it: 1,234.5 in English, 1.234,5 in Dutch; `decimals`
+    fixes the digits after the point."""
+    return formatted(value, "," if decimals is None else f",.{decimals}f")
 
 
 def percent(share: float, decimals: int = 0) -> str:
-    """A share (0.93) as a percentage for the language: "93%" in both, "92.5%" / "92,5%" with a decimal."""
-    pattern = "#,##0" + ("." + "0" * decimals if decimals else "") + "%"
-    return format_percent(share, format=pattern, locale=locale())
+    """A share (0.925) as a percentage for the language: "92.5%" in English, "92,5%" in Dutch."""
+    return formatted(share, f".{decimals}%")

@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from core.i18n import number, percent, tr, tr_later
 from core.lessons.fine_tuning import (
     LEARNING_RATES,
     MODELS,
@@ -28,7 +29,10 @@ from ui.tokens import tokens_panel
 # A chunk trains both models three steps each (~0.3 s, more on a busy server): too long to share a half-second
 # tick with drawing, so a worker thread trains and every tick only redraws.
 TICK_SECONDS = 0.5
-MODEL_TITLES = {"fine_tuned": "Generic model, fine-tuned", "from_scratch": "Same model, trained from scratch"}
+MODEL_TITLES = {  # shown as tr(title)
+    "fine_tuned": tr_later("Generic model, fine-tuned"),
+    "from_scratch": tr_later("Same model, trained from scratch"),
+}
 DEFAULTS = {
     "ft_dataset": "english",
     "ft_texts": 100,
@@ -39,27 +43,29 @@ DEFAULTS = {
     "ft_seed": 0,
 }
 
-# Each preset starts from the default data and training settings (temperature and seed stay as they are).
+# Each preset starts from the default data and training settings (temperature and seed stay as they are). The names
+# are the buttons' labels (shown as tr(name)) and part of their keys.
 PRESETS = {
-    "100 house adverts (the default)": {},
-    "Only 10 adverts, long training": {"ft_texts": 10, "ft_steps": 300},
-    "Half the adverts off-style": {"ft_off_style": 50},
-    "Dutch adverts": {"ft_dataset": "dutch", "ft_texts": 30},
-    "Learning rate far too high": {"ft_lr": 0.3},
+    tr_later("100 house adverts (the default)"): {},
+    tr_later("Only 10 adverts, long training"): {"ft_texts": 10, "ft_steps": 300},
+    tr_later("Half the adverts off-style"): {"ft_off_style": 50},
+    tr_later("Dutch adverts"): {"ft_dataset": "dutch", "ft_texts": 30},
+    tr_later("Learning rate far too high"): {"ft_lr": 0.3},
 }
 PRESET_KEYS = ("ft_dataset", "ft_texts", "ft_off_style", "ft_lr", "ft_steps")
 
-st.title("Pretraining vs fine-tuning")
+st.title(tr("Pretraining vs fine-tuning"))
 st.html(SAMPLE_CSS)
 st.markdown(
-    "A language model learns to write by predicting the next **token** of a text (a word or a piece of a word), "
-    "again and again. "
-    "**Pretraining** builds a model from scratch on a large, broad collection of text: slow and expensive. "
-    "**Fine-tuning** takes that finished model and trains it a little more on a small, specific dataset. Here a "
-    f"small generic model (pretrained on {generic_model()[2]['corpus_tokens'] / 1e3:,.0f} thousand tokens of "
-    "English) is fine-tuned on job adverts written in "
-    "the house style of a recruitment agency, *Harbour & Finch*. Beside it, the same model trained from scratch on "
-    "the same texts, for the same number of steps."
+    tr(
+        "A language model learns to write by predicting the next **token** of a text (a word or a piece of a word), "
+        "again and again. "
+        "**Pretraining** builds a model from scratch on a large, broad collection of text: slow and expensive. "
+        "**Fine-tuning** takes that finished model and trains it a little more on a small, specific dataset. Here a "
+        "small generic model (pretrained on {tokens} thousand tokens of English) is fine-tuned on job adverts "
+        "written in the house style of a recruitment agency, *Harbour & Finch*. Beside it, the same model trained "
+        "from scratch on the same texts, for the same number of steps."
+    ).format(tokens=number(generic_model()[2]["corpus_tokens"] / 1e3, 0))
 )
 
 for widget_key, default in DEFAULTS.items():
@@ -90,77 +96,82 @@ controls, results = st.columns([1, 3], gap="large")
 with controls:
     widgets.preset_buttons("ft", PRESETS, apply_preset)
     task_panel("ft", lambda: live.start(st.session_state, "ft", FineTuneRun(config_from_widgets())))
-    st.subheader("Data")
+    st.subheader(tr("Data"))
     st.radio(
-        "Dataset",
+        tr("Dataset"),
         list(HOUSE_STYLES),
         key="ft_dataset",
         persist_state="session",
-        format_func=lambda style: HOUSE_STYLES[style].label,
-        help="The generic model has only read English. The Dutch adverts use the same layout in Dutch.",
+        # labels looked up now, in the learner's language: the function may be called after the run
+        format_func={style: tr(house.label) for style, house in HOUSE_STYLES.items()}.get,
+        help=tr("The generic model has only read English. The Dutch adverts use the same layout in Dutch."),
     )
     st.slider(
-        "Fine-tuning texts",
+        tr("Fine-tuning texts"),
         10,
         100,
         step=10,
         key="ft_texts",
         persist_state="session",
-        help="How many adverts the models train on (the Dutch set has 30). 20 other adverts are held out.",
+        help=tr("How many adverts the models train on (the Dutch set has 30). 20 other adverts are held out."),
     )
     st.slider(
-        "Off-style texts mixed in",
+        tr("Off-style texts mixed in"),
         0,
         100,
         step=10,
         format="%d%%",
         key="ft_off_style",
         persist_state="session",
-        help="Data quality: this share of the training adverts is swapped for generic corporate adverts "
-        "that do not follow the house style.",
+        help=tr(
+            "Data quality: this share of the training adverts is swapped for generic corporate adverts "
+            "that do not follow the house style."
+        ),
     )
-    st.subheader("Training")
+    st.subheader(tr("Training"))
     widgets.learning_rate_slider("ft_lr", LEARNING_RATES)
     st.slider(
-        "Steps",
+        tr("Steps"),
         10,
         400,
         step=10,
         key="ft_steps",
         persist_state="session",
-        help="One step = one update on 4 stretches of text of 512 tokens each (a whole advert fits in one). "
-        "Half of them start at the top of an advert.",
+        help=tr(
+            "One step = one update on 4 stretches of text of 512 tokens each (a whole advert fits in one). "
+            "Half of them start at the top of an advert."
+        ),
     )
     st.slider(
-        "Sampling temperature",
+        tr("Sampling temperature"),
         0.2,
         1.5,
         step=0.1,
         key="ft_temperature",
         persist_state="session",
-        help="Low: the model picks its most likely next token. High: more adventurous, more mistakes.",
+        help=tr("Low: the model picks its most likely next token. High: more adventurous, more mistakes."),
     )
     st.number_input(
-        "Seed",
+        tr("Seed"),
         0,
         9999,
         key="ft_seed",
         persist_state="session",
-        help="The same seed gives exactly the same run and the same samples.",
+        help=tr("The same seed gives exactly the same run and the same samples."),
     )
 
-train_clicked = controls.button("Fine-tune", type="primary", key="ft_train", width="stretch")
+train_clicked = controls.button(tr("Fine-tune"), type="primary", key="ft_train", width="stretch")
 stop_button, reset_button = controls.columns(2)
 if train_clicked:
     st.session_state.pop("ft_written", None)  # it was written by the previous run's models
     try:
-        with controls, st.spinner("Loading the generic model..."):
+        with controls, st.spinner(tr("Loading the generic model...")):
             live.start(st.session_state, "ft", FineTuneRun(config_from_widgets()))
     except ValueError as problem:
-        controls.error(f"These settings cannot be trained: {problem}")
-if stop_button.button("Stop", key="ft_stop", width="stretch"):
+        controls.error(tr("These settings cannot be trained: {problem}").format(problem=problem))
+if stop_button.button(tr("Stop"), key="ft_stop", width="stretch"):
     live.stop(st.session_state, "ft")
-if reset_button.button("Reset", key="ft_reset", width="stretch"):
+if reset_button.button(tr("Reset"), key="ft_reset", width="stretch"):
     live.reset(st.session_state, "ft")
     st.session_state.pop("ft_written", None)
 
@@ -172,10 +183,12 @@ def cached_generic_sample(temperature: float, seed: int) -> str:
 
 def draw_generic() -> None:
     """Before any training: what the generic model writes, and what making it cost."""
-    st.info("Press **Fine-tune**: both models train live, side by side, and write new samples as they learn.")
+    st.info(tr("Press **Fine-tune**: both models train live, side by side, and write new samples as they learn."))
     left, right = st.columns([3, 2])
     with left:
-        st.markdown(f"**What the generic model writes now**, given the prompt `{PROMPT.strip()}`:")
+        st.markdown(
+            tr("**What the generic model writes now**, given the prompt `{prompt}`:").format(prompt=PROMPT.strip())
+        )
         show_sample(
             cached_generic_sample(float(st.session_state.ft_temperature), int(st.session_state.ft_seed)),
             st.session_state.ft_dataset,
@@ -193,8 +206,10 @@ def draw_results(run: FineTuneRun | None) -> None:
     draw_metrics(run, history)
     look.chart(fine_tuning_losses(history, run.config.steps, st.session_state.get("ft_previous")), key="ft_loss_chart")
     st.caption(
-        "Loss on text the models never trained on (left, middle) and on their training texts (right). "
-        "Zoom resets while training runs."
+        tr(
+            "Loss on text the models never trained on (left, middle) and on their training texts (right). "
+            "Zoom resets while training runs."
+        )
     )
     pins.tools("ft", run)
     draw_samples(run)
@@ -202,54 +217,68 @@ def draw_results(run: FineTuneRun | None) -> None:
 
 
 def loss_text(value: float) -> str:
-    return f"{value:.2f}" if value == value and value < 100 else "blew up"  # value != value: NaN
+    return number(value, 2) if value == value and value < 100 else tr("blew up")  # value != value: NaN
 
 
 def draw_metrics(run: FineTuneRun, history) -> None:
     latest = run.samples[-1]
     for column, name in zip(st.columns(2), MODELS, strict=True):
         box = column.container(border=True)
-        box.markdown(f"**{MODEL_TITLES[name]}**")
+        box.markdown(f"**{tr(MODEL_TITLES[name])}**")
         cells = box.columns(3)
         cells[0].metric(
-            "Held-out loss",
+            tr("Held-out loss"),
             loss_text(history.heldout_style[name][-1]),
-            help="Loss on the held-out house-style adverts, never trained on (lower is better).",
+            help=tr("Loss on the held-out house-style adverts, never trained on (lower is better)."),
         )
         cells[1].metric(
-            "Markers",
-            f"{sum(latest.markers[name].values())} of {len(MARKERS)}",
-            help="House markers in its latest sample: " + ", ".join(MARKERS.values()) + ".",
+            tr("Markers"),
+            tr("{shown} of {total}").format(shown=sum(latest.markers[name].values()), total=len(MARKERS)),
+            help=tr("House markers in its latest sample: {markers}.").format(
+                markers=", ".join(tr(label) for label in MARKERS.values())
+            ),
         )
         cells[2].metric(
-            "Copied",
-            f"{latest.copied[name]:.0%}",
-            help="Share of its latest sample copied word for word (runs of 40+ characters) "
-            "from the training adverts. Phrases every advert shares do not count.",
+            tr("Copied"),
+            percent(latest.copied[name]),
+            help=tr(
+                "Share of its latest sample copied word for word (runs of 40+ characters) "
+                "from the training adverts. Phrases every advert shares do not count."
+            ),
         )
 
 
 def draw_samples(run: FineTuneRun) -> None:
     latest = run.samples[-1]
-    st.subheader(f"What they write now (step {latest.step})")
+    st.subheader(tr("What they write now (step {step})").format(step=latest.step))
     st.caption(
-        f"Both continue the agency's first line, {PROMPT.strip()!r}, with the same random numbers: "
-        "the differences come from training alone."
+        tr(
+            "Both continue the agency's first line, {prompt}, with the same random numbers: "
+            "the differences come from training alone."
+        ).format(prompt=repr(PROMPT.strip()))
     )
     columns = st.columns(2)
     for column, name in zip(columns, MODELS, strict=True):
         with column:
-            st.markdown(f"**{MODEL_TITLES[name]}**")
+            st.markdown(f"**{tr(MODEL_TITLES[name])}**")
             show_sample(latest.texts[name], run.config.style)
             st.markdown(first_in_style_reading(first_in_house_style(run, name)))
     if not run.finished:  # drawn once training ends: re-sending them every half second slows the browser
-        st.caption(f"{len(run.samples) - 1} earlier samples, back to step 0, appear here when training ends.")
+        st.caption(
+            tr("{count} earlier samples, back to step 0, appear here when training ends.").format(
+                count=len(run.samples) - 1
+            )
+        )
         return
-    with st.expander(f"Earlier samples, back to step 0 (before training): {len(run.samples) - 1}"):
+    with st.expander(
+        tr("Earlier samples, back to step 0 (before training): {count}").format(count=len(run.samples) - 1)
+    ):
         for samples in reversed(run.samples[:-1]):
             left, right = st.columns(2)
             for column, name in zip((left, right), MODELS, strict=True):
-                column.markdown(f"Step {samples.step}, {MODEL_TITLES[name].lower()}")
+                column.markdown(
+                    tr("Step {step}, {model}").format(step=samples.step, model=tr(MODEL_TITLES[name]).lower())
+                )
                 column.markdown(sample_html(samples.texts[name], run.config.style), unsafe_allow_html=True)
     if not run.failure:
         read_outcome(run)
@@ -266,37 +295,43 @@ def draw_own_advert() -> None:
     run = st.session_state.get("ft_run")
     if run is None or run.failure:
         return
-    st.subheader("Ask both models for an advert of your own")
+    st.subheader(tr("Ask both models for an advert of your own"))
     title_column, city_column, button_column = st.columns([3, 2, 2], vertical_alignment="bottom")
-    title_column.text_input("Job title", key="ft_job_title", max_chars=JOB_TITLE_LIMIT, placeholder="Night Nurse")
-    city_column.text_input("City", key="ft_job_city", max_chars=JOB_CITY_LIMIT, placeholder="Antwerp")
-    if button_column.button("Write the advert", key="ft_write", width="stretch"):
+    title_column.text_input(tr("Job title"), key="ft_job_title", max_chars=JOB_TITLE_LIMIT, placeholder="Night Nurse")
+    city_column.text_input(tr("City"), key="ft_job_city", max_chars=JOB_CITY_LIMIT, placeholder="Antwerp")
+    if button_column.button(tr("Write the advert"), key="ft_write", width="stretch"):
         try:
             prompt = job_prompt(st.session_state.ft_job_title, st.session_state.ft_job_city)
             st.session_state.ft_written = (prompt, run.steps_done, run.write_advert(prompt))
         except ValueError as problem:
-            st.error(f"That job cannot be written: {problem}.")
+            st.error(tr("That job cannot be written: {problem}.").format(problem=problem))
     if "ft_written" in st.session_state:
         prompt, step, texts = st.session_state.ft_written
         typed = markdown_literal(prompt.strip(), limit=200)
-        st.caption(f"Written at step {step}, from the prompt '{typed}'; the first line is yours.")
+        st.caption(
+            tr("Written at step {step}, from the prompt '{prompt}'; the first line is yours.").format(
+                step=step, prompt=typed
+            )
+        )
         for column, name in zip(st.columns(2), MODELS, strict=True):
-            column.markdown(f"**{MODEL_TITLES[name]}**")
+            column.markdown(f"**{tr(MODEL_TITLES[name])}**")
             column.markdown(sample_html(texts[name], run.config.style, prompt), unsafe_allow_html=True)
 
 
 with results:
     live.panel("ft", draw_results, train_tick=live.in_background("ft"), tick_seconds=TICK_SECONDS)
     draw_own_advert()
-    with st.expander("How the model reads text: tokens, in English and in Dutch"):
+    with st.expander(tr("How the model reads text: tokens, in English and in Dutch")):
         tokens_panel("ft")
 
 st.divider()
 st.markdown(
-    "**Takeaways.** *Training* builds a model from scratch on a broad dataset: it must learn the language itself "
-    "before it can learn any style. *Fine-tuning* adjusts an existing model on a smaller, specific dataset: it is "
-    "much faster and cheaper, but it always builds on what the existing model already knows, for better (its "
-    "English) and worse (its gaps: the generic model has never read Dutch). Train too long on too few texts and it "
-    "starts to copy them and to forget some of its general English. And a model only knows what its data "
-    "contained: mix in off-style adverts and it learns those too."
+    tr(
+        "**Takeaways.** *Training* builds a model from scratch on a broad dataset: it must learn the language itself "
+        "before it can learn any style. *Fine-tuning* adjusts an existing model on a smaller, specific dataset: it "
+        "is much faster and cheaper, but it always builds on what the existing model already knows, for better (its "
+        "English) and worse (its gaps: the generic model has never read Dutch). Train too long on too few texts and "
+        "it starts to copy them and to forget some of its general English. And a model only knows what its data "
+        "contained: mix in off-style adverts and it learns those too."
+    )
 )

@@ -6,8 +6,9 @@ import streamlit as st
 from core.engine.classifier import LabConfig, TrainingRun, training_code, training_data
 from core.engine.data import DATASET_NAMES, load_dataset
 from core.engine.models import WIDTHS
+from core.i18n import tr, tr_later
 from core.lessons import memorize
-from core.lessons.memorize import LEARNING_RATES, WEIGHT_DECAYS, read_run
+from core.lessons.memorize import LEARNING_RATES, WEIGHT_DECAYS, decimal_text, read_run, share_text, short_number
 from core.lessons.playground import plane_view
 from ui import links, live, live_view, look, pins, widgets
 from ui.charts import curves, images, plane, style
@@ -19,20 +20,23 @@ from ui.tasks import task_panel
 TRAINING_SHARE = 0.7
 GRID_SIZE = 24  # mislabeled digits shown at once
 DEFAULTS = {**memorize.PAGE_DEFAULTS, "lab_seed": 0}
+# Shown through tr() by widgets.preset_buttons; the English names are also the buttons' keys.
 PRESETS = {
-    "Clean data": {"lab_noise": 0, "lab_epochs": 100, "lab_lr": 1e-3, "lab_size": 100},
-    "30% wrong labels, long training": {"lab_noise": 30, "lab_epochs": 300, "lab_lr": 1e-3, "lab_size": 100},
-    "Small training set": {"lab_noise": 0, "lab_epochs": 300, "lab_lr": 1e-3, "lab_size": 10},
-    "Learning rate far too high": {"lab_noise": 0, "lab_epochs": 100, "lab_lr": 5.0, "lab_size": 100},
+    tr_later("Clean data"): {"lab_noise": 0, "lab_epochs": 100, "lab_lr": 1e-3, "lab_size": 100},
+    tr_later("30% wrong labels, long training"): {"lab_noise": 30, "lab_epochs": 300, "lab_lr": 1e-3, "lab_size": 100},
+    tr_later("Small training set"): {"lab_noise": 0, "lab_epochs": 300, "lab_lr": 1e-3, "lab_size": 10},
+    tr_later("Learning rate far too high"): {"lab_noise": 0, "lab_epochs": 100, "lab_lr": 5.0, "lab_size": 100},
 }
 
-st.title("Memorize or generalize?")
+st.title(tr("Memorize or generalize?"))
 st.markdown(
-    "A neural network learns by **adjusting its parameters to reduce its error on the training data**. "
-    "But a low training error is not the goal: we want it to be right on examples it has **never seen**. "
-    "Here a real network learns to read handwritten digits (or 2-D point patterns). Spoil the data with "
-    "wrong labels or shrink it, press **Train**, and watch whether the model learns the pattern or memorizes "
-    "its examples."
+    tr(
+        "A neural network learns by **adjusting its parameters to reduce its error on the training data**. "
+        "But a low training error is not the goal: we want it to be right on examples it has **never seen**. "
+        "Here a real network learns to read handwritten digits (or 2-D point patterns). Spoil the data with "
+        "wrong labels or shrink it, press **Train**, and watch whether the model learns the pattern or memorizes "
+        "its examples."
+    )
 )
 
 
@@ -65,77 +69,77 @@ links.exercise_link("memorize-or-generalize")
 
 controls, results = st.columns([1, 2.7], gap="large")
 run_button, stop_button, reset_button = controls.columns(3)
-if run_button.button("Train", type="primary", key="lab_train", width="stretch"):
+if run_button.button(tr("Train"), type="primary", key="lab_train", width="stretch"):
     try:
         live.start(st.session_state, "lab", TrainingRun(config_from_widgets()))
     except ValueError as problem:
-        controls.error(f"These settings cannot be trained: {problem}")
-if stop_button.button("Stop", key="lab_stop", width="stretch"):
+        controls.error(tr("These settings cannot be trained: {problem}").format(problem=problem))
+if stop_button.button(tr("Stop"), key="lab_stop", width="stretch"):
     live.stop(st.session_state, "lab")
-if reset_button.button("Reset", key="lab_reset", width="stretch"):
+if reset_button.button(tr("Reset"), key="lab_reset", width="stretch"):
     live.reset(st.session_state, "lab")
 
 with controls:
     widgets.preset_buttons("lab", PRESETS, apply_preset)
     task_panel("lab", lambda: apply_preset({}))
-    st.subheader("Data")
+    st.subheader(tr("Data"))
     st.selectbox(
-        "Dataset",
+        tr("Dataset"),
         DATASET_NAMES,
         key="lab_dataset",
         persist_state="session",
-        help="digits: 8x8 handwritten digits, 10 classes. The others are 2-D point patterns.",
+        help=tr("digits: 8x8 handwritten digits, 10 classes. The others are 2-D point patterns."),
     )
     st.slider(
-        "Wrong labels (label noise)",
+        tr("Wrong labels (label noise)"),
         0,
         100,
         step=5,
         format="%d%%",
         key="lab_noise",
         persist_state="session",
-        help="This share of training examples gets a different, wrong class. The held-out set stays clean.",
+        help=tr("This share of training examples gets a different, wrong class. The held-out set stays clean."),
     )
     st.slider(
-        "Training-set size",
+        tr("Training-set size"),
         5,
         100,
         step=5,
         format="%d%%",
         key="lab_size",
         persist_state="session",
-        help="Share of the training split used for training.",
+        help=tr("Share of the training split used for training."),
     )
     st.slider(
-        "Input noise",
+        tr("Input noise"),
         0.0,
         1.0,
         step=0.05,
         key="lab_input_noise",
         persist_state="session",
-        help="Random noise added to the training inputs (pixels run from 0 to 1).",
+        help=tr("Random noise added to the training inputs (pixels run from 0 to 1)."),
     )
-    st.subheader("Training")
+    st.subheader(tr("Training"))
     widgets.learning_rate_slider("lab_lr", LEARNING_RATES)
     st.slider(
-        "Epochs",
+        tr("Epochs"),
         1,
         1000,
         key="lab_epochs",
         persist_state="session",
-        help="One epoch = one pass over every training example.",
+        help=tr("One epoch = one pass over every training example."),
     )
-    with st.expander("Model and optimizer"):
-        st.select_slider("Neurons per layer", WIDTHS, key="lab_width", persist_state="session")
-        st.slider("Hidden layers", 1, 3, key="lab_depth", persist_state="session")
+    with st.expander(tr("Model and optimizer")):
+        st.select_slider(tr("Neurons per layer"), WIDTHS, key="lab_width", persist_state="session")
+        st.slider(tr("Hidden layers"), 1, 3, key="lab_depth", persist_state="session")
         widgets.optimizer_choice("lab_optimizer")
         st.select_slider(
-            "Weight decay",
+            tr("Weight decay"),
             WEIGHT_DECAYS,
-            format_func=lambda v: f"{v:g}",
+            format_func=short_number,
             key="lab_wd",
             persist_state="session",
-            help="Pulls every parameter a little towards zero at each step.",
+            help=tr("Pulls every parameter a little towards zero at each step."),
         )
         widgets.seed_input("lab_seed")
 
@@ -143,14 +147,17 @@ with controls:
 def draw_results(run: TrainingRun | None) -> None:
     if run is None:
         st.info(
-            "Choose settings on the left and press **Train**. Training runs live: the charts fill in epoch by epoch."
+            tr(
+                "Choose settings on the left and press **Train**. Training runs live: the charts fill in epoch by "
+                "epoch."
+            )
         )
         draw_data_preview()
         return
     history, config = run.history(), run.config
     live.progress(run)
     if run.finished and settings_differ_from(config):
-        st.caption("The settings on the left have changed since this run: press **Train** to run them.")
+        st.caption(tr("The settings on the left have changed since this run: press **Train** to run them."))
     for level, text in read_run(history, config, run.dataset.class_names):
         getattr(st, level)(text)
     if history.epochs_done:
@@ -163,25 +170,25 @@ def draw_live_gap(history, number: int, total: int, tick: float) -> None:
     """The two gaps side by side, growing smoothly while the run trains."""
     accuracy_panel, loss_panel = st.columns(2)
     with accuracy_panel:
-        line = live_view.series("training − held-out", style.GAP_COLOUR, 100 * history.generalization_gap_accuracy)
-        live_view.curves(
-            "lab_gap_accuracy", number, "Gap in accuracy (points)", [line], history.epochs_done, total, tick
-        )
+        gap = 100 * history.generalization_gap_accuracy
+        line = live_view.series(tr("training − held-out"), style.GAP_COLOUR, gap)
+        title = tr("Gap in accuracy (points)")
+        live_view.curves("lab_gap_accuracy", number, title, [line], history.epochs_done, total, tick)
     with loss_panel:
-        line = live_view.series("held-out − training", style.GAP_COLOUR, history.generalization_gap_loss)
-        live_view.curves("lab_gap_loss", number, "Gap in loss", [line], history.epochs_done, total, tick)
+        line = live_view.series(tr("held-out − training"), style.GAP_COLOUR, history.generalization_gap_loss)
+        live_view.curves("lab_gap_loss", number, tr("Gap in loss"), [line], history.epochs_done, total, tick)
 
 
 def accuracy_lines(history) -> list[dict]:
     lines = [
-        live_view.series("training (labels as given)", style.TRAIN_COLOUR, history.train_accuracy),
-        live_view.series("held-out", style.TEST_COLOUR, history.test_accuracy),
+        live_view.series(tr("training (labels as given)"), style.TRAIN_COLOUR, history.train_accuracy),
+        live_view.series(tr("held-out"), style.TEST_COLOUR, history.test_accuracy),
     ]
     if np.isfinite(history.memorized_share).any():
         memorized, still_right = history.memorized_share, history.mislabeled_true_share
         lines += [
-            live_view.series("wrong labels: memorized", style.MEMORIZED_COLOUR, memorized, dashed=True),
-            live_view.series("wrong labels: still right", style.TRUE_COLOUR, still_right, dashed=True),
+            live_view.series(tr("wrong labels: memorized"), style.MEMORIZED_COLOUR, memorized, dashed=True),
+            live_view.series(tr("wrong labels: still right"), style.TRUE_COLOUR, still_right, dashed=True),
         ]
     return lines
 
@@ -199,7 +206,7 @@ def draw_data_preview() -> None:
     if dataset.image_shape is None:
         draw_plane(dataset, data, None)
         return
-    st.subheader("The training data, as the model will be told it")
+    st.subheader(tr("The training data, as the model will be told it"))
     rows = slice(0, min(GRID_SIZE, data.n_active))
     digits = dataset.x_train[data.source_rows[rows]]
     look.chart(
@@ -207,29 +214,44 @@ def draw_data_preview() -> None:
         key="lab_preview_chart",
     )
     st.caption(
-        f"{data.n_active} training examples, {int(data.mislabeled.sum())} of them with a wrong label "
-        f"({data.realised_noise:.1%}, framed red). The {len(dataset.y_test)} held-out examples are all "
-        "labelled correctly."
+        tr(
+            "{examples} training examples, {wrong} of them with a wrong label "
+            "({share}, framed red). The {held_out} held-out examples are all "
+            "labelled correctly."
+        ).format(
+            examples=data.n_active,
+            wrong=int(data.mislabeled.sum()),
+            share=share_text(data.realised_noise, 1),
+            held_out=len(dataset.y_test),
+        )
     )
 
 
 def draw_metrics(history, run) -> None:
     cells = st.columns(4)
     cells[0].metric(
-        "Training accuracy", f"{history.train_accuracy[-1]:.1%}", help="On the labels as given, wrong ones included."
+        tr("Training accuracy"),
+        share_text(history.train_accuracy[-1], 1),
+        help=tr("On the labels as given, wrong ones included."),
     )
     cells[1].metric(
-        "Held-out accuracy", f"{history.test_accuracy[-1]:.1%}", help="On clean examples the model never trained on."
+        tr("Held-out accuracy"),
+        share_text(history.test_accuracy[-1], 1),
+        help=tr("On clean examples the model never trained on."),
     )
     cells[2].metric(
-        "Gap", f"{100 * history.generalization_gap_accuracy[-1]:.1f} pts", help="Training minus held-out accuracy."
+        tr("Gap"),
+        tr("{points} pts").format(points=decimal_text(100 * history.generalization_gap_accuracy[-1], 1)),
+        help=tr("Training minus held-out accuracy."),
     )
     memorized = history.memorized_share[-1]
     cells[3].metric(
-        "Memorized",
-        "–" if memorized != memorized else f"{memorized:.0%}",
-        help="Share of the wrongly labelled training examples the model now answers with the wrong label "
-        "(– when no label is wrong).",
+        tr("Memorized"),
+        "–" if memorized != memorized else share_text(memorized),
+        help=tr(
+            "Share of the wrongly labelled training examples the model now answers with the wrong label "
+            "(– when no label is wrong)."
+        ),
     )
 
 
@@ -248,10 +270,12 @@ def draw_charts(history, run) -> None:
             figure = curves.loss_curves(history.train_loss, history.test_loss, total, best, previous)
             banded_chart("lab", run, figure, "loss", key="lab_loss_chart")
     note.markdown(
-        "**Loss** is the model's error. Training lowers it on the **training data** (blue). The **held-out** "
-        "data (orange) is never trained on: it shows how the model does on new examples. Where orange turns "
-        "up while blue keeps falling, the model starts to memorize. The dotted line marks the epoch where "
-        "**stopping would have been best**."
+        tr(
+            "**Loss** is the model's error. Training lowers it on the **training data** (blue). The **held-out** "
+            "data (orange) is never trained on: it shows how the model does on new examples. Where orange turns "
+            "up while blue keeps falling, the model starts to memorize. The dotted line marks the epoch where "
+            "**stopping would have been best**."
+        )
     )
     chart, note = st.columns([3, 1])
     with chart:
@@ -259,7 +283,7 @@ def draw_charts(history, run) -> None:
             live_view.curves(
                 "lab_accuracy",
                 number,
-                "Accuracy, and what the model does with wrong labels",
+                tr("Accuracy, and what the model does with wrong labels"),
                 accuracy_lines(history),
                 history.epochs_done,
                 total,
@@ -270,9 +294,11 @@ def draw_charts(history, run) -> None:
             figure = curves.accuracy_curves(history.metrics, total, history.memorization_takeover_epoch())
             banded_chart("lab", run, figure, "accuracy", key="lab_accuracy_chart")
     note.markdown(
-        "A model can reach 100% on its training data **even when some labels are wrong**: it learns those "
-        "examples by heart (red dashes). Green dashes are the wrongly labelled examples it still gets *right*, "
-        "because it learned the real pattern. Held-out accuracy shows which of the two wins."
+        tr(
+            "A model can reach 100% on its training data **even when some labels are wrong**: it learns those "
+            "examples by heart (red dashes). Green dashes are the wrongly labelled examples it still gets *right*, "
+            "because it learned the real pattern. Held-out accuracy shows which of the two wins."
+        )
     )
     chart, note = st.columns([3, 1])
     with chart:
@@ -282,8 +308,10 @@ def draw_charts(history, run) -> None:
             gap_accuracy, gap_loss = history.generalization_gap_accuracy, history.generalization_gap_loss
             look.chart(curves.generalization_gap(gap_accuracy, gap_loss, total), key="lab_gap_chart")
     note.markdown(
-        "The **generalization gap** is how much better the model does on data it has seen than on data it "
-        "has not. A small gap means it learned something general; a growing gap means it is memorizing."
+        tr(
+            "The **generalization gap** is how much better the model does on data it has seen than on data it "
+            "has not. A small gap means it learned something general; a growing gap means it is memorizing."
+        )
     )
     if run.dataset.image_shape is None:
         draw_plane(run.dataset, history.data, run)
@@ -293,12 +321,15 @@ def draw_charts(history, run) -> None:
 def draw_plane(dataset, data, run) -> None:
     """2-D data: the training points with the labels the model is given, and what the model predicts."""
     chart, note = st.columns([3, 1])
-    title = "The training points with the labels the model is given"
+    title = tr("The training points with the labels the model is given")
     look.chart(plane.plane_figure(plane_view(dataset, data, run), title), key="lab_plane_chart", where=chart)
     note.markdown(
-        f"Each dot is a training example, coloured by the label the model is told: {int(data.mislabeled.sum())} "
-        "of them carry a wrong label. Outlined dots are the clean held-out examples. The background shows "
-        "which class the model predicts at each point: watch it bend around wrongly labelled dots as it memorizes."
+        tr(
+            "Each dot is a training example, coloured by the label the model is told: {wrong} "
+            "of them carry a wrong label. Outlined dots are the clean held-out examples. The background shows "
+            "which class the model predicts at each point: watch it bend around wrongly labelled dots as it "
+            "memorizes."
+        ).format(wrong=int(data.mislabeled.sum()))
     )
 
 
@@ -307,7 +338,7 @@ def draw_mislabeled(history, run) -> None:
     rows = data.mislabeled.nonzero()[0][:GRID_SIZE]
     if dataset.image_shape is None or len(rows) == 0:
         return
-    st.subheader("The mislabeled digits, and what the model says now")
+    st.subheader(tr("The mislabeled digits, and what the model says now"))
     since = history.memorized_since()[rows]
     figure = images.mislabeled_grid(
         dataset.x_train[data.source_rows[rows]],
@@ -319,10 +350,12 @@ def draw_mislabeled(history, run) -> None:
     )
     look.chart(figure, key="lab_mislabeled_chart")
     st.caption(
-        f"{len(rows)} of {int(data.mislabeled.sum())} mislabeled training digits ({data.realised_noise:.1%} of "
-        "the training set). **told**: the label it was given; **is**: what it really is; **says**: the model's answer "
-        "now, and since which epoch it has said so. A red frame means the model has memorized the wrong label; "
-        "green means it still sees the real digit."
+        tr(
+            "{shown} of {wrong} mislabeled training digits ({share} of "
+            "the training set). **told**: the label it was given; **is**: what it really is; **says**: the model's "
+            "answer now, and since which epoch it has said so. A red frame means the model has memorized the wrong "
+            "label; green means it still sees the real digit."
+        ).format(shown=len(rows), wrong=int(data.mislabeled.sum()), share=share_text(data.realised_noise, 1))
     )
 
 
@@ -331,19 +364,23 @@ with results:
 
 luck_and_sweep("lab", config_from_widgets)
 
-code_panel = st.expander("The code that trains this model", key="lab_code_open", on_change="rerun")
+code_panel = st.expander(tr("The code that trains this model"), key="lab_code_open", on_change="rerun")
 with code_panel:
     st.markdown(
-        "Each epoch shuffles the training examples, then for every minibatch it **predicts**, measures the "
-        "**loss**, computes the **gradients** by backpropagation (`jax.grad`) and lets the optimizer **update** "
-        "the parameters. Ten epochs run as one compiled block (`jax.lax.scan`), then the page redraws."
+        tr(
+            "Each epoch shuffles the training examples, then for every minibatch it **predicts**, measures the "
+            "**loss**, computes the **gradients** by backpropagation (`jax.grad`) and lets the optimizer **update** "
+            "the parameters. Ten epochs run as one compiled block (`jax.lax.scan`), then the page redraws."
+        )
     )
     if code_panel.open:  # highlighting the code cost the browser seconds on every first visit, opened or not
         st.code(training_code(), language="python")
 
 st.divider()
 st.markdown(
-    "**Takeaway.** Training only ever reduces the error on the training data. Whether the model is any good is "
-    "decided on data it has not seen, and the quality of the training data decides how reliable it can become: "
-    "given wrong labels and enough epochs, a network will learn the mistakes by heart."
+    tr(
+        "**Takeaway.** Training only ever reduces the error on the training data. Whether the model is any good is "
+        "decided on data it has not seen, and the quality of the training data decides how reliable it can become: "
+        "given wrong labels and enough epochs, a network will learn the mistakes by heart."
+    )
 )

@@ -5,7 +5,9 @@ from pathlib import Path
 
 import streamlit as st
 
+from core import i18n
 from core.engine.classifier import LabConfig, TrainingRun
+from core.i18n import number, percent, tr, tr_later
 from core.lessons import data_quality, own_data
 from core.lessons.user_text import plotly_literal
 from ui import links, live, look, pins, widgets
@@ -14,14 +16,15 @@ from ui.sweeps import banded_chart, luck_and_sweep
 from ui.tasks import task_panel
 
 SAMPLE_FOLDER = Path(__file__).resolve().parents[1] / "sample_data"
-SAMPLES = {
-    "loan_repayment.csv": (
+SAMPLES = {  # file -> what it holds (shown with tr())
+    "loan_repayment.csv": tr_later(
         "Past loans: did the applicant repay? Few applicants come from the countryside, where living costs (not in "
         "the file) are lower. Train, then leave out 'region' and train again: whom does the model fail?"
     ),
-    "customer_churn.csv": "Phone customers: did they leave? A clean, balanced table.",
+    "customer_churn.csv": tr_later("Phone customers: did they leave? A clean, balanced table."),
 }
-NO_GROUP = "(none)"
+NO_GROUP = tr_later("(none)")  # the group choice's value; its label is tr(NO_GROUP)
+ROLE_WORDS = {"input": tr_later("input"), "label": tr_later("label"), "ignored": tr_later("ignored")}
 # The server takes larger files than the page's limit so that the page can refuse them in words: the uploader's own
 # "50MB per file" would contradict the limit the page states, so it is hidden.
 UPLOADER_CSS = (
@@ -36,10 +39,12 @@ DEFAULTS = {
     "dq_upload_drop_missing": False,
 }
 
-st.title("Your own data")
+st.title(tr("Your own data"))
 st.markdown(
-    "Train a real network on a table of your own and look at its results **per class and per group**, not only "
-    "the average: the same checks as the digit scenarios of *Data quality and bias*, on data you know."
+    tr(
+        "Train a real network on a table of your own and look at its results **per class and per group**, not only "
+        "the average: the same checks as the digit scenarios of *Data quality and bias*, on data you know."
+    )
 )
 for widget_key, default in DEFAULTS.items():
     st.session_state[widget_key] = st.session_state.get(widget_key, default)  # kept while a widget is hidden
@@ -60,14 +65,16 @@ def receive_upload(uploaded) -> None:
         return
     state["dq_upload_seen"] = uploaded.file_id
     raw = uploaded.getvalue()
-    with st.spinner("Reading your file..."):
+    with st.spinner(tr("Reading your file...")):
         result = own_data.read_table(raw, uploaded.name)
     state["dq_upload_problems"] = (uploaded.name, result.problems)
+    state["dq_upload_language"] = i18n.language()
     if result.table is not None:
         state["dq_upload_table_id"] = uploaded.file_id
         state["dq_upload_raw"] = raw
         state["dq_upload_table"] = result.table
         state["dq_upload_number_style"] = result.table.number_style.style
+        state["dq_upload_style_asked"] = None
         state["dq_upload_label"] = own_data.guess_label_column(result.table)
         for key in ("dq_upload_group", "dq_upload_left_out"):
             state.pop(key, None)
@@ -80,43 +87,68 @@ def reread_in_number_style() -> None:
     result = own_data.read_table(state["dq_upload_raw"], table.name, state["dq_upload_number_style"])
     if result.table is not None:
         state["dq_upload_table"] = result.table
+        state["dq_upload_style_asked"] = state["dq_upload_number_style"]
     else:
         state["dq_upload_problems"] = (table.name, result.problems)
 
 
+def read_again_in_the_learners_language(uploaded) -> None:
+    """How a file was read, and why one was refused, is written in the language of the moment it was read: after a
+    switch of language the files are read again (the same way, the learner's choices kept) to speak the new one."""
+    state = st.session_state
+    if state.get("dq_upload_language", i18n.language()) == i18n.language():
+        return
+    state["dq_upload_language"] = i18n.language()
+    table = state.get("dq_upload_table")
+    if table is not None:
+        again = own_data.read_table(state["dq_upload_raw"], table.name, state.get("dq_upload_style_asked"))
+        state["dq_upload_table"] = again.table or table
+    name, problems = state.get("dq_upload_problems", ("", ()))
+    if not problems:
+        return
+    if table is not None and name == table.name and state.get("dq_upload_seen") == state.get("dq_upload_table_id"):
+        raw, style = state["dq_upload_raw"], state.get("dq_upload_number_style")  # the file read another way
+    elif uploaded is not None and uploaded.name == name:
+        raw, style = uploaded.getvalue(), None
+    else:
+        return
+    state["dq_upload_problems"] = (name, own_data.read_table(raw, name, style).problems)
+
+
 def sample_downloads() -> None:
-    st.markdown("**No file at hand?** Download an example, then upload it:")
+    st.markdown(tr("**No file at hand?** Download an example, then upload it:"))
     for filename, about in SAMPLES.items():
         st.download_button(
-            f"Download {filename}",
+            tr("Download {filename}").format(filename=filename),
             (SAMPLE_FOLDER / filename).read_bytes(),
             file_name=filename,
             mime="text/csv",
             key=f"dq_download_{filename}",
             icon=":material/download:",
         )
-        st.caption(about)
+        st.caption(tr(about))
 
 
 def how_the_file_was_read(table) -> None:
     """The decisions the reader made, the first lines as in the file beside the same rows as read."""
     show([own_data.table_summary(table)])
-    styles = list(own_data.NUMBER_STYLES)
+    # labels made here, in the learner's language: a format_func may be called where no session's language is known
+    styles = {style: tr(words) for style, (_, _, words) in own_data.NUMBER_STYLES.items()}
     st.radio(
-        "Numbers in this file are written as",
-        styles,
-        format_func=lambda style: own_data.NUMBER_STYLES[style][2],
+        tr("Numbers in this file are written as"),
+        list(styles),
+        format_func=styles.get,
         key="dq_upload_number_style",
         horizontal=True,
         on_change=reread_in_number_style,
-        help="Decided from the cells that can only be read one way; change it if the preview shows wrong numbers.",
+        help=tr("Decided from the cells that can only be read one way; change it if the preview shows wrong numbers."),
     )
     as_written, as_read = st.columns(2, gap="large")
     with as_written:
-        st.markdown("**As in the file** (first lines)")
+        st.markdown(tr("**As in the file** (first lines)"))
         st.code("\n".join(table.preview_lines), language=None, wrap_lines=False)
     with as_read:
-        st.markdown("**As read** (the same rows)")
+        st.markdown(tr("**As read** (the same rows)"))
         st.dataframe(table.frame.head(table.preview_rows), hide_index=True)
     show(own_data.reading_notes(table))
 
@@ -127,41 +159,43 @@ def table_choices(table) -> str | None:
     columns = list(table.frame.columns)
     if state.get("dq_upload_label") not in columns:
         state["dq_upload_label"] = own_data.guess_label_column(table)
-    label = st.selectbox("Label column (what the model should predict)", columns, key="dq_upload_label")
+    label = st.selectbox(tr("Label column (what the model should predict)"), columns, key="dq_upload_label")
     state["dq_upload_left_out"] = [
         name for name in state.get("dq_upload_left_out", []) if name in columns and name != label
     ]
     st.multiselect(
-        "Leave out as inputs",
+        tr("Leave out as inputs"),
         [name for name in columns if name != label],
         key="dq_upload_left_out",
-        help="Columns the model should not learn from, such as one that gives the answer away.",
+        help=tr("Columns the model should not learn from, such as one that gives the answer away."),
     )
     group_choices = [NO_GROUP, *own_data.group_column_choices(table, label)]
+    no_group = tr(NO_GROUP)
     if state.get("dq_upload_group") not in group_choices:
         state["dq_upload_group"] = next((name for name in group_choices if name in table.text_columns), NO_GROUP)
     group = st.selectbox(
-        "Show results per group of",
+        tr("Show results per group of"),
         group_choices,
+        format_func=lambda name: no_group if name == NO_GROUP else name,
         key="dq_upload_group",
-        help="A column with a few values, such as a region: accuracy is shown for each value.",
+        help=tr("A column with a few values, such as a region: accuracy is shown for each value."),
     )
     return None if group == NO_GROUP else group
 
 
 def upload_controls() -> None:
     st.slider(
-        "Wrong labels (label noise)",
+        tr("Wrong labels (label noise)"),
         0,
         50,
         step=5,
         format="%d%%",
         key="dq_upload_noise",
-        help="This share of training labels is changed to a different class. The held-out part stays clean.",
+        help=tr("This share of training labels is changed to a different class. The held-out part stays clean."),
     )
-    st.slider("Training-set size", 5, 100, step=5, format="%d%%", key="dq_upload_size")
+    st.slider(tr("Training-set size"), 5, 100, step=5, format="%d%%", key="dq_upload_size")
     widgets.learning_rate_slider("dq_upload_lr", own_data.LEARNING_RATES)
-    st.slider("Epochs", 10, 500, step=10, key="dq_upload_epochs")
+    st.slider(tr("Epochs"), 10, 500, step=10, key="dq_upload_epochs")
     widgets.seed_input("dq_seed")
 
 
@@ -214,18 +248,21 @@ def prepared_upload(table) -> own_data.Prepared:
         table, state.dq_upload_label, state.dq_upload_drop_missing, left_out=tuple(state.dq_upload_left_out)
     )
     if prepared.rows_with_missing:
-        st.checkbox(f"Drop the {prepared.rows_with_missing} rows with missing values", key="dq_upload_drop_missing")
+        st.checkbox(
+            tr("Drop the {count} rows with missing values").format(count=prepared.rows_with_missing),
+            key="dq_upload_drop_missing",
+        )
     return prepared
 
 
 def column_roles(prepared: own_data.Prepared) -> None:
     """Every column's role and why: the inputs, the label and the ignored columns."""
-    st.markdown("**What the model learns from**")
+    st.markdown(tr("**What the model learns from**"))
     st.dataframe(
         {
-            "column": [role.name for role in prepared.roles],
-            "used as": [role.role for role in prepared.roles],
-            "why": [role.reason for role in prepared.roles],
+            tr("column"): [role.name for role in prepared.roles],
+            tr("used as"): [tr(ROLE_WORDS[role.role]) for role in prepared.roles],
+            tr("why"): [role.reason for role in prepared.roles],
         },
         hide_index=True,
     )
@@ -235,13 +272,24 @@ def upload_section() -> None:
     upload, examples = st.columns([2, 1], gap="large")
     with upload:
         st.markdown(
-            "Upload a **CSV** file: one row per example, columns of **numbers** or of a few **categories** as "
-            f"inputs and one **label** column with the answer (2 to {own_data.MAX_CLASSES} classes). Up to "
-            f"{own_data.MAX_UPLOAD_MB} MB, {own_data.MAX_ROWS:,} rows and {own_data.MAX_COLUMNS} columns. Your file "
-            "stays in this session."
+            tr(
+                "Upload a **CSV** file: one row per example, columns of **numbers** or of a few **categories** as "
+                "inputs and one **label** column with the answer (2 to {classes} classes). Up to {megabytes} MB, "
+                "{rows} rows and {columns} columns. Your file stays in this session."
+            ).format(
+                classes=own_data.MAX_CLASSES,
+                megabytes=own_data.MAX_UPLOAD_MB,
+                rows=number(own_data.MAX_ROWS),
+                columns=own_data.MAX_COLUMNS,
+            )
         )
         st.html(UPLOADER_CSS)
-        receive_upload(st.file_uploader(f"Upload a CSV file (up to {own_data.MAX_UPLOAD_MB} MB)", key="dq_upload_file"))
+        uploaded = st.file_uploader(
+            tr("Upload a CSV file (up to {megabytes} MB)").format(megabytes=own_data.MAX_UPLOAD_MB),
+            key="dq_upload_file",
+        )
+        receive_upload(uploaded)
+        read_again_in_the_learners_language(uploaded)
         file_problems()
     with examples:
         sample_downloads()
@@ -282,7 +330,7 @@ def upload_status_and_training(table) -> own_data.Prepared | None:
 
 def draw_upload(run) -> None:
     if run is None:
-        st.info("Upload a file (or one of the examples above), choose the label column and press **Train**.")
+        st.info(tr("Upload a file (or one of the examples above), choose the label column and press **Train**."))
         return
     history = run.history()
     live.progress(run)
@@ -290,9 +338,10 @@ def draw_upload(run) -> None:
         return
     total = run.config.epochs
     cells = st.columns(3)
-    cells[0].metric("Training accuracy", f"{history.train_accuracy[-1]:.1%}")
-    cells[1].metric("Held-out accuracy", f"{history.test_accuracy[-1]:.1%}")
-    cells[2].metric("Gap", f"{100 * history.generalization_gap_accuracy[-1]:.1f} pts")
+    cells[0].metric(tr("Training accuracy"), percent(history.train_accuracy[-1], 1))
+    cells[1].metric(tr("Held-out accuracy"), percent(history.test_accuracy[-1], 1))
+    gap = number(100 * history.generalization_gap_accuracy[-1], 1)
+    cells[2].metric(tr("Gap"), tr("{points} pts").format(points=gap))
     predictions = run.predict_proba(run.dataset.x_test).argmax(axis=1)
     pins.tools("dq_upload", run, st.session_state.get("dq_upload_settings"))
     draw_upload_groups(run, predictions)
@@ -300,9 +349,9 @@ def draw_upload(run) -> None:
     look.chart(
         groups.accuracy_bars(
             [plotly_literal(name) for name in run.dataset.class_names],
-            {"held-out": result.per_class},
-            "Held-out recall per class",
-            "class",
+            {tr("held-out"): result.per_class},
+            tr("Held-out recall per class"),
+            tr("class"),
         ),
         key="dq_upload_class_chart",
     )
@@ -326,15 +375,16 @@ def draw_upload_groups(run, predictions) -> None:
     held_out_groups = own_data.held_out_groups(table, prepared.rows_used, prepared.held_out_rows, group)
     by_group = data_quality.judge_by_group(run.dataset.y_test, predictions, held_out_groups, run.dataset.num_classes)
     names, results = list(by_group), list(by_group.values())
-    series = {"accuracy": [result.accuracy for result in results]}
+    series = {tr("accuracy"): [result.accuracy for result in results]}
     for index, class_name in enumerate(run.dataset.class_names[:4]):
-        series[plotly_literal(f"recall of '{class_name}'")] = [result.per_class[index] for result in results]
+        recall = plotly_literal(tr("recall of '{name}'").format(name=class_name))
+        series[recall] = [result.per_class[index] for result in results]
     show([own_data.group_reading(group, by_group, run.dataset.class_names)])
     look.chart(
         groups.accuracy_bars(
             [plotly_literal(name) for name in names],
             series,
-            plotly_literal(f"Held-out results per {group}", limit=90),
+            plotly_literal(tr("Held-out results per {group}").format(group=group), limit=90),
             plotly_literal(group),
         ),
         key="dq_upload_group_chart",
@@ -346,6 +396,8 @@ upload_section()
 
 st.divider()
 st.markdown(
-    "**Takeaway.** A model can only be as accurate and as fair as the table it learned from: look at its results "
-    "per class and per group before trusting the average."
+    tr(
+        "**Takeaway.** A model can only be as accurate and as fair as the table it learned from: look at its results "
+        "per class and per group before trusting the average."
+    )
 )

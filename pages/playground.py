@@ -1,10 +1,15 @@
 """Lesson: Playground. A small network learns a 2-D pattern; watch what it predicts everywhere, live."""
 
+from decimal import Decimal
+
+import numpy as np
 import streamlit as st
 
 from core.engine.classifier import TrainingRun
+from core.engine.data import class_labels, dataset_label
 from core.engine.models import ACTIVATIONS, MAX_DEPTH
 from core.engine.train import BATCH_SIZES
+from core.i18n import number, percent, tr, tr_later
 from core.lessons.memorize import read_run
 from core.lessons.playground import (
     DATASETS,
@@ -30,21 +35,40 @@ TICK_SECONDS = 0.3
 EPOCHS_PER_SECOND = 150
 TRAINING_SHARE = 0.6
 DEFAULTS = {**PAGE_DEFAULTS, "play_seed": 0}
+# What each dataset looks like (shown with tr(...)).
 DATASET_NOTES = {
-    "spirals": "two interleaved spirals",
-    "moons": "two interlocking half circles",
-    "circles": "a disc inside a ring",
-    "xor": "four quadrants, opposite ones alike",
-    "gaussians": "three blobs: three classes",
+    "spirals": tr_later("two interleaved spirals"),
+    "moons": tr_later("two interlocking half circles"),
+    "circles": tr_later("a disc inside a ring"),
+    "xor": tr_later("four quadrants, opposite ones alike"),
+    "gaussians": tr_later("three blobs: three classes"),
 }
+REGULARIZATION_LABELS = {"none": tr_later("none")}  # L1 and L2 are called the same in every language
 
-st.title("Playground: watch a network draw its boundary")
+st.title(tr("Playground: watch a network draw its boundary"))
 st.markdown(
-    "A network with two inputs (the coordinates of a point) learns which class each point belongs to. The "
-    "background shows **what it predicts at every place in the plane**, and it changes live as the network "
-    "trains. Points with a black outline are **held out**: the network never trains on them, so they show how "
-    "well it does on new data."
+    tr(
+        "A network with two inputs (the coordinates of a point) learns which class each point belongs to. The "
+        "background shows **what it predicts at every place in the plane**, and it changes live as the network "
+        "trains. Points with a black outline are **held out**: the network never trains on them, so they show how "
+        "well it does on new data."
+    )
 )
+
+
+def strength_text(value: float) -> str:
+    """A regularization strength as written (0.0001, 0.03, 1), with the language's decimal mark."""
+    return number(value, len(f"{value:g}".partition(".")[2]))
+
+
+def loss_text(value: float) -> str:
+    """Three decimals in the learner's language, rounded as f"{value:.3f}" rounds them."""
+    return number(Decimal(float(value)), 3) if np.isfinite(value) else f"{value:.3f}"
+
+
+def accuracy_text(value: float) -> str:
+    """A percentage with one decimal in the learner's language, rounded as f"{value:.1%}" rounds it."""
+    return percent(Decimal(float(value) * 100).scaleb(-2), 1) if np.isfinite(value) else f"{value:.1%}"
 
 
 def config_from_widgets() -> PlaygroundConfig:
@@ -81,78 +105,80 @@ task_panel("play", lambda: st.session_state.update(play_running=True, play_confi
 controls, results = st.columns([1, 2.8], gap="large")
 buttons = controls.container()  # filled below, once the settings are read: the buttons stay in view at the top
 with controls:
-    st.subheader("Data")
+    st.subheader(tr("Data"))
     st.selectbox(
-        "Dataset",
+        tr("Dataset"),
         DATASETS,
+        format_func={name: dataset_label(name) for name in DATASETS}.get,  # labels in this run's language
         key="play_dataset",
         persist_state="session",
-        help="; ".join(f"{name}: {note}" for name, note in DATASET_NOTES.items()),
+        help="; ".join(f"{dataset_label(name)}: {tr(note)}" for name, note in DATASET_NOTES.items()),
     )
     st.slider(
-        "Noise",
+        tr("Noise"),
         0.0,
         1.0,
         step=0.05,
         key="play_noise",
         persist_state="session",
-        help="How far points stray from the clean pattern.",
+        help=tr("How far points stray from the clean pattern."),
     )
     points, held_out = st.columns(2)
-    points.select_slider("Points", POINT_COUNTS, key="play_points", persist_state="session")
+    points.select_slider(tr("Points"), POINT_COUNTS, key="play_points", persist_state="session")
     held_out.slider(
-        "Held out",
+        tr("Held out"),
         10,
         50,
         step=10,
         format="%d%%",
         key="play_held_out",
         persist_state="session",
-        help="Share of the points kept aside to test on.",
+        help=tr("Share of the points kept aside to test on."),
     )
-    st.subheader("Network")
+    st.subheader(tr("Network"))
     depth, width = st.columns(2)
     depth.slider(
-        "Hidden layers",
+        tr("Hidden layers"),
         0,
         MAX_DEPTH,
         key="play_depth",
         persist_state="session",
-        help="0 hidden layers: the boundary can only be a straight line.",
+        help=tr("0 hidden layers: the boundary can only be a straight line."),
     )
-    width.select_slider("Neurons per layer", NEURONS, key="play_width", persist_state="session")
+    width.select_slider(tr("Neurons per layer"), NEURONS, key="play_width", persist_state="session")
     st.selectbox(
-        "Activation",
+        tr("Activation"),
         tuple(ACTIVATIONS),
         key="play_activation",
         persist_state="session",
-        help="The bend each neuron applies. 'linear' means no bend at all.",
+        help=tr("The bend each neuron applies. 'linear' means no bend at all."),
     )
-    st.subheader("Training")
+    st.subheader(tr("Training"))
     widgets.learning_rate_slider("play_lr", LEARNING_RATES)
     batch, epochs = st.columns(2)
     batch.select_slider(
-        "Batch size", BATCH_SIZES, key="play_batch", persist_state="session", help="Examples per update."
+        tr("Batch size"), BATCH_SIZES, key="play_batch", persist_state="session", help=tr("Examples per update.")
     )
     epochs.select_slider(
-        "Epochs",
+        tr("Epochs"),
         EPOCH_BUDGETS,
         key="play_epochs",
         persist_state="session",
-        help="One epoch = one pass over every training point.",
+        help=tr("One epoch = one pass over every training point."),
     )
     st.radio(
-        "Regularization",
+        tr("Regularization"),
         REGULARIZATIONS,
+        format_func={choice: tr(REGULARIZATION_LABELS.get(choice, choice)) for choice in REGULARIZATIONS}.get,
         key="play_reg",
         horizontal=True,
         persist_state="session",
-        help="L1 pulls every weight towards zero by a fixed amount; L2 by a share of its size.",
+        help=tr("L1 pulls every weight towards zero by a fixed amount; L2 by a share of its size."),
     )
     st.select_slider(
-        "Regularization strength",
+        tr("Regularization strength"),
         STRENGTHS,
-        format_func=lambda v: f"{v:g}",
+        format_func={strength: strength_text(strength) for strength in STRENGTHS}.get,
         key="play_strength",
         persist_state="session",
         disabled=st.session_state.play_reg == "none",
@@ -165,21 +191,21 @@ try:
     if st.session_state.get("play_config") != config or "play_run" not in st.session_state:
         fresh_run(config)  # like the original playground: new settings start a new run
 except ValueError as problem:
-    buttons.error(f"These settings cannot be trained: {problem}")
+    buttons.error(tr("These settings cannot be trained: {problem}").format(problem=problem))
     st.stop()
 
 play_button, pause_button = buttons.columns(2)
 step_button, reset_button = buttons.columns(2)
-if play_button.button("Play", type="primary", key="play_train", width="stretch"):
+if play_button.button(tr("Play"), type="primary", key="play_train", width="stretch"):
     if st.session_state.play_run.finished:
         fresh_run(config)
     live.resume(st.session_state, "play")
-if pause_button.button("Pause", key="play_pause", width="stretch"):
+if pause_button.button(tr("Pause"), key="play_pause", width="stretch"):
     live.pause(st.session_state, "play")
-if step_button.button("Step", key="play_step", width="stretch", help="Train 10 more epochs, then pause."):
+if step_button.button(tr("Step"), key="play_step", width="stretch", help=tr("Train 10 more epochs, then pause.")):
     live.pause(st.session_state, "play")
     st.session_state.play_run.advance()
-if reset_button.button("Reset", key="play_reset", width="stretch", help="Back to an untrained network."):
+if reset_button.button(tr("Reset"), key="play_reset", width="stretch", help=tr("Back to an untrained network.")):
     live.stop(st.session_state, "play")
     fresh_run(config)
 
@@ -187,7 +213,7 @@ if reset_button.button("Reset", key="play_reset", width="stretch", help="Back to
 def draw(run: TrainingRun) -> None:
     history = run.history()
     live.progress(run)
-    for level, text in read_run(history, run.config, run.dataset.class_names):
+    for level, text in read_run(history, run.config, class_labels(run.dataset)):
         getattr(st, level)(text)
     boundary_column, curves_column = st.columns([1.6, 1], gap="medium")
     # While a run trains, the browser animates it; a paused or finished run gets Plotly figures with hover
@@ -203,10 +229,10 @@ def draw(run: TrainingRun) -> None:
             )
         elif history.epochs_done:
             figure = curves.loss_curves(history.train_loss, history.test_loss, run.config.epochs, history.best_epoch())
-            figure.update_layout(height=440, title={"text": "Loss: training vs held-out"})
+            figure.update_layout(height=440, title={"text": tr("Loss: training vs held-out")})
             banded_chart("play", run, figure, "loss", key="play_loss_chart")
         elif run.failure is None:
-            st.info("Press **Play** to train, or **Step** for ten epochs at a time. The loss curves appear here.")
+            st.info(tr("Press **Play** to train, or **Step** for ten epochs at a time. The loss curves appear here."))
     pins.tools("play", run, st.session_state.play_config)
 
 
@@ -222,22 +248,23 @@ def draw_boundary(run: TrainingRun, history, animate: bool) -> None:
     # the live view draws the run's snapshots: only the points are needed from the plane then
     view = plane_view(run.dataset, run.data, None if animate else run)
     if animate:
-        title = "What the network predicts after"
+        # Translators: the live view writes " 120 epochs" (the epoch shown) after this title.
+        title = tr("What the network predicts after")
         live_view.plane("play_boundary", *run_identity(), view, run.snapshots, run.config.epochs, current_tick(), title)
         return
     live_view.stopped("play_boundary")
-    title = f"What the network predicts after {history.epochs_done} epochs"
+    title = tr("What the network predicts after {epochs} epochs").format(epochs=history.epochs_done)
     look.chart(plane.plane_figure(view, title), key="play_boundary_chart")
 
 
 def draw_metrics(history) -> None:
     cells = st.columns(2)
     done = history.epochs_done
-    cells[0].metric("Training loss", f"{history.train_loss[-1]:.3f}" if done else "–")
-    cells[1].metric("Held-out loss", f"{history.test_loss[-1]:.3f}" if done else "–")
+    cells[0].metric(tr("Training loss"), loss_text(history.train_loss[-1]) if done else "–")
+    cells[1].metric(tr("Held-out loss"), loss_text(history.test_loss[-1]) if done else "–")
     cells = st.columns(2)
-    cells[0].metric("Training accuracy", f"{history.train_accuracy[-1]:.1%}" if done else "–")
-    cells[1].metric("Held-out accuracy", f"{history.test_accuracy[-1]:.1%}" if done else "–")
+    cells[0].metric(tr("Training accuracy"), accuracy_text(history.train_accuracy[-1]) if done else "–")
+    cells[1].metric(tr("Held-out accuracy"), accuracy_text(history.test_accuracy[-1]) if done else "–")
 
 
 with results:
@@ -249,7 +276,10 @@ luck_and_sweep("play", lambda: config_from_widgets().lab_config(), lambda: confi
 
 st.divider()
 st.markdown(
-    "**Takeaway.** Each hidden layer lets the network bend its boundary once more: with no hidden layer it can "
-    "only draw a straight line, with enough neurons it can follow spirals. Too big a network or too little data "
-    "and it bends around single training points; the held-out points and the held-out loss show when that happens."
+    tr(
+        "**Takeaway.** Each hidden layer lets the network bend its boundary once more: with no hidden layer it can "
+        "only draw a straight line, with enough neurons it can follow spirals. Too big a network or too little data "
+        "and it bends around single training points; the held-out points and the held-out loss show when that "
+        "happens."
+    )
 )

@@ -3,8 +3,16 @@
 import pandas as pd
 import streamlit as st
 
-from core.lessons.training_step.race import MOMENTUM, race, race_landscape, race_reading
-from core.lessons.training_step.readings import phase_texts, readable, regime_reading
+from core.i18n import tr, tr_later
+from core.lessons.training_step.race import MOMENTUM, race, race_landscape, race_reading, racer_name
+from core.lessons.training_step.readings import (
+    formatted,
+    phase_name,
+    phase_texts,
+    readable,
+    regime_name,
+    regime_reading,
+)
 from core.lessons.training_step.stepper import (
     LEARNING_RATES,
     MINIBATCH,
@@ -19,18 +27,21 @@ from ui.tasks import task_panel
 
 RUN_STEPS = 200
 SHOWN_ROWS = 8  # rows of the table; a full batch uses all 442 examples but shows the first few
-BATCH_CHOICES = {"all": "All 442 (full batch)", "minibatch": f"{MINIBATCH} at random (minibatch)"}
+BATCH_CHOICES = {"all": tr_later("All 442 (full batch)"), "minibatch": tr_later("{count} at random (minibatch)")}
+SCALING_NAMES = {"0 to 1": tr_later("0 to 1"), "standardized": tr_later("standardized")}
 REGIMES = ("too slow", "good", "oscillating", "diverging")
 DEFAULTS = {"loop_lr": 0.5, "loop_batch": "all", "loop_scaling": SCALINGS[0], "loop_seed": 0}
-X_NAME = {"0 to 1": "BMI (scaled 0 to 1)", "standardized": "BMI (standardized)"}
-Y_NAME = "disease progression (standardized)"
+X_NAME = {"0 to 1": tr_later("BMI (scaled 0 to 1)"), "standardized": tr_later("BMI (standardized)")}
+Y_NAME = tr_later("disease progression (standardized)")
 
-st.title("How one training step works")
+st.title(tr("How one training step works"))
 st.markdown(
-    "Training repeats one small step: **predict, measure the error, find which way each parameter should move, "
-    "move it a little**. The model here is a straight line y = w·x + b fitted to real patients: body-mass index "
-    "(x) against how much their diabetes progressed in a year (y). Press **Next** to see one step with its real "
-    "numbers, then **Run** to watch hundreds."
+    tr(
+        "Training repeats one small step: **predict, measure the error, find which way each parameter should move, "
+        "move it a little**. The model here is a straight line y = w·x + b fitted to real patients: body-mass index "
+        "(x) against how much their diabetes progressed in a year (y). Press **Next** to see one step with its real "
+        "numbers, then **Run** to watch hundreds."
+    )
 )
 
 
@@ -77,42 +88,47 @@ problem = load_line_problem(st.session_state.loop_scaling)
 limit = problem.stability_limit
 with left:
     st.select_slider(
-        "Learning rate (log scale)",
+        tr("Learning rate (log scale)"),
         LEARNING_RATES,
         key="loop_lr",
         persist_state="session",
-        format_func=lambda rate: f"{rate:g} ⚠" if rate >= limit else f"{rate:g}",
-        help="How far each step moves the parameters, as a multiple of the gradient. ⚠ marks rates above the "
-        "stability limit.",
+        format_func=lambda rate: formatted(rate, "g") + " ⚠" if rate >= limit else formatted(rate, "g"),
+        help=tr(
+            "How far each step moves the parameters, as a multiple of the gradient. ⚠ marks rates above the "
+            "stability limit."
+        ),
     )
     regime = problem.regime(float(st.session_state.loop_lr))
     st.markdown(
-        f"**Stability limit: {limit:.3f}** (= 2/λmax; ⚠ above it) · this rate: **:{REGIME_COLOURS[regime]}[{regime}]**"
+        tr("**Stability limit: {limit}** (= 2/λmax; ⚠ above it) · this rate: **:{colour}[{regime}]**").format(
+            limit=formatted(limit, ".3f"), colour=REGIME_COLOURS[regime], regime=regime_name(regime)
+        )
     )
     batch_box, scaling_box = st.columns(2)
     batch_box.radio(
-        "Examples per step",
+        tr("Examples per step"),
         tuple(BATCH_CHOICES),
         key="loop_batch",
-        format_func=BATCH_CHOICES.get,
+        format_func=lambda choice: tr(BATCH_CHOICES[choice]).format(count=MINIBATCH),
         persist_state="session",
-        help="The stability limit is exact for full-batch steps only.",
+        help=tr("The stability limit is exact for full-batch steps only."),
     )
     scaling_box.radio(
-        "Feature scaling",
+        tr("Feature scaling"),
         SCALINGS,
         key="loop_scaling",
+        format_func=lambda scaling: tr(SCALING_NAMES[scaling]),
         persist_state="session",
-        help="Scaled 0 to 1 gives a long tilted valley; standardized gives a perfectly round bowl.",
+        help=tr("Scaled 0 to 1 gives a long tilted valley; standardized gives a perfectly round bowl."),
     )
     if st.session_state.loop_batch == "minibatch":
         st.number_input(
-            "Seed",
+            tr("Seed"),
             0,
             9999,
             key="loop_seed",
             persist_state="session",
-            help="Which examples each minibatch draws. The same seed gives the same run.",
+            help=tr("Which examples each minibatch draws. The same seed gives the same run."),
         )
 
 stepper = current_stepper()
@@ -120,29 +136,31 @@ if st.session_state.pop("loop_start_running", False):
     run_live(stepper)
 next_button, step_button, run_button, pause_button, reset_button = left.columns(5)
 if next_button.button(
-    "Next", type="primary", key="loop_next", width="stretch", help="Reveal the next phase of this step."
+    tr("Next"), type="primary", key="loop_next", width="stretch", help=tr("Reveal the next phase of this step.")
 ):
     stepper.next_phase()
-if step_button.button("Step", key="loop_step", width="stretch", help="Take one whole step."):
+if step_button.button(tr("Step"), key="loop_step", width="stretch", help=tr("Take one whole step.")):
     stepper.step()
-if run_button.button("Run", key="loop_train", width="stretch", help=f"Take {RUN_STEPS} steps, live."):
+if run_button.button(
+    tr("Run"), key="loop_train", width="stretch", help=tr("Take {steps} steps, live.").format(steps=RUN_STEPS)
+):
     run_live(stepper)
-if pause_button.button("Pause", key="loop_pause", width="stretch"):
+if pause_button.button(tr("Pause"), key="loop_pause", width="stretch"):
     live.pause(st.session_state, "loop")
-reset_button.button("Reset", key="loop_reset", width="stretch", on_click=reset, help="Back to the first step.")
+reset_button.button(tr("Reset"), key="loop_reset", width="stretch", on_click=reset, help=tr("Back to the first step."))
 
 
 def step_table(detail: dict, phase: int) -> pd.DataFrame:
     """The examples of this step, with one more column for each revealed phase."""
     rows = slice(0, SHOWN_ROWS)
     error = detail["predictions"] - detail["y"]
-    columns = {"x (input)": detail["x"], "y (true answer)": detail["y"]}
+    columns = {tr("x (input)"): detail["x"], tr("y (true answer)"): detail["y"]}
     if phase >= 1:
-        columns["prediction w·x+b"] = detail["predictions"]
+        columns[tr("prediction w·x+b")] = detail["predictions"]
     if phase >= 2:
-        columns |= {"error = prediction − y": error, "loss = ½·error²": detail["per_example_loss"]}
+        columns |= {tr("error = prediction − y"): error, tr("loss = ½·error²"): detail["per_example_loss"]}
     if phase >= 3:
-        columns["error·x"] = error * detail["x"]
+        columns[tr("error·x")] = error * detail["x"]
     return pd.DataFrame({name: [readable(float(v)) for v in values[rows]] for name, values in columns.items()})
 
 
@@ -150,11 +168,15 @@ def draw_walkthrough(stepper: Stepper) -> None:
     """Left: the numbers of the step on display, one more phase per press of Next."""
     detail = stepper.detail()
     cells = st.columns(4)
-    cells[0].metric("Steps taken", stepper.steps_done)
-    cells[1].metric("Loss, all data", f"{stepper.losses[-1]:.3g}")
-    cells[2].metric("w now", f"{stepper.params[0]:.3g}")
-    cells[3].metric("b now", f"{stepper.params[1]:.3g}")
-    st.subheader(f"Step {stepper.shown_step + 1} · phase {stepper.phase + 1} of {len(PHASES)}: {PHASES[stepper.phase]}")
+    cells[0].metric(tr("Steps taken"), stepper.steps_done)
+    cells[1].metric(tr("Loss, all data"), formatted(stepper.losses[-1], ".3g"))
+    cells[2].metric(tr("w now"), formatted(stepper.params[0], ".3g"))
+    cells[3].metric(tr("b now"), formatted(stepper.params[1], ".3g"))
+    st.subheader(
+        tr("Step {step} · phase {phase} of {phases}: {name}").format(
+            step=stepper.shown_step + 1, phase=stepper.phase + 1, phases=len(PHASES), name=phase_name(stepper.phase)
+        )
+    )
     st.table(step_table(detail, stepper.phase), border="horizontal", hide_index=True)
     for text in phase_texts(detail, SHOWN_ROWS)[: stepper.phase + 1]:
         st.markdown(text)
@@ -164,7 +186,9 @@ def draw_pictures(stepper: Stepper) -> None:
     """Right: where the parameters are on the loss landscape, and the line they draw through the data."""
     problem, rate, detail = stepper.problem, stepper.learning_rate, stepper.detail()
     landscape = stepper.landscape()
-    note = f"stability limit 2/λmax = {limit:.3f}<br>learning rate {rate:g}: {problem.regime(rate)}"
+    note = tr("stability limit 2/λmax = {limit}<br>learning rate {rate}: {regime}").format(
+        limit=formatted(limit, ".3f"), rate=formatted(rate, "g"), regime=regime_name(problem.regime(rate))
+    )
     look.chart(
         line_fit.loss_landscape(
             landscape["loss"], landscape["w"], landscape["b"], stepper.path, problem.best_params, note
@@ -182,8 +206,8 @@ def draw_pictures(stepper: Stepper) -> None:
             detail["y"][:SHOWN_ROWS],
             float(w),
             float(b),
-            X_NAME[problem.scaling],
-            Y_NAME,
+            tr(X_NAME[problem.scaling]),
+            tr(Y_NAME),
             show_errors=stepper.phase >= 2,
         ),
         key="loop_fit_chart",
@@ -191,10 +215,10 @@ def draw_pictures(stepper: Stepper) -> None:
     pins.tools("loop", stepper)
 
 
-with right.expander("Show me each learning-rate regime"):
+with right.expander(tr("Show me each learning-rate regime")):
     for name in REGIMES:
         st.button(
-            name.capitalize(),
+            regime_name(name).capitalize(),
             key=f"loop_show_{name.replace(' ', '_')}",
             on_click=show_regime,
             args=(name,),
@@ -206,13 +230,15 @@ with right:
     live.panel("loop", draw_pictures, train_tick=live.follow_only, explains_stops=False)
 
 st.divider()
-st.subheader("Three ways down the same valley")
+st.subheader(tr("Three ways down the same valley"))
 st.markdown(
-    "Plain **gradient descent** steps straight downhill, so in a long, tilted valley it zigzags across the "
-    "steep sides and crawls along the flat floor. **Momentum** keeps most of its previous step "
-    f"({MOMENTUM:g} of it) and adds the new gradient, so it builds up speed along the floor. **Adam** divides each "
-    "parameter's step by the typical size of that parameter's gradients, so steep and flat directions get "
-    "steps of similar size. All three start at the same wrong line and use the whole data set each step."
+    tr(
+        "Plain **gradient descent** steps straight downhill, so in a long, tilted valley it zigzags across the "
+        "steep sides and crawls along the flat floor. **Momentum** keeps most of its previous step "
+        "({momentum} of it) and adds the new gradient, so it builds up speed along the floor. **Adam** divides each "
+        "parameter's step by the typical size of that parameter's gradients, so steep and flat directions get "
+        "steps of similar size. All three start at the same wrong line and use the whole data set each step."
+    ).format(momentum=formatted(MOMENTUM, "g"))
 )
 
 
@@ -221,15 +247,15 @@ def cached_race(scaling: str, learning_rate: float) -> list:
     return race(load_line_problem(scaling), learning_rate)
 
 
-if st.button("Race them at this learning rate", key="loop_race", type="primary"):
+if st.button(tr("Race them at this learning rate"), key="loop_race", type="primary"):
     st.session_state.loop_race_settings = (st.session_state.loop_scaling, float(st.session_state.loop_lr))
 if "loop_race_settings" in st.session_state:
     scaling, rate = st.session_state.loop_race_settings
     problem = load_line_problem(scaling)
     racers = cached_race(scaling, rate)
     landscape = race_landscape(problem, racers)
-    paths = {racer.name: racer.path for racer in racers}
-    losses = {racer.name: racer.losses_until_blow_up() for racer in racers}
+    paths = {racer_name(racer.name): racer.path for racer in racers}
+    losses = {racer_name(racer.name): racer.losses_until_blow_up() for racer in racers}
     race_left, race_right = st.columns(2)
     look.chart(
         line_fit.race_landscape(landscape["loss"], landscape["w"], landscape["b"], paths, problem.best_params),
@@ -238,14 +264,17 @@ if "loop_race_settings" in st.session_state:
     )
     look.chart(line_fit.race_losses(losses, problem.lowest_loss), key="loop_race_losses", where=race_right)
     st.info(
-        race_reading(racers, rate)
-        + f" Arrived means the loss has closed 99% of the gap to the lowest possible. Scaling {scaling}; "
-        "move the learning rate slider and race again."
+        tr(
+            "{reading} Arrived means the loss has closed 99% of the gap to the lowest possible. Scaling {scaling}; "
+            "move the learning rate slider and race again."
+        ).format(reading=race_reading(racers, rate), scaling=tr(SCALING_NAMES[scaling]))
     )
 
 st.divider()
 st.markdown(
-    "**Takeaway.** Every neural network trains with this same loop, only with millions of parameters instead of "
-    "two. The learning rate decides everything about the walk downhill: too small and it crawls, too large and "
-    "each step overshoots the valley floor by more than it corrects, so the error grows without end."
+    tr(
+        "**Takeaway.** Every neural network trains with this same loop, only with millions of parameters instead of "
+        "two. The learning rate decides everything about the walk downhill: too small and it crawls, too large and "
+        "each step overshoots the valley floor by more than it corrects, so the error grows without end."
+    )
 )

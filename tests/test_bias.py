@@ -13,6 +13,7 @@ from sklearn.metrics import accuracy_score, confusion_matrix, recall_score
 
 from core.engine import train
 from core.engine.data import load_dataset
+from core.i18n import language_as
 from core.lessons import data_quality
 from tests.jit_support import compiled_count
 
@@ -231,3 +232,45 @@ def test_a_scenario_is_read_by_group_where_it_has_groups_else_by_digit():
     assert data_quality.held_out_reading(by_group) == data_quality.group_reading(0.93, 0.97, 0.62)
     single = {"held-out": held_out(0.9, [0.95] * 9 + [0.5])}
     assert data_quality.held_out_reading(single) == data_quality.worst_class_reading(single["held-out"])
+
+
+def test_readings_with_numbers_read_right_in_english_and_dutch():
+    """The same numbers in both languages: English as it always read, Dutch in Dutch words with a decimal comma."""
+    recall = [0.95] * 10
+    recall[3] = 0.40
+    result = held_out(0.90, recall)
+    noise = data_quality.make_label_noise_scenario(0.08, False, 0)
+    english = (data_quality.group_reading(0.93, 0.97, 0.62)[1], data_quality.worst_class_reading(result)[1])
+    assert english == (
+        "Held-out accuracy on data mixed like the training data: **93%**. Group A: **97%**, group B: **62%**.",
+        "Held-out accuracy **90%**; worst digit: **3**, recognised **40%** of the time.",
+    )
+    assert noise.description == "115 of 1437 training labels (8.0%) are wrong, spread over all digits."
+    assert noise.settings == {"wrong labels": "8%", "mistakes": "spread"}
+    with language_as("nl"):
+        dutch = (data_quality.group_reading(0.93, 0.97, 0.62)[1], data_quality.worst_class_reading(result)[1])
+        noise = data_quality.make_label_noise_scenario(0.08, False, 0)
+        rare = data_quality.make_imbalance_scenario(8, 0.05, 0)
+    assert dutch == (
+        "Nauwkeurigheid op testdata die gemengd is zoals de trainingsdata: **93%**. "
+        "Groep A: **97%**, groep B: **62%**.",
+        "Nauwkeurigheid op testdata: **90%**; slechtst herkende cijfer: **3**, in **40%** van de gevallen herkend.",
+    )
+    assert (
+        noise.description == "115 van de 1437 labels in de trainingsdata (8,0%) zijn fout, verspreid over alle cijfers."
+    )
+    assert noise.settings == {"foute labels": "8%", "fouten": "verspreid"}
+    assert rare.description.startswith("De trainingsdata heeft 7 voorbeelden van het cijfer 8 (0,5% van 1305)")
+
+
+def test_shares_are_rounded_as_python_rounds_them_in_either_language():
+    """share_text matches f"{share:.0%}" and f"{share:.1%}" to the digit, halves included (0.025 is "2%")."""
+    shares = [count / total for total in (200, 360, 400, 1437) for count in range(total + 1)]
+    for decimals in (0, 1):
+        assert [data_quality.share_text(share, decimals) for share in shares] == [
+            f"{share:.{decimals}%}" for share in shares
+        ]
+        with language_as("nl"):
+            assert [data_quality.share_text(share, decimals) for share in shares] == [
+                f"{share:.{decimals}%}".replace(".", ",") for share in shares
+            ]

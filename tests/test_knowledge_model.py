@@ -1,6 +1,7 @@
 """What the knowledge lesson's models train on, and how a reply is checked."""
 
 import datetime
+import re
 
 import numpy as np
 
@@ -27,6 +28,7 @@ def test_moving_the_cutoff_changes_exactly_which_documents_are_trained_on():
             == len(seen)
             + km.RECALL_REPEATS * len(knowledge.current_documents(WORLD.documents, cutoff))
             + km.READING_MIX
+            + km.CONFLICT_MIX
         )
 
 
@@ -76,53 +78,42 @@ def test_answers_weigh_fully_in_the_loss_and_prompts_little():
 def test_every_training_set_fits_its_window_and_the_shared_stream():
     for examples in (km.cutoff_examples(WORLD, WORLD.end), km.update_examples(WORLD, datetime.date(2019, 1, 1))):
         assert len(token_data.prompted_stream_of(examples, km.PROMPT_WEIGHT).tokens) <= km.STREAM_CAPACITY
-    longest = max(len(token_data.encode(p + c)) for p, c in km.reading_examples(WORLD))
+    practice = km.reading_examples(WORLD) + km.conflict_examples(WORLD, WORLD.end, 300)
+    longest = max(len(token_data.encode(p + c)) for p, c in practice)
     assert longest <= km.WINDOW
 
 
-def test_a_run_trains_its_steps_counts_its_compute_and_its_model_answers_with_and_without_passages():
-    from core.lm import train
-    from core.lm.model import LMConfig, count_params
+def test_conflict_practice_gives_a_passage_from_after_the_cutoff_that_overrules_memory():
+    """The model learns to trust a newer passage over what it learned: the passage states a made-up value (never one
+    the fact really takes, so nothing after the cutoff leaks in), dated after the cutoff, and that is the answer."""
+    cutoff = datetime.date(2023, 1, 1)
+    questions = {question.question: question for question in WORLD.questions}
+    later = [document for document in WORLD.documents if document.date > cutoff]
+    examples = km.conflict_examples(WORLD, cutoff, 150)
+    assert len({prompt for prompt, _ in examples}) == 150
+    for prompt, completion in examples:
+        question = questions[prompt.rsplit("Question: ", 1)[1].removesuffix("\nAnswer:")]
+        made_up = completion.strip()
+        assert made_up not in {answer.answer for answer in question.answers}
+        lines = prompt.splitlines()
+        stated = next(number for number, line in enumerate(lines) if made_up in line)
+        header = lines[stated - 1]
+        dated = datetime.datetime.strptime(header.split(": ", 1)[1].split(" - ")[0], "%d %B %Y").date()
+        assert header.startswith("Passage ") and dated > cutoff
+        assert prompt.count("Passage ") == km.PASSAGES
+        assert not any(document.text in prompt for document in later), "no real document from after the cutoff"
 
-    tiny = LMConfig(context=512, width=32, heads=2, layers=1)  # answers need room for a prompt and its answer
-    config = km.TrainingConfig("cutoff", datetime.date(2022, 1, 1), steps=2)
-    run = km.train_to_end(km.KnowledgeRun(config, train.fresh_params(0, config=tiny), tiny))
-    assert run.steps_done == 2 and run.failure is None and len(run.history().train_loss) == 2
-    assert run.operations() == 6 * count_params(tiny) * 2 * km.BATCH_SIZE * km.WINDOW
-    question = WORLD.questions[0]
-    closed = km.ask(tiny, run.params, WORLD, question, WORLD.end, retrieve=False)
-    opened = km.ask(tiny, run.params, WORLD, question, WORLD.end, retrieve=True)
-    assert closed.passages == () and len(opened.passages) == km.PASSAGES
-    assert 0 <= closed.probability <= 1 and closed.right == knowledge.is_right(
-        closed.written, question.answer_at(WORLD.end)
-    )
 
-
-def test_copy_practice_asks_for_the_same_text_again():
+def test_a_made_up_value_has_the_form_of_the_real_one():
     rng = np.random.default_rng(0)
-    for _ in range(50):
-        prompt, completion = km.copy_example(rng)
-        assert prompt.startswith("Copy: ") and prompt.endswith("\nAgain:") and "\n" not in prompt[:-7]
-        assert completion == " " + prompt[len("Copy: ") : -len("\nAgain:")] + "\n"
-
-
-def test_the_reader_trains_on_reading_and_copy_practice_in_turn():
-    examples = km.TrainingConfig("reading").examples(WORLD)
-    assert len(examples) == 2 * len(WORLD.reading_questions)
-    assert all(prompt.startswith("Passage 1: ") for prompt, _ in examples[::2])
-    assert all(prompt.startswith("Copy: ") for prompt, _ in examples[1::2])
-
-
-def test_the_shipped_reader_copies_from_its_context_and_the_generic_model_does_not():
-    from core.lm import checkpoint, sample
-
-    rng = np.random.default_rng(7)
-    examples = [km.copy_example(rng) for _ in range(32)]
-
-    def copied(stem) -> float:
-        config, params, _ = checkpoint.load(stem)
-        written = sample.answers(config, params, [prompt for prompt, _ in examples])
-        return np.mean([text == completion[:-1] for (text, _), (_, completion) in zip(written, examples, strict=True)])
-
-    assert copied(checkpoint.GENERIC_CHECKPOINT) < 0.1
-    assert copied(km.READER_STEM) > 0.8
+    names = ["Anna de Vries", "Bas Smit"]
+    for value, pattern in (
+        ("EUR 2.45", r"EUR \d+\.\d\d"),
+        ("9:30", r"\d{1,2}:\d\d"),
+        ("Monday", r"(Tues|Wednes|Thurs|Fri|Satur|Sun)day"),
+        ("1.5%", r"\d+(\.\d+)?%"),
+        ("0527-618114", r"0527-\d{6}"),
+        ("Anna de Vries", r"Bas Smit"),
+    ):
+        for _ in range(20):
+            assert re.fullmatch(pattern, km.other_value(value, names, rng))

@@ -7,6 +7,7 @@ import pytest
 
 from core.engine import train
 from core.engine.models import count_params
+from core.i18n import language_as
 from core.lessons import rules
 from core.lessons.playground import PlaygroundConfig, plane_grid, predictions_on_grid, start_run
 from core.lessons.rules import Applicants, FarAnswer, ModelSummary, Rule
@@ -214,3 +215,30 @@ def test_read_patterns():
     assert rules.read_patterns(105, 118, 120, False)[0] == "success"
     assert "not a fair race" in rules.read_patterns(105, 99, 120, True)[1]
     assert rules.read_patterns(105, 106, 120, False)[0] == "info"
+
+
+def test_readings_with_numbers_read_right_in_english_and_dutch():
+    rule = Rule(62.5, 30)
+    wrong = FarAnswer(200, 90, 1, False, 0.97, False)
+    shared = (rule.lines()[0], rules.read_numbers(1234, summary(), None)[1], rules.read_far([wrong])[1])
+    assert shared[0] == "if income is below 62.5 thousand: decline"
+    assert shared[1].startswith("The model's whole rule is these 1,234 numbers.")
+    assert "it approves someone earning 200 thousand with 90 thousand of debts, 97% sure" in shared[2]
+    left_out = rules.read_left_out(summary(left_out=True, high=0.66, rest=1.0, wrong_approvals=1), 0.82, summary())[1]
+    assert "it approved 1 of them who did not repay" in left_out and "still decides 82% of them right" in left_out
+    with language_as("nl"):
+        lines = rule.lines()
+        numbers = rules.read_numbers(1234, summary(), None)[1]
+        far = rules.read_far([wrong])[1]
+        left_out = rules.read_left_out(summary(left_out=True, high=0.66, rest=1.0, wrong_approvals=1), 0.82, summary())
+        table = rules.far_table([wrong])
+    assert lines == ("als het inkomen lager is dan 62,5 duizend: afwijzen", lines[1], "anders: goedkeuren")
+    assert numbers.startswith("De hele regel van het model bestaat uit deze 1.234 getallen.")
+    assert "het keurt iemand goed die 200 duizend verdient en 90 duizend schulden heeft, voor 97% zeker" in far
+    assert "keurde er 1 goed die niet terugbetaalde," in left_out[1] and "nog steeds 82% van goed" in left_out[1]
+    assert table == {
+        "Aanvrager": ["200 / 90"],
+        "Je regel": ["afwijzen (regel 2)"],
+        "Het model": ["goedkeuren, 97% zeker"],
+        "Verzonnen wereld": ["zou niet terugbetalen"],
+    }

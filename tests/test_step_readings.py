@@ -6,7 +6,8 @@ import types
 import numpy as np
 import pytest
 
-from core.lessons.training_step import readings
+from core.i18n import language_as
+from core.lessons.training_step import race, readings
 from core.lessons.training_step.stepper import LEARNING_RATES as RATES
 from core.lessons.training_step.stepper import SCALINGS, load_line_problem
 
@@ -117,3 +118,33 @@ def test_an_example_rate_shows_its_regime(problem, regime):
 def test_no_example_rate_when_no_rate_shows_the_regime(problem):
     with pytest.raises(ValueError, match="diverging"):
         problem.example_rate("diverging", (0.001, 0.01))
+
+
+def test_a_step_reading_with_numbers_reads_right_in_english_and_in_dutch():
+    detail = step(0.8, 0.5)
+    english = readings.phase_texts(detail, shown_rows=8)
+    assert "is the loss **L = 0.8000**" in english[2]
+    assert "η = 0.5: w ← -1.000 − 0.5 · -0.5000 = **-0.750**" in english[4]
+    with language_as("nl"):
+        dutch = readings.phase_texts(detail, shown_rows=8)
+        assert "Deze stap leert van 442 voorbeelden (de eerste 8 zie je in de tabel)" in dutch[0]
+        assert "het verlies (loss) **L = 0,8000**" in dutch[2]
+        assert "leersnelheid η = 0,5: w ← -1,000 − 0,5 · -0,5000 = **-0,750**" in dutch[4]
+        assert "0,8000 → **0,5000**, omlaag." in dutch[5]
+        assert readings.readable(123456.0) == "1,23e+05"
+        assert readings.readable(float("inf")) == "te groot om te berekenen"
+    assert readings.phase_texts(detail, shown_rows=8) == english, "English again outside the block"
+
+
+def test_the_regime_divergence_and_race_readings_are_dutch_with_dutch_numbers(problem):
+    slow = 0.0005 * problem.stability_limit
+    with language_as("nl"):
+        kind, text = readings.regime_reading(problem, slow)
+        steps = f"{problem.steps_to_tenfold(slow):,.0f}".replace(",", ".")
+        assert kind == "info" and text.startswith("Te langzaam: bij ") and f"ongeveer {steps} stappen" in text
+        stopped = readings.divergence_text(diverged(problem, 1.2 * problem.stability_limit))
+        assert stopped.startswith("De training ontspoorde bij stap 7 en is daar gestopt.")
+        assert "van 0,6 bij het begin naar 850" in stopped and "bijvoorbeeld 0,8." in stopped
+        racers = race.race(problem, 1.4 * problem.stability_limit)
+        reading = race.race_reading(racers, 2.5)
+        assert reading.startswith("Bij leersnelheid 2,5: **gradient descent** ontspoorde; **momentum 0,9** kwam aan na")

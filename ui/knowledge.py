@@ -8,14 +8,15 @@ import datetime
 
 import pandas as pd
 
+from core.i18n import percent, tr, tr_later
 from core.lessons import knowledge_lesson as lesson
 from core.lessons.compute import duration_in_words, operations_in_words
 from core.lessons.user_text import markdown_literal
 
-LIBRARY_CHOICES = {
-    "current": "the library kept up to date",
-    "all": "old announcements kept as well",
-    "wrong": "retrieval missed the right document",
+LIBRARY_CHOICES = {  # English; shown with tr(LIBRARY_CHOICES[library])
+    "current": tr_later("the library kept up to date"),
+    "all": tr_later("old announcements kept as well"),
+    "wrong": tr_later("retrieval missed the right document"),
 }
 KEPT_MODELS = 3  # live-trained models a session keeps per kind (each is about 4 MB of parameters)
 KEPT_ANSWERS = 64
@@ -80,10 +81,13 @@ def results_table(state, model: lesson.KnowledgeModel, updated: lesson.Knowledge
 def answer_card(column, title: str, reply, note: str = "") -> None:
     box = column.container(border=True)
     box.markdown(f"**{title}**")
-    written = reply.written.strip() or "(nothing)"
-    box.metric("Its answer", markdown_literal(written, limit=60), help="The line it finds most likely.")
-    verdict = ":green[right]" if reply.right else ":red[wrong]"
-    box.markdown(f"{verdict} · it gives this answer a probability of **{reply.probability:.0%}**")
+    written = reply.written.strip() or tr("(nothing)")
+    box.metric(tr("Its answer"), markdown_literal(written, limit=60), help=tr("The line it finds most likely."))
+    if reply.right:
+        verdict = tr(":green[right] · it gives this answer a probability of **{probability}**")
+    else:
+        verdict = tr(":red[wrong] · it gives this answer a probability of **{probability}**")
+    box.markdown(verdict.format(probability=percent(reply.probability)))
     if note:
         box.caption(note)
 
@@ -91,18 +95,20 @@ def answer_card(column, title: str, reply, note: str = "") -> None:
 def passages_table(reply) -> pd.DataFrame:
     return pd.DataFrame(
         {
-            "rank": range(1, len(reply.passages) + 1),
-            "score": [round(passage.score, 3) for passage in reply.passages],
-            "date": [passage.document.date.isoformat() for passage in reply.passages],
-            "passage": [f"{passage.document.title}: {passage.document.text}" for passage in reply.passages],
+            tr("rank"): range(1, len(reply.passages) + 1),
+            tr("score"): [round(passage.score, 3) for passage in reply.passages],
+            tr("date"): [passage.document.date.isoformat() for passage in reply.passages],
+            tr("passage"): [f"{passage.document.title}: {passage.document.text}" for passage in reply.passages],
         }
     )
 
 
 def results_frame(table: dict) -> pd.DataFrame:
     rows = {
-        lesson.METHODS[method]: {
-            lesson.GROUPS[group]: f"{score.share:.0%} ({score.right} of {score.asked})"
+        tr(lesson.METHODS[method]): {
+            tr(lesson.GROUPS[group]): tr("{percent} ({right} of {asked})").format(
+                percent=percent(score.share), right=score.right, asked=score.asked
+            )
             for group, score in groups.items()
         }
         for method, groups in table.items()
@@ -114,19 +120,19 @@ def cost_frame(rows, speed: float) -> pd.DataFrame:
     """Every training the lesson stands on, then the published foundation models with the time they would take here."""
     measured = [
         {
-            "training": row.name,
-            "operations": operations_in_words(row.operations),
-            "time": duration_in_words(row.seconds),
-            "what": row.source,
+            tr("training"): row.name,
+            tr("operations"): operations_in_words(row.operations),
+            tr("time"): duration_in_words(row.seconds),
+            tr("what"): row.source,
         }
         for row in rows
     ]
     published = [
         {
-            "training": row.name,
-            "operations": operations_in_words(row.operations),
-            "time": f"{words} here",
-            "what": row.source,
+            tr("training"): row.name,
+            tr("operations"): operations_in_words(row.operations),
+            tr("time"): tr("{duration} here").format(duration=words),
+            tr("what"): row.source,
         }
         for row, words in lesson.reference_rows(speed)
     ]

@@ -18,6 +18,7 @@ from urllib.parse import quote, urlencode
 
 import streamlit as st
 
+from core.i18n import tr
 from core.lessons import links
 from core.lessons.user_text import markdown_literal
 from ui import live
@@ -69,7 +70,8 @@ def _apply(controls, address: str, parameters: dict) -> None:
     st.session_state.update(reading.values)
     st.session_state[f"links_{address}_hidden"] = reading.hidden
     for problem in reading.problems:
-        st.warning(f"This link: {markdown_literal(problem, SHOWN_PROBLEM_CHARACTERS)}.", icon=":material/link_off:")
+        shown = markdown_literal(problem, SHOWN_PROBLEM_CHARACTERS)
+        st.warning(tr("This link: {problem}.").format(problem=shown), icon=":material/link_off:")
 
 
 def _hide(keys: tuple[str, ...]) -> None:
@@ -86,15 +88,15 @@ def link_address(address: str, parameters: dict) -> str:
 
 def _copy_control(address: str, controls, parameters: dict) -> None:
     panel = st.sidebar.expander(
-        "Copy a link to this experiment", icon=":material/link:", key="links_copy_open", on_change="rerun"
+        tr("Copy a link to this experiment"), icon=":material/link:", key="links_copy_open", on_change="rerun"
     )
     if not panel.open:  # the address box is highlighted code: it cost the browser a second on each first visit
         return
     with panel:
         st.code(link_address(address, parameters), language=None, wrap_lines=True)
         st.caption(
-            "Opening it sets every control as it is now. To hide controls from students, add "
-            "`&hide=` and names separated by commas. This page's names: "
-            + ", ".join(f"`{control.name}`" for control in controls)
-            + "."
+            tr(
+                "Opening it sets every control as it is now. To hide controls from students, add `&hide=` and names "
+                "separated by commas. This page's names: {names}."
+            ).format(names=", ".join(f"`{control.name}`" for control in controls))
         )

@@ -23,7 +23,8 @@ from contextvars import ContextVar
 import streamlit as st
 
 from core.engine.background import BackgroundTraining
-from core.lessons.stops import PAUSED, STOPPED, stop_reason, stopped_by_learner, unexpected_stop
+from core.i18n import number, tr
+from core.lessons.stops import PAUSED, RESTING_WORDS, STOPPED, stop_reason, stopped_by_learner, unexpected_stop
 
 # The run a panel is drawing while it rests before its end without a failure, and whether it is PAUSED or
 # STOPPED: its progress bar says so.
@@ -102,16 +103,20 @@ def progress(run) -> None:
     """A progress bar in the run's own unit ("Epoch 40 of 200", "Step 30 of 200") with its training time, and
     "paused" or "stopped" when the panel drawing it holds a run at rest."""
     done = run.progress()
-    label = f"{done.unit.capitalize()} {done.done} of {done.total} · {run.seconds:.1f} s of training"
+    label = (
+        tr("Step {done} of {total} · {seconds} s of training")
+        if done.unit == "step"
+        else tr("Epoch {done} of {total} · {seconds} s of training")
+    ).format(done=done.done, total=done.total, seconds=number(run.seconds, 1))
     resting = _resting_run.get()
     if resting is not None and resting[0] is run:
-        label += f" · {resting[1]}"
+        label += f" · {tr(RESTING_WORDS[resting[1]])}"
     st.progress(done.share, text=label)
 
 
 def _first_chunk(run) -> bool:
     """Train the first chunk, which may compile, under a note that says so."""
-    with st.spinner("Preparing the training code (the very first run takes a few seconds)..."):
+    with st.spinner(tr("Preparing the training code (the very first run takes a few seconds)...")):
         return run.advance()
 
 

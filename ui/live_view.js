@@ -14,6 +14,9 @@ let TITLE_SIZE = 19;
 let LINE_HEIGHT = 24;
 let INK = "#262730";
 let GRID_LINE = "#e3e3e3";
+// The learner's language comes with the look: its decimal sign and the x axis's word
+let DECIMAL = ".";
+let EPOCH_AXIS = "epoch";
 
 function useLook(look) {
   if (!look) return;
@@ -23,6 +26,8 @@ function useLook(look) {
   LINE_HEIGHT = look.fontSize + 8;
   INK = look.ink;
   GRID_LINE = look.grid;
+  DECIMAL = look.decimal || ".";
+  EPOCH_AXIS = look.epochAxis || "epoch";
 }
 
 function wrapWords(context, text, maxWidth) {
@@ -202,7 +207,7 @@ function drawPlane(view, state) {
   const [image, blended] = probabilityImage(plane, a, b, t);
   context.clearRect(0, 0, width, height);
   // the title names a real model state: the keyframe the picture is closer to, not an in-between epoch
-  const title = `${state.data.title} ${t < 0.5 ? a.epoch : b.epoch} epochs`;
+  const title = state.data.title.replace("{epochs}", `${t < 0.5 ? a.epoch : b.epoch}`);
   const top = Math.max(40, drawTitle(context, title, 70, width - 78) + 16);
   const side = Math.min(width - 90, height - 30 - top);
   const box = { left: 70, top, side };
@@ -253,7 +258,7 @@ function niceTicks(low, high, count) {
 }
 
 function formatTick(value) {
-  return Math.abs(value) < 1e-9 ? "0" : Number(value.toPrecision(3)).toString();
+  return Math.abs(value) < 1e-9 ? "0" : Number(value.toPrecision(3)).toString().replace(".", DECIMAL);
 }
 
 function logTicks(low, high) {
@@ -324,7 +329,7 @@ function drawCurves(view, state) {
   }
   context.textAlign = "center";
   for (const epoch of niceTicks(0, state.data.total, 6)) context.fillText(formatTick(epoch), toX(epoch), box.bottom + 22 * k);
-  context.fillText("epoch", (box.left + box.right) / 2, box.bottom + 46 * k);
+  context.fillText(EPOCH_AXIS, (box.left + box.right) / 2, box.bottom + 46 * k);
   context.save();
   context.beginPath();
   context.rect(box.left, box.top - 4, box.right - box.left, box.bottom - box.top + 8);

@@ -13,7 +13,9 @@ from pathlib import Path
 
 import numpy as np
 import streamlit as st
+from babel.numbers import get_decimal_symbol
 
+from core.i18n import locale, tr
 from ui import look
 from ui.charts.plane import CLASS_COLOURS, CLASS_TINTS
 from ui.charts.style import FONT_SIZE, PREVIOUS_COLOUR, TEST_COLOUR, TRAIN_COLOUR, line_colour
@@ -52,13 +54,16 @@ def stopped(name: str) -> None:
 
 
 def _look() -> dict:
-    """The learner's look as the browser view draws it: text and grid colours, text and title sizes."""
+    """The learner's look as the browser view draws it: text and grid colours, text and title sizes, and the words
+    and decimal sign of the learner's language."""
     current = look.current()
     return {
         "ink": current.ink,
         "grid": current.grid,
         "fontSize": round(FONT_SIZE * current.font_scale),
         "titleSize": round((FONT_SIZE + 3) * current.title_scale),
+        "decimal": get_decimal_symbol(locale()),
+        "epochAxis": tr("epoch"),
     }
 
 
@@ -75,7 +80,7 @@ def plane(name: str, run_id: int, view, snapshots, total_epochs: int, tick_secon
     """The class probabilities over the plane, moving from one recent snapshot to the next.
 
     `view` is a core.lessons.playground.PlaneView (the grid and the points); `snapshots` the run's recent
-    (epoch, probabilities on the grid) pairs."""
+    (epoch, probabilities on the grid) pairs. The title is followed by the epochs shown ("... after 40 epochs")."""
     grid_size = len(view.grid.x1)
     data = {
         "kind": "plane",
@@ -83,7 +88,8 @@ def plane(name: str, run_id: int, view, snapshots, total_epochs: int, tick_secon
         "run": run_id,
         "tick": tick_seconds,
         "total": total_epochs,
-        "title": title,
+        # the browser puts the epoch shown in place of {epochs}
+        "title": tr("{title} {epochs} epochs").replace("{title}", title),
         "look": _look(),
         "keyframes": [
             {"epoch": s.epoch, "probabilities": _probability_bytes(s.probabilities)}
@@ -151,6 +157,6 @@ def loss_curves(name: str, run_id: int, train_loss, test_loss, total_epochs: int
     """Training and held-out loss per epoch on a log scale, with the last run's held-out loss."""
     lines = []
     if previous is not None and len(previous):
-        lines.append(series("previous run: held-out", PREVIOUS_COLOUR, previous, dashed=True, previous=True))
-    lines += [series("training", TRAIN_COLOUR, train_loss), series("held-out", TEST_COLOUR, test_loss)]
-    curves(name, run_id, "Loss (log scale)", lines, len(train_loss), total_epochs, tick, log=True)
+        lines.append(series(tr("previous run: held-out"), PREVIOUS_COLOUR, previous, dashed=True, previous=True))
+    lines += [series(tr("training"), TRAIN_COLOUR, train_loss), series(tr("held-out"), TEST_COLOUR, test_loss)]
+    curves(name, run_id, tr("Loss (log scale)"), lines, len(train_loss), total_epochs, tick, log=True)

@@ -8,7 +8,9 @@ follows both and its camera button saves a projector-sized PNG.
 from pathlib import Path
 
 import streamlit as st
+from babel.numbers import get_decimal_symbol, get_group_symbol
 
+from core.i18n import DEFAULT_LANGUAGE, language, locale, tr
 from ui.charts.style import Look, apply_look, chart_config
 
 PROJECTOR_KEY = "projector"
@@ -33,16 +35,23 @@ def current() -> Look:
 def sidebar() -> None:
     """The projector switch (in the address, so a teacher's link opens in it), and the theme watch."""
     st.sidebar.toggle(
-        "Projector mode",
+        tr("Projector mode"),
         key=PROJECTOR_KEY,
         bind="query-params",
-        help="Larger text and thicker lines in every chart, for a room reading the screen from afar. "
-        "Light or dark: the ⋮ menu, top right.",
+        help=tr(
+            "Larger text and thicker lines in every chart, for a room reading the screen from afar. Light or dark: "
+            "the ⋮ menu, top right."
+        ),
     )
     with st.sidebar:
         _THEME_WATCH(key=THEME_KEY, data={"dark": _dark()}, on_dark_change=lambda: None, height=0)
 
 
 def chart(figure, key: str, where=None) -> None:
-    """Draw a Plotly figure (in `where`, a column or container, or the current place) in this learner's look."""
-    (where or st).plotly_chart(apply_look(figure, current()), key=key, config=chart_config(key))
+    """Draw a Plotly figure (in `where`, a column or container, or the current place) in this learner's look, its
+    numbers (ticks, hover) written as the learner's language writes them."""
+    figure = apply_look(figure, current())
+    # Plotly's own separators: the decimal sign, then the thousands separator (0,5 and 1.234 in Dutch)
+    english = language() == DEFAULT_LANGUAGE
+    figure.layout.separators = None if english else get_decimal_symbol(locale()) + get_group_symbol(locale())
+    (where or st).plotly_chart(figure, key=key, config=chart_config(key))

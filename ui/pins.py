@@ -9,6 +9,7 @@ picks which.
 
 import streamlit as st
 
+from core.i18n import tr
 from core.lessons.compare import (
     compared_curve,
     compared_curves,
@@ -47,15 +48,15 @@ def tools(prefix: str, run, settings=None) -> None:
     columns = curve_columns(run.history())
     pin_button, clear_button, download_button = st.columns(3)
     pin_button.button(
-        "Pin this run",
+        tr("Pin this run"),
         key=f"{prefix}_pin",
         on_click=_pin,
         args=(prefix, run, settings),
         width="stretch",
-        help="Keep this run's curves on screen; change a setting, train again and compare.",
+        help=tr("Keep this run's curves on screen; change a setting, train again and compare."),
     )
     clear_button.button(
-        "Clear pins",
+        tr("Clear pins"),
         key=f"{prefix}_clear_pins",
         on_click=_clear,
         args=(prefix,),
@@ -64,7 +65,7 @@ def tools(prefix: str, run, settings=None) -> None:
     )
     if not live.is_running(st.session_state, prefix):  # the file is only built for a run at rest
         download_button.download_button(
-            "Download curves (CSV)",
+            tr("Download curves (CSV)"),
             curves_csv(columns, settings),
             file_name=f"trainlab-{prefix}-run.csv",
             mime="text/csv",
@@ -80,7 +81,7 @@ def _curve_choice(prefix: str, columns: dict) -> str | None:
     curves = compared_curves(columns)
     if len(curves) < 2:
         return None
-    return st.radio("Compare", list(curves), format_func=curves.get, horizontal=True, key=f"{prefix}_pins_curve")
+    return st.radio(tr("Compare"), list(curves), format_func=curves.get, horizontal=True, key=f"{prefix}_pins_curve")
 
 
 def _comparison(prefix: str, columns: dict, settings) -> None:
@@ -95,4 +96,5 @@ def _comparison(prefix: str, columns: dict, settings) -> None:
         if compared_curve(kept.columns) is not None
     ]
     unit = next(iter(columns))
-    look.chart(pinned_comparison(name, unit, ("this run", axis, values), pinned), key=f"{prefix}_pins_chart")
+    figure = pinned_comparison(name, unit, (tr("this run"), axis, values), pinned)
+    look.chart(figure, key=f"{prefix}_pins_chart")

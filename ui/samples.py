@@ -6,10 +6,12 @@ from html import escape
 
 import streamlit as st
 
+from core.i18n import percent, tr
 from core.lessons.house_style import (
     MARKERS,
     house_markers,
     layout_check,
+    layout_item_names,
     layout_sections,
     marker_spans,
     real_word_share,
@@ -26,6 +28,9 @@ MARKER_COLOURS = {
     "phrase": "#e2d4f7",
     "closing": "#bfe8e4",
 }
+# The language each house style's adverts are written in: a written sample carries it (lang), so that a screen reader
+# reads it as written and the interface's language (tests/test_i18n_fine_tuning.py) tells it from the page's own text.
+SAMPLE_LANGUAGES = {"english": "en", "dutch": "nl"}
 # Bars down the left of each part of the layout, in order: strong colours that differ from each other in both themes.
 SECTION_COLOURS = {
     "title": "#1f77b4",
@@ -79,20 +84,22 @@ def sample_html(text: str, style: str, prompt: str = PROMPT) -> str:
     parts.append(_marked(text, position, len(text), markers))
     # Line breaks as character references: a blank line would end the HTML block, and Markdown would then read
     # the rest of the text (and a learner's prompt) as Markdown. The box keeps white space, so they still show.
-    return f'<div class="lm-sample">{"".join(parts)}</div>'.replace("\n", "&#10;")
+    language = SAMPLE_LANGUAGES.get(style, "en")
+    return f'<div class="lm-sample" lang="{language}">{"".join(parts)}</div>'.replace("\n", "&#10;")
 
 
 def marker_legend(text: str, style: str) -> str:
     """Every marker as a chip: coloured when the text shows it, greyed out when not."""
     shown = house_markers(text, style)
     chips = [
-        f'<mark style="background:{MARKER_COLOURS[key]}">{escape(label)}</mark>'
+        f'<mark style="background:{MARKER_COLOURS[key]}">{escape(tr(label))}</mark>'
         if shown[key]
-        else f'<span class="lm-missing">{escape(label)}</span>'
+        else f'<span class="lm-missing">{escape(tr(label))}</span>'
         for key, label in MARKERS.items()
     ]
-    count = f"<b>{sum(shown.values())} of {len(MARKERS)}</b>"
-    return f'<div class="lm-legend">House markers {count}: {" ".join(chips)}</div>'
+    count = "<b>" + escape(tr("{shown} of {total}").format(shown=sum(shown.values()), total=len(MARKERS))) + "</b>"
+    title = tr("House markers {count}:").format(count=count)
+    return f'<div class="lm-legend">{title} {" ".join(chips)}</div>'
 
 
 def layout_steps(text: str, style: str) -> str:
@@ -103,19 +110,22 @@ def layout_steps(text: str, style: str) -> str:
     colours = [bars[0], *bars[1:5], bars[2], bars[3], bars[5]]  # the bullets share their heading's colour
     steps = [
         f'<span class="lm-step" style="border-color:{colour}">{"✓" if found else "✗"} {escape(item)}</span>'
-        for (item, found), colour in zip(check.items(), colours, strict=True)
+        for item, found, colour in zip(layout_item_names(style), check.values(), colours, strict=True)
     ]
-    count = f"<b>{sum(check.values())} of {len(check)}</b>"
-    return f'<div class="lm-layout">Layout in order {count}: {" ".join(steps)}</div>'
+    count = "<b>" + escape(tr("{shown} of {total}").format(shown=sum(check.values()), total=len(check))) + "</b>"
+    title = tr("Layout in order {count}:").format(count=count)
+    return f'<div class="lm-layout">{title} {" ".join(steps)}</div>'
 
 
 def show_sample(text: str, style: str) -> None:
     st.markdown(
         sample_html(text, style) + layout_steps(text, style) + marker_legend(text, style), unsafe_allow_html=True
     )
-    layout = "yes" if all(layout_check(text, style).values()) else "no"
-    verdict = "yes" if writes_house_style(text, style) else "no"
+    layout = tr("yes") if all(layout_check(text, style).values()) else tr("no")
+    verdict = tr("yes") if writes_house_style(text, style) else tr("no")
     st.caption(
-        f"Real words: **{real_word_share(text):.0%}** · Reads as the house style (3+ markers, 85%+ real words): "
-        f"**{verdict}** · Whole layout in order: **{layout}**"
+        tr(
+            "Real words: **{share}** · Reads as the house style (3+ markers, 85%+ real words): "
+            "**{verdict}** · Whole layout in order: **{layout}**"
+        ).format(share=percent(real_word_share(text)), verdict=verdict, layout=layout)
     )

@@ -16,16 +16,21 @@ from core.engine.sweeps import (
     sweep_points,
     train_to_end,
 )
+from core.i18n import tr, tr_later
 from core.lessons.luck import band_ending, read_band, read_sweep, same_data
+from core.lessons.user_text import short_number
 from ui import look
 from ui.charts import bands
 from ui.charts.style import TEST_COLOUR, TRAIN_COLOUR
 
 # What a run's chart of each kind draws a band of: (curve name, colour, metric), and the metric its caption reads.
 BANDED_CURVES = {
-    "loss": ((("training", TRAIN_COLOUR, "train_loss"), ("held-out", TEST_COLOUR, "test_loss")), "test_loss"),
+    "loss": (
+        ((tr_later("training"), TRAIN_COLOUR, "train_loss"), (tr_later("held-out"), TEST_COLOUR, "test_loss")),
+        "test_loss",
+    ),
     "accuracy": (
-        (("training", TRAIN_COLOUR, "train_accuracy"), ("held-out", TEST_COLOUR, "test_accuracy")),
+        ((tr_later("training"), TRAIN_COLOUR, "train_accuracy"), (tr_later("held-out"), TEST_COLOUR, "test_accuracy")),
         "test_accuracy",
     ),
 }
@@ -34,20 +39,26 @@ BANDED_CURVES = {
 def luck_and_sweep(prefix: str, make_config, make_dataset=None) -> None:
     """Buttons for a seed band and a learning-rate sweep of the LabConfig `make_config()` returns, on the data set
     `make_dataset()` returns (default: the config's named data set), then whichever results this session has."""
-    st.subheader("Is it luck? Many runs at once")
+    st.subheader(tr("Is it luck? Many runs at once"))
     st.markdown(
-        f"One run is one roll of the dice. **{SEEDS_PER_BAND} seeds** trains these settings {SEEDS_PER_BAND} times "
-        "with different seeds at once and shows the range they span. **Learning-rate sweep** trains them with "
-        f"{len(SWEEP_LEARNING_RATES)} learning rates at once, from {SWEEP_LEARNING_RATES[0]:g} to "
-        f"{SWEEP_LEARNING_RATES[-1]:g}."
+        tr(
+            "One run is one roll of the dice. **{seeds} seeds** trains these settings {seeds} times with different "
+            "seeds at once and shows the range they span. **Learning-rate sweep** trains them with {rates} learning "
+            "rates at once, from {lowest} to {highest}."
+        ).format(
+            seeds=SEEDS_PER_BAND,
+            rates=len(SWEEP_LEARNING_RATES),
+            lowest=short_number(SWEEP_LEARNING_RATES[0]),
+            highest=short_number(SWEEP_LEARNING_RATES[-1]),
+        )
     )
     band_button, sweep_button = st.columns(2)
     band_clicked = band_button.button(
-        f"Is it luck? Train {SEEDS_PER_BAND} seeds", key=f"{prefix}_seed_band", width="stretch"
+        tr("Is it luck? Train {seeds} seeds").format(seeds=SEEDS_PER_BAND), key=f"{prefix}_seed_band", width="stretch"
     )
     if band_clicked and _train(prefix, "band", _band_of_batch, seed_band, make_config, make_dataset):
         st.rerun()  # the page's charts above were drawn before the band existed
-    if sweep_button.button("Learning-rate sweep", key=f"{prefix}_lr_sweep", width="stretch"):
+    if sweep_button.button(tr("Learning-rate sweep"), key=f"{prefix}_lr_sweep", width="stretch"):
         _train(
             prefix,
             "sweep",
@@ -70,12 +81,12 @@ def _train(prefix: str, kind: str, result_of, make_batch, make_config, make_data
     """Train the batch and keep its result as `<prefix>_<kind>`; False (and why, on the page) if it cannot."""
     try:
         config, dataset = make_config(), make_dataset() if make_dataset else None
-        with st.spinner("Training all the runs at once…"):
+        with st.spinner(tr("Training all the runs at once…")):
             batch = make_batch(config, dataset=dataset)
             st.session_state[f"{prefix}_{kind}"] = (config, batch.runs[0].dataset, result_of(batch))
         return True
     except ValueError as problem:
-        st.error(f"These settings cannot be trained: {problem}")
+        st.error(tr("These settings cannot be trained: {problem}").format(problem=problem))
         return False
 
 
@@ -96,18 +107,21 @@ def banded_chart(prefix: str, run, figure, kind: str, key: str) -> None:
         look.chart(figure, key=key)
         return
     curves, read = BANDED_CURVES[kind]
-    layers = [(name, colour, band.spread(metric)) for name, colour, metric in curves]
+    layers = [(tr(name), colour, band.spread(metric)) for name, colour, metric in curves]
     look.chart(bands.under_curves(figure, layers, len(band.seeds)), key=key)
     st.caption(
-        f"{band_ending(band, read)} Dotted: the mean of the seeds; shaded: from the lowest to the highest seed "
-        "at each epoch; solid: this run."
+        band_ending(band, read)
+        + " "
+        + tr(
+            "Dotted: the mean of the seeds; shaded: from the lowest to the highest seed at each epoch; solid: this run."
+        )
     )
 
 
 def _draw_band(prefix: str, config, dataset, band: SeedBand) -> None:
     st.info(read_band(band))
     if _band_of(prefix, st.session_state.get(f"{prefix}_run")) is band:
-        st.caption("The band is drawn on this run's loss and accuracy charts above, under its own curves.")
+        st.caption(tr("The band is drawn on this run's loss and accuracy charts above, under its own curves."))
         return
     seeds = len(band.seeds)
     loss = bands.seed_band_loss(band.spread("train_loss"), band.spread("test_loss"), seeds, band.total_epochs)
@@ -117,9 +131,11 @@ def _draw_band(prefix: str, config, dataset, band: SeedBand) -> None:
     )
     look.chart(accuracy, key=f"{prefix}_band_accuracy_chart")
     st.caption(
-        f"Learning rate {config.learning_rate:g}, {band.total_epochs} epochs. The line is the mean over the seeds; "
-        "the shaded band runs from the lowest to the highest seed at each epoch. Train these settings (seed "
-        f"{band.seeds[0]}) to see the band under that run's own curves."
+        tr(
+            "Learning rate {rate}, {epochs} epochs. The line is the mean over the seeds; the shaded band runs from the "
+            "lowest to the highest seed at each epoch. Train these settings (seed {seed}) to see the band under that "
+            "run's own curves."
+        ).format(rate=short_number(config.learning_rate), epochs=band.total_epochs, seed=band.seeds[0])
     )
 
 
@@ -134,6 +150,8 @@ def _draw_sweep(prefix: str, config, dataset, points) -> None:
     )
     look.chart(figure, key=f"{prefix}_sweep_chart")
     st.caption(
-        f"Seed {config.seed}, {config.epochs} epochs per rate. Shaded rates stopped early: red where the loss "
-        "exploded, purple where the model collapsed to answering one class."
+        tr(
+            "Seed {seed}, {epochs} epochs per rate. Shaded rates stopped early: red where the loss exploded, purple "
+            "where the model collapsed to answering one class."
+        ).format(seed=config.seed, epochs=config.epochs)
     )

@@ -1,10 +1,12 @@
 """The guided tasks of a lesson (core.lessons.tasks), folded under one expander: each question, a button that sets
-the page up for it (and starts the run where the task needs one), and its answer to reveal."""
+the page up for it (and starts the run where the task needs one), and its answer to reveal. A task's question and
+answer are translated here (`tr`), so core.lessons.tasks marks them with `tr_later`."""
 
 from collections.abc import Callable
 
 import streamlit as st
 
+from core.i18n import tr
 from core.lessons.tasks import LESSONS, Task
 
 
@@ -17,15 +19,15 @@ def _set_up(task: Task, start: Callable[[], None] | None) -> None:
 
 def task_panel(prefix: str, start: Callable[[], None] | None = None) -> None:
     """The tasks of the lesson whose widgets start with `prefix`. `start()` starts the page's run from its widgets."""
-    with st.expander("Tasks for this lesson", icon=":material/checklist:"):
+    with st.expander(tr("Tasks for this lesson"), icon=":material/checklist:"):
         for number, task in enumerate(LESSONS[prefix].tasks, start=1):
-            st.markdown(f"**Task {number}.** {task.question}")
+            st.markdown(tr("**Task {number}.** {question}").format(number=number, question=tr(task.question)))
             st.button(
-                "Set up and start this task" if task.starts_run else "Set up this task",
+                tr("Set up and start this task") if task.starts_run else tr("Set up this task"),
                 key=f"{prefix}_task_{number}",
                 on_click=_set_up,
                 args=(task, start),
                 icon=":material/play_arrow:" if task.starts_run else ":material/tune:",
             )
-            with st.expander(f"Answer to task {number}"):
-                st.markdown(task.answer_text)
+            with st.expander(tr("Answer to task {number}").format(number=number)):
+                st.markdown(tr(task.answer_text))

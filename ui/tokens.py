@@ -5,8 +5,10 @@ from html import escape
 
 import streamlit as st
 
+from core.i18n import number, tr, tr_later
 from core.lessons.tokens import EXAMPLE_SENTENCES, MAX_TYPED_CHARACTERS, token_pieces, tokens_per_word, vocabulary_size
 
+LANGUAGE_NAMES = {"English": tr_later("English"), "Dutch": tr_later("Dutch")}  # EXAMPLE_SENTENCES' keys, shown
 # Two light chip colours in turn, so that neighbouring tokens stand apart; dark text on both, in either theme.
 CHIP_COLOURS = ("#cfe2ff", "#ffe08a")
 TOKENS_CSS = """<style>
@@ -26,7 +28,9 @@ def tokens_html(pieces: list[str]) -> str:
 def show_sentence(label: str, sentence: str) -> None:
     pieces = token_pieces(sentence)
     words = len(sentence.split())
-    st.markdown(f"**{label}**: {len(pieces)} tokens for {words} words")
+    st.markdown(
+        tr("**{label}**: {tokens} tokens for {words} words").format(label=label, tokens=len(pieces), words=words)
+    )
     st.html(tokens_html(pieces))
 
 
@@ -34,20 +38,25 @@ def tokens_panel(key: str) -> None:
     """The panel, with a box where a learner can cut a sentence of their own."""
     st.html(TOKENS_CSS)
     st.markdown(
-        f"The model does not read letters or whole words but **tokens**: {vocabulary_size():,} pieces of text that "
-        "its tokenizer learned from the English it was pretrained on. A common English word is one token; a word "
-        "the tokenizer rarely saw is cut into smaller pieces. Dutch is cut into more, smaller pieces, so the generic "
-        "model has to build Dutch words from bits it learned inside English words, until fine-tuning on Dutch "
-        "adverts teaches it how they go together. ␣ marks a space that starts a token."
+        tr(
+            "The model does not read letters or whole words but **tokens**: {vocabulary} pieces of text that "
+            "its tokenizer learned from the English it was pretrained on. A common English word is one token; a word "
+            "the tokenizer rarely saw is cut into smaller pieces. Dutch is cut into more, smaller pieces, so the "
+            "generic model has to build Dutch words from bits it learned inside English words, until fine-tuning on "
+            "Dutch adverts teaches it how they go together. ␣ marks a space that starts a token."
+        ).format(vocabulary=number(vocabulary_size()))
     )
     for language, sentence in EXAMPLE_SENTENCES.items():
-        show_sentence(language, sentence)
+        show_sentence(tr(LANGUAGE_NAMES.get(language, language)), sentence)
     measured = tokens_per_word()
-    st.markdown("**Tokens per word**, measured on texts the tokenizer never learned from:")
+    st.markdown(tr("**Tokens per word**, measured on texts the tokenizer never learned from:"))
     for column, (name, value) in zip(st.columns(len(measured)), measured.items(), strict=True):
-        column.metric(name, f"{value:.1f}")
+        column.metric(tr(name), number(value, 1))
     typed = st.text_input(
-        "Try a sentence of your own", key=f"{key}_tokens_text", max_chars=MAX_TYPED_CHARACTERS, placeholder="Typ hier"
+        tr("Try a sentence of your own"),
+        key=f"{key}_tokens_text",
+        max_chars=MAX_TYPED_CHARACTERS,
+        placeholder="Typ hier",
     )
     if typed.strip():
-        show_sentence("Your sentence", typed)
+        show_sentence(tr("Your sentence"), typed)

@@ -2,46 +2,55 @@
 
 import streamlit as st
 
+from core.i18n import tr, tr_later
+from core.lessons.user_text import short_number
 from ui import live
 
+OPTIMIZER_LABELS = {"adam": tr_later("Adam"), "sgd": tr_later("SGD + momentum")}
 
-def learning_rate_slider(
-    key: str, rates: tuple[float, ...], help: str = "How big a step each update takes. Log scale."
-):
-    """A log-scale learning-rate choice; ui.links keeps it in the page's address."""
+
+def learning_rate_slider(key: str, rates: tuple[float, ...], help: str | None = None):
+    """A log-scale learning-rate choice; ui.links keeps it in the page's address. A page's own `help` comes
+    translated."""
     return st.select_slider(
-        "Learning rate", rates, format_func=lambda v: f"{v:g}", key=key, persist_state="session", help=help
+        tr("Learning rate"),
+        rates,
+        format_func=short_number,
+        key=key,
+        persist_state="session",
+        help=help if help is not None else tr("How big a step each update takes. Log scale."),
     )
 
 
 def seed_input(key: str):
     return st.number_input(
-        "Seed", 0, 9999, key=key, persist_state="session", help="The same seed gives exactly the same run."
+        tr("Seed"), 0, 9999, key=key, persist_state="session", help=tr("The same seed gives exactly the same run.")
     )
 
 
 def optimizer_choice(key: str):
     return st.radio(
-        "Optimizer",
+        tr("Optimizer"),
         ("adam", "sgd"),
         key=key,
         horizontal=True,
         persist_state="session",
-        format_func={"adam": "Adam", "sgd": "SGD + momentum"}.get,
+        format_func=lambda name: tr(OPTIMIZER_LABELS[name]),
     )
 
 
 def preset_buttons(prefix: str, presets: dict, apply) -> None:
-    """A folded list of ready-made settings; pressing one calls `apply(values)`, which sets them and trains."""
-    with st.expander("Try one of these"):
+    """A folded list of ready-made settings; pressing one calls `apply(values)`, which sets them and trains. The
+    presets' names are the buttons' labels, translated here (a page marks them with `tr_later`)."""
+    with st.expander(tr("Try one of these")):
         for name, values in presets.items():
-            st.button(name, key=f"{prefix}_preset_{name}", on_click=apply, args=(values,), width="stretch")
+            st.button(tr(name), key=f"{prefix}_preset_{name}", on_click=apply, args=(values,), width="stretch")
 
 
 def train_and_stop_buttons(prefix: str, on_train) -> None:
     """Train (calls `on_train()`) and Stop (stops the live run of `prefix`) side by side."""
     train, stop = st.columns(2)
-    if train.button("Train", type="primary", key=f"{prefix}_train", width="stretch"):
+    if train.button(tr("Train"), type="primary", key=f"{prefix}_train", width="stretch"):
         on_train()
-    if stop.button("Stop", key=f"{prefix}_stop", width="stretch"):
+    if stop.button(tr("Stop"), key=f"{prefix}_stop", width="stretch"):
         live.stop(st.session_state, prefix)

@@ -22,6 +22,7 @@ from core.engine import train
 from core.engine.data import Dataset, TrainingData, corrupt_training_data, load_dataset
 from core.engine.models import Architecture, params_as_layers
 from core.engine.run import Progress, first_blow_up
+from core.i18n import tr
 
 MAX_EPOCHS = 1000
 SNAPSHOTS_KEPT = 16  # of the predictions on watched points: enough for a live view a few redraws behind
@@ -66,15 +67,15 @@ class LabConfig:
 
     def __post_init__(self):
         if not 1 <= self.epochs <= MAX_EPOCHS:
-            raise ValueError(f"epochs must be between 1 and {MAX_EPOCHS}")
+            raise ValueError(tr("epochs must be between 1 and {most}").format(most=MAX_EPOCHS))
         if self.optimizer not in train.OPTIMIZERS:
-            raise ValueError(f"optimizer must be one of {', '.join(train.OPTIMIZERS)}")
+            raise ValueError(tr("optimizer must be one of {names}").format(names=", ".join(train.OPTIMIZERS)))
         if self.batch_size not in train.BATCH_SIZES:
-            raise ValueError(f"batch size must be one of {train.BATCH_SIZES}")
+            raise ValueError(tr("batch size must be one of {sizes}").format(sizes=train.BATCH_SIZES))
         if not (self.learning_rate > 0 and np.isfinite(self.learning_rate)):
-            raise ValueError("learning rate must be a positive number")
+            raise ValueError(tr("learning rate must be a positive number"))
         if not (self.weight_decay >= 0 and self.l1_strength >= 0 and np.isfinite(self.weight_decay + self.l1_strength)):
-            raise ValueError("regularization strengths must be zero or positive numbers")
+            raise ValueError(tr("regularization strengths must be zero or positive numbers"))
 
 
 def suggested_learning_rate(config: LabConfig) -> float:

@@ -12,6 +12,8 @@ from pathlib import Path
 
 import numpy as np
 
+from core.i18n import tr, tr_later
+
 HELD_OUT_SHARE = 0.2
 SPLIT_SEED = 0  # the split stays fixed across seeds so runs are comparable on one held-out set
 # scikit-learn's digits with the split below, written by sample_data/make_digits.py: the lab opens without importing
@@ -102,6 +104,29 @@ TWO_D_GENERATORS = {
     "gaussians": make_gaussians,
 }
 DATASET_NAMES = ("digits", *TWO_D_GENERATORS)
+# What a learner reads for each data set's name (a control's option label); the names themselves are code.
+DATASET_LABELS = {
+    "digits": tr_later("digits"),
+    "spirals": tr_later("spirals"),
+    "moons": tr_later("moons"),
+    "circles": tr_later("circles"),
+    "xor": tr_later("xor"),
+    "gaussians": tr_later("gaussians"),
+}
+
+
+def dataset_label(name: str) -> str:
+    """A data set's name as the learner reads it, in the learner's language (another name, such as a file's, as it
+    is)."""
+    return tr(DATASET_LABELS[name]) if name in DATASET_LABELS else name
+
+
+def class_labels(dataset: Dataset) -> tuple[str, ...]:
+    """The dataset's class names as the learner reads them: the generated "class 0", "class 1" of a 2-D pattern in
+    the learner's language; digits and a user's own class names as they are."""
+    if getattr(dataset, "name", None) not in TWO_D_GENERATORS:  # a page's own data may be no Dataset
+        return dataset.class_names
+    return tuple(tr("class {number}").format(number=index) for index in range(len(dataset.class_names)))
 
 
 def split_stratified(x: np.ndarray, y: np.ndarray, held_out_share: float, seed: int):
@@ -141,7 +166,9 @@ def load_dataset(name: str, n_points: int = 600, noise: float = 0.2, held_out_sh
         x, y = TWO_D_GENERATORS[name](n_points, noise, np.random.default_rng(SPLIT_SEED))
         names, shape = tuple(f"class {c}" for c in range(int(y.max()) + 1)), None
     else:
-        raise ValueError(f"Unknown dataset {name!r}; choose one of {', '.join(DATASET_NAMES)}.")
+        raise ValueError(
+            tr("Unknown dataset {name}; choose one of {names}.").format(name=repr(name), names=", ".join(DATASET_NAMES))
+        )
     return from_arrays(name, x, y, names, held_out_share, shape)
 
 

@@ -12,6 +12,8 @@ from functools import lru_cache
 import jax
 from flax import nnx
 
+from core.i18n import tr
+
 WIDTHS = (8, 16, 32, 64, 128, 256)
 MAX_DEPTH = 4
 ACTIVATIONS = {"relu": nnx.relu, "tanh": nnx.tanh, "sigmoid": nnx.sigmoid, "linear": lambda x: x}
@@ -28,9 +30,11 @@ class Architecture:
 
     def __post_init__(self):
         if len(self.hidden) > MAX_DEPTH or any(width not in WIDTHS for width in self.hidden):
-            raise ValueError(f"hidden layers must be at most {MAX_DEPTH} widths from {WIDTHS}")
+            raise ValueError(
+                tr("hidden layers must be at most {depth} widths from {widths}").format(depth=MAX_DEPTH, widths=WIDTHS)
+            )
         if self.activation not in ACTIVATIONS:
-            raise ValueError(f"activation must be one of {', '.join(ACTIVATIONS)}")
+            raise ValueError(tr("activation must be one of {names}").format(names=", ".join(ACTIVATIONS)))
 
 
 class MLP(nnx.Module):

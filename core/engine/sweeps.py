@@ -30,6 +30,7 @@ from core.engine import train
 from core.engine.classifier import SCALAR_METRICS, LabConfig, TrainingRun
 from core.engine.data import Dataset, load_dataset
 from core.engine.run import Progress
+from core.i18n import tr
 
 SEEDS_PER_BAND = 8
 SWEEP_LEARNING_RATES = (1e-4, 3e-4, 1e-3, 3e-3, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0, 30.0)
@@ -126,7 +127,7 @@ class RunBatch:
         dataset = self.dataset or load_dataset(first.dataset)
         for config in self.configs:
             if replace(config, seed=first.seed, learning_rate=first.learning_rate) != first:
-                raise ValueError("the runs of a batch may differ only in seed and learning rate")
+                raise ValueError(tr("the runs of a batch may differ only in seed and learning rate"))
         self.runs = [TrainingRun(config, dataset) for config in self.configs]
         self.architecture = self.runs[0].architecture
         self.devices = tuple(devices_for(len(self.runs), self.devices))

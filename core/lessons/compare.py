@@ -14,31 +14,49 @@ from dataclasses import dataclass, fields, is_dataclass
 import numpy as np
 import pandas as pd
 
+from core.engine.data import dataset_label
+from core.i18n import percent, tr, tr_later
 from core.lessons.training_step.stepper import Stepper
-from core.lessons.user_text import shortened
+from core.lessons.user_text import short_number, shortened
 
 MAX_PINS = 3
 MAX_CHANGES_NAMED = 2  # more would not fit a legend entry; the rest are counted
-# Field names that read badly as words; the others read as they are, with spaces for underscores.
+# Each setting of a run's config in words, translated where shown; a name not listed reads as it is, with spaces
+# for underscores (and a settings dict a page named in words is translated where the page marked its names).
 SETTING_WORDS = {
-    "hidden": "hidden layers",
-    "n_points": "points",
-    "train_size": "training examples",
-    "held_out_share": "held-out share",
-    "l1_strength": "L1 strength",
-    "batch_size": "batch size",
-    "texts": "training adverts",
-    "style": "adverts",
-    "off_style_share": "off-style adverts",
+    "dataset": tr_later("dataset"),
+    "learning_rate": tr_later("learning rate"),
+    "epochs": tr_later("epochs"),
+    "steps": tr_later("steps"),
+    "label_noise": tr_later("label noise"),
+    "input_noise": tr_later("input noise"),
+    "noise": tr_later("noise"),
+    "hidden": tr_later("hidden layers"),
+    "activation": tr_later("activation"),
+    "weight_decay": tr_later("weight decay"),
+    "regularization": tr_later("regularization"),
+    "regularization_strength": tr_later("regularization strength"),
+    "optimizer": tr_later("optimizer"),
+    "seed": tr_later("seed"),
+    "scaling": tr_later("scaling"),
+    "temperature": tr_later("temperature"),
+    "n_points": tr_later("points"),
+    "train_size": tr_later("training examples"),
+    "held_out_share": tr_later("held-out share"),
+    "l1_strength": tr_later("L1 strength"),
+    "batch_size": tr_later("batch size"),
+    "texts": tr_later("training adverts"),
+    "style": tr_later("adverts"),
+    "off_style_share": tr_later("off-style adverts"),
 }
 SHOWN_VALUE_CHARACTERS = 30  # a legend names a changed file or column by at most this much of its name
 # The curves a comparison chart can draw, by the column that holds them, and what each is called; it draws the first
 # the run has unless the learner picks another (a language-model run has one per model).
 COMPARED_CURVES = {
-    "test_loss": "held-out loss",
-    "loss": "loss on all data",
-    "fine_tuned_heldout_style_loss": "held-out loss of the fine-tuned model",
-    "from_scratch_heldout_style_loss": "held-out loss of the model trained from scratch",
+    "test_loss": tr_later("held-out loss"),
+    "loss": tr_later("loss on all data"),
+    "fine_tuned_heldout_style_loss": tr_later("held-out loss of the fine-tuned model"),
+    "from_scratch_heldout_style_loss": tr_later("held-out loss of the model trained from scratch"),
 }
 # A language-model run's numbers, measured every few steps: (column suffix, the history's dict of curves per model).
 LM_CURVES = (("heldout_style_loss", "heldout_style"), ("heldout_general_loss", "heldout_general"))
@@ -96,8 +114,8 @@ def pin(run, settings=None) -> Pin:
 
 
 def compared_curves(columns: dict) -> dict[str, str]:
-    """The curves of COMPARED_CURVES these columns hold: column -> what it is called."""
-    return {name: words for name, words in COMPARED_CURVES.items() if name in columns}
+    """The curves of COMPARED_CURVES these columns hold: column -> what it is called (in the learner's language)."""
+    return {name: tr(words) for name, words in COMPARED_CURVES.items() if name in columns}
 
 
 def compared_curve(columns: dict, choice: str | None = None) -> tuple[str, np.ndarray, np.ndarray] | None:
@@ -110,10 +128,17 @@ def compared_curve(columns: dict, choice: str | None = None) -> tuple[str, np.nd
 
 def setting_text(value, name: str = "") -> str:
     if isinstance(value, float):
-        return f"{value:.0%}" if name.endswith("_share") else f"{value:g}"
+        return percent(value) if name.endswith("_share") else short_number(value)
     if isinstance(value, tuple):
-        return " × ".join(str(part) for part in value) if value else "none"
-    return "all" if value is None else shortened(value, SHOWN_VALUE_CHARACTERS)
+        return " × ".join(str(part) for part in value) if value else tr("none")
+    if value is None:
+        return tr("all")
+    return dataset_label(value) if name == "dataset" else shortened(value, SHOWN_VALUE_CHARACTERS)
+
+
+def setting_words(name: str) -> str:
+    """A setting's name as the learner reads it."""
+    return tr(SETTING_WORDS.get(name, name.replace("_", " ")))
 
 
 def setting_items(settings) -> dict:
@@ -127,7 +152,7 @@ def settings_changes(before, after) -> list[str]:
     """Each setting that differs between two runs' settings (see setting_items), as "name old → new"."""
     old_items, new_items = setting_items(before), setting_items(after)
     return [
-        f"{SETTING_WORDS.get(name, name.replace('_', ' '))} {setting_text(old, name)} → {setting_text(new, name)}"
+        f"{setting_words(name)} {setting_text(old, name)} → {setting_text(new, name)}"
         for name, old in old_items.items()
         if name in new_items and old != (new := new_items[name])
     ]
@@ -137,9 +162,11 @@ def pin_label(pinned: Pin, current_settings) -> str:
     """A legend entry for a pinned run: what changed from it to the current run."""
     changes = settings_changes(pinned.settings, current_settings)
     if not changes:
-        return "pinned: same settings"
-    more = len(changes) - MAX_CHANGES_NAMED
-    return "pinned: " + ", ".join(changes[:MAX_CHANGES_NAMED]) + (f" (+{more} more)" if more > 0 else "")
+        return tr("pinned: same settings")
+    named, more = ", ".join(changes[:MAX_CHANGES_NAMED]), len(changes) - MAX_CHANGES_NAMED
+    if more > 0:
+        return tr("pinned: {changes} (+{more} more)").format(changes=named, more=more)
+    return tr("pinned: {changes}").format(changes=named)
 
 
 def with_pin(pins: tuple[Pin, ...], new: Pin) -> tuple[Pin, ...]:

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from core.i18n import number, tr, tr_later, trn
+
 OPERATIONS_PER_PARAMETER_TOKEN = 6
 SECONDS_PER_YEAR = 365.25 * 24 * 3600
 _SPANS = (  # unit, seconds in it, used up to this many seconds
@@ -37,7 +39,7 @@ class Reference:
     parameters: float
     tokens: float
     operations: float
-    source: str  # where the figures were published, in words
+    source: str  # where the figures were published, in words (English: shown with tr(source))
 
 
 # GPT-3's and Llama 3.1's compute are their papers' own figures; the others are 6 x the published parameters x
@@ -48,32 +50,40 @@ REFERENCES = (
         175e9,
         300e9,
         3.14e23,
-        'Brown et al., "Language Models are Few-Shot Learners" (2020): 175 billion parameters, 300 billion '
-        "tokens, 3.14e23 training operations",
+        tr_later(
+            'Brown et al., "Language Models are Few-Shot Learners" (2020): 175 billion parameters, 300 billion '
+            "tokens, 3.14e23 training operations"
+        ),
     ),
     Reference(
         "Chinchilla (DeepMind, 2022)",
         70e9,
         1.4e12,
         training_operations(70e9, 1.4e12),
-        'Hoffmann et al., "Training Compute-Optimal Large Language Models" (2022): 70 billion parameters, '
-        "1.4 trillion tokens",
+        tr_later(
+            'Hoffmann et al., "Training Compute-Optimal Large Language Models" (2022): 70 billion parameters, '
+            "1.4 trillion tokens"
+        ),
     ),
     Reference(
         "Llama 2 70B (Meta, 2023)",
         70e9,
         2e12,
         training_operations(70e9, 2e12),
-        'Touvron et al., "Llama 2: Open Foundation and Fine-Tuned Chat Models" (2023): 70 billion parameters, '
-        "2 trillion tokens",
+        tr_later(
+            'Touvron et al., "Llama 2: Open Foundation and Fine-Tuned Chat Models" (2023): 70 billion parameters, '
+            "2 trillion tokens"
+        ),
     ),
     Reference(
         "Llama 3.1 405B (Meta, 2024)",
         405e9,
         15.6e12,
         3.8e25,
-        'Llama Team, Meta, "The Llama 3 Herd of Models" (2024): 405 billion parameters, 15.6 trillion tokens, '
-        "3.8e25 training operations",
+        tr_later(
+            'Llama Team, Meta, "The Llama 3 Herd of Models" (2024): 405 billion parameters, 15.6 trillion tokens, '
+            "3.8e25 training operations"
+        ),
     ),
 )
 
@@ -94,33 +104,57 @@ def duration_in_words(seconds: float) -> str:
 
 
 def _count(rounded: float, unit: str) -> str:
-    number = f"{rounded:,.0f}" if rounded >= 10 else f"{rounded:g}"
-    plural = unit if number == "1" or unit.endswith("years") else unit + "s"
-    return f"{number} {plural}"
+    text = number(rounded, 0) if rounded >= 10 else number(rounded)
+    count = 1 if text == "1" else 2  # the form the written number takes: "1 day", "1.5 days"
+    if unit == "second":
+        words = trn("{count} second", "{count} seconds", count)
+    elif unit == "minute":
+        words = trn("{count} minute", "{count} minutes", count)
+    elif unit == "hour":
+        words = trn("{count} hour", "{count} hours", count)
+    elif unit == "day":
+        words = trn("{count} day", "{count} days", count)
+    elif unit == "year":
+        words = trn("{count} year", "{count} years", count)
+    elif unit == "million years":
+        words = tr("{count} million years")
+    else:
+        words = tr("{count} billion years")
+    return words.format(count=text)
 
 
 def operations_in_words(operations: float) -> str:
-    """A count of operations as "3.1 x 10^23": an exponent a reader can compare at a glance."""
+    """A count of operations as "3.1 x 10^23": an exponent a reader can compare at a glance (the mantissa written
+    for the language: "3,1 x 10^23" in Dutch)."""
     mantissa, exponent = f"{operations:.1e}".split("e")
-    return f"{mantissa} x 10^{int(exponent)}"
+    return f"{number(float(mantissa), 1)} x 10^{int(exponent)}"
 
 
 def reference_in_words(reference: Reference, operations_per_second: float) -> str:
     """One sentence: the reference's training compute and how long this machine would need for it."""
     seconds = seconds_to_train(reference.operations, operations_per_second)
-    return (
-        f"{reference.name}: {operations_in_words(reference.operations)} operations; at "
-        f"{operations_in_words(operations_per_second)} operations "
-        f"a second this machine would need {duration_in_words(seconds)}."
+    return tr(
+        "{name}: {operations} operations; at {speed} operations a second this machine would need {duration}."
+    ).format(
+        name=reference.name,
+        operations=operations_in_words(reference.operations),
+        speed=operations_in_words(operations_per_second),
+        duration=duration_in_words(seconds),
     )
 
 
-_LARGE_NUMBERS = ((1e12, "trillion"), (1e9, "billion"), (1e6, "million"))
+_LARGE_NUMBERS = (
+    (1e12, tr_later("about {number} trillion times")),
+    (1e9, tr_later("about {number} billion times")),
+    (1e6, tr_later("about {number} million times")),
+)
 
 
 def times_in_words(ratio: float) -> str:
     """How many times as many, as a person says it: "about 900 billion times", "about 40 times"."""
-    for size, word in _LARGE_NUMBERS:
+    for size, words in _LARGE_NUMBERS:
         if ratio >= size:
-            return f"about {float(f'{ratio / size:.2g}'):g} {word} times"
-    return f"about {float(f'{ratio:.2g}'):,.0f} times" if ratio >= 10 else f"about {ratio:.1f} times"
+            return tr(words).format(number=number(float(f"{ratio / size:.2g}")))
+    if ratio >= 10:
+        return tr("about {number} times").format(number=number(float(f"{ratio:.2g}"), 0))
+    return tr("about {number} times").format(number=number(ratio, 1))

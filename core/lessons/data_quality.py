@@ -15,26 +15,32 @@ compiled prediction. Per-group and per-class results are computed on the host fr
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 import numpy as np
 
 from core.engine.classifier import LabConfig, TrainingRun
 from core.engine.data import Dataset, TrainingData, digits_in_file_order, flip_labels, load_dataset
+from core.i18n import percent, tr, tr_later
 
 HIDDEN = (128, 128)  # the lab's default model: the same compiled chunk serves every scenario
 CARELESS_TRUE, CARELESS_GIVEN = 3, 8  # the careless labeller writes "8" on threes
 DIVERSITY_LEVELS = (10, 20, 50, 100, 200, 500, 1437)  # distinct training digits; 1437 is all of them
-MIXED, GROUP_A, GROUP_B = "held-out, mixed like training", "group A: as written", "group B: mirrored"
+# The held-out sets of the group scenario, by name: keys of the results, shown translated (tr(name)) where shown.
+MIXED = tr_later("held-out, mixed like training")
+GROUP_A = tr_later("group A: as written")
+GROUP_B = tr_later("group B: mirrored")
 GROUP_GAP = 0.05  # one group's accuracy this far below another's reads as that group being served worse
 WORST_CLASS_GAP = 0.15  # a class recognised this far less often than the average reads as a class being missed
 
-# The scenarios of the page, by key, with the titles a learner sees (an old link may name a scenario by its title).
+# The scenarios of the page, by key, with the titles a learner sees (an old link may name a scenario by its title);
+# shown with tr(title).
 SCENARIO_TITLES = {
-    "groups": "Under-represented group",
-    "noise": "Careless labels",
-    "imbalance": "Rare class",
-    "diversity": "Low diversity",
-    "shift": "Distribution shift",
+    "groups": tr_later("Under-represented group"),
+    "noise": tr_later("Careless labels"),
+    "imbalance": tr_later("Rare class"),
+    "diversity": tr_later("Low diversity"),
+    "shift": tr_later("Distribution shift"),
 }
 
 
@@ -45,9 +51,10 @@ class Scenario:
     dataset: Dataset  # its x_test/y_test is the held-out set of the live accuracy curve
     training: TrainingData  # the rows trained on come first; rows past n_active only pad the arrays
     held_out_sets: dict  # name -> (x (360, 64), y (360,)): each judged on its own, per class
-    description: str  # what this training set is, in numbers
+    description: str  # what this training set is, in numbers, in the learner's language
     training_groups: np.ndarray | None = None  # (n_capacity,) the group of each training row, where there are groups
     settings: dict = field(default_factory=dict)  # what the learner chose, in words: "group B share" -> "10%"
+    # (names and values in the learner's language: they label pinned runs and head exported curves)
 
 
 @dataclass(frozen=True)
@@ -87,8 +94,10 @@ def run_settings(run: ScenarioRun) -> dict:
     return {**run.scenario.settings, "epochs": run.config.epochs, "seed": run.config.seed}
 
 
-def _percent(share: float) -> str:
-    return f"{share:.0%}"
+def share_text(share: float, decimals: int = 0) -> str:
+    """A share as a percentage in the learner's language ("92.5%", "92,5%"), rounded exactly as Python's
+    f"{share:.1%}" rounds it (the float times 100, then rounded), so the English reads as it always did."""
+    return percent(Decimal(float(share) * 100).scaleb(-2), decimals)
 
 
 # ---- metrics ----
@@ -132,20 +141,19 @@ def held_out_reading(results: dict[str, HeldOutResult]) -> tuple[str, str]:
 
 def group_reading(mixed: float, group_a: float, group_b: float) -> tuple[str, str]:
     """A warning when group B is served clearly worse than group A; kind is "warning" or "success"."""
-    text = (
-        f"Held-out accuracy on data mixed like the training data: **{mixed:.0%}**. Group A: **{group_a:.0%}**, "
-        f"group B: **{group_b:.0%}**."
-    )
+    text = tr(
+        "Held-out accuracy on data mixed like the training data: **{mixed}**. Group A: **{group_a}**, "
+        "group B: **{group_b}**."
+    ).format(mixed=share_text(mixed), group_a=share_text(group_a), group_b=share_text(group_b))
     return ("warning" if group_a - group_b > GROUP_GAP else "success"), text
 
 
 def worst_class_reading(result: HeldOutResult) -> tuple[str, str]:
     """The digit recognised least often; a warning when it lags the overall accuracy by more than WORST_CLASS_GAP."""
     worst = int(np.nanargmin(result.per_class))
-    text = (
-        f"Held-out accuracy **{result.accuracy:.0%}**; worst digit: **{worst}**, recognised "
-        f"**{result.per_class[worst]:.0%}** of the time."
-    )
+    text = tr(
+        "Held-out accuracy **{accuracy}**; worst digit: **{digit}**, recognised **{recall}** of the time."
+    ).format(accuracy=share_text(result.accuracy), digit=worst, recall=share_text(result.per_class[worst]))
     return ("warning" if result.accuracy - result.per_class[worst] > WORST_CLASS_GAP else "success"), text
 
 
@@ -220,9 +228,11 @@ def make_group_scenario(group_b_share: float, seed: int) -> Scenario:
         dataset,
         training,
         held_out,
-        f"{count} of {len(rows)} training digits ({count / len(rows):.0%}) are from group B (mirrored).",
+        tr("{count} of {total} training digits ({share}) are from group B (mirrored).").format(
+            count=count, total=len(rows), share=share_text(count / len(rows))
+        ),
         np.where(train_mirrored, GROUP_B, GROUP_A),
-        {"group B share": _percent(share)},
+        {tr("group B share"): share_text(share)},
     )
 
 
@@ -240,14 +250,26 @@ def make_label_noise_scenario(share: float, concentrated: bool, seed: int) -> Sc
         given, mislabeled = flip_labels(truth, n_rows, share, digits.num_classes, rng)
     rows = np.arange(n_rows)
     training = _training_rows(digits.x_train, given, truth, mislabeled, rows)
-    where = (
-        f"all on threes labelled '{CARELESS_GIVEN}' ({mislabeled.sum() / (truth == CARELESS_TRUE).sum():.0%} "
-        "of the threes)"
-        if concentrated
-        else "spread over all digits"
-    )
-    wrong = f"{int(mislabeled.sum())} of {n_rows} training labels ({mislabeled.mean():.1%}) are wrong, {where}."
-    settings = {"wrong labels": _percent(share), "mistakes": "one careless labeller" if concentrated else "spread"}
+    wrong_count, wrong_share = int(mislabeled.sum()), share_text(mislabeled.mean(), 1)
+    if concentrated:
+        wrong = tr(
+            "{count} of {total} training labels ({share}) are wrong, all on threes labelled '{given}' "
+            "({threes_share} of the threes)."
+        ).format(
+            count=wrong_count,
+            total=n_rows,
+            share=wrong_share,
+            given=CARELESS_GIVEN,
+            threes_share=share_text(mislabeled.sum() / (truth == CARELESS_TRUE).sum()),
+        )
+    else:
+        wrong = tr("{count} of {total} training labels ({share}) are wrong, spread over all digits.").format(
+            count=wrong_count, total=n_rows, share=wrong_share
+        )
+    settings = {
+        tr("wrong labels"): share_text(share),
+        tr("mistakes"): tr("one careless labeller") if concentrated else tr("spread"),
+    }
     return Scenario(digits, training, {"held-out": (digits.x_test, digits.y_test)}, wrong, settings=settings)
 
 
@@ -268,10 +290,17 @@ def make_imbalance_scenario(rare_class: int, kept_share: float, seed: int) -> Sc
         digits,
         _clean_training(digits, order, len(active)),
         held_out,
-        f"The training set has {len(kept)} examples of the digit {rare_class} "
-        f"({len(kept) / len(active):.1%} of {len(active)}); every other digit has about "
-        f"{round((len(active) - len(kept)) / (digits.num_classes - 1))}.",
-        settings={"rare digit": int(rare_class), "its examples kept": _percent(kept_share)},
+        tr(
+            "The training set has {count} examples of the digit {digit} ({share} of {total}); every other digit "
+            "has about {others}."
+        ).format(
+            count=len(kept),
+            digit=rare_class,
+            share=share_text(len(kept) / len(active), 1),
+            total=len(active),
+            others=round((len(active) - len(kept)) / (digits.num_classes - 1)),
+        ),
+        settings={tr("rare digit"): int(rare_class), tr("its examples kept"): share_text(kept_share)},
     )
 
 
@@ -290,9 +319,12 @@ def make_diversity_scenario(distinct: int, seed: int) -> Scenario:
         digits,
         _clean_training(digits, rows),
         {"held-out": (digits.x_test, digits.y_test)},
-        f"{n_rows} training examples made of {len(chosen)} distinct digits"
-        + (f", each repeated about {copies:.0f} times." if copies >= 1.5 else " (no repeats)."),
-        settings={"distinct digits": len(chosen)},
+        (
+            tr("{count} training examples made of {distinct} distinct digits, each repeated about {copies} times.")
+            if copies >= 1.5
+            else tr("{count} training examples made of {distinct} distinct digits (no repeats).")
+        ).format(count=n_rows, distinct=len(chosen), copies=f"{copies:.0f}"),
+        settings={tr("distinct digits"): len(chosen)},
     )
 
 
@@ -313,11 +345,15 @@ def make_shift_scenario(file_order: bool, seed: int) -> Scenario:
             digits.image_shape,
         )
     rows = np.random.default_rng(seed).permutation(len(digits.y_train))
-    split = "the last 360 digits of the file (other writers)" if file_order else "360 digits picked at random"
+    description = (
+        tr("Held-out set: the last 360 digits of the file (other writers); training set: the other {count}.")
+        if file_order
+        else tr("Held-out set: 360 digits picked at random; training set: the other {count}.")
+    ).format(count=len(rows))
     return Scenario(
         digits,
         _clean_training(digits, rows),
         {"held-out": (digits.x_test, digits.y_test)},
-        f"Held-out set: {split}; training set: the other {len(rows)}.",
-        settings={"held-out digits": "file order" if file_order else "shuffled"},
+        description,
+        settings={tr("held-out digits"): tr("file order") if file_order else tr("shuffled")},
     )

@@ -22,6 +22,7 @@ import jax
 import numpy as np
 
 from core.engine.run import Progress, first_blow_up
+from core.i18n import number, percent, tr, tr_later
 from core.lessons import house_style
 from core.lm import checkpoint, corpus, sample, token_data, train
 
@@ -62,17 +63,21 @@ class FineTuneConfig:
 
     def __post_init__(self):
         if self.style not in corpus.HOUSE_STYLES:
-            raise ValueError(f"dataset must be one of {', '.join(corpus.HOUSE_STYLES)}")
+            raise ValueError(tr("dataset must be one of {choices}").format(choices=", ".join(corpus.HOUSE_STYLES)))
         if not 1 <= self.steps <= MAX_STEPS:
-            raise ValueError(f"steps must be between 1 and {MAX_STEPS}")
+            raise ValueError(tr("steps must be between 1 and {most}").format(most=MAX_STEPS))
         if not TEXT_COUNTS[0] <= self.texts <= TEXT_COUNTS[1]:
-            raise ValueError(f"the number of texts must be between {TEXT_COUNTS[0]} and {TEXT_COUNTS[1]}")
+            raise ValueError(
+                tr("the number of texts must be between {least} and {most}").format(
+                    least=TEXT_COUNTS[0], most=TEXT_COUNTS[1]
+                )
+            )
         if not (self.learning_rate > 0 and np.isfinite(self.learning_rate)):
-            raise ValueError("learning rate must be a positive number")
+            raise ValueError(tr("learning rate must be a positive number"))
         if not 0.0 <= self.off_style_share <= 1.0:
-            raise ValueError("the off-style share must be between 0% and 100%")
+            raise ValueError(tr("the off-style share must be between 0% and 100%"))
         if not (self.temperature > 0 and np.isfinite(self.temperature)):
-            raise ValueError("temperature must be a positive number")
+            raise ValueError(tr("temperature must be a positive number"))
 
 
 @dataclass(frozen=True)
@@ -336,29 +341,51 @@ def outcome_readings(run: FineTuneRun) -> list[tuple[str, str]]:
         return [
             (
                 "warning",
-                "The fine-tuned model is not ahead of the model trained from scratch: with this learning rate or "
-                "this data it has lost what pretraining gave it.",
+                tr(
+                    "The fine-tuned model is not ahead of the model trained from scratch: with this learning rate or "
+                    "this data it has lost what pretraining gave it."
+                ),
             )
         ]
     markers = {name: sum(latest.markers[name].values()) for name in MODELS}
     words = {name: latest.real_words[name] for name in MODELS}
-    how_much = "far better" if scratch - fine_tuned > CLEAR_LEAD else "better"
+    if scratch - fine_tuned > CLEAR_LEAD:
+        ahead = tr(
+            "After {steps} steps the fine-tuned model predicts unseen house-style adverts far better than the same "
+            "model trained from scratch (loss {fine_tuned} against {scratch}): the scratch model had to learn the "
+            "language itself first."
+        )
+    else:
+        ahead = tr(
+            "After {steps} steps the fine-tuned model predicts unseen house-style adverts better than the same "
+            "model trained from scratch (loss {fine_tuned} against {scratch}): the scratch model had to learn the "
+            "language itself first."
+        )
+    if words["from_scratch"] < house_style.REAL_WORDS_NEEDED:
+        sample_words = tr(
+            "Its latest sample shows {markers} of the {total} house markers, and {words} of its words are real "
+            "words. The model trained from scratch: {scratch_markers} markers and {scratch_words} real words: "
+            "{adverts} adverts are not enough to learn a language from scratch."
+        )
+    else:
+        sample_words = tr(
+            "Its latest sample shows {markers} of the {total} house markers, and {words} of its words are real "
+            "words. The model trained from scratch: {scratch_markers} markers and {scratch_words} real words."
+        )
     readings = [
         (
             "success",
-            f"After {run.steps_done} steps the fine-tuned model predicts unseen house-style adverts {how_much} "
-            f"than the same model trained from scratch (loss {fine_tuned:.2f} against {scratch:.2f}): the scratch "
-            "model had to learn the language itself first.",
+            ahead.format(steps=run.steps_done, fine_tuned=number(fine_tuned, 2), scratch=number(scratch, 2)),
         ),
         (
             "success" if latest.in_house_style["fine_tuned"] else "info",
-            f"Its latest sample shows {markers['fine_tuned']} of the {len(house_style.MARKERS)} house markers, and "
-            f"{words['fine_tuned']:.0%} of its words are real words. The model trained from scratch: "
-            f"{markers['from_scratch']} markers and {words['from_scratch']:.0%} real words"
-            + (
-                f": {len(run.texts.train)} adverts are not enough to learn a language from scratch."
-                if words["from_scratch"] < house_style.REAL_WORDS_NEEDED
-                else "."
+            sample_words.format(
+                markers=markers["fine_tuned"],
+                total=len(house_style.MARKERS),
+                words=percent(words["fine_tuned"]),
+                scratch_markers=markers["from_scratch"],
+                scratch_words=percent(words["from_scratch"]),
+                adverts=len(run.texts.train),
             ),
         ),
     ]
@@ -366,8 +393,10 @@ def outcome_readings(run: FineTuneRun) -> list[tuple[str, str]]:
         readings.append(
             (
                 "info",
-                "The whole layout in order (the title line, then the headings one after the other) is not there "
-                "yet: a model this small picks up the house phrases and markers sooner than their order.",
+                tr(
+                    "The whole layout in order (the title line, then the headings one after the other) is not there "
+                    "yet: a model this small picks up the house phrases and markers sooner than their order."
+                ),
             )
         )
     general = history.heldout_general["fine_tuned"]
@@ -375,9 +404,11 @@ def outcome_readings(run: FineTuneRun) -> list[tuple[str, str]]:
         readings.append(
             (
                 "info",
-                f"What fine-tuning cost it: its loss on general English it never saw rose from {general[0]:.2f} "
-                f"before fine-tuning to {general[-1]:.2f}. Learning the house style, it forgot some general English; "
-                "a smaller learning rate or fewer steps keep more of it.",
+                tr(
+                    "What fine-tuning cost it: its loss on general English it never saw rose from {before} before "
+                    "fine-tuning to {after}. Learning the house style, it forgot some general English; a smaller "
+                    "learning rate or fewer steps keep more of it."
+                ).format(before=number(general[0], 2), after=number(general[-1], 2)),
             )
         )
     losses = history.heldout_style["fine_tuned"]
@@ -386,17 +417,26 @@ def outcome_readings(run: FineTuneRun) -> list[tuple[str, str]]:
         readings.append(
             (
                 "warning",
-                f"The fine-tuned model's loss on unseen adverts was lowest at step {history.eval_steps[best]} "
-                f"({losses[best]:.2f}) and has risen since, to {fine_tuned:.2f}: after that it learned its "
-                f"{len(run.texts.train)} training adverts by heart instead of the house style.",
+                tr(
+                    "The fine-tuned model's loss on unseen adverts was lowest at step {step} ({lowest}) and has "
+                    "risen since, to {now}: after that it learned its {adverts} training adverts by heart instead "
+                    "of the house style."
+                ).format(
+                    step=history.eval_steps[best],
+                    lowest=number(losses[best], 2),
+                    now=number(fine_tuned, 2),
+                    adverts=len(run.texts.train),
+                ),
             )
         )
     if max(latest.copied.values()) > 0.3:
         readings.append(
             (
                 "warning",
-                "A large part of the latest sample is copied word for word from the training adverts: the model "
-                "is memorizing them. Fewer steps or more adverts help.",
+                tr(
+                    "A large part of the latest sample is copied word for word from the training adverts: the model "
+                    "is memorizing them. Fewer steps or more adverts help."
+                ),
             )
         )
     return readings
@@ -411,56 +451,94 @@ def suggested_learning_rate(failed_rate: float, pretraining_peak: float, choices
     return max(lower) if lower else min(choices)
 
 
+def rate_text(rate: float) -> str:
+    """A learning rate as the language writes it, with as many decimals as it needs: 0.003 in English, 0,003 in
+    Dutch (what f"{rate:g}" writes, with the language's decimal mark)."""
+    written = f"{rate:g}"
+    if "e" in written:
+        return written
+    return number(rate, len(written.partition(".")[2]))
+
+
+BLEW_UP = {  # model name -> why training stopped, in words
+    "fine_tuned": tr_later(
+        "Training failed: the loss of the fine-tuned generic model blew up (it got worse, not better) and training "
+        "was stopped."
+    ),
+    "from_scratch": tr_later(
+        "Training failed: the loss of the model trained from scratch blew up (it got worse, not better) and training "
+        "was stopped."
+    ),
+}
+
+
 def failure_text(failed_model: str, learning_rate: float, pretraining_peak: float) -> str:
     """Why training stopped (`failed_model` blew up at `learning_rate`) and which learning rate to try instead."""
     smaller = suggested_learning_rate(learning_rate, pretraining_peak)
-    return (
-        f"Training failed: the loss of the {MODEL_NAMES[failed_model]} blew up (it got worse, not better) and "
-        f"training was stopped. A learning rate of {learning_rate:g} is too high for this model: try {smaller:g} "
-        f"(at most a tenth of it, and no more than the {pretraining_peak:g} the generic model was pretrained with)."
-    )
+    advice = tr(
+        "A learning rate of {rate} is too high for this model: try {smaller} (at most a tenth of it, and no more "
+        "than the {peak} the generic model was pretrained with)."
+    ).format(rate=rate_text(learning_rate), smaller=rate_text(smaller), peak=rate_text(pretraining_peak))
+    return f"{tr(BLEW_UP[failed_model])} {advice}"
 
 
 def first_in_style_reading(first: Samples | None) -> str:
     """When a model first wrote in the house style (see first_in_house_style), or that it has not yet."""
     if first is None:
-        return (
-            f"Has not yet written in the house style ({house_style.STYLE_MARKERS_NEEDED} of the "
-            f"{len(house_style.MARKERS)} markers, in real words)."
+        return tr("Has not yet written in the house style ({needed} of the {total} markers, in real words).").format(
+            needed=house_style.STYLE_MARKERS_NEEDED, total=len(house_style.MARKERS)
         )
-    return (
-        f"First wrote in the house style at **step {first.step}**, after **{first.seconds:.1f} s** of training "
+    return tr(
+        "First wrote in the house style at **step {step}**, after **{seconds} s** of training "
         "(both models, side by side)."
-    )
+    ).format(step=first.step, seconds=number(first.seconds, 1))
 
 
 def cost_reading(steps_done: int, seconds: float, tokens_seen: int, pretraining: dict) -> str:
     """What fine-tuning has cost so far (`seconds` for both models together) against pretraining's facts."""
     share = tokens_seen / pretraining["tokens_seen"]
-    return (
-        f"**Cost.** Fine-tuning so far: **{steps_done} steps**, **{seconds / len(MODELS):.0f} seconds** per model, "
-        f"**{tokens_seen / 1e3:,.0f} thousand tokens** read. Pretraining the generic model took "
-        f"{pretraining['steps']:,} steps, {pretraining['seconds'] / 60:.1f} minutes and "
-        f"{pretraining['tokens_seen'] / 1e6:.1f} million tokens: fine-tuning used **{share:.1%}** of that. "
-        "A real generic model costs millions; fine-tuning it costs a tiny fraction, but you can only fine-tune a "
-        "model someone has already pretrained."
+    return tr(
+        "**Cost.** Fine-tuning so far: **{steps} steps**, **{seconds} seconds** per model, "
+        "**{tokens} thousand tokens** read. Pretraining the generic model took "
+        "{pretraining_steps} steps, {minutes} minutes and {million} million tokens: fine-tuning used "
+        "**{share}** of that. A real generic model costs millions; fine-tuning it costs a tiny fraction, but you "
+        "can only fine-tune a model someone has already pretrained."
+    ).format(
+        steps=steps_done,
+        seconds=number(seconds / len(MODELS), 0),
+        tokens=number(tokens_seen / 1e3, 0),
+        pretraining_steps=number(pretraining["steps"]),
+        minutes=number(pretraining["seconds"] / 60, 1),
+        million=number(pretraining["tokens_seen"] / 1e6, 1),
+        share=percent(share, 1),
     )
 
 
 def generic_model_reading(pretraining: dict, heldout_losses: dict) -> str:
     """How the generic model was made and how surprised it is by each kind of text (generic_heldout_losses)."""
-    return (
-        f"**How the generic model was made.** {pretraining['steps']:,} training steps, "
-        f"{pretraining['tokens_seen'] / 1e6:.1f} million tokens read, {pretraining['seconds'] / 60:.1f} "
-        f"minutes of computing, {pretraining['parameters']:,} parameters. It has read English: Python's "
-        "documentation, everyday texts and job adverts of many employers in many layouts, but never one from "
-        "Harbour & Finch.\n\n"
-        f"**Loss** measures how surprised a model is by a text (lower is better; guessing blindly among "
-        f"{pretraining['architecture']['vocab_size']:,} tokens scores "
-        f"{np.log(pretraining['architecture']['vocab_size']):.1f}). The generic model scores "
-        f"**{heldout_losses['general']:.2f}** on English it never saw, **{heldout_losses['english']:.2f}** on "
-        f"Harbour & Finch adverts and **{heldout_losses['dutch']:.2f}** on the Dutch ones."
+    vocabulary = pretraining["architecture"]["vocab_size"]
+    made = tr(
+        "**How the generic model was made.** {steps} training steps, {million} million tokens read, {minutes} "
+        "minutes of computing, {parameters} parameters. It has read English: Python's documentation, everyday "
+        "texts and job adverts of many employers in many layouts, but never one from Harbour & Finch."
+    ).format(
+        steps=number(pretraining["steps"]),
+        million=number(pretraining["tokens_seen"] / 1e6, 1),
+        minutes=number(pretraining["seconds"] / 60, 1),
+        parameters=number(pretraining["parameters"]),
     )
+    surprised = tr(
+        "**Loss** measures how surprised a model is by a text (lower is better; guessing blindly among "
+        "{vocabulary} tokens scores {guessing}). The generic model scores **{general}** on English it never saw, "
+        "**{english}** on Harbour & Finch adverts and **{dutch}** on the Dutch ones."
+    ).format(
+        vocabulary=number(vocabulary),
+        guessing=number(np.log(vocabulary), 1),
+        general=number(heldout_losses["general"], 2),
+        english=number(heldout_losses["english"], 2),
+        dutch=number(heldout_losses["dutch"], 2),
+    )
+    return f"{made}\n\n{surprised}"
 
 
 # ---------------------------------------------------------------- the generic model on its own

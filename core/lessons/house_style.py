@@ -12,16 +12,17 @@ from functools import lru_cache
 
 import numpy as np
 
+from core.i18n import tr, tr_later
 from core.lm import corpus
 
 COPY_SPAN = 40  # characters: a verbatim run this long counts as copied
-MARKERS = {
-    "header": "title | city line",
-    "headings": "house headings",
-    "bullets": "~ bullets",
-    "salary": "salary format",
-    "phrase": "house phrase",
-    "closing": "sign-off line",
+MARKERS = {  # marker -> the name a learner reads: tr(MARKERS[marker])
+    "header": tr_later("title | city line"),
+    "headings": tr_later("house headings"),
+    "bullets": tr_later("~ bullets"),
+    "salary": tr_later("salary format"),
+    "phrase": tr_later("house phrase"),
+    "closing": tr_later("sign-off line"),
 }
 STYLE_MARKERS_NEEDED = 3  # of the six: enough that a reader sees the house style at a glance
 REAL_WORDS_NEEDED = 0.85  # share of real words: below it a text reads as letter soup, whatever its layout
@@ -84,6 +85,10 @@ def takes_house_layout(text: str, style: str) -> bool:
 
 ADVERT_CHARACTERS = 1000  # a written advert is cut here when the model has not ended it by then
 BULLETED_SECTIONS = (1, 2)  # the house puts '~ ' bullets under its second and third headings
+# The items of layout_check that are not headings (the headings are the adverts' own words), as a learner reads them:
+# tr(TITLE_LINE), tr(BULLETS_UNDER).format(heading=...), tr(SIGN_OFF). The English texts are layout_check's keys.
+TITLE_LINE, SIGN_OFF = tr_later("title line"), tr_later("sign-off")
+BULLETS_UNDER = tr_later("~ bullets under {heading}")
 
 
 def advert_part(text: str) -> str:
@@ -129,14 +134,24 @@ def layout_check(text: str, style: str) -> dict[str, bool]:
     before, '~ ' bullets in the sections that have them, and the sign-off line after the last heading."""
     house = corpus.HOUSE_STYLES[style]
     sections = {part: text[start:end] for start, end, part in layout_sections(text, style)}
-    check = {"title line": "title" in sections}
+    check = {TITLE_LINE: "title" in sections}
     for number, heading in enumerate(house.headings, 1):
         check[heading] = f"heading {number}" in sections
     for number in BULLETED_SECTIONS:
         body = sections.get(f"heading {number + 1}", "")
-        check[f"~ bullets under {house.headings[number]}"] = any(line.startswith("~ ") for line in body.split("\n"))
-    check["sign-off"] = "closing" in sections and f"heading {len(house.headings)}" in sections
+        check[BULLETS_UNDER.format(heading=house.headings[number])] = any(
+            line.startswith("~ ") for line in body.split("\n")
+        )
+    check[SIGN_OFF] = "closing" in sections and f"heading {len(house.headings)}" in sections
     return check
+
+
+def layout_item_names(style: str) -> list[str]:
+    """The items of layout_check, in its order, as a learner reads them (in the learner's language; the headings
+    stay as the house writes them)."""
+    house = corpus.HOUSE_STYLES[style]
+    bullets = [tr(BULLETS_UNDER).format(heading=house.headings[number]) for number in BULLETED_SECTIONS]
+    return [tr(TITLE_LINE), *house.headings, *bullets, tr(SIGN_OFF)]
 
 
 def has_whole_layout(text: str, style: str) -> bool:

@@ -11,7 +11,9 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 
 import numpy as np
+from babel.dates import format_date
 
+from core.i18n import language, number, percent, tr, tr_later
 from core.lessons import compute, knowledge
 from core.lessons import knowledge_model as km
 from core.lessons.knowledge import Document, Question, World
@@ -19,15 +21,31 @@ from core.lessons.retrieval import Retriever
 from core.lessons.user_text import markdown_literal
 from core.lm import checkpoint
 
+# English; shown with tr(METHODS[method]), tr(GROUPS[group]).
 METHODS = {
-    "closed_book": "From memory (closed book)",
-    "retrieval": "With retrieval (RAG)",
-    "fine_tuned": "Fine-tuned on the new documents",
+    "closed_book": tr_later("From memory (closed book)"),
+    "retrieval": tr_later("With retrieval (RAG)"),
+    "fine_tuned": tr_later("Fine-tuned on the new documents"),
 }
 GROUPS = {
-    "unchanged": "Facts that did not change after the cutoff",
-    "changed": "Facts that changed (or appeared) after the cutoff",
+    "unchanged": tr_later("Facts that did not change after the cutoff"),
+    "changed": tr_later("Facts that changed (or appeared) after the cutoff"),
 }
+
+
+def day_in_words(day: datetime.date) -> str:
+    """A date in a sentence of the interface, in the learner's language: "1 March 2024" (as the documents write it),
+    "1 maart 2024". The documents and the prompts keep knowledge.date_in_words."""
+    if language() == "en":
+        return knowledge.date_in_words(day)
+    return format_date(day, "d MMMM y", locale=language())
+
+
+def month_in_words(day: datetime.date) -> str:
+    """A cutoff on the slider: "Jan 2024", "jan 2024"."""
+    if language() == "en":
+        return day.strftime("%b %Y")
+    return format_date(day, "MMM y", locale=language())
 
 
 @lru_cache(maxsize=1)
@@ -120,22 +138,34 @@ def prepared_results(cutoff: datetime.date) -> dict[str, dict[str, Score]]:
 def results_readings(table: dict[str, dict[str, Score]], cutoff: datetime.date) -> list[str]:
     """What the results table says, in words, from its own numbers."""
     closed, found = table["closed_book"], table["retrieval"]
-    day = knowledge.date_in_words(cutoff)
     readings = [
-        f"From memory the model answers {closed['unchanged'].share:.0%} of the questions whose answer was already "
-        f"true on its cutoff ({day}), but only {closed['changed'].share:.0%} of those whose answer changed after it: "
-        "it gives the answer it learned, which is now out of date, or makes one up."
+        tr(
+            "From memory the model answers {unchanged} of the questions whose answer was already true on its cutoff "
+            "({day}), but only {changed} of those whose answer changed after it: it gives the answer it learned, "
+            "which is now out of date, or makes one up."
+        ).format(
+            unchanged=percent(closed["unchanged"].share),
+            day=day_in_words(cutoff),
+            changed=percent(closed["changed"].share),
+        )
     ]
     readings.append(
-        f"With retrieval the same model answers {found['changed'].share:.0%} of the changed facts right: nothing "
-        "was retrained, the current documents were put into its context."
+        tr(
+            "With retrieval the same model answers {changed} of the changed facts right: nothing was retrained, the "
+            "current documents were put into its context."
+        ).format(changed=percent(found["changed"].share))
     )
     if "fine_tuned" in table:
         tuned = table["fine_tuned"]
         readings.append(
-            f"Fine-tuned on the new documents it answers {tuned['changed'].share:.0%} of the changed facts from "
-            f"memory, and {tuned['unchanged'].share:.0%} of the old ones (it had {closed['unchanged'].share:.0%} "
-            "before): training on new facts can overwrite old ones."
+            tr(
+                "Fine-tuned on the new documents it answers {changed} of the changed facts from memory, and "
+                "{unchanged} of the old ones (it had {before} before): training on new facts can overwrite old ones."
+            ).format(
+                changed=percent(tuned["changed"].share),
+                unchanged=percent(tuned["unchanged"].share),
+                before=percent(closed["unchanged"].share),
+            )
         )
     return readings
 
@@ -158,7 +188,7 @@ def edit_fact(config, params, question: Question, new_value: str) -> Edit:
     the retriever's index and ask again: how a business changes one fact when its assistant uses retrieval."""
     new_value = " ".join(new_value.split())
     if not new_value:
-        raise ValueError("type the new value first")
+        raise ValueError(tr("type the new value first"))  # shown to the learner
     current = [doc for doc in knowledge.current_documents(world().documents, today()) if doc.fact == question.fact]
     old = current[0]
     old_value = question.answer_at(today())
@@ -181,7 +211,7 @@ class CostRow:
     name: str
     operations: float
     seconds: float | None  # measured here; None for published models
-    source: str
+    source: str  # in the learner's language
 
 
 def run_cost_rows(models) -> list[CostRow]:
@@ -190,26 +220,30 @@ def run_cost_rows(models) -> list[CostRow]:
     parameters = generic["parameters"]
     rows = [
         CostRow(
-            "Pretraining the generic model",
+            tr("Pretraining the generic model"),
             compute.training_operations(parameters, generic["tokens_seen"]),
             generic["seconds"],
-            f"{generic['tokens_seen']:,} tokens read, measured when it was made",
+            tr("{tokens} tokens read, measured when it was made").format(tokens=number(generic["tokens_seen"])),
         ),
-        cost_row("Teaching it to read passages (the reader)", reader()[2], parameters),
+        cost_row(tr("Teaching it to read passages (the reader)"), reader()[2], parameters),
     ]
     return rows + [cost_row(model_title(model), model.facts, parameters) for model in models]
 
 
 def model_title(model: KnowledgeModel) -> str:
-    day = knowledge.date_in_words(model.cutoff)
+    day = day_in_words(model.cutoff)
     if model.facts.get("kind") == "update":
-        return f"Fine-tuning on the documents after {day}"
-    return f"Learning the town up to {day}" + (" (prepared)" if model.key.startswith("prepared") else " (live)")
+        return tr("Fine-tuning on the documents after {day}").format(day=day)
+    if model.key.startswith("prepared"):
+        return tr("Learning the town up to {day} (prepared)").format(day=day)
+    return tr("Learning the town up to {day} (live)").format(day=day)
 
 
 def cost_row(name: str, facts: dict, parameters: int) -> CostRow:
     operations = compute.training_operations(parameters, facts["tokens_seen"])
-    return CostRow(name, operations, facts["seconds"], f"{facts['tokens_seen']:,} tokens read")
+    return CostRow(
+        name, operations, facts["seconds"], tr("{tokens} tokens read").format(tokens=number(facts["tokens_seen"]))
+    )
 
 
 def operations_per_second(rows: list[CostRow]) -> float:
@@ -222,7 +256,7 @@ def reference_rows(speed: float) -> list[tuple[CostRow, str]]:
     """The published foundation models, each with how long this machine would need at `speed`."""
     return [
         (
-            CostRow(reference.name, reference.operations, None, reference.source),
+            CostRow(reference.name, reference.operations, None, tr(reference.source)),
             compute.duration_in_words(compute.seconds_to_train(reference.operations, speed)),
         )
         for reference in compute.REFERENCES
@@ -236,13 +270,20 @@ def biggest_reference() -> compute.Reference:
 def cost_reading(rows: list[CostRow], speed: float) -> str:
     """The takeaway of the cost table, from its numbers."""
     biggest, ours = biggest_reference(), max(row.operations for row in rows)
-    return (
-        f"The largest run on this page took {compute.operations_in_words(ours)} operations. "
-        f"{biggest.name} took {compute.operations_in_words(biggest.operations)}: "
-        f"{compute.times_in_words(biggest.operations / ours)} as many, which this server would need "
-        f"{compute.duration_in_words(seconds_for_biggest(speed))} for. "
-        "Training a foundation model of your own takes a provider's data centre. "
-        "Use an existing model with retrieval for facts; fine-tune only for a style or a format."
+    return " ".join(
+        (
+            tr("The largest run on this page took {operations} operations.").format(
+                operations=compute.operations_in_words(ours)
+            ),
+            tr("{name} took {operations}: {times} as many, which this server would need {duration} for.").format(
+                name=biggest.name,
+                operations=compute.operations_in_words(biggest.operations),
+                times=compute.times_in_words(biggest.operations / ours),
+                duration=compute.duration_in_words(seconds_for_biggest(speed)),
+            ),
+            tr("Training a foundation model of your own takes a provider's data centre."),
+            tr("Use an existing model with retrieval for facts; fine-tune only for a style or a format."),
+        )
     )
 
 
@@ -268,44 +309,43 @@ class KnowledgeModel:
     config: object
     params: object
     facts: dict
-    source_in_words: str
+
+    @property
+    def source_in_words(self) -> str:
+        """Where the model comes from, in the learner's language (written when shown: a session keeps its models
+        while the learner may change language)."""
+        steps, seconds = self.facts["steps"], number(self.facts["seconds"], 0)
+        if self.key.startswith("prepared"):
+            return tr(
+                "Prepared in advance and loaded at once: trained for {steps} steps ({seconds} seconds on this server's "
+                "two cores) on the {count} announcements up to {day}."
+            ).format(
+                steps=steps, seconds=seconds, count=len(documents_up_to(self.cutoff)), day=day_in_words(self.cutoff)
+            )
+        if self.key.startswith("update"):
+            return tr(
+                "Fine-tuned here, live, on the {count} announcements after the cutoff: {steps} steps in {seconds} "
+                "seconds."
+            ).format(count=len(documents_after(self.cutoff)), steps=steps, seconds=seconds)
+        return tr(
+            "Trained here, live, on the {count} announcements up to the cutoff: {steps} steps in {seconds} seconds."
+        ).format(count=len(documents_up_to(self.cutoff)), steps=steps, seconds=seconds)
 
 
 def prepared(cutoff: datetime.date) -> KnowledgeModel | None:
     if not is_prepared(cutoff):
         return None
     config, params, facts = prepared_model(cutoff)
-    return KnowledgeModel(
-        f"prepared-{cutoff.isoformat()}",
-        cutoff,
-        config,
-        params,
-        facts,
-        f"Prepared in advance and loaded at once: trained for {facts['steps']} steps ({facts['seconds']:.0f} seconds "
-        f"on this server's two cores) on the {len(documents_up_to(cutoff))} announcements up to "
-        f"{knowledge.date_in_words(cutoff)}.",
-    )
+    return KnowledgeModel(f"prepared-{cutoff.isoformat()}", cutoff, config, params, facts)
 
 
 def trained_model(run: km.KnowledgeRun, number: int) -> KnowledgeModel:
     """The model a finished live run made (`number` tells the session's runs apart)."""
-    facts, cutoff = run.facts(), run.config.cutoff
-    if run.config.kind == "update":
-        words = f"Fine-tuned here, live, on the {len(documents_after(cutoff))} announcements after the cutoff"
-    else:
-        words = f"Trained here, live, on the {len(documents_up_to(cutoff))} announcements up to the cutoff"
-    return KnowledgeModel(
-        f"{run.config.kind}-{number}",
-        cutoff,
-        run.model_config,
-        run.params,
-        facts,
-        f"{words}: {facts['steps']} steps in {facts['seconds']:.0f} seconds.",
-    )
+    return KnowledgeModel(f"{run.config.kind}-{number}", run.config.cutoff, run.model_config, run.params, run.facts())
 
 
 def prepared_in_words() -> str:
-    return ", ".join(knowledge.date_in_words(cutoff) for cutoff in km.PREPARED_CUTOFFS)
+    return ", ".join(day_in_words(cutoff) for cutoff in km.PREPARED_CUTOFFS)
 
 
 def expected_seconds(steps: int) -> float:
@@ -347,9 +387,15 @@ def documents_up_to(cutoff: datetime.date) -> list[Document]:
 def answer_history_in_words(question: Question, cutoff: datetime.date) -> str:
     """When the question's answer changed, and what it was on the cutoff day."""
     known = question.answer_at(cutoff)
-    changes = "; ".join(f"{answer.answer} from {knowledge.date_in_words(answer.start)}" for answer in question.answers)
-    on_cutoff = f"on the cutoff day it was {known}" if known else "on the cutoff day there was no answer yet"
-    return f" (over the years: {changes}; {on_cutoff})."
+    changes = "; ".join(
+        tr("{answer} from {day}").format(answer=answer.answer, day=day_in_words(answer.start))
+        for answer in question.answers
+    )
+    if known:
+        return " " + tr("(over the years: {changes}; on the cutoff day it was {known}).").format(
+            changes=changes, known=known
+        )
+    return " " + tr("(over the years: {changes}; on the cutoff day there was no answer yet).").format(changes=changes)
 
 
 def example_new_value(question: Question) -> str:
@@ -381,13 +427,26 @@ def replies(model: KnowledgeModel, question: Question, library: str) -> tuple[km
 
 def edit_reading(edit: Edit, retrain_seconds: float) -> str:
     """What editing one document did, against what retraining takes (Markdown; the typed value shown as text)."""
-    verdict = "now answers with the new value" if edit.reply.right else "still does not give the new value"
-    return (
-        f"The document now reads: {markdown_literal(edit.document.text, limit=300)} Rebuilding the retriever's index "
-        f"took {edit.seconds * 1000:.0f} ms, and the model with retrieval {verdict}: "
-        f"{markdown_literal(edit.reply.written.strip() or '(nothing)', limit=80)} ({edit.reply.probability:.0%} "
-        f"sure). Training the fact in would take a training run of about {retrain_seconds:.0f} seconds on this "
-        "server, each time a fact changes."
+    written = markdown_literal(edit.reply.written.strip() or tr("(nothing)"), limit=80)
+    if edit.reply.right:
+        verdict = tr(
+            "Rebuilding the retriever's index took {ms} ms, and the model with retrieval now answers with the new "
+            "value: {written} ({sure} sure)."
+        )
+    else:
+        verdict = tr(
+            "Rebuilding the retriever's index took {ms} ms, and the model with retrieval still does not give the new "
+            "value: {written} ({sure} sure)."
+        )
+    return " ".join(
+        (
+            tr("The document now reads: {text}").format(text=markdown_literal(edit.document.text, limit=300)),
+            verdict.format(ms=number(edit.seconds * 1000, 0), written=written, sure=percent(edit.reply.probability)),
+            tr(
+                "Training the fact in would take a training run of about {seconds} seconds on this server, each time "
+                "a fact changes."
+            ).format(seconds=number(retrain_seconds, 0)),
+        )
     )
 
 

@@ -14,12 +14,13 @@ from dataclasses import dataclass
 from core.engine.data import DATASET_NAMES
 from core.engine.models import ACTIVATIONS, MAX_DEPTH, WIDTHS
 from core.engine.train import BATCH_SIZES, OPTIMIZERS
+from core.i18n import tr
 from core.lessons import data_quality, fine_tuning, knowledge, memorize, own_data, playground, rules
 from core.lessons.training_step import stepper
 from core.lm.corpus import HOUSE_STYLES, JOB_CITY_LIMIT, JOB_TITLE_LIMIT, TYPED_SENTENCE_LIMIT
 
 HIDE = "hide"  # the parameter that lists the controls to hide
-APP_WIDE = ("projector",)  # parameters of the whole dashboard, not of one lesson: kept in every page's address
+APP_WIDE = ("projector", "lang")  # parameters of the whole dashboard, not of one lesson: kept in every page's address
 SEED_RANGE = (0, 9999)
 TRUE_WORDS, FALSE_WORDS = ("true", "1", "yes", "on"), ("false", "0", "no", "off")
 
@@ -65,7 +66,7 @@ def _option(options: tuple, text: str, labels: dict):
         for option in options:
             if _names(option, word):
                 return option
-    raise ValueError(f"not one of {', '.join(format_value(option) for option in options)}")
+    raise ValueError(tr("not one of {values}").format(values=", ".join(format_value(option) for option in options)))
 
 
 def _names(option, word: str) -> bool:
@@ -80,9 +81,13 @@ def _names(option, word: str) -> bool:
 
 
 def _number(control: Control, text: str):
-    value = float(text)  # raises ValueError for text that is no number
+    try:
+        value = float(text)
+    except ValueError:  # Python's own words, in the learner's language
+        raise ValueError(tr("could not convert string to float: {text}").format(text=repr(text))) from None
     if not control.low <= value <= control.high:
-        raise ValueError(f"not between {format_value(control.low)} and {format_value(control.high)}")
+        low, high = format_value(control.low), format_value(control.high)
+        raise ValueError(tr("not between {low} and {high}").format(low=low, high=high))
     steps = round((value - control.low) / control.step)
     snapped = round(control.low + steps * control.step, 10)  # 0.15, not 0.15000000000000002
     whole = all(float(bound).is_integer() for bound in (control.low, control.high, control.step))
@@ -116,14 +121,18 @@ def read_link(controls: tuple[Control, ...], parameters: dict[str, str]) -> Read
             continue
         control = by_parameter.get(parameter)
         if control is None:
-            problems.append(f"{parameter} is not a control of this page")
+            problems.append(tr("{parameter} is not a control of this page").format(parameter=parameter))
             continue
         try:
             values[control.key] = parse(control, text)
         except ValueError as reason:
-            problems.append(f"{parameter}={text} was left as it was: {reason}")
+            problems.append(
+                tr("{parameter}={text} was left as it was: {reason}").format(
+                    parameter=parameter, text=text, reason=reason
+                )
+            )
     hidden, unknown = hidden_names(controls, parameters.get(HIDE, ""))
-    problems += [f"hide={name} is not a control of this page" for name in unknown]
+    problems += [tr("hide={name} is not a control of this page").format(name=name) for name in unknown]
     return Reading(values, hidden, tuple(problems))
 
 

@@ -7,9 +7,13 @@ is core.lessons.stops's to say (the live panel shows it on every page), so a fai
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import numpy as np
+from babel.numbers import get_decimal_symbol
 
 from core.engine.classifier import SAFE_LEARNING_RATES, LabConfig, LabHistory, suggested_learning_rate
+from core.i18n import locale, number, percent, tr
 from core.lessons.user_text import markdown_literal
 
 # A run whose held-out accuracy got less than this share of the way from guessing to perfect learned little.
@@ -35,6 +39,22 @@ PAGE_DEFAULTS = {
 }
 
 
+def share_text(share: float, decimals: int = 0) -> str:
+    """A share as a percentage in the learner's language ("92.5%", "92,5%"), rounded from the float's exact value as
+    Python's f"{share:.1%}" rounds it, so the English reads as it always did."""
+    return percent(Decimal(float(share)), decimals)
+
+
+def decimal_text(value: float, decimals: int) -> str:
+    """A number with fixed decimals in the learner's language ("0.62", "0,62"), rounded as f"{value:.2f}" rounds it."""
+    return number(Decimal(float(value)), decimals)
+
+
+def short_number(value: float, spec: str = "g") -> str:
+    """A rate as Python's format `spec` writes it (0.001, 1e-05, 5), with the learner's decimal sign."""
+    return format(value, spec).replace(".", get_decimal_symbol(locale()))
+
+
 def read_run(history: LabHistory, config: LabConfig, class_names=None) -> list[tuple[str, str]]:
     """All readings that apply to a run that has not failed, the most important first."""
     if history.failure or history.epochs_done == 0:
@@ -57,25 +77,27 @@ def _stuck_reading(history: LabHistory, config: LabConfig, class_names):
     top = int(np.bincount(history.train_predictions[-1][: history.data.n_active].astype(np.int64)).argmax())
     name = markdown_literal(class_names[top] if class_names else top)
     if config.weight_decay or config.l1_strength:
-        cause = (
+        cause = tr(
             "The regularization may be pulling every weight towards zero harder than the examples pull them away, "
             "which leaves the same answer for everything: make it weaker, or turn it off."
         )
     elif not config.hidden or config.activation == "linear":
-        cause = (
+        cause = tr(
             "Without a hidden layer, or with the 'linear' activation, the network can only draw a straight border "
             "between the classes, and none separates these: add a hidden layer with a bend."
         )
     else:
-        cause = (
-            f"The same model with a smaller learning rate ({suggested_learning_rate(config):g}) does no better, so it "
+        cause = tr(
+            "The same model with a smaller learning rate ({rate}) does no better, so it "
             "is not the rate: the network may need more epochs to get going (deep 'sigmoid' networks start slowly), "
             "or its inputs say too little about the classes."
-        )
+        ).format(rate=short_number(suggested_learning_rate(config)))
     return (
         "warning",
-        f"After {history.epochs_done} epochs the model answers '{name}' for almost every example and is no better "
-        f"than guessing. {cause}",
+        tr(
+            "After {epochs} epochs the model answers '{name}' for almost every example and is no better "
+            "than guessing. {cause}"
+        ).format(epochs=history.epochs_done, name=name, cause=cause),
     )
 
 
@@ -94,9 +116,16 @@ def _speed_reading(history: LabHistory, config: LabConfig):
     ):
         return (
             "warning",
-            f"The training error barely moved ({losses[0]:.2f} to {losses[-1]:.2f}): at a learning rate "
-            f"of {config.learning_rate:.2g} each step is tiny. Use more epochs or a larger learning rate, such as "
-            f"{safe:g}.",
+            tr(
+                "The training error barely moved ({start} to {end}): at a learning rate "
+                "of {rate} each step is tiny. Use more epochs or a larger learning rate, such as "
+                "{safe}."
+            ).format(
+                start=decimal_text(losses[0], 2),
+                end=decimal_text(losses[-1], 2),
+                rate=short_number(config.learning_rate, ".2g"),
+                safe=short_number(safe),
+            ),
         )
     return None
 
@@ -112,13 +141,18 @@ def _learned_little_reading(history: LabHistory, config: LabConfig):
     safe = SAFE_LEARNING_RATES[config.optimizer]
     if held_out_skill(history) >= LEARNED_LITTLE or config.learning_rate < safe:
         return None  # below the safe rate, tiny steps are _speed_reading's to explain
-    guessing = f"guessing gets about {1 / history.num_classes:.0%}"
-    text = f"The model learned little: held-out accuracy is {history.test_accuracy[-1]:.0%} ({guessing})."
+    text = tr("The model learned little: held-out accuracy is {accuracy} (guessing gets about {chance}).").format(
+        accuracy=share_text(history.test_accuracy[-1]), chance=share_text(1 / history.num_classes)
+    )
     if config.learning_rate > safe:
-        text += (
-            f" A learning rate of {config.learning_rate:.2g} is above {safe:g}, the largest rate measured to train "
+        text += " " + tr(
+            "A learning rate of {rate} is above {safe}, the largest rate measured to train "
             "every data set here: steps this large keep throwing the parameters past a good fit. Try a smaller "
-            f"learning rate, such as {suggested_learning_rate(config):g}."
+            "learning rate, such as {suggested}."
+        ).format(
+            rate=short_number(config.learning_rate, ".2g"),
+            safe=short_number(safe),
+            suggested=short_number(suggested_learning_rate(config)),
         )
     return ("warning", text)
 
@@ -131,9 +165,18 @@ def _memorization_reading(history: LabHistory):
     best = history.best_epoch()
     return (
         "warning",
-        f"The model has memorized {memorized:.0%} of the {mislabeled} mislabeled training examples: it repeats the "
-        f"wrong label it was given. Training accuracy is {history.train_accuracy[-1]:.0%}, but on held-out data it "
-        f"is {history.test_accuracy[-1]:.0%} (it was {history.test_accuracy[best - 1]:.0%} at epoch {best}).",
+        tr(
+            "The model has memorized {memorized} of the {mislabeled} mislabeled training examples: it repeats the "
+            "wrong label it was given. Training accuracy is {training}, but on held-out data it "
+            "is {held_out} (it was {best_held_out} at epoch {best})."
+        ).format(
+            memorized=share_text(memorized),
+            mislabeled=mislabeled,
+            training=share_text(history.train_accuracy[-1]),
+            held_out=share_text(history.test_accuracy[-1]),
+            best_held_out=share_text(history.test_accuracy[best - 1]),
+            best=best,
+        ),
     )
 
 
@@ -143,10 +186,16 @@ def _ignores_wrong_labels_reading(history: LabHistory):
         return None
     return (
         "info",
-        f"The model does better on held-out data ({history.test_accuracy[-1]:.0%}) than on its own training labels "
-        f"({history.train_accuracy[-1]:.0%}): it has learned the real pattern and still disagrees with most of "
-        f"the {int(history.data.mislabeled.sum())} wrong labels. Train longer and watch whether it starts to "
-        "learn them by heart.",
+        tr(
+            "The model does better on held-out data ({held_out}) than on its own training labels "
+            "({training}): it has learned the real pattern and still disagrees with most of "
+            "the {wrong} wrong labels. Train longer and watch whether it starts to "
+            "learn them by heart."
+        ).format(
+            held_out=share_text(history.test_accuracy[-1]),
+            training=share_text(history.train_accuracy[-1]),
+            wrong=int(history.data.mislabeled.sum()),
+        ),
     )
 
 
@@ -156,9 +205,11 @@ def _overfitting_reading(history: LabHistory):
         return None
     return (
         "info",
-        f"Held-out loss has risen since epoch {best} while training loss kept falling: the model is now fitting "
-        "details of its training data that do not carry over to new examples. Stopping at the marked epoch "
-        "would have given the best held-out result.",
+        tr(
+            "Held-out loss has risen since epoch {best} while training loss kept falling: the model is now fitting "
+            "details of its training data that do not carry over to new examples. Stopping at the marked epoch "
+            "would have given the best held-out result."
+        ).format(best=best),
     )
 
 
@@ -166,6 +217,12 @@ def _generalizes_reading(history: LabHistory):
     gap = history.generalization_gap_accuracy[-1]
     return (
         "success",
-        f"Held-out accuracy {history.test_accuracy[-1]:.0%}, training accuracy {history.train_accuracy[-1]:.0%}: "
-        f"a gap of {100 * gap:.1f} percentage points, so what it learned carries over to examples it never saw.",
+        tr(
+            "Held-out accuracy {held_out}, training accuracy {training}: "
+            "a gap of {points} percentage points, so what it learned carries over to examples it never saw."
+        ).format(
+            held_out=share_text(history.test_accuracy[-1]),
+            training=share_text(history.train_accuracy[-1]),
+            points=decimal_text(100 * gap, 1),
+        ),
     )

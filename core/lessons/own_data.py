@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from core.engine.data import HELD_OUT_SHARE, SPLIT_SEED, Dataset, split_stratified
+from core.i18n import percent, tr, tr_later
 from core.lessons.data_quality import GROUP_GAP, HeldOutResult
 from core.lessons.tables import (  # noqa: F401  (re-exported: the page reads files through this module)
     MAX_COLUMNS,
@@ -42,7 +43,18 @@ MAX_GROUPS = 8  # a numeric column with at most this many values can split the r
 GIVES_ANSWER_AWAY = 0.98  # held-out accuracy of one column alone that looks like the answer written another way
 LABEL_NAMES = ("label", "target", "class", "outcome", "y", "klasse", "uitkomst", "doel")
 ID_NAMES = ("id", "nr", "no", "number", "nummer", "code", "key")
-LEFT_OUT = "left out by you"
+LEFT_OUT = tr_later("left out by you")  # a reason, shown as tr(LEFT_OUT)
+# What run_settings names a run's settings: keys compared between pins (kept in English) and shown with tr().
+SETTING_NAMES = (
+    tr_later("file"),
+    tr_later("label column"),
+    tr_later("left out"),
+    tr_later("wrong labels"),
+    tr_later("training examples"),
+    tr_later("learning rate"),
+    tr_later("epochs"),
+    tr_later("seed"),
+)
 
 
 @dataclass(frozen=True)
@@ -50,8 +62,8 @@ class ColumnRole:
     """What the model does with one column, and why, in words."""
 
     name: str
-    role: str  # "input", "label" or "ignored"
-    reason: str
+    role: str  # "input", "label" or "ignored" (shown in words by the page)
+    reason: str  # in the learner's language
 
 
 @dataclass(frozen=True)
@@ -94,28 +106,30 @@ def column_roles(table: Table, label_column: str, left_out=()) -> list[ColumnRol
 
 def _role(table: Table, name: str, label_column: str, left_out) -> ColumnRole:
     if name == label_column:
-        return ColumnRole(name, "label", "what the model learns to predict")
+        return ColumnRole(name, "label", tr("what the model learns to predict"))
     distinct = _distinct(table, name)
     reason = _ignored_because(table, name, distinct, left_out)
     if reason:
         return ColumnRole(name, "ignored", reason)
     if name in table.numeric_columns:
-        return ColumnRole(name, "input", "numbers, scaled to a mean of 0 and a spread of 1")
-    return ColumnRole(name, "input", f"text with {distinct} values: one input per value (one-hot)")
+        return ColumnRole(name, "input", tr("numbers, scaled to a mean of 0 and a spread of 1"))
+    return ColumnRole(
+        name, "input", tr("text with {count} values: one input per value (one-hot)").format(count=distinct)
+    )
 
 
 def _ignored_because(table: Table, name: str, distinct: int, left_out) -> str | None:
     if name in left_out:
-        return LEFT_OUT
+        return tr(LEFT_OUT)
     if distinct < 2:
-        return "the same value in every row, so it cannot tell one row from another"
+        return tr("the same value in every row, so it cannot tell one row from another")
     if _id_like(table, name):
-        return "an identifier: every row has its own value, which says nothing about the answer"
+        return tr("an identifier: every row has its own value, which says nothing about the answer")
     if name in table.text_columns and distinct > MAX_CATEGORIES:
-        return (
-            f"free text ({distinct} different values), not a few categories: the model here cannot read text "
-            f"(a text column with at most {MAX_CATEGORIES} values is used)"
-        )
+        return tr(
+            "free text ({count} different values), not a few categories: the model here cannot read text "
+            "(a text column with at most {limit} values is used)"
+        ).format(count=distinct, limit=MAX_CATEGORIES)
     return None
 
 
@@ -171,7 +185,8 @@ def prepare_training_data(
         problem = _missing_values_message(frame, inputs, label_column, incomplete)
         return Prepared(None, (problem,), tuple(notes), int(incomplete.sum()), roles)
     if incomplete.any():
-        notes.append(Message("dropped_rows", f"{int(incomplete.sum())} rows with missing values were left out."))
+        left_out_rows = tr("{count} rows with missing values were left out.").format(count=int(incomplete.sum()))
+        notes.append(Message("dropped_rows", left_out_rows))
     rows_used = np.flatnonzero(~incomplete)
     frame = frame.iloc[rows_used]
     problem = _label_problem(frame[label_column], label_column, label_column in table.numeric_columns)
@@ -197,8 +212,10 @@ def _no_inputs(roles, label_column: str) -> Message:
     reasons = "; ".join(f"'{markdown_literal(role.name)}': {role.reason}" for role in roles if role.role == "ignored")
     return Message(
         "no_inputs",
-        f"Apart from the label '{markdown_literal(label_column)}' no column can be an input, so the model has nothing "
-        f"to learn from ({reasons}). Add columns of numbers or of a few categories.",
+        tr(
+            "Apart from the label '{label}' no column can be an input, so the model has nothing to learn from "
+            "({reasons}). Add columns of numbers or of a few categories."
+        ).format(label=markdown_literal(label_column), reasons=reasons),
     )
 
 
@@ -262,9 +279,11 @@ def _giveaway_notes(encoded: _Encoded, frame: pd.DataFrame, inputs, table: Table
             notes.append(
                 Message(
                     "gives_answer_away",
-                    f"Column '{markdown_literal(name)}' on its own tells the label of {share:.0%} of the rows: it may "
-                    "give the answer away (often it is the answer written another way, or something only known "
-                    "afterwards). Leave it out below if the model should learn from the other columns.",
+                    tr(
+                        "Column '{name}' on its own tells the label of {share} of the rows: it may give the answer "
+                        "away (often it is the answer written another way, or something only known afterwards). "
+                        "Leave it out below if the model should learn from the other columns."
+                    ).format(name=markdown_literal(name), share=percent(share)),
                 )
             )
     return notes
@@ -291,16 +310,18 @@ def held_out_groups(table: Table, rows_used, test_rows, group_column: str | None
     if not group_column or group_column not in table.frame or rows_used is None:
         return None
     values = table.frame[group_column].to_numpy(object)[rows_used][test_rows]
-    return np.array(["(missing)" if v is None or v != v else value_text(v) for v in values])
+    missing = tr("(missing)")
+    return np.array([missing if v is None or v != v else value_text(v) for v in values])
 
 
 def _missing_values_message(frame, features, label_column, incomplete) -> Message:
     columns = [markdown_literal(name) for name in (*features, label_column) if frame[name].isna().any()]
     return Message(
         "missing_values",
-        f"{int(incomplete.sum())} of {len(frame)} rows have missing values (in "
-        f"{', '.join(columns)}). The model needs a value in every cell it uses: drop "
-        "those rows to continue, or fill them in in your spreadsheet.",
+        tr(
+            "{count} of {rows} rows have missing values (in {columns}). The model needs a value in every cell it "
+            "uses: drop those rows to continue, or fill them in in your spreadsheet."
+        ).format(count=int(incomplete.sum()), rows=len(frame), columns=", ".join(columns)),
     )
 
 
@@ -309,29 +330,41 @@ def _label_problem(labels: pd.Series, name: str, numeric: bool) -> Message | Non
     if len(labels) < MIN_ROWS:
         return Message(
             "too_few_rows",
-            f"Only {len(labels)} usable rows; at least {MIN_ROWS} are needed to train on some and test on others.",
+            tr("Only {count} usable rows; at least {least} are needed to train on some and test on others.").format(
+                count=len(labels), least=MIN_ROWS
+            ),
         )
     if len(counts) < 2:
         return Message(
             "one_class",
-            f"The label column '{markdown_literal(name)}' has only one value ({_show(counts.index[0])}). A "
-            "model learns to tell classes apart, so it needs at least two.",
+            tr(
+                "The label column '{name}' has only one value ({value}). A model learns to tell classes apart, so it "
+                "needs at least two."
+            ).format(name=markdown_literal(name), value=_show(counts.index[0])),
         )
     if numeric and (len(counts) > CONTINUOUS_LABEL_VALUES or not np.all(np.mod(labels, 1) == 0)):
         return Message(
             "continuous_label",
-            f"The label column '{markdown_literal(name)}' holds {len(counts)} different numbers, like an "
-            "amount or a measurement, not a few categories. This lesson trains "
-            f"classifiers (at most {MAX_CLASSES} classes): choose a column of "
-            "categories, or group the numbers into bands (low / medium / high) first.",
+            tr(
+                "The label column '{name}' holds {count} different numbers, like an amount or a measurement, not a "
+                "few categories. This lesson trains classifiers (at most {limit} classes): choose a column of "
+                "categories, or group the numbers into bands (low / medium / high) first."
+            ).format(name=markdown_literal(name), count=len(counts), limit=MAX_CLASSES),
         )
     if len(counts) > MAX_CLASSES:
-        like_id = " Every row has its own value, like an ID." if len(counts) == len(labels) else ""
+        if len(counts) == len(labels):
+            text = tr(
+                "The label column '{name}' has {count} different values; at most {limit} classes can be learned "
+                "here. Every row has its own value, like an ID. Choose the column that holds the answer the model "
+                "should learn."
+            )
+        else:
+            text = tr(
+                "The label column '{name}' has {count} different values; at most {limit} classes can be learned "
+                "here. Choose the column that holds the answer the model should learn."
+            )
         return Message(
-            "too_many_classes",
-            f"The label column '{markdown_literal(name)}' has {len(counts)} different values; at most "
-            f"{MAX_CLASSES} classes can be learned here.{like_id} Choose the column "
-            "that holds the answer the model should learn.",
+            "too_many_classes", text.format(name=markdown_literal(name), count=len(counts), limit=MAX_CLASSES)
         )
     return _rare_class(counts)
 
@@ -340,12 +373,15 @@ def _rare_class(counts: pd.Series) -> Message | None:
     rare = counts[counts < MIN_ROWS_PER_CLASS]
     if rare.empty:
         return None
-    listed = ", ".join(f"{_show(value)} ({count} rows)" for value, count in rare.items())
+    listed = ", ".join(
+        tr("{value} ({count} rows)").format(value=_show(value), count=count) for value, count in rare.items()
+    )
     return Message(
         "rare_class",
-        f"Some classes have fewer than {MIN_ROWS_PER_CLASS} rows: {listed}. Each class needs "
-        f"at least {MIN_ROWS_PER_CLASS}, so that some can be held out for testing. Remove or "
-        "merge those rows.",
+        tr(
+            "Some classes have fewer than {least} rows: {listed}. Each class needs at least {least}, so that some "
+            "can be held out for testing. Remove or merge those rows."
+        ).format(least=MIN_ROWS_PER_CLASS, listed=listed),
     )
 
 
@@ -366,7 +402,8 @@ def _show(value) -> str:
 
 def table_summary(table: Table) -> tuple[str, str]:
     rows, columns = table.frame.shape
-    return "success", f"**{markdown_literal(table.name)}**: {rows} rows, {columns} columns."
+    text = tr("**{name}**: {rows} rows, {columns} columns.")
+    return "success", text.format(name=markdown_literal(table.name), rows=rows, columns=columns)
 
 
 def reading_notes(table: Table) -> list[tuple[str, str]]:
@@ -376,9 +413,14 @@ def reading_notes(table: Table) -> list[tuple[str, str]]:
 
 def file_readings(name: str, problems: tuple[Message, ...], name_in_use: str | None) -> list[tuple[str, str]]:
     """Why the file `name` cannot be used, and which earlier file (`name_in_use`, if any) stays in use."""
-    readings = [("error", f"**{markdown_literal(name)}** cannot be used. {problem.text}") for problem in problems]
+    shown = markdown_literal(name)
+    readings = [
+        ("error", tr("**{name}** cannot be used. {problem}").format(name=shown, problem=problem.text))
+        for problem in problems
+    ]
     if problems and name_in_use is not None:
-        readings.append(("info", f"Still using your previous file, **{markdown_literal(name_in_use)}**."))
+        still = tr("Still using your previous file, **{name}**.").format(name=markdown_literal(name_in_use))
+        readings.append(("info", still))
     return readings
 
 
@@ -397,16 +439,22 @@ def group_reading(group_column: str, by_group: dict[str, HeldOutResult], class_n
     recall = by_group[names[worst]].per_class
     missed = int(np.nanargmin(recall))
     group, missed_class = markdown_literal(group_column), markdown_literal(class_names[missed])
-    if f"{accuracies[best]:.0%}" == f"{accuracies[worst]:.0%}":
-        served = f"**{accuracies[best]:.0%}** in every group"
+    if percent(accuracies[best]) == percent(accuracies[worst]):
+        served = tr("**{share}** in every group").format(share=percent(accuracies[best]))
     else:
         served = (
-            f"**{markdown_literal(names[best])} {accuracies[best]:.0%}**, "
-            f"**{markdown_literal(names[worst])} {accuracies[worst]:.0%}**"
+            f"**{markdown_literal(names[best])} {percent(accuracies[best])}**, "
+            f"**{markdown_literal(names[worst])} {percent(accuracies[worst])}**"
         )
-    text = (
-        f"Held-out accuracy per {group}: {served}. Of the {markdown_literal(names[worst])} rows whose answer is "
-        f"'{missed_class}', the model gets **{recall[missed]:.0%}** right."
+    text = tr(
+        "Held-out accuracy per {group}: {served}. Of the {worst} rows whose answer is '{answer}', the model gets "
+        "**{recall}** right."
+    ).format(
+        group=group,
+        served=served,
+        worst=markdown_literal(names[worst]),
+        answer=missed_class,
+        recall=percent(recall[missed]),
     )
     return ("warning" if accuracies[best] - accuracies[worst] > GROUP_GAP else "success"), text
 
@@ -415,17 +463,20 @@ def held_out_rows_per_group(held_out_groups: np.ndarray) -> str:
     """How many held-out rows each group has: the size behind each group's percentages."""
     names, counts = np.unique(held_out_groups, return_counts=True)
     listed = ", ".join(f"{markdown_literal(name)}: {count}" for name, count in zip(names, counts, strict=True))
-    return f"Held-out rows per group: {listed}. Recall of a class: the share of its rows the model got right."
+    return tr(
+        "Held-out rows per group: {listed}. Recall of a class: the share of its rows the model got right."
+    ).format(listed=listed)
 
 
 def run_settings(config, file_name: str, label_column: str, left_out=()) -> dict:
     """What a run on an uploaded table was trained with, named in words (the file and its columns as the learner's
-    own text), for pinning the run and for its exported curves. `config` is the run's LabConfig."""
+    own text), for pinning the run and for its exported curves. `config` is the run's LabConfig. The names are
+    SETTING_NAMES, in English (they are compared between pins); the values are in the learner's language."""
     return {
         "file": file_name,
         "label column": label_column,
-        "left out": ", ".join(left_out) or "none",
-        "wrong labels": f"{config.label_noise:.0%}",
+        "left out": ", ".join(left_out) or tr("none"),
+        "wrong labels": percent(config.label_noise),
         "training examples": config.train_size,
         "learning rate": config.learning_rate,
         "epochs": config.epochs,

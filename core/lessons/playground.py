@@ -14,8 +14,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from core.engine.classifier import LabConfig, TrainingRun
-from core.engine.data import TWO_D_GENERATORS, Dataset, load_dataset
+from core.engine.data import TWO_D_GENERATORS, Dataset, class_labels, load_dataset
 from core.engine.models import WIDTHS
+from core.i18n import tr
 
 DATASETS = tuple(TWO_D_GENERATORS)
 POINT_COUNTS = (200, 400, 800)  # each count is its own array shape, so keep the set small
@@ -49,14 +50,19 @@ class PlaygroundConfig:
     seed: int = 0
 
     def __post_init__(self):
+        # the page shows these messages ("These settings cannot be trained: ...")
         if self.dataset not in DATASETS:
-            raise ValueError(f"dataset must be one of {', '.join(DATASETS)}")
+            raise ValueError(tr("dataset must be one of {names}").format(names=", ".join(DATASETS)))
         if self.n_points not in POINT_COUNTS or self.held_out_share not in HELD_OUT_SHARES:
-            raise ValueError(f"points must be one of {POINT_COUNTS} and the held-out share one of {HELD_OUT_SHARES}")
+            raise ValueError(
+                tr("points must be one of {counts} and the held-out share one of {shares}").format(
+                    counts=POINT_COUNTS, shares=HELD_OUT_SHARES
+                )
+            )
         if self.regularization not in REGULARIZATIONS:
-            raise ValueError(f"regularization must be one of {', '.join(REGULARIZATIONS)}")
+            raise ValueError(tr("regularization must be one of {names}").format(names=", ".join(REGULARIZATIONS)))
         if not 0.0 <= self.noise <= 1.0:
-            raise ValueError("noise must be between 0 and 1")
+            raise ValueError(tr("noise must be between 0 and 1"))
 
     def lab_config(self) -> LabConfig:
         """The training settings as a LabConfig; L2 is the optimizer's weight decay, L1 its sign pull."""
@@ -160,5 +166,5 @@ def plane_view(dataset: Dataset, data, run: TrainingRun | None) -> PlaneView:
         data.labels_given[active],
         dataset.x_test,
         dataset.y_test,
-        tuple(dataset.class_names),
+        tuple(class_labels(dataset)),  # as the learner reads them
     )

@@ -21,6 +21,7 @@ import numpy as np
 
 from core.engine.classifier import LabConfig, TrainingRun
 from core.engine.data import Dataset, TrainingData, from_arrays
+from core.i18n import number, percent, tr, trn
 
 # ---- the made-up world and its examples ----
 
@@ -122,10 +123,11 @@ class Rule:
     max_debts: float
 
     def lines(self) -> tuple[str, str, str]:
+        """The rule as three lines a person reads, in the learner's language."""
         return (
-            f"if income is below {self.min_income:g} thousand: decline",
-            f"if debts are above {self.max_debts:g} thousand: decline",
-            "otherwise: approve",
+            tr("if income is below {income} thousand: decline").format(income=number(self.min_income)),
+            tr("if debts are above {debts} thousand: decline").format(debts=number(self.max_debts)),
+            tr("otherwise: approve"),
         )
 
     def deciding_line(self, income, debts) -> np.ndarray:
@@ -150,9 +152,9 @@ def tally_lines(rule: Rule, applicants: Applicants) -> list[LineTally]:
     """Each line of the rule with how many applicants it decided and how many of those it got right."""
     line = rule.deciding_line(applicants.income, applicants.debts)
     tallies = []
-    for number, text in enumerate(rule.lines()):
-        decided = line == number
-        outcome_it_bets_on = 1 if number == 2 else 0
+    for index, text in enumerate(rule.lines()):
+        decided = line == index
+        outcome_it_bets_on = 1 if index == 2 else 0
         tallies.append(
             LineTally(text, int(decided.sum()), int(np.sum(decided & (applicants.repaid == outcome_it_bets_on))))
         )
@@ -329,17 +331,30 @@ def far_answers(run: TrainingRun, rule: Rule) -> list[FarAnswer]:
 
 
 def far_table(answers: list[FarAnswer]) -> dict[str, list[str]]:
-    """The far applicants as a table in words: column name -> one cell per applicant."""
+    """The far applicants as a table in words: column name -> one cell per applicant (names and cells in the
+    learner's language)."""
 
-    def decision(approves: bool) -> str:
-        return "approve" if approves else "decline"
+    def rule_cell(answer: FarAnswer) -> str:
+        text = tr("approve (line {line})") if answer.rule_approves else tr("decline (line {line})")
+        return text.format(line=answer.rule_line + 1)
+
+    def model_cell(answer: FarAnswer) -> str:
+        text = tr("approve, {sure} sure") if answer.model_approves else tr("decline, {sure} sure")
+        return text.format(sure=percent(answer.model_sureness))
 
     return {
-        "Applicant": [f"{answer.income:g} / {answer.debts:g}" for answer in answers],
-        "Your rule": [f"{decision(answer.rule_approves)} (line {answer.rule_line + 1})" for answer in answers],
-        "The model": [f"{decision(answer.model_approves)}, {answer.model_sureness:.0%} sure" for answer in answers],
-        "Made-up world": ["would repay" if answer.world_repays else "would not repay" for answer in answers],
+        tr("Applicant"): [far_label(answer) for answer in answers],
+        tr("Your rule"): [rule_cell(answer) for answer in answers],
+        tr("The model"): [model_cell(answer) for answer in answers],
+        tr("Made-up world"): [
+            tr("would repay") if answer.world_repays else tr("would not repay") for answer in answers
+        ],
     }
+
+
+def far_label(answer: FarAnswer) -> str:
+    """An applicant far outside the examples as "income / debts", in thousands."""
+    return f"{number(answer.income)} / {number(answer.debts)}"
 
 
 # ---- readings: numbers in, one (level, text) out, or None where there is nothing to say ----
@@ -352,46 +367,54 @@ SURE = 0.9  # a model this sure of a guess sounds like it knows
 def read_scores(rule_right: int, model_right: int, total: int, rule_is_best: bool, model_left_out: bool):
     """Who decides more held-out applicants right, the rule or the model, and why."""
     lead = (model_right - rule_right) / total
-    rule_words = "your rule (the best two thresholds for these examples)" if rule_is_best else "your rule"
-    never_saw = " It never saw anyone with large debts, though: see what that does below." if model_left_out else ""
+    rule_words = tr("your rule (the best two thresholds for these examples)") if rule_is_best else tr("your rule")
+    counts = {"model": number(model_right), "rule": number(rule_right), "total": number(total), "your_rule": rule_words}
     if lead >= CLEAR_LEAD:
-        return (
-            "success",
-            f"The model decides {model_right} of the {total} held-out applicants right, {rule_words} {rule_right}. "
+        text = tr(
+            "The model decides {model} of the {total} held-out applicants right, {your_rule} {rule}. "
             "Nobody told the model where the border lies: it found a curve in the examples, and two thresholds can "
-            f"only draw a corner.{never_saw}",
-        )
+            "only draw a corner."
+        ).format(**counts)
+        if model_left_out:
+            text += " " + tr("It never saw anyone with large debts, though: see what that does below.")
+        return ("success", text)
     if lead <= -CLEAR_LEAD:
-        why = " It never saw anyone with large debts." if model_left_out else ""
-        return (
-            "info",
-            f"The rule is ahead: {rule_words} decides {rule_right} of {total} right, the model {model_right}.{why}",
-        )
+        text = tr("The rule is ahead: {your_rule} decides {rule} of {total} right, the model {model}.").format(**counts)
+        if model_left_out:
+            text += " " + tr("It never saw anyone with large debts.")
+        return ("info", text)
     return (
         "info",
-        f"Too close to call: {rule_words} decides {rule_right} of the {total} right, the model {model_right}.",
+        tr("Too close to call: {your_rule} decides {rule} of the {total} right, the model {model}.").format(**counts),
     )
 
 
 def read_patterns(best_right: int, model_right: int, total: int, model_left_out: bool):
     """Why the model beats the best two thresholds: the border is a curve, found in the examples alone."""
+    counts = {"model": number(model_right), "best": number(best_right), "total": number(total)}
     if model_left_out:
         return (
             "info",
-            f"This model decides {model_right} of {total} right, the best two thresholds {best_right}; but it learned "
-            "without anyone with large debts, which is not a fair race. Train it on all examples again to compare.",
+            tr(
+                "This model decides {model} of {total} right, the best two thresholds {best}; but it learned "
+                "without anyone with large debts, which is not a fair race. Train it on all examples again to compare."
+            ).format(**counts),
         )
     if model_right - best_right >= CLEAR_LEAD * total:
         return (
             "success",
-            f"The best two thresholds decide {best_right} of {total} right, the model {model_right}. What someone "
-            "can afford to owe grows with income along a curve: two thresholds can only draw a corner, and the model "
-            "followed the curve from the examples alone. Nobody wrote it down.",
+            tr(
+                "The best two thresholds decide {best} of {total} right, the model {model}. What someone "
+                "can afford to owe grows with income along a curve: two thresholds can only draw a corner, and the "
+                "model followed the curve from the examples alone. Nobody wrote it down."
+            ).format(**counts),
         )
     return (
         "info",
-        f"The best two thresholds decide {best_right} of {total} right and the model {model_right}: not a clear "
-        "difference this time. Train the model again with another seed.",
+        tr(
+            "The best two thresholds decide {best} of {total} right and the model {model}: not a clear "
+            "difference this time. Train the model again with another seed."
+        ).format(**counts),
     )
 
 
@@ -400,87 +423,134 @@ def read_rule(approved: np.ndarray, repaid: np.ndarray):
     if approved.all():
         return (
             "warning",
-            f"Your rule approves everyone, so it is right only about the {np.mean(repaid == 1):.0%} who repaid.",
+            tr("Your rule approves everyone, so it is right only about the {share} who repaid.").format(
+                share=percent(np.mean(repaid == 1))
+            ),
         )
     if not approved.any():
         return (
             "warning",
-            f"Your rule declines everyone, so it is right only about the {np.mean(repaid == 0):.0%} who did not.",
+            tr("Your rule declines everyone, so it is right only about the {share} who did not.").format(
+                share=percent(np.mean(repaid == 0))
+            ),
         )
     return None
 
 
 def read_left_out(current: ModelSummary, rule_accuracy_high_debts: float, previous: ModelSummary | None):
     """What leaving the applicants with large debts out of the examples did, or an invitation to try it."""
-    owe = f"debts over {LEFT_OUT_ABOVE_DEBTS} thousand"
+    shares = {
+        "debts": number(LEFT_OUT_ABOVE_DEBTS),
+        "model": percent(current.accuracy_high_debts),
+        "rest": percent(current.accuracy_rest),
+        "rule": percent(rule_accuracy_high_debts),
+    }
     if not current.left_out:
         return (
             "info",
-            f"Trained on all examples, the model decides {current.accuracy_high_debts:.0%} of the held-out "
-            f"applicants with {owe} right, your rule {rule_accuracy_high_debts:.0%}. Now leave those examples out and "
-            "train again.",
+            tr(
+                "Trained on all examples, the model decides {model} of the held-out applicants with debts over "
+                "{debts} thousand right, your rule {rule}. Now leave those examples out and train again."
+            ).format(**shares),
         )
     if current.accuracy_rest - current.accuracy_high_debts < CLEAR_DROP:
         return (
             "info",
-            f"Without anyone with {owe} among its examples, the model still decides {current.accuracy_high_debts:.0%} "
-            f"of them right this time, close to the {current.accuracy_rest:.0%} elsewhere: its guess happened to land "
-            "well. A guess is not knowledge: train with another seed and see whether it holds.",
+            tr(
+                "Without anyone with debts over {debts} thousand among its examples, the model still decides {model} "
+                "of them right this time, close to the {rest} elsewhere: its guess happened to land well. A guess is "
+                "not knowledge: train with another seed and see whether it holds."
+            ).format(**shares),
         )
-    text = (
-        f"The model never saw anyone with {owe}. Among held-out applicants who owe that much it decides only "
-        f"{current.accuracy_high_debts:.0%} right, against {current.accuracy_rest:.0%} of everyone else"
-    )
-    if current.wrong_approvals_high_debts:
-        text += (
-            f"; it approved {current.wrong_approvals_high_debts} of them who did not repay, because nothing in its "
-            "examples showed what large debts do"
-        )
-    text += f". Your rule did not change: it still decides {rule_accuracy_high_debts:.0%} of them right."
+    wrong = current.wrong_approvals_high_debts
+    if wrong:
+        text = trn(
+            "The model never saw anyone with debts over {debts} thousand. Among held-out applicants who owe that much "
+            "it decides only {model} right, against {rest} of everyone else; it approved {count} of them who did not "
+            "repay, because nothing in its examples showed what large debts do.",
+            "The model never saw anyone with debts over {debts} thousand. Among held-out applicants who owe that much "
+            "it decides only {model} right, against {rest} of everyone else; it approved {count} of them who did not "
+            "repay, because nothing in its examples showed what large debts do.",
+            wrong,
+        ).format(count=number(wrong), **shares)
+    else:
+        text = tr(
+            "The model never saw anyone with debts over {debts} thousand. Among held-out applicants who owe that much "
+            "it decides only {model} right, against {rest} of everyone else."
+        ).format(**shares)
+    text += " " + tr("Your rule did not change: it still decides {rule} of them right.").format(**shares)
     if previous is not None and not previous.left_out:
-        text += f" With all the examples, the model got {previous.accuracy_high_debts:.0%} of them right."
+        text += " " + tr("With all the examples, the model got {share} of them right.").format(
+            share=percent(previous.accuracy_high_debts)
+        )
     return ("warning", text)
 
 
 def read_numbers(count: int, current: ModelSummary, previous: ModelSummary | None):
     """The model's "rule" is numbers that mean nothing one by one: shown by two seeds with different numbers."""
-    text = (
-        f"The model's whole rule is these {count:,} numbers. None of them stands for income, debts or a threshold: "
+    text = tr(
+        "The model's whole rule is these {count} numbers. None of them stands for income, debts or a threshold: "
         "every decision comes from all of them at once, and no line of them can be read out loud."
-    )
+    ).format(count=number(count))
     if previous is None or previous.seed == current.seed or previous.left_out != current.left_out:
-        return ("info", text + " Train again with another seed: the decisions barely change, but every number does.")
-    alike = (
-        "about the same decisions" if abs(previous.right - current.right) <= CLEAR_LEAD * current.total else "decisions"
+        return (
+            "info",
+            text + " " + tr("Train again with another seed: the decisions barely change, but every number does."),
+        )
+    if abs(previous.right - current.right) <= CLEAR_LEAD * current.total:
+        comparison = tr(
+            "The model trained with seed {previous_seed} decided {previous_right} of the {total} held-out applicants "
+            "right, this one with seed {seed} {right}: about the same decisions from entirely different numbers."
+        )
+    else:
+        comparison = tr(
+            "The model trained with seed {previous_seed} decided {previous_right} of the {total} held-out applicants "
+            "right, this one with seed {seed} {right}: decisions from entirely different numbers."
+        )
+    comparison = comparison.format(
+        previous_seed=previous.seed,
+        previous_right=number(previous.right),
+        total=number(current.total),
+        seed=current.seed,
+        right=number(current.right),
     )
-    return (
-        "info",
-        f"{text} The model trained with seed {previous.seed} decided {previous.right} of the {current.total} "
-        f"held-out applicants right, this one with seed {current.seed} {current.right}: {alike} from entirely "
-        "different numbers.",
-    )
+    return ("info", f"{text} {comparison}")
 
 
 def read_far(answers: list[FarAnswer]):
     """The model answers for applicants unlike any example, often sure of itself; the rule does what it says."""
-    since = (
-        f"Nobody among the examples earned less than {INCOME_RANGE[0]} or more than {INCOME_RANGE[1]} thousand, or "
-        f"owed more than {DEBTS_RANGE[1]} thousand. The rule does exactly what its lines say, out here as anywhere."
-    )
+    since = tr(
+        "Nobody among the examples earned less than {lowest} or more than {highest} thousand, or owed more than "
+        "{most} thousand. The rule does exactly what its lines say, out here as anywhere."
+    ).format(lowest=number(INCOME_RANGE[0]), highest=number(INCOME_RANGE[1]), most=number(DEBTS_RANGE[1]))
     wrong = [answer for answer in answers if answer.model_approves != answer.world_repays]
     if not wrong:
         return (
             "info",
-            f"{since} This time the model's answers out here agree with the made-up world, but nothing in its "
-            "examples told it so: they are guesses that happened to land.",
+            since
+            + " "
+            + tr(
+                "This time the model's answers out here agree with the made-up world, but nothing in its "
+                "examples told it so: they are guesses that happened to land."
+            ),
         )
     surest = max(wrong, key=lambda answer: answer.model_sureness)
-    verb = "approves" if surest.model_approves else "declines"
-    outcome = "repay" if surest.world_repays else "not repay"
-    sounds_sure = " It sounds sure of a guess." if surest.model_sureness >= SURE else ""
-    return (
-        "warning",
-        f"{since} The model answers anyway: it {verb} someone earning {surest.income:g} thousand with "
-        f"{surest.debts:g} thousand of debts, {surest.model_sureness:.0%} sure, where the made-up world says they "
-        f"would {outcome}.{sounds_sure} Outside its examples, the model's answers are guesses.",
+    # wrong: the model approves exactly where the made-up world says they would not repay, and declines where they would
+    if surest.model_approves:
+        guess = tr(
+            "The model answers anyway: it approves someone earning {income} thousand with {debts} thousand of debts, "
+            "{sure} sure, where the made-up world says they would not repay."
+        )
+    else:
+        guess = tr(
+            "The model answers anyway: it declines someone earning {income} thousand with {debts} thousand of debts, "
+            "{sure} sure, where the made-up world says they would repay."
+        )
+    text = (
+        since
+        + " "
+        + guess.format(income=number(surest.income), debts=number(surest.debts), sure=percent(surest.model_sureness))
     )
+    if surest.model_sureness >= SURE:
+        text += " " + tr("It sounds sure of a guess.")
+    return ("warning", text + " " + tr("Outside its examples, the model's answers are guesses."))

@@ -15,25 +15,30 @@ from functools import singledispatch
 import numpy as np
 
 from core.engine.classifier import TrainingRun, suggested_learning_rate
+from core.engine.data import class_labels
 from core.engine.run import BLOW_UP_FACTOR, Progress
+from core.i18n import tr, tr_later, trn
 from core.lessons.fine_tuning import FineTuneRun, failure_text
 from core.lessons.training_step.readings import divergence_text
 from core.lessons.training_step.stepper import Stepper
-from core.lessons.user_text import markdown_literal
+from core.lessons.user_text import markdown_literal, short_number
 
 FLOAT32_LIMIT = float(np.finfo(np.float32).max)
 PAUSED, STOPPED = "paused", "stopped"  # a run at rest before its end: it can carry on, or it cannot
+RESTING_WORDS = {PAUSED: tr_later("paused"), STOPPED: tr_later("stopped")}  # as a progress bar says them
 WHAT_FAILED = {  # core.engine.run.FAILURES in words, for a run without words of its own
-    "blew_up": "its error blew up",
-    "collapsed": "the model got stuck answering one class for everything",
-    "constant_inputs": "every training example has the same inputs",
+    "blew_up": tr_later("its error blew up"),
+    "collapsed": tr_later("the model got stuck answering one class for everything"),
+    "constant_inputs": tr_later("every training example has the same inputs"),
 }
 
 
 @singledispatch
 def stop_reason(run) -> str | None:
     """Why `run` stopped early, in words; None if it has not (yet) failed."""
-    return None if run.failure is None else f"Training was stopped early: {WHAT_FAILED[run.failure]}."
+    if run.failure is None:
+        return None
+    return tr("Training was stopped early: {what}.").format(what=tr(WHAT_FAILED[run.failure]))
 
 
 @stop_reason.register
@@ -63,15 +68,27 @@ def _(run: FineTuneRun) -> str | None:
 
 def unexpected_stop(error: BaseException) -> str:
     """A worker thread's training raised `error`: say so, with its message shown as plain text."""
-    return f"Training stopped on an unexpected problem: {markdown_literal(error, limit=200)}"
+    return tr("Training stopped on an unexpected problem: {problem}").format(problem=markdown_literal(error, limit=200))
 
 
 def stopped_by_learner(progress: Progress) -> str:
     """A run the learner stopped before its end: what it shows now, and how to train it to the end."""
-    unit = f"{progress.unit}s" if progress.total != 1 else progress.unit
+    if progress.unit == "step":
+        stopped = trn(
+            "You stopped this run after {done} of {total} step: the charts show it as it was then.",
+            "You stopped this run after {done} of {total} steps: the charts show it as it was then.",
+            progress.total,
+        )
+    else:
+        stopped = trn(
+            "You stopped this run after {done} of {total} epoch: the charts show it as it was then.",
+            "You stopped this run after {done} of {total} epochs: the charts show it as it was then.",
+            progress.total,
+        )
     return (
-        f"You stopped this run after {progress.done} of {progress.total} {unit}: the charts show it as it was then. "
-        "A stopped run cannot carry on; train again to run these settings from the start to the end."
+        stopped.format(done=progress.done, total=progress.total)
+        + " "
+        + tr("A stopped run cannot carry on; train again to run these settings from the start to the end.")
     )
 
 
@@ -80,39 +97,43 @@ def _inputs_finite(run: TrainingRun) -> bool:
 
 
 def _constant_inputs_text(run: TrainingRun) -> str:
-    return (
-        f"All {run.data.n_active} training examples have exactly the same inputs, so the model cannot tell them "
-        "apart: whatever it learns, it must give every one of them the same answer. Training was stopped before "
-        "it began. The model needs inputs whose values differ from one example to the next."
-    )
+    return tr(
+        "All {count} training examples have exactly the same inputs, so the model cannot tell them apart: whatever "
+        "it learns, it must give every one of them the same answer. Training was stopped before it began. The model "
+        "needs inputs whose values differ from one example to the next."
+    ).format(count=run.data.n_active)
 
 
 def _too_large_inputs_text(run: TrainingRun) -> str:
-    return (
-        f"Training stopped at epoch {run.diverged_at}: some input values are too large to compute with (beyond "
-        f"about {FLOAT32_LIMIT:.1e}), so the model's error is not a number. It is not the learning rate. Remove those "
-        "values or rescale the column, for example to thousands or millions."
-    )
+    return tr(
+        "Training stopped at epoch {epoch}: some input values are too large to compute with (beyond about {limit}), "
+        "so the model's error is not a number. It is not the learning rate. Remove those values or rescale the "
+        "column, for example to thousands or millions."
+    ).format(epoch=run.diverged_at, limit=short_number(FLOAT32_LIMIT, 2))
 
 
 def _blew_up_text(run: TrainingRun) -> str:
     config = run.config
-    return (
-        f"Training diverged at epoch {run.diverged_at}: with a learning rate of {config.learning_rate:.2g} each "
-        "update overshoots so far that the error grows instead of shrinking, until the model was more than "
-        f"{BLOW_UP_FACTOR:g} times worse than guessing. Training was stopped. Try a smaller learning rate, such as "
-        f"{suggested_learning_rate(config):g}."
+    return tr(
+        "Training diverged at epoch {epoch}: with a learning rate of {rate} each update overshoots so far that the "
+        "error grows instead of shrinking, until the model was more than {factor} times worse than guessing. "
+        "Training was stopped. Try a smaller learning rate, such as {smaller}."
+    ).format(
+        epoch=run.diverged_at,
+        rate=short_number(config.learning_rate, 2),
+        factor=short_number(BLOW_UP_FACTOR),
+        smaller=short_number(suggested_learning_rate(config)),
     )
 
 
 def _collapsed_text(run: TrainingRun) -> str:
     config, history = run.config, run.history()
     top = int(np.bincount(history.train_predictions[-1][: run.data.n_active].astype(np.int64)).argmax())
-    name, smaller = markdown_literal(run.dataset.class_names[top]), f"{suggested_learning_rate(config):g}"
-    return (
-        f"Training failed by epoch {run.diverged_at}: the model now answers '{name}' for almost every example and "
-        f"is no better than guessing. A learning rate of {config.learning_rate:.2g} made the updates so large that "
-        "they threw the parameters far from any good solution; many neurons now give the same output whatever the "
-        f"input, and cannot learn again. The same model trained as long with a learning rate of {smaller} learned "
-        f"clearly more. Training was stopped. Try a smaller learning rate, such as {smaller}."
-    )
+    name, smaller = markdown_literal(class_labels(run.dataset)[top]), short_number(suggested_learning_rate(config))
+    return tr(
+        "Training failed by epoch {epoch}: the model now answers '{name}' for almost every example and is no better "
+        "than guessing. A learning rate of {rate} made the updates so large that they threw the parameters far from "
+        "any good solution; many neurons now give the same output whatever the input, and cannot learn again. The "
+        "same model trained as long with a learning rate of {smaller} learned clearly more. Training was stopped. "
+        "Try a smaller learning rate, such as {smaller}."
+    ).format(epoch=run.diverged_at, name=name, rate=short_number(config.learning_rate, 2), smaller=smaller)

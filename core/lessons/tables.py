@@ -22,6 +22,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from core.i18n import formatted, number, tr, tr_later
 from core.lessons.user_text import markdown_literal as literal
 
 MAX_UPLOAD_MB = 5  # the page's own limit; the server accepts a little more so that it can say so in words
@@ -34,18 +35,18 @@ PREVIEW_LINES = 6  # data lines shown as in the file and as read
 PREVIEW_CHARACTERS = 160
 MISSING_TOKENS = frozenset({"", "na", "n/a", "nan", "null", "none", "?", "-", "#n/a", "missing"})
 DELIMITERS = (",", ";", "\t")
-DELIMITER_NAMES = {",": "commas", ";": "semicolons", "\t": "tabs"}
-NUMBER_STYLES = {  # style -> (decimal mark, thousands mark, how the page names it)
-    "point": (".", ",", "1,234.56 (a decimal point, as in English)"),
-    "comma": (",", ".", "1.234,56 (a decimal comma, as in Dutch)"),
+DELIMITER_NAMES = {",": tr_later("commas"), ";": tr_later("semicolons"), "\t": tr_later("tabs")}  # shown: tr()
+NUMBER_STYLES = {  # style -> (decimal mark, thousands mark, how the page names it: shown with tr())
+    "point": (".", ",", tr_later("1,234.56 (a decimal point, as in English)")),
+    "comma": (",", ".", tr_later("1.234,56 (a decimal comma, as in Dutch)")),
 }
-SIGNATURES = {  # first bytes of files people often upload by mistake -> what they are
-    b"PK\x03\x04": "an Excel workbook (.xlsx) or another zip file",
-    b"\xd0\xcf\x11\xe0": "an old Excel workbook (.xls)",
-    b"%PDF": "a PDF document",
-    b"\x89PNG": "a PNG image",
-    b"\xff\xd8\xff": "a JPEG image",
-    b"\x1f\x8b": "a compressed (gzip) file",
+SIGNATURES = {  # first bytes of files people often upload by mistake -> what they are (shown with tr())
+    b"PK\x03\x04": tr_later("an Excel workbook (.xlsx) or another zip file"),
+    b"\xd0\xcf\x11\xe0": tr_later("an old Excel workbook (.xls)"),
+    b"%PDF": tr_later("a PDF document"),
+    b"\x89PNG": tr_later("a PNG image"),
+    b"\xff\xd8\xff": tr_later("a JPEG image"),
+    b"\x1f\x8b": tr_later("a compressed (gzip) file"),
 }
 _CURRENCY = re.compile(r"^(?:€|\$|£|¥|EUR|USD|GBP)\s*|\s*(?:€|\$|£|¥|EUR|USD|GBP)$", re.IGNORECASE)
 _SPACED_THOUSANDS = re.compile(r"\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?:[.,]\d+)?")
@@ -65,7 +66,8 @@ _PATTERNS = {style: _number_pattern(decimal, thousands) for style, (decimal, tho
 
 @dataclass(frozen=True)
 class Message:
-    """Something to tell the user: `kind` is a stable identifier, `text` the explanation in words (Markdown)."""
+    """Something to tell the user: `kind` is a stable identifier, `text` the explanation in words (Markdown), in the
+    language of the moment it was made."""
 
     kind: str
     text: str
@@ -126,23 +128,29 @@ def _file_problem(raw: bytes) -> Message | None:
     if len(raw) > MAX_UPLOAD_BYTES:
         return Message(
             "too_large",
-            f"The file is {len(raw) / 2**20:.1f} MB; files up to {MAX_UPLOAD_MB} MB can be "
-            "uploaded here. Keep fewer rows or columns and save it again.",
+            tr(
+                "The file is {size} MB; files up to {limit} MB can be uploaded here. Keep fewer rows or columns and "
+                "save it again."
+            ).format(size=number(len(raw) / 2**20, 1), limit=MAX_UPLOAD_MB),
         )
     if not raw.strip():
-        return Message("empty", "The file is empty: it has no text at all.")
+        return Message("empty", tr("The file is empty: it has no text at all."))
     for signature, what in SIGNATURES.items():
         if raw.startswith(signature):
             return Message(
                 "not_text",
-                f"This is {what}, not a CSV text file. In your spreadsheet program choose "
-                "File > Save As (or Download) > CSV, and upload that file.",
+                tr(
+                    "This is {what}, not a CSV text file. In your spreadsheet program choose "
+                    "File > Save As (or Download) > CSV, and upload that file."
+                ).format(what=tr(what)),
             )
     if b"\x00" in raw and not raw.startswith((b"\xff\xfe", b"\xfe\xff")):
         return Message(
             "not_text",
-            "This file is not text (it contains binary data), so it is not a CSV. Export "
-            "your table as CSV from your spreadsheet program and upload that file.",
+            tr(
+                "This file is not text (it contains binary data), so it is not a CSV. Export "
+                "your table as CSV from your spreadsheet program and upload that file."
+            ),
         )
     return None
 
@@ -157,13 +165,15 @@ def _decode(raw: bytes) -> tuple[str, list[Message]]:
     except UnicodeDecodeError:
         pass
     try:
-        text, encoding = raw.decode("cp1252"), "Windows-1252 (Western European, as Excel on Windows saves it)"
+        text, encoding = raw.decode("cp1252"), tr("Windows-1252 (Western European, as Excel on Windows saves it)")
     except UnicodeDecodeError:  # five byte values Windows-1252 leaves undefined
-        text, encoding = raw.decode("latin-1"), "Latin-1 (Western European)"
+        text, encoding = raw.decode("latin-1"), tr("Latin-1 (Western European)")
     note = Message(
         "encoding",
-        f"The file is not UTF-8 text; it was read as {encoding}. If accented letters or signs such as € look "
-        "wrong in the preview, save it as 'CSV UTF-8' and upload it again.",
+        tr(
+            "The file is not UTF-8 text; it was read as {encoding}. If accented letters or signs such as € look "
+            "wrong in the preview, save it as 'CSV UTF-8' and upload it again."
+        ).format(encoding=encoding),
     )
     return _one_kind_of_newline(text), [note]
 
@@ -176,12 +186,14 @@ def _one_kind_of_newline(text: str) -> str:
 def _not_a_table(text: str) -> Message | None:
     start = text.lstrip()[:200].lower()
     if start.startswith(("<!doctype html", "<html")):
-        return Message("not_csv", "This is a web page (HTML), not a CSV table. Download the data itself as CSV.")
+        return Message("not_csv", tr("This is a web page (HTML), not a CSV table. Download the data itself as CSV."))
     if start.startswith(("{", "[")):
         return Message(
             "not_csv",
-            "This looks like JSON, not a CSV table. Convert it to a table with one row per "
-            "example and one column per value, saved as CSV.",
+            tr(
+                "This looks like JSON, not a CSV table. Convert it to a table with one row per "
+                "example and one column per value, saved as CSV."
+            ),
         )
     return None
 
@@ -231,20 +243,24 @@ def _csv_problem(error: csv.Error, line: int) -> Message:
     if "field larger than field limit" in str(error):
         return Message(
             "unclosed_quote",
-            f'From line {line} on, the file reads as one enormous cell: probably a quote mark (") opens a value '
-            "there and is never closed. Check that line in a text editor, or save the file again from your "
-            "spreadsheet program.",
+            tr(
+                'From line {line} on, the file reads as one enormous cell: probably a quote mark (") opens a value '
+                "there and is never closed. Check that line in a text editor, or save the file again from your "
+                "spreadsheet program."
+            ).format(line=line),
         )
     return Message(
         "unreadable",
-        f"The file could not be read as a table at line {line}. Save it again from your spreadsheet program as "
-        "CSV and upload that file.",
+        tr(
+            "The file could not be read as a table at line {line}. Save it again from your spreadsheet program as "
+            "CSV and upload that file."
+        ).format(line=line),
     )
 
 
 def _shape_problem(lines) -> Message | None:
     if not lines:
-        return Message("empty", "The file is empty: it has no text at all.")
+        return Message("empty", tr("The file is empty: it has no text at all."))
     header = _trim_trailing_empty(lines[0][1])
     data = lines[1:]
     checks = (
@@ -270,16 +286,18 @@ def _single_column(header) -> Message | None:
         return None
     return Message(
         "single_column",
-        "Only one column was found, so this does not look like a CSV table. A CSV has "
-        "one line per example with values separated by commas, semicolons or tabs, "
-        "and a first line with the column names.",
+        tr(
+            "Only one column was found, so this does not look like a CSV table. A CSV has "
+            "one line per example with values separated by commas, semicolons or tabs, "
+            "and a first line with the column names."
+        ),
     )
 
 
 def _header_only(data) -> Message | None:
     if data:
         return None
-    return Message("header_only", "The file has a line of column names but no data rows below it.")
+    return Message("header_only", tr("The file has a line of column names but no data rows below it."))
 
 
 def _too_many_rows(data) -> Message | None:
@@ -287,8 +305,10 @@ def _too_many_rows(data) -> Message | None:
         return None
     return Message(
         "too_many_rows",
-        f"The file has more than {MAX_ROWS:,} data rows; this machine trains on at most "
-        f"{MAX_ROWS:,}. Upload a sample of your rows.",
+        tr(
+            "The file has more than {limit} data rows; this machine trains on at most {limit}. Upload a sample of "
+            "your rows."
+        ).format(limit=number(MAX_ROWS)),
     )
 
 
@@ -297,8 +317,10 @@ def _too_many_columns(header) -> Message | None:
         return None
     return Message(
         "too_many_columns",
-        f"The file has {len(header)} columns; this machine handles at most "
-        f"{MAX_COLUMNS}. Keep the columns that matter and upload again.",
+        tr(
+            "The file has {count} columns; this machine handles at most {limit}. Keep the columns that matter and "
+            "upload again."
+        ).format(count=len(header), limit=MAX_COLUMNS),
     )
 
 
@@ -308,13 +330,17 @@ def _duplicate_names(header) -> Message | None:
     if not repeated:
         return None
     described = "; ".join(
-        f"'{literal(name)}' (columns {', '.join(str(i + 1) for i, n in enumerate(names) if n == name)})"
+        tr("'{name}' (columns {positions})").format(
+            name=literal(name), positions=", ".join(str(i + 1) for i, n in enumerate(names) if n == name)
+        )
         for name in repeated[:3]
     )
     return Message(
         "duplicate_columns",
-        f"Some column names appear more than once: {described}. Give every column "
-        "its own name, so it is clear which one is which.",
+        tr(
+            "Some column names appear more than once: {described}. Give every column "
+            "its own name, so it is clear which one is which."
+        ).format(described=described),
     )
 
 
@@ -326,14 +352,18 @@ def _ragged_rows(header, data) -> Message | None:
     ]
     if not wrong:
         return None
-    examples = ", ".join(f"line {number} has {count}" for number, count in wrong[:3])
-    more = f" ({len(wrong)} lines in all)" if len(wrong) > 3 else ""
-    return Message(
-        "ragged_rows",
-        f"Not every line has the same number of values: the header has {len(header)} "
-        f"columns but {examples}{more}. Often a value contains the separator (put it in "
-        "quotes) or a cell is missing.",
-    )
+    examples = ", ".join(tr("line {line} has {count}").format(line=line, count=count) for line, count in wrong[:3])
+    if len(wrong) > 3:
+        text = tr(
+            "Not every line has the same number of values: the header has {columns} columns but {examples} "
+            "({lines} lines in all). Often a value contains the separator (put it in quotes) or a cell is missing."
+        )
+    else:
+        text = tr(
+            "Not every line has the same number of values: the header has {columns} columns but {examples}. Often "
+            "a value contains the separator (put it in quotes) or a cell is missing."
+        )
+    return Message("ragged_rows", text.format(columns=len(header), examples=examples, lines=len(wrong)))
 
 
 def _clean_text(cell: str) -> str:
@@ -414,27 +444,38 @@ def _gather_evidence(readings: dict[str, dict[str, pd.Series]], cells: dict[str,
 def _decide_style(evidence: _Evidence, delimiter: str, chosen: str | None) -> NumberStyle:
     ambiguous = tuple(evidence.ambiguous)
     if chosen in NUMBER_STYLES:
-        return NumberStyle(chosen, "You chose how this file writes its numbers.", ambiguous)
+        return NumberStyle(chosen, tr("You chose how this file writes its numbers."), ambiguous)
     seen = [style for style in NUMBER_STYLES if evidence.counts[style]]
     if seen:
         style = max(seen, key=lambda s: evidence.counts[s])
         column, cell, line = evidence.decides[style]
-        because = f"'{literal(cell)}' in column '{literal(column)}' (line {line}) can only be read that way"
-        if len(seen) == 2:
-            other = next(s for s in seen if s != style)
-            o_column, o_cell, o_line = evidence.decides[other]
-            because += (
-                f", as can {evidence.counts[style]} cells in all; but {evidence.counts[other]} cells, such as "
-                f"'{literal(o_cell)}' in '{literal(o_column)}' (line {o_line}), are written the other way and are "
-                "treated as missing"
+        found = {"style": tr(NUMBER_STYLES[style][2]), "cell": literal(cell), "column": literal(column), "line": line}
+        if len(seen) == 1:
+            because = tr(
+                "Numbers are read as {style}: '{cell}' in column '{column}' (line {line}) can only be read that way."
             )
-        return NumberStyle(style, f"Numbers are read as {NUMBER_STYLES[style][2]}: {because}.", ambiguous)
+            return NumberStyle(style, because.format(**found), ambiguous)
+        other = next(s for s in seen if s != style)
+        o_column, o_cell, o_line = evidence.decides[other]
+        because = tr(
+            "Numbers are read as {style}: '{cell}' in column '{column}' (line {line}) can only be read that way, "
+            "as can {count} cells in all; but {other_count} cells, such as '{other_cell}' in '{other_column}' "
+            "(line {other_line}), are written the other way and are treated as missing."
+        ).format(
+            **found,
+            count=evidence.counts[style],
+            other_count=evidence.counts[other],
+            other_cell=literal(o_cell),
+            other_column=literal(o_column),
+            other_line=o_line,
+        )
+        return NumberStyle(style, because, ambiguous)
     style = "comma" if delimiter == ";" else "point"
-    why = (
-        f"nothing in the file tells which way its numbers are written; as it is separated by "
-        f"{DELIMITER_NAMES[delimiter]}, they are read as {NUMBER_STYLES[style][2]}"
-    )
-    return NumberStyle(style, why[0].upper() + why[1:] + ".", ambiguous, decided_by_file=False)
+    why = tr(
+        "Nothing in the file tells which way its numbers are written; as it is separated by {separators}, they are "
+        "read as {style}."
+    ).format(separators=tr(DELIMITER_NAMES[delimiter]), style=tr(NUMBER_STYLES[style][2]))
+    return NumberStyle(style, why, ambiguous, decided_by_file=False)
 
 
 def _style_notes(style: NumberStyle, evidence: _Evidence, numeric: set[str]) -> list[Message]:
@@ -449,16 +490,25 @@ def _style_notes(style: NumberStyle, evidence: _Evidence, numeric: set[str]) -> 
     return [
         Message(
             kind,
-            f"{style.evidence} This matters for {columns}: '{literal(cell)}' (line {line}) is "
-            f"{values[style.style]} read this way, {values[_other(style.style)]} the other way. Check the preview, "
-            "and change how numbers are read below if it is wrong.",
+            tr(
+                "{evidence} This matters for {columns}: '{cell}' (line {line}) is {this_way} read this way, "
+                "{other_way} the other way. Check the preview, and change how numbers are read below if it is wrong."
+            ).format(
+                evidence=style.evidence,
+                columns=columns,
+                cell=literal(cell),
+                line=line,
+                this_way=values[style.style],
+                other_way=values[_other(style.style)],
+            ),
         )
     ]
 
 
-def _plain(number: float) -> str:
-    """A number as Python writes it (1250, 1.25, 1e+39): one way for every reader, no separators to confuse."""
-    return f"{number:.10g}"
+def _plain(value: float, digits: int = 10) -> str:
+    """A number as Python writes it (1250, 1.25, 1e+39), with the decimal mark of the learner's language (1,25 in
+    Dutch) and no thousands separators to confuse: one way for every reader of that language."""
+    return formatted(value, f".{digits}g")
 
 
 def _other(style: str) -> str:
@@ -470,7 +520,7 @@ def _other(style: str) -> str:
 
 def _typed_table(filename, lines, delimiter, chosen_style, notes, preview) -> ReadResult:
     header = _trim_trailing_empty(lines[0][1])
-    names = [_clean_text(name) or f"column {index + 1}" for index, name in enumerate(header)]
+    names = [_clean_text(name) or tr("column {number}").format(number=index + 1) for index, name in enumerate(header)]
     line_numbers = [number for number, _ in lines[1:]]
     raw = {
         name: pd.Series([_clean_text(cells[i]) for _, cells in lines[1:]], dtype=object) for i, name in enumerate(names)
@@ -518,7 +568,12 @@ def _typed_column(column: _Column, line_numbers) -> tuple[pd.Series | None, str,
         return (
             None,
             "empty",
-            [Message("empty_column", f"Column '{literal(column.name)}' has no values and is ignored.")],
+            [
+                Message(
+                    "empty_column",
+                    tr("Column '{name}' has no values and is ignored.").format(name=literal(column.name)),
+                )
+            ],
         )
     bad = (column.values.isna() & ~column.missing).to_numpy()
     if present - bad.sum() >= MOSTLY_NUMERIC * present:
@@ -528,25 +583,31 @@ def _typed_column(column: _Column, line_numbers) -> tuple[pd.Series | None, str,
 
 def _number_notes(column: _Column, bad: np.ndarray, line_numbers) -> list[Message]:
     notes, name = [], literal(column.name)
-    for flag, what in (("currency", "Currency signs"), ("percent", "Percent signs")):
+    removed = {
+        "currency": tr_later(
+            "Currency signs were removed from column '{name}': '{cell}' (line {line}) is read as {value}."
+        ),
+        "percent": tr_later(
+            "Percent signs were removed from column '{name}': '{cell}' (line {line}) is read as {value}."
+        ),
+    }
+    for flag, text in removed.items():
         marked = (column.cleaned[flag] & column.values.notna()).to_numpy()
         if marked.any():
             first = int(np.argmax(marked))
-            notes.append(
-                Message(
-                    flag,
-                    f"{what} were removed from column '{name}': '{literal(column.raw.iloc[first])}' (line "
-                    f"{line_numbers[first]}) is read as {_plain(column.values.iloc[first])}.",
-                )
-            )
+            cell, value = literal(column.raw.iloc[first]), _plain(column.values.iloc[first])
+            notes.append(Message(flag, tr(text).format(name=name, cell=cell, line=line_numbers[first], value=value)))
     if bad.any():
         first = int(np.argmax(bad))
         notes.append(
             Message(
                 "mostly_numeric",
-                f"Column '{name}' holds numbers except {int(bad.sum())} cell(s), such as "
-                f"'{literal(column.raw.iloc[first])}' on line {line_numbers[first]}; those cells are "
-                "treated as missing values.",
+                tr(
+                    "Column '{name}' holds numbers except {count} cell(s), such as '{cell}' on line {line}; those "
+                    "cells are treated as missing values."
+                ).format(
+                    name=name, count=int(bad.sum()), cell=literal(column.raw.iloc[first]), line=line_numbers[first]
+                ),
             )
         )
     return notes
@@ -559,8 +620,10 @@ def _too_large(columns: dict, numeric: list[str], line_numbers) -> Message | Non
         if len(beyond):
             return Message(
                 "too_large_values",
-                f"Column '{literal(name)}' holds a number too large for the model: {values[beyond[0]]:.3g} on line "
-                f"{line_numbers[beyond[0]]}. The model computes with numbers up to about 3.4 × 10^38. Check that "
-                "column (is it a code or a typing error?), remove it or correct it, and upload the file again.",
+                tr(
+                    "Column '{name}' holds a number too large for the model: {value} on line {line}. The model "
+                    "computes with numbers up to about 3.4 × 10^38. Check that column (is it a code or a typing "
+                    "error?), remove it or correct it, and upload the file again."
+                ).format(name=literal(name), value=_plain(values[beyond[0]], 3), line=line_numbers[beyond[0]]),
             )
     return None

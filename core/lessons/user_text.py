@@ -11,6 +11,10 @@ from __future__ import annotations
 import html
 import re
 
+from babel.numbers import get_decimal_symbol
+
+from core.i18n import locale, number, tr
+
 SHOWN_CHARACTERS = 60  # the longest user text placed in a sentence or on a chart before it is shortened
 _MARKDOWN_PUNCTUATION = re.compile(r"([!-/:-@\[-`{-~])")  # every ASCII punctuation mark: backslash-escapable
 # Markdown also turns bare addresses (http://..., www...., name@host) into links, escaped or not: an invisible word
@@ -24,7 +28,22 @@ def shortened(text, limit: int = SHOWN_CHARACTERS) -> str:
     one_line = " ".join(str(text).split())
     if len(one_line) <= limit:
         return one_line
-    return f"{one_line[: limit - 1]}… ({len(one_line):,} characters)"
+    return one_line[: limit - 1] + "… " + tr("({count} characters)").format(count=number(len(one_line)))
+
+
+def short_number(value: float, significant: int = 6) -> str:
+    """A number in its shortest form, as Python's `:g` writes it (0.001, 1e-05, 30; `significant` digits at most),
+    with the decimal sign of the learner's language: 0,001 in Dutch. For learning rates and other settings inside
+    sentences and on axes."""
+    text = f"{value:.{significant}g}"
+    return text.replace(".", get_decimal_symbol(locale())) if "." in text else text
+
+
+def number_list(values) -> str:
+    """Numbers in their shortest form as a list: "0.3, 1, 3" in English; "0,3; 1; 3" in Dutch, where a comma is the
+    decimal sign."""
+    separator = "; " if get_decimal_symbol(locale()) == "," else ", "
+    return separator.join(short_number(value) for value in values)
 
 
 def markdown_literal(text, limit: int = SHOWN_CHARACTERS) -> str:

@@ -16,6 +16,7 @@ import jax.numpy as jnp
 import numpy as np
 from flax import nnx
 
+from core.i18n import tr
 from core.lm import tokenizer as tokenizers
 from core.lm.model import LMConfig, abstract_params
 
@@ -44,8 +45,10 @@ def check_tokenizer(facts: dict, path: Path) -> None:
     tokenizers.check_matches(tokenizers.load(path), facts["architecture"]["vocab_size"])
     if hashlib.sha256(path.read_bytes()).hexdigest() != facts["tokenizer"]["sha256"]:
         raise ValueError(
-            f"The tokenizer file {path.name} is not the one this model was trained with: its token ids would mean "
-            f"other pieces of text. Use the {facts['tokenizer']['file']} that was saved with the model."
+            tr(
+                "The tokenizer file {file} is not the one this model was trained with: its token ids would mean "
+                "other pieces of text. Use the {saved} that was saved with the model."
+            ).format(file=path.name, saved=facts["tokenizer"]["file"])
         )
 
 
@@ -75,7 +78,9 @@ def load(stem: Path = GENERIC_CHECKPOINT, tokenizer_file: Path = tokenizers.TOKE
         for path, expected in paths:
             name = _leaf_name(path)
             if name not in stored or stored[name].shape != expected.shape:
-                raise ValueError(f"the checkpoint does not fit the current model (parameter {name})")
+                raise ValueError(
+                    tr("the checkpoint does not fit the current model (parameter {name})").format(name=name)
+                )
             values.append(jnp.asarray(stored[name]))
     params = abstract_params(config)
     nnx.replace_by_pure_dict(params, jax.tree_util.tree_unflatten(treedef, values))

@@ -28,6 +28,8 @@ from pathlib import Path
 
 import numpy as np
 
+from core.i18n import tr, tr_later
+
 ROOT = Path(__file__).resolve().parents[2]
 PRETRAINING_DIR = ROOT / "sample_data" / "pretraining"
 HOUSE_STYLE_DIR = ROOT / "sample_data" / "house_style"
@@ -188,7 +190,7 @@ class HouseStyle:
     file: str
     train_texts: int  # texts 1..train_texts may be trained on; the rest are held out
     headings: tuple[str, ...]
-    label: str
+    label: str  # the name a learner reads: tr(label)
     salary: str  # regular expression of the house way to write a salary
     phrases: tuple[str, ...]  # recurring house phrases
     closing: str  # the last line of every advert
@@ -199,7 +201,7 @@ HOUSE_STYLES = {
         "vacancies_en.jsonl",
         100,
         ("The role", "What you bring", "What we offer", "How to apply"),
-        "English house style",
+        tr_later("English house style"),
         r"EUR \d,\d{3} - \d,\d{3} per month",
         ("a crew that has your back", "plain sailing", "steady hands", "come aboard", "within five working days"),
         "Harbour & Finch: the right people, in the right harbour.",
@@ -208,7 +210,7 @@ HOUSE_STYLES = {
         "vacancies_nl.jsonl",
         30,
         ("De functie", "Wat je meebrengt", "Wat wij bieden", "Zo solliciteer je"),
-        "Dutch house style",
+        tr_later("Dutch house style"),
         r"EUR \d\.\d{3} - \d\.\d{3} bruto per maand",
         ("een crew die achter je staat", "vaste hand", "voor de wind", "stap aan boord", "binnen vijf werkdagen"),
         "Harbour & Finch: de juiste mensen, in de juiste haven.",
@@ -251,6 +253,19 @@ def fine_tuning_texts(style: str, count: int, off_style_share: float = 0.0, seed
 
 JOB_TITLE_LIMIT, JOB_CITY_LIMIT = 24, 16  # characters: the whole first line fits the sampler's prompt buffer
 TYPED_SENTENCE_LIMIT = 200  # characters of a sentence a learner types to see it cut into tokens
+# Why a job cannot be written, per field: empty, a '|' or line break in it, too long (a learner reads these).
+JOB_PROBLEMS = {
+    "job title": (
+        tr_later("please type a job title"),
+        tr_later("the job title cannot contain '|' or a line break"),
+        tr_later("the job title can be at most {limit} characters"),
+    ),
+    "city": (
+        tr_later("please type a city"),
+        tr_later("the city cannot contain '|' or a line break"),
+        tr_later("the city can be at most {limit} characters"),
+    ),
+}
 
 
 def job_prompt(title: str, city: str) -> str:
@@ -262,11 +277,11 @@ def job_prompt(title: str, city: str) -> str:
     for name, (value, limit) in fields.items():
         value = clean_text(str(value)).strip()
         if not value:
-            raise ValueError(f"please type a {name}")
+            raise ValueError(tr(JOB_PROBLEMS[name][0]))
         if "|" in value or "\n" in value:
-            raise ValueError(f"the {name} cannot contain '|' or a line break")
+            raise ValueError(tr(JOB_PROBLEMS[name][1]))
         if len(value) > limit:
-            raise ValueError(f"the {name} can be at most {limit} characters")
+            raise ValueError(tr(JOB_PROBLEMS[name][2]).format(limit=limit))
         cleaned[name] = value
     return f"{PROMPT}{cleaned['job title']} | {cleaned['city']}\n\n"
 

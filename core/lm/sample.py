@@ -14,6 +14,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
+from core.i18n import tr
 from core.lm.model import LMConfig, empty_cache, model_of
 from core.lm.token_data import decode, encode
 
@@ -47,7 +48,7 @@ def _padded_prompt(tokens: np.ndarray, capacities: tuple[int, ...], length: int)
     how many tokens are the prompt's."""
     tokens = tokens[-capacities[-1] :]
     if len(tokens) == 0:
-        raise ValueError("the prompt needs at least one token")
+        raise ValueError(tr("the prompt needs at least one token"))
     capacity = next(size for size in capacities if size >= len(tokens))
     buffer = np.zeros(capacity + length, np.int32)
     buffer[: len(tokens)] = tokens
@@ -228,7 +229,7 @@ def answers(config: LMConfig, params, prompts) -> list[tuple[str, float]]:
         group = list(prompts[first : first + ANSWER_BATCH])
         encoded = [encode(prompt)[-ANSWER_PROMPT_CAPACITIES[-1] :] for prompt in group]
         if min(len(ids) for ids in encoded) == 0:
-            raise ValueError("the prompt needs at least one token")
+            raise ValueError(tr("the prompt needs at least one token"))
         capacity = next(size for size in ANSWER_PROMPT_CAPACITIES if size >= max(len(ids) for ids in encoded))
         batch = ANSWER_BATCH if len(group) > 1 else 1  # one question alone is not padded to a batch
         buffers = np.zeros((batch, capacity), np.int32)

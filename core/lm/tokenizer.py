@@ -29,6 +29,7 @@ from pathlib import Path
 import numpy as np
 from tokenizers import Tokenizer, decoders, models, pre_tokenizers, trainers
 
+from core.i18n import number, tr
 from core.lm.corpus import GENERAL_HELDOUT_FILE, GENERAL_TRAIN_FILE, HOUSE_STYLES, OFF_STYLE_FILE, SEPARATOR, load_texts
 
 LM_DIR = Path(__file__).resolve().parents[2] / "sample_data" / "lm"
@@ -82,8 +83,10 @@ def check_matches(tokenizer: Tokenizer, vocab_size: int) -> None:
     size = tokenizer.get_vocab_size()
     if size != vocab_size:
         raise ValueError(
-            f"This tokenizer has {size:,} tokens but the model was trained with {vocab_size:,}: "
-            "load the tokenizer file that was saved with the model."
+            tr(
+                "This tokenizer has {size} tokens but the model was trained with {trained}: "
+                "load the tokenizer file that was saved with the model."
+            ).format(size=number(size), trained=number(vocab_size))
         )
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 import numpy as np
 import plotly.graph_objects as go
 
+from core.i18n import tr, tr_later
+from core.lessons.user_text import short_number
 from ui.charts.style import (
     AXIS,
     FONT_SIZE,
@@ -25,16 +27,16 @@ from ui.charts.style import (
 
 def loss_curves(train_loss, test_loss, total_epochs: int, best_epoch=None, previous_test_loss=None) -> go.Figure:
     """Training vs held-out loss per epoch (log scale), with the best held-out epoch marked."""
-    figure = base_figure("Loss: error on training data vs on held-out data", "epoch", "loss (log scale)")
+    figure = base_figure(tr("Loss: error on training data vs on held-out data"), tr("epoch"), tr("loss (log scale)"))
     if previous_test_loss is not None and len(previous_test_loss):
-        add_line(figure, previous_test_loss, "previous run: held-out", PREVIOUS_COLOUR, dash="dash", width=2)
-    add_line(figure, train_loss, "training", TRAIN_COLOUR)
-    add_line(figure, test_loss, "held-out", TEST_COLOUR)
-    mark_epoch(figure, best_epoch, f"best held-out: epoch {best_epoch}", TEST_COLOUR)
+        add_line(figure, previous_test_loss, tr("previous run: held-out"), PREVIOUS_COLOUR, dash="dash", width=2)
+    add_line(figure, train_loss, tr("training"), TRAIN_COLOUR)
+    add_line(figure, test_loss, tr("held-out"), TEST_COLOUR)
+    mark_epoch(figure, best_epoch, tr("best held-out: epoch {epoch}").format(epoch=best_epoch), TEST_COLOUR)
     figure.update_xaxes(range=[0, total_epochs + 1])
     shown = [train_loss, test_loss] + ([previous_test_loss] if previous_test_loss is not None else [])
     ticks = log_ticks(np.concatenate([np.asarray(values, float) for values in shown]))
-    figure.update_yaxes(type="log", tickvals=ticks, ticktext=[f"{tick:g}" for tick in ticks])
+    figure.update_yaxes(type="log", tickvals=ticks, ticktext=[short_number(tick) for tick in ticks])
     return figure
 
 
@@ -43,29 +45,29 @@ def accuracy_curves(history_metrics: dict, total_epochs: int, takeover_epoch=Non
     (their shares are NaN when there are none)."""
     wrong_labels = np.isfinite(history_metrics["memorized_share"]).any()
     title = (
-        "Accuracy, and what the model does with wrong labels"
+        tr("Accuracy, and what the model does with wrong labels")
         if wrong_labels
-        else "Accuracy while training: training data vs held-out data"
+        else tr("Accuracy while training: training data vs held-out data")
     )
-    figure = base_figure(title, "epoch", "share of examples")
-    add_line(figure, history_metrics["train_accuracy"], "training (labels as given)", TRAIN_COLOUR)
-    add_line(figure, history_metrics["test_accuracy"], "held-out", TEST_COLOUR)
+    figure = base_figure(title, tr("epoch"), tr("share of examples"))
+    add_line(figure, history_metrics["train_accuracy"], tr("training (labels as given)"), TRAIN_COLOUR)
+    add_line(figure, history_metrics["test_accuracy"], tr("held-out"), TEST_COLOUR)
     if wrong_labels:
         add_line(
             figure,
             history_metrics["memorized_share"],
-            "mislabeled: predicted as the wrong label (memorized)",
+            tr("mislabeled: predicted as the wrong label (memorized)"),
             MEMORIZED_COLOUR,
             dash="dash",
         )
         add_line(
             figure,
             history_metrics["mislabeled_true_share"],
-            "mislabeled: still predicted as the true label",
+            tr("mislabeled: still predicted as the true label"),
             TRUE_COLOUR,
             dash="dash",
         )
-    mark_epoch(figure, takeover_epoch, "memorization takes over", MEMORIZED_COLOUR, "bottom")
+    mark_epoch(figure, takeover_epoch, tr("memorization takes over"), MEMORIZED_COLOUR, "bottom")
     figure.update_xaxes(range=[0, total_epochs + 1])
     figure.update_yaxes(range=[0, 1.02], tickformat=".0%")
     figure.update_layout(height=480, legend={"font": {"size": FONT_SIZE - 2}})
@@ -75,7 +77,10 @@ def accuracy_curves(history_metrics: dict, total_epochs: int, takeover_epoch=Non
 def generalization_gap(gap_accuracy, gap_loss, total_epochs: int) -> go.Figure:
     """Two panels: training minus held-out accuracy, and held-out minus training loss."""
     figure = base_figure(
-        "Generalization gap: how much better it does on data it has seen", "epoch", "percentage points", height=360
+        tr("Generalization gap: how much better it does on data it has seen"),
+        tr("epoch"),
+        tr("percentage points"),
+        height=360,
     )
     for axis, values, scale in (("", gap_accuracy, 100.0), ("2", gap_loss, 1.0)):
         figure.add_trace(
@@ -98,25 +103,31 @@ def generalization_gap(gap_accuracy, gap_loss, total_epochs: int) -> go.Figure:
             "domain": [0.56, 1],
             "range": [0, total_epochs + 1],
             "anchor": "y2",
-            "title": {"text": "epoch"},
+            "title": {"text": tr("epoch")},
         },
         yaxis2={**AXIS, "anchor": "x2"},
         margin={"b": 60, "t": 90},
         annotations=[
-            panel_title("accuracy: training − held-out", 0.22),
-            panel_title("loss: held-out − training", 0.78),
+            panel_title(tr("accuracy: training − held-out"), 0.22),
+            panel_title(tr("loss: held-out − training"), 0.78),
         ],
     )
     return figure
 
 
 PIN_COLOURS = ("#7f7f7f", TRUE_COLOUR, GAP_COLOUR)  # one per pinned run, oldest first
+UNIT_WORDS = {"epoch": tr_later("epoch"), "step": tr_later("step")}  # a pinned comparison's x axis
 
 
 def pinned_comparison(curve_name: str, unit: str, current, pinned) -> go.Figure:
     """One curve of the current run (solid) over the same curve of pinned runs (dashed). `current` and each
-    of `pinned` are (legend entry, x, y); the y axis is logarithmic, as losses are."""
-    figure = base_figure(f"This run against the pinned ones: {curve_name}", unit, f"{curve_name} (log scale)")
+    of `pinned` are (legend entry, x, y); the y axis is logarithmic, as losses are. `unit` is the x axis's column:
+    "epoch" or "step"."""
+    figure = base_figure(
+        tr("This run against the pinned ones: {curve}").format(curve=curve_name),
+        tr(UNIT_WORDS.get(unit, unit)),
+        tr("{curve} (log scale)").format(curve=curve_name),
+    )
     for (name, x, y), colour in zip(pinned, PIN_COLOURS):
         figure.add_trace(
             go.Scatter(x=x, y=y, name=name, mode="lines", line={"color": colour, "dash": "dash", "width": 3})
@@ -124,6 +135,6 @@ def pinned_comparison(curve_name: str, unit: str, current, pinned) -> go.Figure:
     name, x, y = current
     figure.add_trace(go.Scatter(x=x, y=y, name=name, mode="lines", line={"color": TEST_COLOUR, "width": 3}))
     ticks = log_ticks(np.concatenate([np.asarray(values, float) for _, _, values in (*pinned, current)]))
-    figure.update_yaxes(type="log", tickvals=ticks, ticktext=[f"{tick:g}" for tick in ticks])
+    figure.update_yaxes(type="log", tickvals=ticks, ticktext=[short_number(tick) for tick in ticks])
     figure.update_layout(legend={"orientation": "v", "y": -0.25})
     return figure

@@ -5,6 +5,8 @@ from __future__ import annotations
 import numpy as np
 import plotly.graph_objects as go
 
+from core.i18n import tr
+from core.lessons.data_quality import share_text
 from ui.charts.style import (
     FONT_SIZE,
     GAP_COLOUR,
@@ -25,13 +27,15 @@ def accuracy_bars(
     title: str,
     x_title: str,
     previous=None,
-    previous_name: str = "previous run",
+    previous_name: str | None = None,
     category_colours=None,
 ) -> go.Figure:
     """Grouped bars, one group per class or group of people and one colour per series, each bar a share
     from 0 to 1 printed on it (NaN: no such examples, drawn as no bar). `previous` is drawn first, in grey.
-    `category_colours` (one per category) colours a single series by category instead."""
-    figure = base_figure(title, x_title, "share answered right", height=460)
+    `category_colours` (one per category) colours a single series by category instead. `previous_name`: "previous
+    run" by default, in the learner's language."""
+    previous_name = tr("previous run") if previous_name is None else previous_name
+    figure = base_figure(title, x_title, tr("share answered right"), height=460)
     categories = [str(category) for category in categories]
     named = ({previous_name: previous} if previous is not None else {}) | dict(series)
     colours = iter(SERIES_COLOURS)
@@ -46,7 +50,7 @@ def accuracy_bars(
                 y=values,
                 name=name,
                 marker_color=colour,
-                text=[f"{v:.0%}" if np.isfinite(v) else "" for v in values],
+                text=[share_text(v) if np.isfinite(v) else "" for v in values],
                 textposition="outside",
                 textfont={"size": FONT_SIZE - 3},
                 cliponaxis=False,
@@ -67,7 +71,7 @@ def confusion_heatmap(confusion: np.ndarray, class_names, title: str) -> go.Figu
     confusion = np.asarray(confusion)
     totals = np.maximum(confusion.sum(axis=1, keepdims=True), 1)
     names = [str(name) for name in class_names]
-    figure = base_figure(title, "the model's answer", "true class", height=560)
+    figure = base_figure(title, tr("the model's answer"), tr("true class"), height=560)
     figure.add_trace(
         go.Heatmap(
             z=confusion / totals,
@@ -80,7 +84,10 @@ def confusion_heatmap(confusion: np.ndarray, class_names, title: str) -> go.Figu
             zmin=0,
             zmax=1,
             showscale=False,
-            hovertemplate="true %{y}, answered %{x}: %{text}<extra></extra>",
+            hovertemplate=tr("true {true}, answered {answer}: {count}").format(
+                true="%{y}", answer="%{x}", count="%{text}"
+            )
+            + "<extra></extra>",
         )
     )
     figure.update_xaxes(type="category", side="bottom")

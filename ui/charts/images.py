@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import plotly.graph_objects as go
 
+from core.i18n import tr
 from ui.charts.style import FONT_SIZE, MEMORIZED_COLOUR, TRUE_COLOUR, base_figure
 
 
@@ -55,8 +56,10 @@ def mislabeled_grid(images: np.ndarray, image_shape, given, true, predicted, mem
     memorized = np.asarray(memorized_since) > 0
     right = np.asarray(predicted) == np.asarray(true)
     colours = np.where(memorized, MEMORIZED_COLOUR, np.where(right, TRUE_COLOUR, "#777777"))
+    since_epoch = tr("told {given} · is {true}<br>says <b>{says}</b> since {epoch}")
+    now = tr("told {given} · is {true}<br>says <b>{says}</b>")
     captions = [
-        f"told {g} · is {t}<br>says <b>{p}</b>" + (f" since {since}" if since else "")
+        (since_epoch if since else now).format(given=g, true=t, says=p, epoch=since)
         for g, t, p, since in zip(given, true, predicted, memorized_since)
     ]
     return image_grid(images, image_shape, captions, colours, np.where(memorized, 5, 2))
@@ -65,7 +68,8 @@ def mislabeled_grid(images: np.ndarray, image_shape, given, true, predicted, mem
 def labelled_images(images: np.ndarray, image_shape, given, true) -> go.Figure:
     """Training images with the label the model will be told; wrong labels framed red."""
     wrong = np.asarray(given) != np.asarray(true)
-    captions = [f"told <b>{g}</b>" + (f" (is {t})" if g != t else "") for g, t in zip(given, true)]
+    wrong_label, right_label = tr("told <b>{given}</b> (is {true})"), tr("told <b>{given}</b>")
+    captions = [(wrong_label if g != t else right_label).format(given=g, true=t) for g, t in zip(given, true)]
     return image_grid(
         images, image_shape, captions, np.where(wrong, MEMORIZED_COLOUR, "#777777"), np.where(wrong, 4, 1)
     )

@@ -8,6 +8,7 @@ import datetime
 import numpy as np
 import plotly.graph_objects as go
 
+from core.i18n import tr
 from ui.charts.lm import smoothed
 from ui.charts.style import MEMORIZED_COLOUR, PREVIOUS_COLOUR, TRAIN_COLOUR, base_figure
 
@@ -48,16 +49,18 @@ def timeline(documents, cutoff: datetime.date, today: datetime.date, asked_fact:
     seen = [document for document in documents if document.date <= cutoff]
     later = [document for document in documents if document.date > cutoff]
     subjects = sorted({document.subject for document in documents}, reverse=True)
-    figure = base_figure("", "date of the document", "", height=max(420, 26 * len(subjects) + 150))
-    figure.add_trace(_documents_trace(seen, f"read in training ({len(seen)})", SEEN_COLOUR, True))
-    figure.add_trace(_documents_trace(later, f"after the cutoff ({len(later)})", UNSEEN_COLOUR, False))
+    figure = base_figure("", tr("date of the document"), "", height=max(420, 26 * len(subjects) + 150))
+    seen_name = tr("read in training ({count})").format(count=len(seen))
+    figure.add_trace(_documents_trace(seen, seen_name, SEEN_COLOUR, True))
+    later_name = tr("after the cutoff ({count})").format(count=len(later))
+    figure.add_trace(_documents_trace(later, later_name, UNSEEN_COLOUR, False))
     asked = [document for document in documents if document.fact == asked_fact]
     if asked:
-        trace = _documents_trace(asked, "about the question asked", ASKED_COLOUR, False)
+        trace = _documents_trace(asked, tr("about the question asked"), ASKED_COLOUR, False)
         trace.marker.size, trace.marker.line.width = 19, 3
         figure.add_trace(trace)
-    _vertical_line(figure, cutoff, "cutoff ", "#262730", "dash")
-    _vertical_line(figure, today, "today ", "#262730", "dot")
+    _vertical_line(figure, cutoff, tr("cutoff") + " ", "#262730", "dash")
+    _vertical_line(figure, today, tr("today") + " ", "#262730", "dot")
     figure.update_layout(
         margin={"l": 20, "r": 20, "t": 40, "b": 100},
         yaxis={"categoryorder": "array", "categoryarray": subjects, "title": None},
@@ -68,13 +71,15 @@ def timeline(documents, cutoff: datetime.date, today: datetime.date, asked_fact:
 
 def training_loss(losses: np.ndarray, total_steps: int, title: str) -> go.Figure:
     """The loss of a knowledge run per step, smoothed (single batches are noisy)."""
-    figure = base_figure(title, "training step", "loss (lower is better)", height=330)
+    figure = base_figure(title, tr("training step"), tr("loss (lower is better)"), height=330)
     steps = np.arange(1, len(losses) + 1)
     figure.add_trace(
-        go.Scatter(x=steps, y=losses, mode="lines", name="each step", line={"color": "#bcd3ea", "width": 1})
+        go.Scatter(x=steps, y=losses, mode="lines", name=tr("each step"), line={"color": "#bcd3ea", "width": 1})
     )
     figure.add_trace(
-        go.Scatter(x=steps, y=smoothed(losses), mode="lines", name="smoothed", line={"color": TRAIN_COLOUR, "width": 3})
+        go.Scatter(
+            x=steps, y=smoothed(losses), mode="lines", name=tr("smoothed"), line={"color": TRAIN_COLOUR, "width": 3}
+        )
     )
     figure.update_layout(xaxis={"range": [0, total_steps * 1.02]}, yaxis={"rangemode": "tozero"})
     return figure

@@ -4,12 +4,33 @@ from __future__ import annotations
 
 import numpy as np
 import plotly.graph_objects as go
+from babel.numbers import get_decimal_symbol, get_group_symbol
 
+from core.i18n import locale, tr
 from ui.charts.style import FONT_SIZE, PREVIOUS_COLOUR, TRAIN_COLOUR, base_figure
 
 PATH_COLOUR = "#d62728"
 BEST_COLOUR = "#2ca02c"
 MAX_PATH_POINTS = 2000
+
+
+def _marks() -> tuple[str, str]:
+    """The language's decimal mark and thousands separator: (".", ",") in English, (",", ".") in Dutch."""
+    return get_decimal_symbol(locale()), get_group_symbol(locale())
+
+
+def _number(value: float, spec: str) -> str:
+    """`format(value, spec)` with the language's marks ("0.5" in English, "0,5" in Dutch)."""
+    decimal, group = _marks()
+    return format(value, spec).translate(str.maketrans({".": decimal, ",": group}))
+
+
+def _in_language(figure: go.Figure) -> go.Figure:
+    """Plotly's own numbers (ticks, hover) with the language's marks; an English figure is left as it was."""
+    decimal, group = _marks()
+    if (decimal, group) != (".", ","):
+        figure.update_layout(separators=decimal + group)
+    return figure
 
 
 def _thinned(points: np.ndarray) -> np.ndarray:
@@ -37,10 +58,10 @@ def _loss_contour(loss_grid, w_values, b_values) -> go.Contour:
         contours={"coloring": "heatmap", "showlines": True},
         line={"width": 1, "color": "white"},
         colorbar={
-            "title": {"text": "loss", "side": "right"},
+            "title": {"text": tr("loss"), "side": "right"},
             "tickvals": ticks,
             "thickness": 14,
-            "ticktext": [f"{10**t:g}" for t in ticks],
+            "ticktext": [_number(10**t, "g") for t in ticks],
         },
         hovertemplate="w %{x:.2f}, b %{y:.2f}<extra></extra>",
         showlegend=False,
@@ -64,24 +85,26 @@ def _valley_bottom(best) -> go.Scatter:
         x=[best[0]],
         y=[best[1]],
         mode="markers",
-        name="bottom of the valley",
+        name=tr("bottom of the valley"),
         marker={"symbol": "x", "size": 16, "color": BEST_COLOUR, "line": {"width": 2}},
     )
 
 
 def loss_landscape(loss_grid, w_values, b_values, path, best, limit_note: str = "") -> go.Figure:
     """Contours of the loss over (w, b), the path gradient descent took (one dot per step) and where it is now."""
-    figure = base_figure("The loss landscape and the path of the parameters", "slope w", "intercept b", height=560)
+    figure = base_figure(
+        tr("The loss landscape and the path of the parameters"), tr("slope w"), tr("intercept b"), height=560
+    )
     figure.add_trace(_loss_contour(loss_grid, w_values, b_values))
     path = _thinned(np.asarray(path))
-    figure.add_trace(_path_trace(path, "path (one dot per step)", PATH_COLOUR, marker_size=6))
+    figure.add_trace(_path_trace(path, tr("path (one dot per step)"), PATH_COLOUR, marker_size=6))
     figure.add_trace(_valley_bottom(best))
     figure.add_trace(
         go.Scatter(
             x=path[-1:, 0],
             y=path[-1:, 1],
             mode="markers",
-            name="now",
+            name=tr("now"),
             marker={"symbol": "star", "size": 22, "color": "#ffd700", "line": {"color": "black", "width": 2}},
         )
     )
@@ -101,7 +124,7 @@ def loss_landscape(loss_grid, w_values, b_values, path, best, limit_note: str = 
     figure.update_xaxes(range=[w_values[0], w_values[-1]])
     figure.update_yaxes(range=[b_values[0], b_values[-1]])
     figure.update_layout(margin={"l": 70, "r": 20, "t": 50, "b": 90}, legend={"y": -0.18})
-    return figure
+    return _in_language(figure)
 
 
 RACER_COLOURS = ("#d62728", "#9467bd", "#ff7f0e")  # gradient descent, momentum, Adam
@@ -109,7 +132,7 @@ RACER_COLOURS = ("#d62728", "#9467bd", "#ff7f0e")  # gradient descent, momentum,
 
 def race_landscape(loss_grid, w_values, b_values, paths: dict, best) -> go.Figure:
     """Several optimizers' paths (name -> (steps + 1, 2)) from the same start on the same loss contours."""
-    figure = base_figure("The same valley, three ways down", "slope w", "intercept b", height=520)
+    figure = base_figure(tr("The same valley, three ways down"), tr("slope w"), tr("intercept b"), height=520)
     figure.add_trace(_loss_contour(loss_grid, w_values, b_values))
     for (name, path), colour in zip(paths.items(), RACER_COLOURS, strict=False):
         figure.add_trace(_path_trace(_thinned(np.asarray(path)), name, colour, marker_size=5))
@@ -117,13 +140,15 @@ def race_landscape(loss_grid, w_values, b_values, paths: dict, best) -> go.Figur
     figure.update_xaxes(range=[w_values[0], w_values[-1]])
     figure.update_yaxes(range=[b_values[0], b_values[-1]])
     figure.update_layout(margin={"l": 70, "r": 20, "t": 50, "b": 90}, legend={"y": -0.18})
-    return figure
+    return _in_language(figure)
 
 
 def race_losses(losses: dict, lowest: float) -> go.Figure:
     """How far above the lowest possible loss each optimizer is, step by step (log scale: every tenfold
     improvement is the same height). Losses given as NaN (after a run blew up) leave the chart."""
-    figure = base_figure("Loss above the lowest possible, per step", "step", "loss above the lowest", height=520)
+    figure = base_figure(
+        tr("Loss above the lowest possible, per step"), tr("step"), tr("loss above the lowest"), height=520
+    )
     for (name, values), colour in zip(losses.items(), RACER_COLOURS, strict=False):
         above = np.maximum(np.asarray(values, float) - lowest, 1e-6)  # float32 losses: below this is rounding
         figure.add_trace(
@@ -131,7 +156,7 @@ def race_losses(losses: dict, lowest: float) -> go.Figure:
         )
     figure.update_yaxes(type="log", exponentformat="power")
     figure.update_layout(margin={"l": 80, "r": 20, "t": 50, "b": 90}, legend={"y": -0.18})
-    return figure
+    return _in_language(figure)
 
 
 def line_fit(
@@ -139,13 +164,16 @@ def line_fit(
 ) -> go.Figure:
     """All examples in grey, the highlighted ones in colour, the current line, and their errors as segments."""
     sign = "+" if intercept >= 0 else "−"
-    figure = base_figure(f"The line now: y = {slope:.3f}·x {sign} {abs(intercept):.3f}", x_title, y_title, height=440)
+    title = tr("The line now: y = {slope}·x {sign} {intercept}").format(
+        slope=_number(slope, ".3f"), sign=sign, intercept=_number(abs(intercept), ".3f")
+    )
+    figure = base_figure(title, x_title, y_title, height=440)
     figure.add_trace(
         go.Scatter(
             x=x,
             y=y,
             mode="markers",
-            name="all examples",
+            name=tr("all examples"),
             hoverinfo="skip",
             marker={"size": 5, "color": PREVIOUS_COLOUR, "opacity": 0.5},
         )
@@ -156,7 +184,7 @@ def line_fit(
             x=ends,
             y=slope * ends + intercept,
             mode="lines",
-            name="the line (model)",
+            name=tr("the line (model)"),
             line={"color": PATH_COLOUR, "width": 3},
         )
     )
@@ -166,7 +194,11 @@ def line_fit(
         gaps_y = np.stack([batch_y, predictions, np.full(len(batch_x), np.nan)], axis=1).ravel()
         figure.add_trace(
             go.Scatter(
-                x=gaps_x, y=gaps_y, mode="lines", name="error of each prediction", line={"color": "#ff7f0e", "width": 2}
+                x=gaps_x,
+                y=gaps_y,
+                mode="lines",
+                name=tr("error of each prediction"),
+                line={"color": "#ff7f0e", "width": 2},
             )
         )
     figure.add_trace(
@@ -174,11 +206,11 @@ def line_fit(
             x=batch_x,
             y=batch_y,
             mode="markers",
-            name="the examples in the table",
+            name=tr("the examples in the table"),
             marker={"size": 11, "color": TRAIN_COLOUR, "line": {"color": "white", "width": 1}},
         )
     )
     spread = np.ptp(y)
     figure.update_yaxes(range=[np.min(y) - 0.1 * spread, np.max(y) + 0.1 * spread])  # a wild line leaves the view
     figure.update_layout(margin={"l": 70, "r": 20, "t": 50, "b": 90}, legend={"y": -0.2})
-    return figure
+    return _in_language(figure)

@@ -6,11 +6,16 @@ from __future__ import annotations
 import numpy as np
 import plotly.graph_objects as go
 
+from core.i18n import tr, tr_later
 from ui.charts.style import AXIS, FONT_SIZE, PREVIOUS_COLOUR, TEST_COLOUR, TRAIN_COLOUR
 
 MODEL_COLOURS = {"fine_tuned": TRAIN_COLOUR, "from_scratch": TEST_COLOUR}
-MODEL_NAMES = {"fine_tuned": "fine-tuned generic model", "from_scratch": "trained from scratch"}
-PANELS = ("House style<br>(held-out adverts)", "General English<br>(held-out text)", "Training adverts<br>(smoothed)")
+MODEL_NAMES = {"fine_tuned": tr_later("fine-tuned generic model"), "from_scratch": tr_later("trained from scratch")}
+PANELS = (  # shown as tr(title)
+    tr_later("House style<br>(held-out adverts)"),
+    tr_later("General English<br>(held-out text)"),
+    tr_later("Training adverts<br>(smoothed)"),
+)
 PANEL_DOMAINS = ((0.0, 0.28), (0.36, 0.64), (0.72, 1.0))
 
 
@@ -42,17 +47,17 @@ def _three_panel_layout(total_steps: int) -> dict:
             "domain": [left, right],
             "anchor": f"y{suffix}",
             "range": [0, total_steps * 1.02],
-            "title": {"text": "training step"},
+            "title": {"text": tr("training step")},
         }
         layout[f"yaxis{suffix}"] = {
             **AXIS,
             "anchor": f"x{suffix}",
             "rangemode": "tozero",
-            "title": {"text": "loss (lower is better)" if index == 1 else ""},
+            "title": {"text": tr("loss (lower is better)") if index == 1 else ""},
         }
         layout["annotations"].append(
             {
-                "text": title,
+                "text": tr(title),
                 "x": (left + right) / 2,
                 "y": 1.0,
                 "xref": "paper",
@@ -76,7 +81,7 @@ def fine_tuning_losses(history, total_steps: int, previous_curve=None) -> go.Fig
             go.Scatter(
                 x=previous_curve[0],
                 y=previous_curve[1],
-                name="previous run (fine-tuned)",
+                name=tr("previous run (fine-tuned)"),
                 mode="lines",
                 line={"color": PREVIOUS_COLOUR, "dash": "dash", "width": 2},
             )
@@ -94,7 +99,7 @@ def fine_tuning_losses(history, total_steps: int, previous_curve=None) -> go.Fig
                 go.Scatter(
                     x=x,
                     y=y,
-                    name=MODEL_NAMES[name],
+                    name=tr(MODEL_NAMES[name]),
                     mode="lines",
                     legendgroup=name,
                     showlegend=index == 1,

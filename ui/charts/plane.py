@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import plotly.graph_objects as go
 
+from core.i18n import tr
 from ui.charts.style import base_figure
 
 CLASS_COLOURS = ("#2166ac", "#b2182b", "#1b7837")
@@ -24,7 +25,7 @@ def _boundary_heatmap(grid_x, grid_y, probabilities) -> list:
     where the model is less sure."""
     num_classes = probabilities.shape[-1]
     if num_classes == 2:
-        chance = probabilities[..., 1]
+        chance, chance_name = probabilities[..., 1], tr("P(class 1)")
         scale = [[0.0, CLASS_TINTS[0]], [0.5, "#ffffff"], [1.0, CLASS_TINTS[1]]]
         return [
             go.Heatmap(
@@ -35,8 +36,8 @@ def _boundary_heatmap(grid_x, grid_y, probabilities) -> list:
                 zmax=1,
                 colorscale=scale,
                 zsmooth="best",
-                colorbar={"title": {"text": "P(class 1)", "side": "right"}, "tickformat": ".0%", "thickness": 14},
-                hovertemplate="P(class 1) %{z:.0%}<extra></extra>",
+                colorbar={"title": {"text": chance_name, "side": "right"}, "tickformat": ".0%", "thickness": 14},
+                hovertemplate=chance_name + " %{z:.0%}<extra></extra>",
             ),
             go.Contour(
                 x=grid_x,
@@ -44,7 +45,7 @@ def _boundary_heatmap(grid_x, grid_y, probabilities) -> list:
                 z=chance,
                 showscale=False,
                 hoverinfo="skip",
-                name="boundary (50%)",
+                name=tr("boundary (50%)"),
                 contours={"start": 0.5, "end": 0.5, "size": 1, "coloring": "lines"},
                 line={"color": "black", "width": 3},
             ),
@@ -62,7 +63,7 @@ def _boundary_heatmap(grid_x, grid_y, probabilities) -> list:
             zsmooth="best",
             showscale=False,
             customdata=probabilities.max(axis=-1),
-            hovertemplate="likeliest class sure to %{customdata:.0%}<extra></extra>",
+            hovertemplate=tr("likeliest class sure to {share}").format(share="%{customdata:.0%}") + "<extra></extra>",
         )
     ]
 
@@ -76,10 +77,12 @@ def decision_boundary(
     x_held_out,
     y_held_out,
     class_names,
-    title: str = "What the model predicts everywhere",
+    title: str | None = None,
 ) -> go.Figure:
     """The model's class probabilities over a grid (G, G, K), with training points and outlined held-out points.
-    With probabilities None (no usable model) only the points are drawn."""
+    With probabilities None (no usable model) only the points are drawn. `title`: "What the model predicts
+    everywhere" by default, in the learner's language."""
+    title = tr("What the model predicts everywhere") if title is None else title
     figure = base_figure(title, "x₁", "x₂", height=620)
     if probabilities is not None:
         figure.add_traces(_boundary_heatmap(np.asarray(grid_x), np.asarray(grid_y), np.asarray(probabilities)))
@@ -91,7 +94,7 @@ def decision_boundary(
                 x=x_train[train_rows, 0],
                 y=x_train[train_rows, 1],
                 mode="markers",
-                name=f"{name}: training",
+                name=tr("{name}: training").format(name=name),
                 hoverinfo="skip",
                 marker={"size": 8, "color": colour, "line": {"color": "white", "width": 1}},
             )
@@ -101,7 +104,7 @@ def decision_boundary(
                 x=x_held_out[held_rows, 0],
                 y=x_held_out[held_rows, 1],
                 mode="markers",
-                name=f"{name}: held-out",
+                name=tr("{name}: held-out").format(name=name),
                 hoverinfo="skip",
                 marker={"size": 10, "color": colour, "symbol": "circle", "line": {"color": "black", "width": 2.5}},
             )

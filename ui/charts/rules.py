@@ -10,6 +10,7 @@ from __future__ import annotations
 import numpy as np
 import plotly.graph_objects as go
 
+from core.i18n import tr, tr_later
 from ui.charts.plane import CLASS_COLOURS, CLASS_TINTS
 from ui.charts.style import FONT_SIZE, base_figure
 
@@ -17,14 +18,14 @@ APPROVE_COLOUR, DECLINE_COLOUR = CLASS_COLOURS[0], CLASS_COLOURS[1]
 APPROVE_TINT, DECLINE_TINT = CLASS_TINTS[0], CLASS_TINTS[1]
 BORDER_COLOUR = "black"
 WORLD_COLOUR = "#555555"
-INCOME_TITLE, DEBTS_TITLE = "Income (thousands a year)", "Debts (thousands)"
+INCOME_TITLE, DEBTS_TITLE = tr_later("Income (thousands a year)"), tr_later("Debts (thousands)")
 
 
 def decision_map(income_axis, debts_axis, approve, title: str, height: int = 440, legend: bool = False) -> go.Figure:
     """A map of approve (G, G) in [0, 1] indexed [debts, income]: blue approve, red decline, paler where a model
     is unsure, with the 50% border drawn. With approve None only the axes are drawn. Without a legend (maps side by
     side, explained once in words) the plot takes the whole height."""
-    figure = base_figure(title, INCOME_TITLE, DEBTS_TITLE, height=height)
+    figure = base_figure(title, tr(INCOME_TITLE), tr(DEBTS_TITLE), height=height)
     figure.update_xaxes(range=[income_axis[0], income_axis[-1]])
     figure.update_yaxes(range=[debts_axis[0], debts_axis[-1]])
     bottom = 130 if legend else 60
@@ -42,7 +43,7 @@ def decision_map(income_axis, debts_axis, approve, title: str, height: int = 440
             colorscale=[[0.0, DECLINE_TINT], [0.5, "#ffffff"], [1.0, APPROVE_TINT]],
             zsmooth=False if crisp else "best",
             showscale=False,
-            hovertemplate="income %{x:.0f}, debts %{y:.0f}: approve %{z:.0%}<extra></extra>",
+            hovertemplate=tr("income %{x:.0f}, debts %{y:.0f}: approve %{z:.0%}") + "<extra></extra>",
         )
     )
     figure.add_trace(
@@ -52,7 +53,7 @@ def decision_map(income_axis, debts_axis, approve, title: str, height: int = 440
             z=approve,
             showscale=False,
             hoverinfo="skip",
-            name="where it switches",
+            name=tr("where it switches"),
             showlegend=True,
             contours={"start": 0.5, "end": 0.5, "size": 1, "coloring": "lines"},
             colorscale=[[0, BORDER_COLOUR], [1, BORDER_COLOUR]],  # contour lines take their colour from the scale
@@ -66,8 +67,8 @@ def add_applicants(figure: go.Figure, income, debts, repaid) -> go.Figure:
     """The applicants: blue circles repaid, red crosses did not (shape and colour, so both read in grey too)."""
     repaid = np.asarray(repaid) == 1
     for name, rows, colour, symbol in (
-        ("repaid", repaid, APPROVE_COLOUR, "circle"),
-        ("did not repay", ~repaid, DECLINE_COLOUR, "x"),
+        (tr("repaid"), repaid, APPROVE_COLOUR, "circle"),
+        (tr("did not repay"), ~repaid, DECLINE_COLOUR, "x"),
     ):
         figure.add_trace(
             go.Scatter(
@@ -75,7 +76,7 @@ def add_applicants(figure: go.Figure, income, debts, repaid) -> go.Figure:
                 y=np.asarray(debts)[rows],
                 mode="markers",
                 name=name,
-                hovertemplate="income %{x:.0f}, debts %{y:.0f}<extra>" + name + "</extra>",
+                hovertemplate=tr("income %{x:.0f}, debts %{y:.0f}") + "<extra>" + name + "</extra>",
                 marker={"size": 9, "color": colour, "symbol": symbol, "line": {"color": "white", "width": 1}},
             )
         )
@@ -89,7 +90,7 @@ def add_world_border(figure: go.Figure, income_axis, affordable) -> go.Figure:
             x=income_axis,
             y=affordable,
             mode="lines",
-            name="true border (made-up world)",
+            name=tr("true border (made-up world)"),
             hoverinfo="skip",
             line={"color": WORLD_COLOUR, "dash": "dash", "width": 2},
         )
@@ -104,7 +105,7 @@ def add_rule_border(figure: go.Figure, min_income: float, max_debts: float, righ
             x=[min_income, min_income, right_edge],
             y=[0, max_debts, max_debts],
             mode="lines",
-            name="your rule's border",
+            name=tr("your rule's border"),
             hoverinfo="skip",
             line={"color": "#7b3294", "width": 3, "dash": "dot"},
         )
@@ -128,7 +129,7 @@ def shade_left_out(figure: go.Figure, debts_above: float, income_range, debts_to
         x=(income_range[0] + income_range[1]) / 2,
         y=debts_top,
         yanchor="top",
-        text="no examples here",
+        text=tr("no examples here"),
         showarrow=False,
         font={"size": FONT_SIZE, "color": "#222222"},
         bgcolor="rgba(255, 255, 255, 0.8)",
@@ -152,7 +153,7 @@ def add_examples_box(figure: go.Figure, income_range, debts_range) -> go.Figure:
         y=debts_range[1],
         xanchor="left",
         yanchor="bottom",
-        text="every example came from in here",
+        text=tr("every example came from in here"),
         showarrow=False,
         font={"size": FONT_SIZE - 1, "color": "#222222"},
     )
@@ -166,7 +167,7 @@ def add_far_applicants(figure: go.Figure, income, debts, labels) -> go.Figure:
             x=income,
             y=debts,
             mode="markers+text",
-            name="applicants unlike any example",
+            name=tr("applicants unlike any example"),
             text=labels,
             textposition="top center",
             textfont={"size": FONT_SIZE},

@@ -15,6 +15,8 @@ import numpy as np
 import optax
 
 from core.engine.run import blew_up, first_blow_up
+from core.i18n import tr, tr_later, trn
+from core.lessons.training_step.readings import formatted
 from core.lessons.training_step.stepper import START, LineProblem, line_loss, loss_grid, view_bounds
 
 RACE_STEPS = 150
@@ -24,6 +26,11 @@ RACERS = {
     "gradient descent": optax.inject_hyperparams(optax.sgd)(learning_rate=0.1),
     f"momentum {MOMENTUM}": optax.inject_hyperparams(optax.sgd)(learning_rate=0.1, momentum=MOMENTUM),
     "Adam": optax.inject_hyperparams(optax.adam)(learning_rate=0.1),
+}
+# The racers' names as the learner reads them (RACERS keeps the code's names); Adam is Adam in every language.
+RACER_NAMES = {
+    "gradient descent": tr_later("gradient descent"),
+    f"momentum {MOMENTUM}": tr_later("momentum {momentum}"),
 }
 
 
@@ -91,14 +98,28 @@ def race_landscape(problem: LineProblem, racers: list[Racer]) -> dict:
     return {"loss": np.asarray(losses), "w": np.asarray(ws), "b": np.asarray(bs)}
 
 
+def racer_name(name: str) -> str:
+    """A racer's name (a key of RACERS) as the learner reads it: "momentum 0.9" is "momentum 0,9" in Dutch."""
+    return tr(RACER_NAMES[name]).format(momentum=formatted(MOMENTUM, "g")) if name in RACER_NAMES else name
+
+
 def race_reading(racers: list[Racer], learning_rate: float) -> str:
     """Who reached the valley floor when, in one sentence per racer."""
     parts = []
     for racer in racers:
+        name = racer_name(racer.name)
         if racer.blew_up:
-            parts.append(f"**{racer.name}** blew up")
+            parts.append(tr("**{name}** blew up").format(name=name))
         elif racer.arrived_at is None:
-            parts.append(f"**{racer.name}** had not arrived after {RACE_STEPS} steps")
+            parts.append(tr("**{name}** had not arrived after {steps} steps").format(name=name, steps=RACE_STEPS))
         else:
-            parts.append(f"**{racer.name}** arrived after **{racer.arrived_at} steps**")
-    return f"At learning rate {learning_rate:g}: " + "; ".join(parts) + "."
+            parts.append(
+                trn(
+                    "**{name}** arrived after **{count} step**",
+                    "**{name}** arrived after **{count} steps**",
+                    racer.arrived_at,
+                ).format(name=name, count=racer.arrived_at)
+            )
+    return tr("At learning rate {rate}: {results}.").format(
+        rate=formatted(learning_rate, "g"), results="; ".join(parts)
+    )

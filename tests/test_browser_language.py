@@ -1,0 +1,73 @@
+"""Dutch and English in Chromium: a Dutch browser's first visit opens in Dutch, every page switches language from the
+sidebar (screenshotted in Dutch), and the address keeps the language so an exercise link opens in it."""
+
+import pytest
+
+from core.i18n import language_as, tr
+from tests.app_pages import registered_pages
+from tests.browser_support import CHROMIUM, assert_no_error_box, open_page, screenshot, wait_idle
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not CHROMIUM.exists(), reason=f"no Chromium at {CHROMIUM} (apt-get install chromium)"),
+]
+PAGE_TITLES = {  # the sidebar's name of each page, as app.py gives it
+    "pages/home.py": "Home",
+    "pages/rules_or_examples.py": "Rules or examples?",
+    "pages/lab.py": "Memorize or generalize?",
+    "pages/training_loop.py": "How one training step works",
+    "pages/playground.py": "Playground",
+    "pages/data_quality.py": "Data quality and bias",
+    "pages/own_data.py": "Your own data",
+    "pages/fine_tuning.py": "Pretraining vs fine-tuning",
+    "pages/knowledge.py": "What a model knows",
+}
+
+
+def dutch(text: str) -> str:
+    with language_as("nl"):
+        return tr(text)
+
+
+def sidebar_link(page, title: str):
+    return page.locator("[data-testid=stSidebarNav]").get_by_text(title, exact=True)
+
+
+def test_every_registered_page_has_a_title_here():
+    assert set(PAGE_TITLES) == {page.path for page in registered_pages()}
+
+
+def test_a_dutch_browser_opens_the_dashboard_in_dutch(browser, server):
+    context = browser.new_context(locale="nl-NL", viewport={"width": 1600, "height": 900})
+    page = context.new_page()
+    try:
+        open_page(page, server, "")
+        page.get_by_text(dutch("Trainlab: see how an AI model is trained")).wait_for(timeout=30_000)
+        assert sidebar_link(page, dutch("Playground")).count() == 1
+        assert_no_error_box(page)
+        screenshot(page, "language-home-dutch-browser")
+    finally:
+        context.close()
+
+
+LESSONS = [page for page in registered_pages() if not page.default]
+
+
+@pytest.mark.parametrize("registered", LESSONS, ids=[lesson.url_path for lesson in LESSONS])
+def test_every_page_switches_between_dutch_and_english(page, server, registered):
+    english_title = PAGE_TITLES[registered.path]
+    open_page(page, server, f"{registered.url_path}?lang=nl")
+    sidebar_link(page, dutch(english_title)).wait_for(timeout=30_000)
+    wait_idle(page)
+    assert_no_error_box(page)
+    screenshot(page, f"language-{registered.url_path}-nl")
+
+    page.locator("[data-testid=stSidebar]").get_by_text("English", exact=True).click()
+    sidebar_link(page, english_title).wait_for(timeout=30_000)
+    wait_idle(page)
+    assert "lang=nl" not in page.url
+    page.locator("[data-testid=stSidebar]").get_by_text("Nederlands", exact=True).click()
+    sidebar_link(page, dutch(english_title)).wait_for(timeout=30_000)
+    wait_idle(page)
+    assert "lang=nl" in page.url
+    assert_no_error_box(page)
