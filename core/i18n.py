@@ -106,8 +106,12 @@ def formatted(value: float, spec: str) -> str:
 
 def number(value: float, decimals: int | None = None) -> str:
     """A number with thousands marks, as the language writes it: 1,234.5 in English, 1.234,5 in Dutch; `decimals`
-    fixes the digits after the point."""
-    return formatted(value, "," if decimals is None else f",.{decimals}f")
+    fixes the digits after the point, else it has up to three (860.0 is "860")."""
+    if decimals is not None:
+        return formatted(value, f",.{decimals}f")
+    text = formatted(value, ",.3f")
+    point = get_decimal_symbol(language())
+    return text.rstrip("0").rstrip(point) if point in text else text
 
 
 def percent(share: float, decimals: int = 0) -> str:

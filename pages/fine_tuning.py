@@ -138,8 +138,8 @@ with controls:
         key="ft_steps",
         persist_state="session",
         help=tr(
-            "One step = one update on 4 stretches of text of 512 tokens each (a whole advert fits in one). "
-            "Half of them start at the top of an advert."
+            "One step = one update on 4 stretches of text, each long enough for a whole advert (384 or 512 "
+            "tokens). Three in four of them start at the top of an advert."
         ),
     )
     st.slider(

@@ -115,10 +115,15 @@ ENGLISH_WORDS = {"the", "and", "with", "which", "what", "this", "from", "your", 
 DUTCH_WORDS = {"de", "het", "een", "en", "van", "met", "je", "op", "niet", "wat", "dat", "bij", "voor", "is"}
 
 
+MODEL_WRITTEN = re.compile(r'<div class="lm-sample" lang="[a-z]+">.*?</div>', re.DOTALL)
+
+
 def english_sentences(texts) -> list[str]:
-    """Texts that read as English: more common English words than Dutch ones, at least three of them."""
+    """Texts that read as English: more common English words than Dutch ones, at least three of them. What a model
+    wrote (marked with its language by ui/samples.py) is set aside: it stays in the language it was written in."""
     found = []
     for text in texts:
+        text = MODEL_WRITTEN.sub("", text)
         words = re.findall(r"[a-z]+", text.lower())
         english = sum(word in ENGLISH_WORDS for word in words)
         if english >= 3 and english > sum(word in DUTCH_WORDS for word in words):

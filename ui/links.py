@@ -18,10 +18,11 @@ from urllib.parse import quote, urlencode
 
 import streamlit as st
 
+from core import i18n
 from core.i18n import tr
 from core.lessons import links
 from core.lessons.user_text import markdown_literal
-from ui import live
+from ui import language, live
 
 SHOWN_PROBLEM_CHARACTERS = 160
 
@@ -42,7 +43,9 @@ def exercise_link(address: str) -> None:
     if _address_due(address, first_run, incoming, parameters) and parameters != incoming:
         _write_address(incoming, parameters)
     state[f"links_{address}_opened"] = True
-    _copy_control(address, controls, parameters)
+    # The link names the language even when the address leaves it out (Streamlit writes a bound switch's first
+    # option, and a language taken from the browser, nowhere): a student opens it in the teacher's language.
+    _copy_control(address, controls, {**parameters, language.KEY: i18n.language()})
 
 
 def _address_due(address: str, first_run: bool, incoming: dict, parameters: dict) -> bool:

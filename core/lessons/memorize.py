@@ -10,10 +10,9 @@ from __future__ import annotations
 from decimal import Decimal
 
 import numpy as np
-from babel.numbers import get_decimal_symbol
 
 from core.engine.classifier import SAFE_LEARNING_RATES, LabConfig, LabHistory, suggested_learning_rate
-from core.i18n import locale, number, percent, tr
+from core.i18n import formatted, number, percent, tr
 from core.lessons.user_text import markdown_literal
 
 # A run whose held-out accuracy got less than this share of the way from guessing to perfect learned little.
@@ -52,7 +51,7 @@ def decimal_text(value: float, decimals: int) -> str:
 
 def short_number(value: float, spec: str = "g") -> str:
     """A rate as Python's format `spec` writes it (0.001, 1e-05, 5), with the learner's decimal sign."""
-    return format(value, spec).replace(".", get_decimal_symbol(locale()))
+    return formatted(value, spec)
 
 
 def read_run(history: LabHistory, config: LabConfig, class_names=None) -> list[tuple[str, str]]:

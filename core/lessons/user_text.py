@@ -13,7 +13,7 @@ import re
 
 from babel.numbers import get_decimal_symbol
 
-from core.i18n import locale, number, tr
+from core.i18n import formatted, locale, number, tr
 
 SHOWN_CHARACTERS = 60  # the longest user text placed in a sentence or on a chart before it is shortened
 _MARKDOWN_PUNCTUATION = re.compile(r"([!-/:-@\[-`{-~])")  # every ASCII punctuation mark: backslash-escapable
@@ -35,8 +35,7 @@ def short_number(value: float, significant: int = 6) -> str:
     """A number in its shortest form, as Python's `:g` writes it (0.001, 1e-05, 30; `significant` digits at most),
     with the decimal sign of the learner's language: 0,001 in Dutch. For learning rates and other settings inside
     sentences and on axes."""
-    text = f"{value:.{significant}g}"
-    return text.replace(".", get_decimal_symbol(locale())) if "." in text else text
+    return formatted(value, f".{significant}g")
 
 
 def number_list(values) -> str:

@@ -6,7 +6,7 @@ import numpy as np
 import plotly.graph_objects as go
 from babel.numbers import get_decimal_symbol, get_group_symbol
 
-from core.i18n import locale, tr
+from core.i18n import formatted, locale, tr
 from ui.charts.style import FONT_SIZE, PREVIOUS_COLOUR, TRAIN_COLOUR, base_figure
 
 PATH_COLOUR = "#d62728"
@@ -17,12 +17,6 @@ MAX_PATH_POINTS = 2000
 def _marks() -> tuple[str, str]:
     """The language's decimal mark and thousands separator: (".", ",") in English, (",", ".") in Dutch."""
     return get_decimal_symbol(locale()), get_group_symbol(locale())
-
-
-def _number(value: float, spec: str) -> str:
-    """`format(value, spec)` with the language's marks ("0.5" in English, "0,5" in Dutch)."""
-    decimal, group = _marks()
-    return format(value, spec).translate(str.maketrans({".": decimal, ",": group}))
 
 
 def _in_language(figure: go.Figure) -> go.Figure:
@@ -61,7 +55,7 @@ def _loss_contour(loss_grid, w_values, b_values) -> go.Contour:
             "title": {"text": tr("loss"), "side": "right"},
             "tickvals": ticks,
             "thickness": 14,
-            "ticktext": [_number(10**t, "g") for t in ticks],
+            "ticktext": [formatted(10**t, "g") for t in ticks],
         },
         hovertemplate="w %{x:.2f}, b %{y:.2f}<extra></extra>",
         showlegend=False,
@@ -165,7 +159,7 @@ def line_fit(
     """All examples in grey, the highlighted ones in colour, the current line, and their errors as segments."""
     sign = "+" if intercept >= 0 else "−"
     title = tr("The line now: y = {slope}·x {sign} {intercept}").format(
-        slope=_number(slope, ".3f"), sign=sign, intercept=_number(abs(intercept), ".3f")
+        slope=formatted(slope, ".3f"), sign=sign, intercept=formatted(abs(intercept), ".3f")
     )
     figure = base_figure(title, x_title, y_title, height=440)
     figure.add_trace(

@@ -9,9 +9,7 @@ from __future__ import annotations
 
 import math
 
-from babel.numbers import get_decimal_symbol, get_group_symbol
-
-from core.i18n import locale, tr, tr_later
+from core.i18n import formatted, tr, tr_later
 from core.lessons.training_step.stepper import PHASES, LineProblem, Stepper
 
 # The names the learner reads for LineProblem.regime's regimes and the step's PHASES (those stay the code's keys).
@@ -45,17 +43,6 @@ def regime_name(regime: str) -> str:
 def phase_name(phase: int) -> str:
     """The name of phase `phase` (0-based) of a step, as the learner reads it."""
     return tr(PHASE_NAMES[PHASES[phase]])
-
-
-def formatted(value: float, spec: str) -> str:
-    """`format(value, spec)` with the language's decimal and thousands marks: "0.5", "1,234" and "1.23e+05" in
-    English (exactly as Python writes them), "0,5", "1.234" and "1,23e+05" in Dutch. For the formats that
-    core.i18n.number does not write: significant digits (g) and numbers without thousands separators."""
-    text = format(value, spec)
-    decimal, group = get_decimal_symbol(locale()), get_group_symbol(locale())
-    if (decimal, group) == (".", ","):
-        return text
-    return text.translate(str.maketrans({".": decimal, ",": group}))
 
 
 def readable(value: float, digits: int = 3) -> str:
