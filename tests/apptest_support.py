@@ -60,3 +60,13 @@ def trace(app: AppTest, chart_key: str, name: str) -> dict:
 def chart_trace(app: AppTest, chart_key: str, name: str) -> np.ndarray:
     """The y values of the trace called `name` in the chart whose key is `chart_key`."""
     return decoded(trace(app, chart_key, name)["y"])
+
+
+def choose_language(app: AppTest, code: str) -> AppTest:
+    """Switch the app to language `code` as the sidebar's switch would (AppTest's element tree loses the sidebar's
+    widgets after a page's first run, so the switch cannot always be clicked)."""
+    from ui import language
+
+    app.session_state[language.VALUE_KEY] = code
+    app.session_state[language.DECIDED_KEY] = True
+    return app.run()

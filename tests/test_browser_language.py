@@ -46,6 +46,13 @@ def test_a_dutch_browser_opens_the_dashboard_in_dutch(browser, server):
         assert sidebar_link(page, dutch("Playground")).count() == 1
         assert_no_error_box(page)
         screenshot(page, "language-home-dutch-browser")
+
+        # An exercise link names the language even though the address leaves out one taken from the browser.
+        open_page(page, server, "memorize-or-generalize")
+        page.get_by_text(dutch("Copy a link to this experiment")).click()
+        link = page.locator("[data-testid=stSidebar] [data-testid=stCode]")
+        link.wait_for(timeout=30_000)
+        assert "lang=nl" in link.inner_text()
     finally:
         context.close()
 

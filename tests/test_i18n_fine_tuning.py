@@ -146,13 +146,11 @@ def test_the_layout_checklist_and_markers_are_named_in_dutch_and_the_headings_st
 
 
 def test_the_page_speaks_dutch_and_the_adverts_the_models_write_keep_their_language():
-    from tests.apptest_support import open_page
+    from tests.apptest_support import choose_language, open_page
     from tests.test_i18n import english_sentences, shown_texts
 
     app = open_page()
-    app.query_params["lang"] = "nl"
-    app.session_state["lang"] = "nl"
-    app.run()
+    choose_language(app, "nl")
     app.switch_page("pages/fine_tuning.py").run()
     assert not app.exception
     texts = shown_texts(app)

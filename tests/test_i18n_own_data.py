@@ -3,7 +3,7 @@ learner's language and the learner's own text (file and column names, cells) sho
 
 from core.i18n import language_as
 from core.lessons import own_data
-from tests.apptest_support import open_page
+from tests.apptest_support import choose_language, open_page
 from tests.test_pages_data_quality import OWN_DATA, upload
 from tests.test_uploads import FOLDER, by_group
 
@@ -67,9 +67,7 @@ def test_after_a_switch_to_dutch_the_page_tells_about_the_files_again_in_dutch()
     upload(app, "goed.csv", b"nr;bezoekers;label\n" + good)
     upload(app, "*slecht*.csv", (FOLDER / "ragged_rows.csv").read_bytes())
     assert app.error[0].value.startswith(r"**\*slecht\*\.csv** cannot be used. Not every line has the same number")
-    app.query_params["lang"] = "nl"
-    app.session_state["lang"] = "nl"
-    app.run()
+    choose_language(app, "nl")
     assert not app.exception
     assert app.error[0].value.startswith(r"**\*slecht\*\.csv** kan niet worden gebruikt. Niet elke regel heeft")
     assert "regel 8 heeft er 4, regel 13 heeft er 2" in app.error[0].value
