@@ -4,7 +4,7 @@ import numpy as np
 import streamlit as st
 
 from core.engine.classifier import LabConfig, TrainingRun, training_code, training_data
-from core.engine.data import DATASET_NAMES, load_dataset
+from core.engine.data import DATASET_NAMES, dataset_label, load_dataset
 from core.engine.models import WIDTHS
 from core.i18n import tr, tr_later
 from core.lessons import memorize
@@ -86,6 +86,7 @@ with controls:
     st.selectbox(
         tr("Dataset"),
         DATASET_NAMES,
+        format_func={name: dataset_label(name) for name in DATASET_NAMES}.get,  # built now: AppTest calls it later
         key="lab_dataset",
         persist_state="session",
         help=tr("digits: 8x8 handwritten digits, 10 classes. The others are 2-D point patterns."),

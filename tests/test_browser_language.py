@@ -24,6 +24,9 @@ PAGE_TITLES = {  # the sidebar's name of each page, as app.py gives it
 }
 
 
+NOTHING_STILL_LOADING = "() => !document.querySelector('[data-testid=stSkeleton]')"
+
+
 def dutch(text: str) -> str:
     with language_as("nl"):
         return tr(text)
@@ -66,6 +69,7 @@ def test_every_page_switches_between_dutch_and_english(page, server, registered)
     open_page(page, server, f"{registered.url_path}?lang=nl")
     sidebar_link(page, dutch(english_title)).wait_for(timeout=30_000)
     wait_idle(page)
+    page.wait_for_function(NOTHING_STILL_LOADING, timeout=60_000)  # the screenshot shows the page, not placeholders
     assert_no_error_box(page)
     screenshot(page, f"language-{registered.url_path}-nl")
 

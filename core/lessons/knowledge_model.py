@@ -37,12 +37,13 @@ from core.lm import checkpoint, pretrain, sample, token_data, train
 from core.lm.model import LMConfig, count_params
 
 PASSAGES = 3  # retrieved passages put before a question
-READING_MIX = 600  # reading-practice examples mixed into a cutoff's training, so that the model keeps reading
-CONFLICT_MIX = 300  # examples in a cutoff's training whose passage contradicts what the model learned (see below)
-RECALL_REPEATS = 3  # each fact's question appears this often in a cutoff's training (RECALL_REPEATS x facts texts)
+READING_MIX = 500  # reading-practice examples mixed into a cutoff's training, so that the model keeps reading
+CONFLICT_MIX = 400  # examples in a cutoff's training whose passage contradicts what the model learned (see below)
+RECALL_REPEATS = 4  # each fact's question appears this often in a cutoff's training (RECALL_REPEATS x facts texts)
 PROMPT_WEIGHT = 0.02  # loss weight of a prompt's tokens (passages, documents, questions); an answer's weigh 1
 COPY_PRACTICE = 1.0  # copy-practice examples per reading example in the reader's training (see copy_example)
-WINDOW = 320  # tokens a training window holds: the longest reading example (314 tokens) fits
+WINDOW = 320  # tokens a training window holds: every town and conflict example fits, and all but 73 of the 9,366
+# reading examples (the longest 365 tokens: three passages with long names); those lose the end of their answer
 BATCH_SIZE = 8  # windows per step, split over the host's devices
 STREAM_CAPACITY = 2**18  # tokens: every cutoff's texts (the documents and the reading mix), so all share one compile
 
