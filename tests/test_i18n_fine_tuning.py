@@ -7,12 +7,12 @@ from __future__ import annotations
 import re
 import types
 
-import numpy as np
 import pytest
 
 from core.i18n import language_as
-from core.lessons import fine_tuning, house_style
+from core.lessons import fine_tuning
 from core.lm import corpus
+from tests.test_lm import fake_run
 
 PRETRAINING = {
     "steps": 6000,
@@ -26,31 +26,6 @@ HOUSE_ADVERT = (
     "What we offer\n~ EUR 2,400 - 2,800 per month\n\n"
     "How to apply\nWrite to us.\n\nHarbour & Finch: the right people, in the right harbour."
 )
-
-
-def finished_run(fine_tuned_losses, scratch_loss, general_losses, copied=0.0):
-    """A finished run's record, made by hand (held-out losses measured every 15 steps), for reading it in words."""
-    steps = np.arange(len(fine_tuned_losses)) * 15
-    style = {"fine_tuned": np.array(fine_tuned_losses), "from_scratch": np.full(len(steps), scratch_loss)}
-    general = {"fine_tuned": np.array(general_losses), "from_scratch": np.full(len(steps), 6.0)}
-    history = fine_tuning.LessonHistory(steps, style, general, {name: np.zeros(3) for name in fine_tuning.MODELS})
-    texts = {"fine_tuned": HOUSE_ADVERT, "from_scratch": "Tharbour thour wesk"}
-    latest = fine_tuning.Samples(
-        int(steps[-1]),
-        texts,
-        copied={"fine_tuned": copied, "from_scratch": 0.0},
-        markers={name: house_style.house_markers(text, "english") for name, text in texts.items()},
-        real_words={name: house_style.real_word_share(text) for name, text in texts.items()},
-        in_house_style={name: house_style.writes_house_style(text, "english") for name, text in texts.items()},
-        seconds=1.0,
-    )
-    return types.SimpleNamespace(
-        history=lambda: history,
-        samples=[latest],
-        steps_done=int(steps[-1]),
-        config=fine_tuning.FineTuneConfig(),
-        texts=types.SimpleNamespace(train=("advert",) * 10),
-    )
 
 
 def test_the_cost_reading_writes_its_numbers_for_the_language():
@@ -76,7 +51,7 @@ def test_the_generic_model_reading_writes_its_facts_and_losses_for_the_language(
 
 
 def test_a_finished_runs_readings_read_right_in_both_languages():
-    run = finished_run([1.7, 1.2, 1.6], 1.8, [4.1, 4.8, 5.2], copied=0.9)
+    run = fake_run([1.7, 1.2, 1.6], 1.8, HOUSE_ADVERT, copied=0.9, general_losses=[4.1, 4.8, 5.2])
     english = [sentence for _, sentence in fine_tuning.outcome_readings(run)]
     assert "After 30 steps the fine-tuned model predicts unseen house-style adverts better than" in english[0]
     assert "(loss 1.60 against 1.80)" in english[0]

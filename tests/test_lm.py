@@ -280,11 +280,15 @@ def test_the_fine_tuned_model_soon_writes_in_the_house_style_and_the_scratch_mod
     assert not run.samples[0].in_house_style["fine_tuned"], "the generic model writes English without the markers"
 
 
-def fake_run(fine_tuned_losses, scratch_loss, fine_tuned_text, copied=0.0):
-    """A finished run's record, made by hand, for reading it in words."""
+def fake_run(fine_tuned_losses, scratch_loss, fine_tuned_text, copied=0.0, general_losses=None):
+    """A finished run's record, made by hand, for reading it in words (held-out losses every 15 steps; the losses on
+    general English are the house-style ones unless given, the model from scratch's then 6.0)."""
     steps = np.arange(len(fine_tuned_losses)) * 15
     losses = {"fine_tuned": np.array(fine_tuned_losses), "from_scratch": np.full(len(steps), scratch_loss)}
-    history = fine_tuning.LessonHistory(steps, losses, losses, {name: np.zeros(3) for name in fine_tuning.MODELS})
+    general = losses
+    if general_losses is not None:
+        general = {"fine_tuned": np.array(general_losses), "from_scratch": np.full(len(steps), 6.0)}
+    history = fine_tuning.LessonHistory(steps, losses, general, {name: np.zeros(3) for name in fine_tuning.MODELS})
     texts = {"fine_tuned": fine_tuned_text, "from_scratch": "Tharbour thour wesk"}
     latest = fine_tuning.Samples(
         int(steps[-1]),

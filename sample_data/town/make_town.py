@@ -574,9 +574,9 @@ def reading_town_hall(rng: random.Random) -> dict[str, str]:
     since = datetime.date(2019, 1, 7) + datetime.timedelta(days=7 * rng.randrange(50))
     pools = {
         "mayor": lambda: made_up_name(rng),
-        "phone": lambda: f"0{rng.randrange(100, 1000)}-{rng.randrange(100000, 1000000)}",
-        "opens": lambda: f"{rng.randrange(7, 11)}:{rng.choice(['00', '15', '30', '45'])}",
-        "closes": lambda: f"{rng.randrange(15, 19)}:{rng.choice(['00', '15', '30', '45'])}",
+        "phone": lambda: made_up_phone(rng),
+        "opens": lambda: clock_time(rng, 7, 11),
+        "closes": lambda: clock_time(rng, 15, 19),
         "parking": lambda: price_near(rng, 2.5),
         "market_day": lambda: rng.choice(WEEKDAYS),
         "tourist_tax": lambda: price_near(rng, 2.0),
@@ -592,9 +592,9 @@ def reading_business(rng: random.Random, items: list[tuple[str, float]]) -> dict
     pools = {
         "owner": lambda: made_up_name(rng),
         "address": lambda: f"{made_up_street(rng)} {rng.randrange(1, 250)}",
-        "phone": lambda: f"0{rng.randrange(100, 1000)}-{rng.randrange(100000, 1000000)}",
-        "opens": lambda: f"{rng.randrange(6, 13)}:{rng.choice(['00', '15', '30', '45'])}",
-        "closes": lambda: f"{rng.randrange(15, 24)}:{rng.choice(['00', '15', '30', '45'])}",
+        "phone": lambda: made_up_phone(rng),
+        "opens": lambda: clock_time(rng, 6, 13),
+        "closes": lambda: clock_time(rng, 15, 24),
         "closed_day": lambda: rng.choice(WEEKDAYS),
     }
     facts = {"since": since.isoformat()}
@@ -622,6 +622,15 @@ def kleiwaard_names() -> set[str]:
         for notation in notations
         for part in notation.split("|")
     }
+
+
+def made_up_phone(rng: random.Random) -> str:
+    return f"0{rng.randrange(100, 1000)}-{rng.randrange(100000, 1000000)}"
+
+
+def clock_time(rng: random.Random, first_hour: int, end_hour: int) -> str:
+    """A time on the quarter hour from first_hour:00 up to, not including, end_hour:00."""
+    return f"{rng.randrange(first_hour, end_hour)}:{rng.choice(['00', '15', '30', '45'])}"
 
 
 def made_up_street(rng: random.Random) -> str:
