@@ -12,15 +12,8 @@ import pytest
 from core.i18n import language_as
 from core.lessons import fine_tuning
 from core.lm import corpus
-from tests.test_lm import fake_run
+from tests.test_lm import PRETRAINING, fake_run
 
-PRETRAINING = {
-    "steps": 6000,
-    "seconds": 621.2,
-    "tokens_seen": 12_288_000,
-    "parameters": 605_824,
-    "architecture": {"vocab_size": 2048},
-}
 HOUSE_ADVERT = (
     "Cook | Leeds\n\nThe role\nYou cook, with a crew that has your back.\n\nWhat you bring\n~ Knives\n~ Patience\n\n"
     "What we offer\n~ EUR 2,400 - 2,800 per month\n\n"
@@ -29,9 +22,7 @@ HOUSE_ADVERT = (
 
 
 def test_the_cost_reading_writes_its_numbers_for_the_language():
-    english = fine_tuning.cost_reading(200, 30.0, 1_204_800, PRETRAINING)
-    assert "**200 steps**, **15 seconds** per model, **1,205 thousand tokens** read" in english
-    assert "took 6,000 steps, 10.4 minutes and 12.3 million tokens" in english and "used **9.8%**" in english
+    """The English is checked in tests/test_lm.py; here the same reading in Dutch, with Dutch marks."""
     with language_as("nl"):
         dutch = fine_tuning.cost_reading(200, 30.0, 1_204_800, PRETRAINING)
     assert "**200 stappen**, **15 seconden** per model, **1.205 duizend tokens** gelezen" in dutch
@@ -40,9 +31,6 @@ def test_the_cost_reading_writes_its_numbers_for_the_language():
 
 def test_the_generic_model_reading_writes_its_facts_and_losses_for_the_language():
     losses = {"general": 1.41, "english": 1.724, "dutch": 3.771}
-    english = fine_tuning.generic_model_reading(PRETRAINING, losses)
-    assert "6,000 training steps, 12.3 million tokens read, 10.4 minutes of computing, 605,824 parameters" in english
-    assert "among 2,048 tokens scores 7.6" in english and "**1.72** on Harbour & Finch adverts" in english
     with language_as("nl"):
         dutch = fine_tuning.generic_model_reading(PRETRAINING, losses)
     assert "6.000 trainingsstappen, 12,3 miljoen tokens gelezen, 10,4 minuten rekenwerk, 605.824 parameters" in dutch
