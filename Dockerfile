@@ -19,6 +19,7 @@ COPY core core
 COPY ui ui
 COPY pages pages
 COPY sample_data sample_data
+COPY locale locale
 
 ENV TRAINLAB_JAX_CACHE=/app/.jax-cache
 EXPOSE 8501
