@@ -6,9 +6,9 @@ import streamlit as st
 from core.engine.classifier import LabConfig, TrainingRun, training_code, training_data
 from core.engine.data import DATASET_NAMES, dataset_label, load_dataset
 from core.engine.models import WIDTHS
-from core.i18n import tr, tr_later
+from core.i18n import percent, tr, tr_later
 from core.lessons import memorize
-from core.lessons.memorize import LEARNING_RATES, WEIGHT_DECAYS, decimal_text, read_run, share_text, short_number
+from core.lessons.memorize import LEARNING_RATES, WEIGHT_DECAYS, decimal_text, read_run, short_number
 from core.lessons.playground import plane_view
 from ui import links, live, live_view, look, pins, widgets
 from ui.charts import curves, images, plane, style
@@ -222,7 +222,7 @@ def draw_data_preview() -> None:
         ).format(
             examples=data.n_active,
             wrong=int(data.mislabeled.sum()),
-            share=share_text(data.realised_noise, 1),
+            share=percent(data.realised_noise, 1),
             held_out=len(dataset.y_test),
         )
     )
@@ -232,12 +232,12 @@ def draw_metrics(history, run) -> None:
     cells = st.columns(4)
     cells[0].metric(
         tr("Training accuracy"),
-        share_text(history.train_accuracy[-1], 1),
+        percent(history.train_accuracy[-1], 1),
         help=tr("On the labels as given, wrong ones included."),
     )
     cells[1].metric(
         tr("Held-out accuracy"),
-        share_text(history.test_accuracy[-1], 1),
+        percent(history.test_accuracy[-1], 1),
         help=tr("On clean examples the model never trained on."),
     )
     cells[2].metric(
@@ -248,7 +248,7 @@ def draw_metrics(history, run) -> None:
     memorized = history.memorized_share[-1]
     cells[3].metric(
         tr("Memorized"),
-        "–" if memorized != memorized else share_text(memorized),
+        "–" if memorized != memorized else percent(memorized),
         help=tr(
             "Share of the wrongly labelled training examples the model now answers with the wrong label "
             "(– when no label is wrong)."
@@ -356,7 +356,7 @@ def draw_mislabeled(history, run) -> None:
             "the training set). **told**: the label it was given; **is**: what it really is; **says**: the model's "
             "answer now, and since which epoch it has said so. A red frame means the model has memorized the wrong "
             "label; green means it still sees the real digit."
-        ).format(shown=len(rows), wrong=int(data.mislabeled.sum()), share=share_text(data.realised_noise, 1))
+        ).format(shown=len(rows), wrong=int(data.mislabeled.sum()), share=percent(data.realised_noise, 1))
     )
 
 

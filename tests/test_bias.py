@@ -11,6 +11,7 @@ import pytest
 from sklearn.datasets import load_digits
 from sklearn.metrics import accuracy_score, confusion_matrix, recall_score
 
+from core import i18n
 from core.engine import train
 from core.engine.data import load_dataset
 from core.i18n import language_as
@@ -264,13 +265,11 @@ def test_readings_with_numbers_read_right_in_english_and_dutch():
 
 
 def test_shares_are_rounded_as_python_rounds_them_in_either_language():
-    """share_text matches f"{share:.0%}" and f"{share:.1%}" to the digit, halves included (0.025 is "2%")."""
+    """i18n.percent matches f"{share:.0%}" and f"{share:.1%}" to the digit, halves included (0.025 is "2%")."""
     shares = [count / total for total in (200, 360, 400, 1437) for count in range(total + 1)]
     for decimals in (0, 1):
-        assert [data_quality.share_text(share, decimals) for share in shares] == [
-            f"{share:.{decimals}%}" for share in shares
-        ]
+        assert [i18n.percent(share, decimals) for share in shares] == [f"{share:.{decimals}%}" for share in shares]
         with language_as("nl"):
-            assert [data_quality.share_text(share, decimals) for share in shares] == [
+            assert [i18n.percent(share, decimals) for share in shares] == [
                 f"{share:.{decimals}%}".replace(".", ",") for share in shares
             ]

@@ -15,7 +15,6 @@ compiled prediction. Per-group and per-class results are computed on the host fr
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from decimal import Decimal
 
 import numpy as np
 
@@ -94,12 +93,6 @@ def run_settings(run: ScenarioRun) -> dict:
     return {**run.scenario.settings, "epochs": run.config.epochs, "seed": run.config.seed}
 
 
-def share_text(share: float, decimals: int = 0) -> str:
-    """A share as a percentage in the learner's language ("92.5%", "92,5%"), rounded exactly as Python's
-    f"{share:.1%}" rounds it (the float times 100, then rounded), so the English reads as it always did."""
-    return percent(Decimal(float(share) * 100).scaleb(-2), decimals)
-
-
 # ---- metrics ----
 
 
@@ -144,7 +137,7 @@ def group_reading(mixed: float, group_a: float, group_b: float) -> tuple[str, st
     text = tr(
         "Held-out accuracy on data mixed like the training data: **{mixed}**. Group A: **{group_a}**, "
         "group B: **{group_b}**."
-    ).format(mixed=share_text(mixed), group_a=share_text(group_a), group_b=share_text(group_b))
+    ).format(mixed=percent(mixed), group_a=percent(group_a), group_b=percent(group_b))
     return ("warning" if group_a - group_b > GROUP_GAP else "success"), text
 
 
@@ -153,7 +146,7 @@ def worst_class_reading(result: HeldOutResult) -> tuple[str, str]:
     worst = int(np.nanargmin(result.per_class))
     text = tr(
         "Held-out accuracy **{accuracy}**; worst digit: **{digit}**, recognised **{recall}** of the time."
-    ).format(accuracy=share_text(result.accuracy), digit=worst, recall=share_text(result.per_class[worst]))
+    ).format(accuracy=percent(result.accuracy), digit=worst, recall=percent(result.per_class[worst]))
     return ("warning" if result.accuracy - result.per_class[worst] > WORST_CLASS_GAP else "success"), text
 
 
@@ -229,10 +222,10 @@ def make_group_scenario(group_b_share: float, seed: int) -> Scenario:
         training,
         held_out,
         tr("{count} of {total} training digits ({share}) are from group B (mirrored).").format(
-            count=count, total=len(rows), share=share_text(count / len(rows))
+            count=count, total=len(rows), share=percent(count / len(rows))
         ),
         np.where(train_mirrored, GROUP_B, GROUP_A),
-        {tr("group B share"): share_text(share)},
+        {tr("group B share"): percent(share)},
     )
 
 
@@ -250,7 +243,7 @@ def make_label_noise_scenario(share: float, concentrated: bool, seed: int) -> Sc
         given, mislabeled = flip_labels(truth, n_rows, share, digits.num_classes, rng)
     rows = np.arange(n_rows)
     training = _training_rows(digits.x_train, given, truth, mislabeled, rows)
-    wrong_count, wrong_share = int(mislabeled.sum()), share_text(mislabeled.mean(), 1)
+    wrong_count, wrong_share = int(mislabeled.sum()), percent(mislabeled.mean(), 1)
     if concentrated:
         wrong = tr(
             "{count} of {total} training labels ({share}) are wrong, all on threes labelled '{given}' "
@@ -260,14 +253,14 @@ def make_label_noise_scenario(share: float, concentrated: bool, seed: int) -> Sc
             total=n_rows,
             share=wrong_share,
             given=CARELESS_GIVEN,
-            threes_share=share_text(mislabeled.sum() / (truth == CARELESS_TRUE).sum()),
+            threes_share=percent(mislabeled.sum() / (truth == CARELESS_TRUE).sum()),
         )
     else:
         wrong = tr("{count} of {total} training labels ({share}) are wrong, spread over all digits.").format(
             count=wrong_count, total=n_rows, share=wrong_share
         )
     settings = {
-        tr("wrong labels"): share_text(share),
+        tr("wrong labels"): percent(share),
         tr("mistakes"): tr("one careless labeller") if concentrated else tr("spread"),
     }
     return Scenario(digits, training, {"held-out": (digits.x_test, digits.y_test)}, wrong, settings=settings)
@@ -296,11 +289,11 @@ def make_imbalance_scenario(rare_class: int, kept_share: float, seed: int) -> Sc
         ).format(
             count=len(kept),
             digit=rare_class,
-            share=share_text(len(kept) / len(active), 1),
+            share=percent(len(kept) / len(active), 1),
             total=len(active),
             others=round((len(active) - len(kept)) / (digits.num_classes - 1)),
         ),
-        settings={tr("rare digit"): int(rare_class), tr("its examples kept"): share_text(kept_share)},
+        settings={tr("rare digit"): int(rare_class), tr("its examples kept"): percent(kept_share)},
     )
 
 

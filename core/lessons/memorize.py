@@ -7,12 +7,10 @@ is core.lessons.stops's to say (the live panel shows it on every page), so a fai
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 import numpy as np
 
 from core.engine.classifier import SAFE_LEARNING_RATES, LabConfig, LabHistory, suggested_learning_rate
-from core.i18n import formatted, number, percent, tr
+from core.i18n import formatted, percent, tr
 from core.lessons.user_text import markdown_literal
 
 # A run whose held-out accuracy got less than this share of the way from guessing to perfect learned little.
@@ -38,15 +36,9 @@ PAGE_DEFAULTS = {
 }
 
 
-def share_text(share: float, decimals: int = 0) -> str:
-    """A share as a percentage in the learner's language ("92.5%", "92,5%"), rounded from the float's exact value as
-    Python's f"{share:.1%}" rounds it, so the English reads as it always did."""
-    return percent(Decimal(float(share)), decimals)
-
-
 def decimal_text(value: float, decimals: int) -> str:
     """A number with fixed decimals in the learner's language ("0.62", "0,62"), rounded as f"{value:.2f}" rounds it."""
-    return number(Decimal(float(value)), decimals)
+    return formatted(value, f".{decimals}f")
 
 
 def short_number(value: float, spec: str = "g") -> str:
@@ -141,7 +133,7 @@ def _learned_little_reading(history: LabHistory, config: LabConfig):
     if held_out_skill(history) >= LEARNED_LITTLE or config.learning_rate < safe:
         return None  # below the safe rate, tiny steps are _speed_reading's to explain
     text = tr("The model learned little: held-out accuracy is {accuracy} (guessing gets about {chance}).").format(
-        accuracy=share_text(history.test_accuracy[-1]), chance=share_text(1 / history.num_classes)
+        accuracy=percent(history.test_accuracy[-1]), chance=percent(1 / history.num_classes)
     )
     if config.learning_rate > safe:
         text += " " + tr(
@@ -169,11 +161,11 @@ def _memorization_reading(history: LabHistory):
             "wrong label it was given. Training accuracy is {training}, but on held-out data it "
             "is {held_out} (it was {best_held_out} at epoch {best})."
         ).format(
-            memorized=share_text(memorized),
+            memorized=percent(memorized),
             mislabeled=mislabeled,
-            training=share_text(history.train_accuracy[-1]),
-            held_out=share_text(history.test_accuracy[-1]),
-            best_held_out=share_text(history.test_accuracy[best - 1]),
+            training=percent(history.train_accuracy[-1]),
+            held_out=percent(history.test_accuracy[-1]),
+            best_held_out=percent(history.test_accuracy[best - 1]),
             best=best,
         ),
     )
@@ -191,8 +183,8 @@ def _ignores_wrong_labels_reading(history: LabHistory):
             "the {wrong} wrong labels. Train longer and watch whether it starts to "
             "learn them by heart."
         ).format(
-            held_out=share_text(history.test_accuracy[-1]),
-            training=share_text(history.train_accuracy[-1]),
+            held_out=percent(history.test_accuracy[-1]),
+            training=percent(history.train_accuracy[-1]),
             wrong=int(history.data.mislabeled.sum()),
         ),
     )
@@ -220,8 +212,8 @@ def _generalizes_reading(history: LabHistory):
             "Held-out accuracy {held_out}, training accuracy {training}: "
             "a gap of {points} percentage points, so what it learned carries over to examples it never saw."
         ).format(
-            held_out=share_text(history.test_accuracy[-1]),
-            training=share_text(history.train_accuracy[-1]),
+            held_out=percent(history.test_accuracy[-1]),
+            training=percent(history.train_accuracy[-1]),
             points=decimal_text(100 * gap, 1),
         ),
     )

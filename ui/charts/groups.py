@@ -5,8 +5,7 @@ from __future__ import annotations
 import numpy as np
 import plotly.graph_objects as go
 
-from core.i18n import tr
-from core.lessons.data_quality import share_text
+from core.i18n import percent, tr
 from ui.charts.style import (
     FONT_SIZE,
     GAP_COLOUR,
@@ -50,7 +49,7 @@ def accuracy_bars(
                 y=values,
                 name=name,
                 marker_color=colour,
-                text=[share_text(v) if np.isfinite(v) else "" for v in values],
+                text=[percent(v) if np.isfinite(v) else "" for v in values],
                 textposition="outside",
                 textfont={"size": FONT_SIZE - 3},
                 cliponaxis=False,
