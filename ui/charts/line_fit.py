@@ -4,27 +4,13 @@ from __future__ import annotations
 
 import numpy as np
 import plotly.graph_objects as go
-from babel.numbers import get_decimal_symbol, get_group_symbol
 
-from core.i18n import formatted, locale, tr
+from core.i18n import formatted, tr
 from ui.charts.style import FONT_SIZE, PREVIOUS_COLOUR, TRAIN_COLOUR, base_figure
 
 PATH_COLOUR = "#d62728"
 BEST_COLOUR = "#2ca02c"
 MAX_PATH_POINTS = 2000
-
-
-def _marks() -> tuple[str, str]:
-    """The language's decimal mark and thousands separator: (".", ",") in English, (",", ".") in Dutch."""
-    return get_decimal_symbol(locale()), get_group_symbol(locale())
-
-
-def _in_language(figure: go.Figure) -> go.Figure:
-    """Plotly's own numbers (ticks, hover) with the language's marks; an English figure is left as it was."""
-    decimal, group = _marks()
-    if (decimal, group) != (".", ","):
-        figure.update_layout(separators=decimal + group)
-    return figure
 
 
 def _thinned(points: np.ndarray) -> np.ndarray:
@@ -118,7 +104,7 @@ def loss_landscape(loss_grid, w_values, b_values, path, best, limit_note: str = 
     figure.update_xaxes(range=[w_values[0], w_values[-1]])
     figure.update_yaxes(range=[b_values[0], b_values[-1]])
     figure.update_layout(margin={"l": 70, "r": 20, "t": 50, "b": 90}, legend={"y": -0.18})
-    return _in_language(figure)
+    return figure
 
 
 RACER_COLOURS = ("#d62728", "#9467bd", "#ff7f0e")  # gradient descent, momentum, Adam
@@ -134,7 +120,7 @@ def race_landscape(loss_grid, w_values, b_values, paths: dict, best) -> go.Figur
     figure.update_xaxes(range=[w_values[0], w_values[-1]])
     figure.update_yaxes(range=[b_values[0], b_values[-1]])
     figure.update_layout(margin={"l": 70, "r": 20, "t": 50, "b": 90}, legend={"y": -0.18})
-    return _in_language(figure)
+    return figure
 
 
 def race_losses(losses: dict, lowest: float) -> go.Figure:
@@ -150,7 +136,7 @@ def race_losses(losses: dict, lowest: float) -> go.Figure:
         )
     figure.update_yaxes(type="log", exponentformat="power")
     figure.update_layout(margin={"l": 80, "r": 20, "t": 50, "b": 90}, legend={"y": -0.18})
-    return _in_language(figure)
+    return figure
 
 
 def line_fit(
@@ -207,4 +193,4 @@ def line_fit(
     spread = np.ptp(y)
     figure.update_yaxes(range=[np.min(y) - 0.1 * spread, np.max(y) + 0.1 * spread])  # a wild line leaves the view
     figure.update_layout(margin={"l": 70, "r": 20, "t": 50, "b": 90}, legend={"y": -0.2})
-    return _in_language(figure)
+    return figure
