@@ -21,7 +21,7 @@ def task_panel(prefix: str, start: Callable[[], None] | None = None) -> None:
     """The tasks of the lesson whose widgets start with `prefix`. `start()` starts the page's run from its widgets."""
     with st.expander(tr("Tasks for this lesson"), icon=":material/checklist:"):
         for number, task in enumerate(LESSONS[prefix].tasks, start=1):
-            st.markdown(tr("**Task {number}.** {question}").format(number=number, question=tr(task.question)))
+            st.markdown(tr("**Task {number}.** {question}").format(number=number, question=task.question))
             st.button(
                 tr("Set up and start this task") if task.starts_run else tr("Set up this task"),
                 key=f"{prefix}_task_{number}",
@@ -30,4 +30,4 @@ def task_panel(prefix: str, start: Callable[[], None] | None = None) -> None:
                 icon=":material/play_arrow:" if task.starts_run else ":material/tune:",
             )
             with st.expander(tr("Answer to task {number}").format(number=number)):
-                st.markdown(tr(task.answer_text))
+                st.markdown(task.answer_text)
