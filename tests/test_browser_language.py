@@ -1,6 +1,8 @@
 """Dutch and English in Chromium: a Dutch browser's first visit opens in Dutch, every page switches language from the
 sidebar (screenshotted in Dutch), and the address keeps the language so an exercise link opens in it."""
 
+import re
+
 import pytest
 
 from core.i18n import language_as, tr
@@ -24,6 +26,11 @@ PAGE_TITLES = {  # the sidebar's name of each page, as app.py gives it
 }
 
 
+STOP_REASONS = (  # core.lessons.stops: why a run stopped, each beginning "...at epoch {epoch}"
+    "Training diverged at epoch {epoch}: with a learning rate of {rate} each update overshoots so far that the "
+    "error grows instead of shrinking, until the model was more than {factor} times worse than guessing. "
+    "Training was stopped. Try a smaller learning rate, such as {smaller}.",
+)
 NOTHING_STILL_LOADING = "() => !document.querySelector('[data-testid=stSkeleton]')"
 
 
@@ -82,3 +89,15 @@ def test_every_page_switches_between_dutch_and_english(page, server, registered)
     wait_idle(page)
     assert "lang=nl" in page.url
     assert_no_error_box(page)
+
+
+def test_a_diverging_run_is_explained_in_dutch(page, server):
+    """The most extreme learning rate, in Dutch: the run stops and says why in words, with Dutch numbers."""
+    open_page(page, server, "memorize-or-generalize?lang=nl")
+    page.get_by_text(dutch("Try one of these")).click()
+    page.get_by_role("button", name=dutch("Learning rate far too high")).click()
+    stopped = [dutch(text).split("{")[0] for text in STOP_REASONS]
+    page.get_by_text(re.compile("|".join(re.escape(text) for text in stopped))).first.wait_for(timeout=60_000)
+    wait_idle(page)
+    assert_no_error_box(page)
+    screenshot(page, "language-lab-diverged-nl")
