@@ -4,6 +4,7 @@ import streamlit as st
 
 from core.i18n import number, percent, tr, tr_later
 from core.lessons.fine_tuning import (
+    DUTCH_PRESET,
     LEARNING_RATES,
     MODELS,
     FineTuneConfig,
@@ -26,21 +27,22 @@ from ui.samples import SAMPLE_CSS, sample_html, show_sample
 from ui.tasks import task_panel
 from ui.tokens import tokens_panel
 
-# A chunk trains both models three steps each (~0.3 s, more on a busy server): too long to share a half-second
-# tick with drawing, so a worker thread trains and every tick only redraws.
+# A chunk trains both models one step each (~0.3 s, more on a busy server): too long to share a half-second tick
+# with drawing, so a worker thread trains and every tick only redraws.
 TICK_SECONDS = 0.5
 MODEL_TITLES = {  # shown as tr(title)
     "fine_tuned": tr_later("Generic model, fine-tuned"),
     "from_scratch": tr_later("Same model, trained from scratch"),
 }
+_DEFAULT_RUN = FineTuneConfig()
 DEFAULTS = {
-    "ft_dataset": "english",
-    "ft_texts": 100,
+    "ft_dataset": _DEFAULT_RUN.style,
+    "ft_texts": _DEFAULT_RUN.texts,
     "ft_off_style": 0,
-    "ft_lr": 3e-3,
-    "ft_steps": 40,
-    "ft_temperature": 0.5,
-    "ft_seed": 0,
+    "ft_lr": _DEFAULT_RUN.learning_rate,
+    "ft_steps": _DEFAULT_RUN.steps,
+    "ft_temperature": _DEFAULT_RUN.temperature,
+    "ft_seed": _DEFAULT_RUN.seed,
 }
 
 # Each preset starts from the default data and training settings (temperature and seed stay as they are). The names
@@ -49,7 +51,11 @@ PRESETS = {
     tr_later("100 house adverts (the default)"): {},
     tr_later("Only 10 adverts, long training"): {"ft_texts": 10, "ft_steps": 300},
     tr_later("Half the adverts off-style"): {"ft_off_style": 50},
-    tr_later("Dutch adverts"): {"ft_dataset": "dutch", "ft_texts": 30},
+    tr_later("Dutch adverts"): {
+        "ft_dataset": DUTCH_PRESET["style"],
+        "ft_texts": DUTCH_PRESET["texts"],
+        "ft_steps": DUTCH_PRESET["steps"],
+    },
     tr_later("Learning rate far too high"): {"ft_lr": 0.3},
 }
 PRESET_KEYS = ("ft_dataset", "ft_texts", "ft_off_style", "ft_lr", "ft_steps")
@@ -138,8 +144,8 @@ with controls:
         key="ft_steps",
         persist_state="session",
         help=tr(
-            "One step = one update on 4 stretches of text, each long enough for a whole advert (384 or 512 "
-            "tokens). Three in four of them start at the top of an advert."
+            "One step = one update on 2 stretches of text, each starting at the top of an advert and long enough "
+            "for all of it (384 or 512 tokens)."
         ),
     )
     st.slider(

@@ -61,17 +61,20 @@ def test_a_stream_holds_each_text_and_where_it_starts():
     assert len(general.starts) == len(tokenizers.documents(corpus.GENERAL_TRAIN_FILE))
 
 
-def test_training_windows_start_at_text_starts_and_anywhere(generic):
+@pytest.mark.parametrize("start_share", [0.75, fine_tuning.FROM_TEXT_STARTS])
+def test_training_windows_start_at_text_starts_and_anywhere(generic, start_share):
     config = generic[0]
     texts = corpus.fine_tuning_texts("english", 100)
-    data = fine_tuning.fine_tuning_data(texts, config.context)
+    train_stream = token_data.stream_of(texts.train)
+    heldout, general = token_data.stream_of(texts.heldout), token_data.general_stream("heldout")
+    data = train.make_data(train_stream, heldout, general, config.context, start_share=start_share)
     windows = np.asarray(train.random_windows(jax.random.key(0), data, 64, config.context)[0])
-    starts = set(token_data.stream_of(texts.train).starts.tolist())
+    starts = set(train_stream.starts.tolist())
     stream = np.asarray(data.stream)
     placed = [next(s for s in range(len(stream)) if np.array_equal(stream[s : s + 64], w[:64])) for w in windows]
     last = int(data.n_tokens) - config.context - 1  # a window from the last adverts' tops is moved back to fit
-    share = round(fine_tuning.FROM_TEXT_STARTS * 64)
-    assert all(place in starts or place == last for place in placed[:share]), "three in four start at an advert's top"
+    share = round(start_share * 64)
+    assert all(place in starts or place == last for place in placed[:share]), "the share starts at an advert's top"
     assert sum(place in starts for place in placed[share:]) < 4, "the rest start anywhere"
     assert max(placed) <= int(data.n_tokens) - config.context - 1, "never in the padding after the stream"
 
@@ -171,11 +174,44 @@ def test_the_kv_cache_gives_the_logits_of_full_recomputation(tiny_params):
 def test_sampling_with_the_cache_writes_what_recomputing_writes(prompt):
     params = train.fresh_params(0, config=LONG_WINDOW)
     buffer, prompt_length = sample._prompt_buffer(prompt, sample.ADVERT_TOKENS)
-    arguments = (params, buffer, prompt_length, 5, 1.0)
-    fast = sample.sample_tokens(*arguments, config=LONG_WINDOW, length=sample.ADVERT_TOKENS)
-    slow = sample.sample_tokens_by_recomputing(*arguments, config=LONG_WINDOW, length=sample.ADVERT_TOKENS)
+    arguments = (params, buffer, prompt_length, 5, 1.0, sample.newline_table())
+    fast, fast_count = sample.sample_tokens(*arguments, config=LONG_WINDOW, length=sample.ADVERT_TOKENS)
+    slow, slow_count = sample.sample_tokens_by_recomputing(*arguments, config=LONG_WINDOW, length=sample.ADVERT_TOKENS)
     np.testing.assert_array_equal(fast, slow)  # token for token
+    assert int(fast_count) == int(slow_count)
     assert len(token_data.encode(sample.sample(LONG_WINDOW, params, prompt, temperature=1.0, seed=5))) > 400
+
+
+def test_sampling_stops_at_the_gap_that_ends_a_text_and_writes_the_same_tokens_up_to_it(generic):
+    config, params, _ = generic
+    longest = sample.ADVERT_TOKENS
+    buffer, prompt_length = sample._prompt_buffer(corpus.PROMPT, sample.ADVERT_TOKENS)
+    never_ends = np.zeros_like(sample.newline_table())  # no token is a newline: the loop runs to the last token
+    for seed in range(10):  # the first seed whose text ends before the buffer is full
+        arguments = (params, buffer, prompt_length, seed, 0.5)
+        stopped, count = sample.sample_tokens(*arguments, sample.newline_table(), config=config, length=longest)
+        if int(count) < longest:
+            break
+    whole, whole_count = sample.sample_tokens(*arguments, never_ends, config=config, length=longest)
+    count, stopped, whole = int(count), np.asarray(stopped), np.asarray(whole)
+    assert int(whole_count) == longest and count < longest
+    end = prompt_length + count
+    np.testing.assert_array_equal(stopped[:end], whole[:end])
+    assert not stopped[end:].any()
+    written = token_data.decode(stopped[prompt_length:end])
+    assert written.endswith(corpus.SEPARATOR) and corpus.SEPARATOR not in written[:-1]
+
+
+def test_the_newline_table_follows_newlines_across_tokens():
+    table = sample.newline_table()
+    newline = int(token_data.encode("\n")[0])
+    word = int(token_data.encode("harbour")[0])
+    run, ended = 0, False
+    for token in (word, newline, newline):
+        run, ended = (int(value) for value in sample._newlines_after(run, token, table))
+    assert (run, ended) == (2, False)
+    assert int(sample._newlines_after(run, newline, table)[1]) == 1
+    assert int(sample._newlines_after(run, word, table)[0]) == 0
 
 
 def test_sampling_is_deterministic_for_a_seed_and_low_temperature_is_less_random(generic):

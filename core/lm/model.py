@@ -44,12 +44,14 @@ class LMConfig:
 class KVCache(NamedTuple):
     """Keys and values of the last `context` tokens, per layer, in a ring buffer.
 
-    keys, values: (layers, batch, context, heads, head_size); keys are stored already rotated to
+    keys, values: one (batch, context, heads, head_size) array per layer; keys are stored already rotated to
     their absolute position. slot_position: (context,) int32, the position held by each slot (-1: empty).
+    A tuple of arrays per layer rather than one stacked array: a sampling loop then writes each token's keys and
+    values into its slot in place, where restacking the layers copied the whole cache for every token.
     """
 
-    keys: jax.Array
-    values: jax.Array
+    keys: tuple[jax.Array, ...]
+    values: tuple[jax.Array, ...]
     slot_position: jax.Array
 
 
@@ -146,10 +148,12 @@ class Transformer(nnx.Module):
             x, k, v = block.with_keys_and_values(x, positions)
             keys.append(k)
             values.append(v)
-        room = ((0, 0), (0, 0), (0, context - time), (0, 0), (0, 0))  # (layers, batch, slots, heads, head_size)
+        room = ((0, 0), (0, context - time), (0, 0), (0, 0))  # (batch, slots, heads, head_size)
         slots = jnp.arange(context)
         cache = KVCache(
-            jnp.pad(jnp.stack(keys), room), jnp.pad(jnp.stack(values), room), jnp.where(slots < length, slots, -1)
+            tuple(jnp.pad(k, room) for k in keys),
+            tuple(jnp.pad(v, room) for v in values),
+            jnp.where(slots < length, slots, -1),
         )
         return self.embedding.attend(self.final_norm(x)), cache
 
@@ -163,12 +167,17 @@ class Transformer(nnx.Module):
             keys.append(k)
             values.append(v)
         logits = self.embedding.attend(self.final_norm(x))[:, 0]
-        return logits, KVCache(jnp.stack(keys), jnp.stack(values), slot_position)
+        return logits, KVCache(tuple(keys), tuple(values), slot_position)
 
 
 def empty_cache(config: LMConfig, batch: int) -> KVCache:
-    shape = (config.layers, batch, config.context, config.heads, config.head_size)
-    return KVCache(jnp.zeros(shape), jnp.zeros(shape), jnp.full((config.context,), -1, jnp.int32))
+    shape = (batch, config.context, config.heads, config.head_size)
+    layers = range(config.layers)
+    return KVCache(
+        tuple(jnp.zeros(shape) for _ in layers),
+        tuple(jnp.zeros(shape) for _ in layers),
+        jnp.full((config.context,), -1, jnp.int32),
+    )
 
 
 def init_params(config: LMConfig, key: jax.Array) -> nnx.State:

@@ -1,22 +1,23 @@
 """Writing text with the token model: jitted sampling with a key-value cache, and the slow reference.
 
-`sample` feeds the prompt and then its own output back one token at a time inside one
-`lax.scan`; each step only computes the new token's keys and values and reads the rest from
-the cache. `sample_by_recomputing` runs the whole window through the model for every token:
-the same text, several times slower, kept as the reference the fast path is tested and timed against.
+`sample` feeds the prompt and then its own output back one token at a time inside one `lax.while_loop` that ends at
+the gap which ends a text; each step only computes the new token's keys and values and reads the rest from the cache.
+`sample_by_recomputing` runs the whole window through the model for every token: the same text, several times
+slower, kept as the reference the fast path is tested and timed against.
 """
 
 from __future__ import annotations
 
-from functools import partial
+from functools import lru_cache, partial
 
 import jax
 import jax.numpy as jnp
 import numpy as np
 
 from core.i18n import tr
+from core.lm import corpus
 from core.lm.model import LMConfig, empty_cache, model_of
-from core.lm.token_data import decode, encode
+from core.lm.token_data import decode, encode, shipped_tokenizer
 
 # Prompts are padded to the smaller of these lengths (in tokens) that holds them, so all prompts share two compiles:
 # the house prompt (16 tokens) and a whole first line typed by a learner (up to 63 characters, at most 64 tokens).
@@ -29,8 +30,15 @@ SAMPLE_LENGTHS = (ADVERT_TOKENS,)
 MIN_TEMPERATURE = 0.05
 
 
-def _next_token(logits, key, temperature):
-    return jax.random.categorical(key, logits / jnp.maximum(temperature, MIN_TEMPERATURE), axis=-1)
+def _next_token(logits, noise, temperature):
+    """A token drawn from softmax(logits / temperature), given Gumbel noise for each token of the vocabulary: the
+    most likely token after adding the noise (the Gumbel-max trick, what jax.random.categorical does inside). The
+    noise for every position is drawn once before the loop, which costs less than drawing it token by token."""
+    return jnp.argmax(logits / jnp.maximum(temperature, MIN_TEMPERATURE) + noise[None], axis=-1)
+
+
+def _noise(seed, positions: int, vocab_size: int):
+    return jax.random.gumbel(jax.random.key(seed), (positions, vocab_size))
 
 
 def _prompt_buffer(prompt: str, length: int) -> tuple[np.ndarray, int]:
@@ -55,50 +63,94 @@ def _padded_prompt(tokens: np.ndarray, capacities: tuple[int, ...], length: int)
     return buffer, len(tokens)
 
 
-def _choose(tokens, position, prompt_length, logits, key, temperature):
+def _choose(tokens, position, prompt_length, logits, noise, temperature):
     """The token at position + 1: the prompt's own while inside the prompt, otherwise a sampled one."""
-    sampled = _next_token(logits, key, temperature)[0]
+    sampled = _next_token(logits, noise, temperature)[0]
     chosen = jnp.where(position + 1 < prompt_length, tokens[position + 1], sampled)
     return tokens.at[position + 1].set(chosen)
 
 
+END_NEWLINES = corpus.SEPARATOR.count("\n")  # a written text ends with the blank gap that ends every training text
+
+
+@lru_cache(maxsize=1)
+def newline_table() -> np.ndarray:
+    """For each token id: (newlines it starts with, newlines it ends with, 1 if it is nothing but newlines), so that a
+    sampling loop can follow how many newlines in a row the text written so far ends with."""
+    table = np.zeros((shipped_tokenizer().get_vocab_size(), 3), np.int32)
+    for token in range(len(table)):
+        text = decode(np.array([token]))
+        table[token] = (len(text) - len(text.lstrip("\n")), len(text) - len(text.rstrip("\n")), text.strip("\n") == "")
+        if "\n" * END_NEWLINES in text.strip("\n"):  # a gap inside one token: count it as ending there
+            table[token, 0] = END_NEWLINES
+    return table
+
+
+def _newlines_after(run, token, table):
+    """How many newlines in a row the text ends with after `token`, given `run` before it, and whether the
+    text reached the ending gap with it."""
+    leading, trailing, only_newlines = table[token, 0], table[token, 1], table[token, 2]
+    ended = run + leading >= END_NEWLINES
+    return jnp.where(only_newlines == 1, run + leading, trailing), ended
+
+
+def _write_until_the_end(next_buffer, tokens, prompt_length, length, state, table):
+    """Run `next_buffer(position, tokens, state) -> (tokens, state)` from position 0 until the buffer holds
+    prompt_length + length tokens or the written part has reached the ending gap. Returns the buffer and the number
+    of tokens written after the prompt (the buffer is zero after them)."""
+
+    def not_done(carry):
+        position, _, _, _, ended = carry
+        return (position < prompt_length + length - 1) & ~ended
+
+    def one_token(carry):
+        position, tokens, state, run, _ = carry
+        tokens, state = next_buffer(position, tokens, state)
+        written = position + 1 >= prompt_length
+        run, ended = _newlines_after(run, tokens[position + 1], table)
+        return position + 1, tokens, state, jnp.where(written, run, 0), written & ended
+
+    start = (jnp.int32(0), tokens, state, jnp.int32(0), jnp.bool_(False))
+    position, tokens, _, _, _ = jax.lax.while_loop(not_done, one_token, start)
+    return tokens, position + 1 - prompt_length
+
+
 @partial(jax.jit, static_argnames=("config", "length"))
-def sample_tokens(params, tokens, prompt_length, seed, temperature, *, config: LMConfig, length: int):
-    """Continue a prompt by `length` tokens using the KV cache.
+def sample_tokens(params, tokens, prompt_length, seed, temperature, table, *, config: LMConfig, length: int):
+    """Continue a prompt by up to `length` tokens using the KV cache, stopping early at the blank gap with which
+    every training text ends (about a quarter of the tokens of a whole advert are never computed).
 
     Static: config, length. Traced: params, tokens ((capacity + length,) int32 with capacity one of
     PROMPT_CAPACITIES, the prompt at the start; each capacity compiles once), prompt_length (int32), seed (int),
-    temperature (float). Returns the filled buffer.
+    temperature (float), table (newline_table()). Returns the buffer and how many tokens were written.
     """
     model = model_of(config, params)
-    keys = jax.random.split(jax.random.key(seed), tokens.shape[0] - 1)
+    noise = _noise(seed, tokens.shape[0] - 1, config.vocab_size)
 
-    def one_token(carry, position):
-        tokens, cache = carry
+    def next_buffer(position, tokens, cache):
         logits, cache = model.step(tokens[position][None], position, cache)
-        return (_choose(tokens, position, prompt_length, logits, keys[position], temperature), cache), None
+        return _choose(tokens, position, prompt_length, logits, noise[position], temperature), cache
 
-    positions = jnp.arange(tokens.shape[0] - 1)
-    (tokens, _), _ = jax.lax.scan(one_token, (tokens, empty_cache(config, 1)), positions)
-    return tokens
+    return _write_until_the_end(next_buffer, tokens, prompt_length, length, empty_cache(config, 1), table)
 
 
 @partial(jax.jit, static_argnames=("config", "length"))
-def sample_tokens_by_recomputing(params, tokens, prompt_length, seed, temperature, *, config: LMConfig, length: int):
+def sample_tokens_by_recomputing(
+    params, tokens, prompt_length, seed, temperature, table, *, config: LMConfig, length: int
+):
     """The same as `sample_tokens` without a cache: the last `context` tokens are rerun every step."""
     model = model_of(config, params)
-    keys = jax.random.split(jax.random.key(seed), tokens.shape[0] - 1)
+    noise = _noise(seed, tokens.shape[0] - 1, config.vocab_size)
 
     window_size = min(config.context, tokens.shape[0])
 
-    def one_token(tokens, position):
+    def next_buffer(position, tokens, nothing):
         start = jnp.maximum(position + 1 - window_size, 0)  # the window ends at `position` once it is full
         window = jax.lax.dynamic_slice_in_dim(tokens, start, window_size)
         logits = model(window[None])[:, position - start]
-        return _choose(tokens, position, prompt_length, logits, keys[position], temperature), None
+        return _choose(tokens, position, prompt_length, logits, noise[position], temperature), nothing
 
-    tokens, _ = jax.lax.scan(one_token, tokens, jnp.arange(tokens.shape[0] - 1))
-    return tokens
+    return _write_until_the_end(next_buffer, tokens, prompt_length, length, jnp.int32(0), table)
 
 
 @partial(jax.jit, static_argnames=("config",))
@@ -125,16 +177,23 @@ def sample(
     seed: int = 0,
     use_cache: bool = True,
 ) -> str:
-    """What the model writes after `prompt` in `length` tokens (the prompt itself not included; see _prompt_buffer for
-    a prompt that ends in spaces)."""
+    """What the model writes after `prompt` in at most `length` tokens, up to and with the blank gap that ends a text
+    (the prompt itself not included; see _prompt_buffer for a prompt that ends in spaces)."""
     if length not in SAMPLE_LENGTHS:
         raise ValueError(f"length must be one of {SAMPLE_LENGTHS}")
     buffer, prompt_length = _prompt_buffer(prompt, length)
     sampler = sample_tokens if use_cache else sample_tokens_by_recomputing
-    tokens = sampler(
-        params, jnp.asarray(buffer), prompt_length, int(seed), float(temperature), config=config, length=length
+    tokens, count = sampler(
+        params,
+        jnp.asarray(buffer),
+        prompt_length,
+        int(seed),
+        float(temperature),
+        newline_table(),
+        config=config,
+        length=length,
     )
-    written = decode(np.asarray(tokens)[prompt_length : prompt_length + length])
+    written = decode(np.asarray(tokens)[prompt_length : prompt_length + int(count)])
     trailing = prompt[len(prompt.rstrip(" ")) :]
     return written[len(trailing) :] if written.startswith(trailing) else written
 

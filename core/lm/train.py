@@ -19,7 +19,10 @@ import optax
 from core.lm.model import LMConfig, init_params, model_of
 from core.lm.token_data import TokenStream
 
-BATCH_SIZE = 4  # windows of a whole context each: a step of both models takes about half a second
+# Windows (each holding a whole advert) per fine-tuning step. Measured over 5 seeds (bench/lm_recipes.json): at a
+# fixed budget of time, more steps on 2 windows teach the whole layout better than fewer steps on 4 or 8, and a
+# step of both models takes about 0.3 s on two cores, so the page shows new numbers every half second.
+BATCH_SIZE = 2
 CHUNK_STEPS = 1  # per model: two models train side by side and a page shows new numbers every half second
 STREAM_CAPACITY = 2**16  # tokens: room for the largest fine-tuning set, so every set shares one compile
 STARTS_CAPACITY = 128  # text starts: room for the largest fine-tuning set (100 adverts)
