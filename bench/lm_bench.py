@@ -116,14 +116,15 @@ def whole_advert_milliseconds(run: fine_tuning.FineTuneRun) -> dict:
     }
 
 
-def default_runs(style: str, **preset) -> tuple[dict, list]:
-    """The page's run on a house style (its defaults, changed by `preset`) for each of SEEDS: seconds, held-out
-    house-style losses, what the final adverts show. Figures are named lm_<style>_...; also returns the runs."""
+def default_runs(**preset) -> tuple[dict, list]:
+    """The page's run (its defaults, changed by `preset`) for each of SEEDS: seconds, held-out house-style losses,
+    what the final adverts show. Figures are named lm_<style>_...; also returns the runs."""
     runs, seconds = [], []
     for seed in SEEDS:
         started = time.perf_counter()
-        runs.append(fine_tuning.run_lesson(fine_tuning.FineTuneConfig(style=style, seed=seed, **preset)))
+        runs.append(fine_tuning.run_lesson(fine_tuning.FineTuneConfig(seed=seed, **preset)))
         seconds.append(time.perf_counter() - started)
+    style = runs[0].config.style
     prefix = f"lm_{style}"
     figures = {
         f"{prefix}_run": {"steps": runs[0].config.steps, "texts": len(runs[0].texts.train)},
@@ -141,6 +142,7 @@ def default_runs(style: str, **preset) -> tuple[dict, list]:
             sum(f.markers[name].values()) for f in finals
         )
         figures[f"{prefix}_real_word_share_{name}_mean"] = round(statistics.mean(words), 3)
+        figures[f"{prefix}_copied_share_{name}_mean"] = round(statistics.mean(f.copied[name] for f in finals), 3)
         figures[f"{prefix}_real_word_share_{name}_worst"] = round(min(words), 3)
         figures[f"{prefix}_in_house_style_seeds_{name}"] = (
             f"{sum(f.in_house_style[name] for f in finals)} of {len(finals)}"
@@ -169,10 +171,10 @@ def run() -> dict:
     )
     defaults = fine_tuning.FineTuneConfig()
     fine_tuning.run_lesson(fine_tuning.FineTuneConfig(steps=5))  # compiles everything the page's run uses
-    figures, english_runs = default_runs("english")
+    figures, english_runs = default_runs()
     figures.update(whole_advert_milliseconds(english_runs[0]))
     print(figures, file=sys.stderr, flush=True)  # so far, in case a later part fails
-    figures.update(default_runs("dutch", **fine_tuning.DUTCH_PRESET)[0])
+    figures.update(default_runs(**fine_tuning.DUTCH_PRESET)[0])
     print(figures, file=sys.stderr, flush=True)
     figures.update(memorization_preset())
     until_style = [seconds_until_house_style(config, params, data, window, defaults, seed) for seed in SEEDS]

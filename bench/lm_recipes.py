@@ -31,6 +31,7 @@ from core.lm.token_data import decode
 SEEDS = (0, 1, 2, 3, 4)
 SAMPLES = 24  # adverts written per fine-tuned model and temperature
 TEMPERATURES = (0.2, 0.3, 0.5)
+DUTCH_GRID = [("dutch", (3e-3, 5e-3), (120, 160, 200, 240), (2,))]  # after the Dutch set grew to 100 training adverts
 GRIDS = [  # (style, learning rates, steps, windows per batch): every combination is one recipe
     (style, rates, steps, batches)
     for style in ("english", "dutch")
@@ -120,11 +121,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", default=None)
     parser.add_argument("--quick", action="store_true", help="one tiny recipe, to check that it runs")
+    parser.add_argument("--dutch", action="store_true", help="only the Dutch grid")
     parser.add_argument("--seconds", type=float, default=float("inf"), help="start no recipe after this")
     args = parser.parse_args()
     print(f"devices: {jax.devices()}", file=sys.stderr, flush=True)
     rows, deadline = [], time.perf_counter() + args.seconds
-    for style, *recipes in QUICK if args.quick else GRIDS:
+    for style, *recipes in QUICK if args.quick else DUTCH_GRID if args.dutch else GRIDS:
         rows += measure(style, recipes, deadline)
     result = {"device": str(jax.devices()[0].platform), "seeds": list(SEEDS), "samples": SAMPLES, "rows": rows}
     text = json.dumps(result, indent=1)

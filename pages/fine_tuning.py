@@ -119,7 +119,7 @@ with controls:
         step=10,
         key="ft_texts",
         persist_state="session",
-        help=tr("How many adverts the models train on (the Dutch set has 30). 20 other adverts are held out."),
+        help=tr("How many adverts the models train on. 20 other adverts are held out."),
     )
     st.slider(
         tr("Off-style texts mixed in"),
@@ -145,7 +145,7 @@ with controls:
         persist_state="session",
         help=tr(
             "One step = one update on 2 stretches of text, each starting at the top of an advert and long enough "
-            "for all of it (384 or 512 tokens)."
+            "for all of it (384 tokens for English, 448 for Dutch)."
         ),
     )
     st.slider(

@@ -140,7 +140,16 @@ def test_fine_tuning_sets_hold_out_the_last_texts_and_swap_in_off_style_ones():
     assert len(texts.train) == 20 and texts.heldout == english[100:]
     assert texts.replaced == 5
     assert sum(text.startswith(corpus.PROMPT) for text in texts.train) == 15
-    assert corpus.fine_tuning_texts("dutch", 100).heldout == corpus.load_texts("vacancies_nl.jsonl")[30:]
+    assert corpus.fine_tuning_texts("dutch", 100).heldout == corpus.load_texts("vacancies_nl.jsonl")[100:]
+
+
+@pytest.mark.parametrize("style", list(corpus.HOUSE_STYLES))
+def test_every_house_advert_fits_a_training_window_and_a_sample(style):
+    """Every advert with the gap after it fits the fine-tuning windows and the sampler's buffer, so a model sees
+    whole adverts in training and can write one to its closing line."""
+    texts = corpus.load_texts(corpus.HOUSE_STYLES[style].file)
+    longest = max(len(token_data.encode(text + corpus.SEPARATOR)) for text in texts)
+    assert longest <= sample.ADVERT_TOKENS - 8 and longest <= fine_tuning.WINDOWS[-1]
 
 
 # ---------------------------------------------------------------- the model

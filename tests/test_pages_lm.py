@@ -74,7 +74,7 @@ def test_dutch_off_style_data_and_seed_settings_train_without_errors():
     app.button(key="ft_train").click().run()
     tick_until_trained(app)
     run = app.session_state["ft_run"]
-    assert run.config.style == "dutch" and run.texts.replaced == 15 and len(run.texts.train) == 30
+    assert run.config.style == "dutch" and run.texts.replaced == 50 and len(run.texts.train) == 100
     assert not app.exception
 
 

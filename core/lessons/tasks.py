@@ -634,14 +634,14 @@ FINE_TUNING_TASKS = (
             "After {steps} steps it is below {after}, while the model trained from scratch is still above "
             "{scratch}: even in another language, the letters, spacing and layout it learned in pretraining help."
         ),
-        {**FINE_TUNING_BASE, "ft_dataset": "dutch", "ft_texts": 30},
+        {**FINE_TUNING_BASE, "ft_dataset": "dutch", "ft_texts": 100},
         lambda run: (
             run.history().heldout_style["fine_tuned"][0] > 6
             and final(run.history().heldout_style["fine_tuned"]) < 3.5
             and final(run.history().heldout_style["from_scratch"]) > 5
         ),
         numbers=lambda: {
-            "texts": 30,
+            "texts": 100,
             "steps": 20,
             "dutch": number(6),
             "english": number(4.6),

@@ -208,7 +208,7 @@ HOUSE_STYLES = {
     ),
     "dutch": HouseStyle(
         "vacancies_nl.jsonl",
-        30,
+        100,
         ("De functie", "Wat je meebrengt", "Wat wij bieden", "Zo solliciteer je"),
         tr_later("Dutch house style"),
         r"EUR \d\.\d{3} - \d\.\d{3} bruto per maand",

@@ -23,7 +23,7 @@ from core.lm.token_data import decode, encode, shipped_tokenizer
 # the house prompt (16 tokens) and a whole first line typed by a learner (up to 63 characters, at most 64 tokens).
 PROMPT_CAPACITIES = (16, 64)
 PROMPT_CAPACITY = PROMPT_CAPACITIES[-1]  # the longest prompt; longer ones keep their last tokens
-# A whole advert is 230-480 tokens; the longest prompt and 448 tokens fill the 512-token context exactly, so the
+# A whole advert is 230-440 tokens; the longest prompt and 448 tokens fill the 512-token context exactly, so the
 # model sees the whole prompt while it writes.
 ADVERT_TOKENS = 448
 SAMPLE_LENGTHS = (ADVERT_TOKENS,)

@@ -3,7 +3,7 @@
 Checks the three JSONL files next to this script:
 
 * vacancies_en.jsonl  - 120 English house-style vacancies (en-001..en-120)
-* vacancies_nl.jsonl  - 40 Dutch house-style vacancies (nl-001..nl-040)
+* vacancies_nl.jsonl  - 120 Dutch house-style vacancies (nl-001..nl-120)
 * off_style_en.jsonl  - 40 generic corporate ads (off-001..off-040)
 
 For every file: line count, JSON shape, ids in sequence and unique,
@@ -65,7 +65,7 @@ FILES = {
     ),
     "vacancies_nl.jsonl": dict(
         prefix="nl",
-        count=40,
+        count=120,
         lo=500,
         hi=1000,
         style="house",
