@@ -9,6 +9,7 @@ import time
 import psutil
 import pytest
 
+from core.lessons.fine_tuning import FineTuneConfig
 from tests.browser_support import CHROMIUM, assert_no_error_box, open_page, screenshot, wait_idle
 
 pytestmark = [
@@ -31,7 +32,8 @@ def whole_page_screenshot(page, name: str) -> None:
 
 
 def test_fine_tuning_changes_the_samples_live(page, server):
-    open_page(page, server, f"{PATH}?ft_steps=40")
+    steps = FineTuneConfig().steps  # the default run, whose final adverts show the whole house layout
+    open_page(page, server, PATH)
     page.get_by_text("What the generic model writes now").first.wait_for(timeout=60_000)
     assert_no_error_box(page)
     screenshot(page, "fine-tuning-start")
@@ -49,7 +51,7 @@ def test_fine_tuning_changes_the_samples_live(page, server):
     page.get_by_text(STEP_TEXT).first.scroll_into_view_if_needed()
     page.wait_for_timeout(700)  # a redraw replaces the samples shown before training; let it settle
     screenshot(page, "fine-tuning-training")
-    page.get_by_text(re.compile(r"^Step 40 of 40")).first.wait_for(timeout=120_000)
+    page.get_by_text(re.compile(rf"^Step {steps} of {steps}")).first.wait_for(timeout=300_000)
     wait_idle(page)
     assert page.locator(".js-plotly-plot").count() >= 1
     assert page.get_by_text("Cost.", exact=False).count() > 0
