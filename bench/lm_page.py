@@ -76,7 +76,7 @@ async def one_learner_redraws(browser, url: str) -> dict:
 
 
 async def class_learner(browser, url: str, seed: int, steps: int) -> dict:
-    context, page = await open_lesson(browser, url, f"ft_steps={steps}&ft_seed={seed}")
+    context, page = await open_lesson(browser, url, f"steps={steps}&seed={seed}")  # the page's link names
     try:
         started = time.monotonic()
         await page.get_by_role("button", name="Fine-tune", exact=True).click()
@@ -95,7 +95,7 @@ async def class_learner(browser, url: str, seed: int, steps: int) -> dict:
 async def measure(url: str, learners: int, class_steps: int, expected: dict) -> dict:
     async with async_playwright() as playwright:
         browser = await warmed_browser(playwright, url)
-        await class_learner(browser, url, 0, 6)  # compiles the lesson's code in the server
+        await class_learner(browser, url, 0, 10)  # compiles the lesson's code in the server (10: the fewest steps)
         alone = await one_learner_redraws(browser, url)
         results = await asyncio.gather(*(class_learner(browser, url, seed, class_steps) for seed in expected))
         await browser.close()

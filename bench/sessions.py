@@ -12,7 +12,7 @@ Real Chromium sessions against one server (`streamlit run app.py`), one after an
 - per session: what one more session that trained on a page holds, in this process through AppTest (the
   same session state a browser's session keeps, without the browser): 1 + `--sessions` sessions train on
   each page and are kept; the first fills the shared caches, the others are measured.
-The browsers share the server's machine; runs are kept short (`ft_steps=50`) so a measurement takes minutes.
+The browsers share the server's machine; runs are kept short (`steps=50`) so a measurement takes minutes.
 
 Options: --learners N (default 10), --sessions N (default 3), --skip-closed-tab, --skip-memory,
 --skip-per-session (a part skipped keeps its last figures in the output), --expiry-wait SECONDS (default
@@ -65,7 +65,7 @@ VISITS = (
     Visit("playground", "playground", "Play"),
     Visit("data-quality", "data-quality", "Train"),
     Visit("own-data", "own-data", "Train", upload="sample_data/loan_repayment.csv"),
-    Visit("fine-tuning", "fine-tuning?ft_steps=50", "Fine-tune"),
+    Visit("fine-tuning", "fine-tuning?steps=50", "Fine-tune"),
 )
 
 

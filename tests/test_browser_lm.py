@@ -84,7 +84,7 @@ def cpu_seconds(process: psutil.Process) -> float:
 
 def test_closing_the_tab_stops_its_training_at_once(browser, server):
     context = browser.new_context()
-    page = open_page(context.new_page(), server, f"{PATH}?ft_steps=400")
+    page = open_page(context.new_page(), server, f"{PATH}?steps=400")
     page.get_by_role("button", name="Fine-tune", exact=True).click()
     page.get_by_text(re.compile(r"^Step [1-9]\d* of 400")).first.wait_for(timeout=90_000)
     context.close()

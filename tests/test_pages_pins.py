@@ -165,7 +165,7 @@ def test_fine_tuning_pins_a_run_and_compares_either_models_held_out_loss(monkeyp
     app.select_slider(key="ft_lr").set_value(1e-2).run()
     app.button(key="ft_train").click().run()
     run_until_stopped(app, "ft", max_ticks=400, pause_seconds=0.5)
-    name = "pinned: learning rate 0.003 → 0.01"
+    name = "pinned: learning rate 0.005 → 0.01"
     assert legend(app, "ft_pins_chart") == [name, "this run"]
     np.testing.assert_array_equal(chart_trace(app, "ft_pins_chart", name), pinned.heldout_style["fine_tuned"])
     app.radio(key="ft_pins_curve").set_value("from_scratch_heldout_style_loss").run()
