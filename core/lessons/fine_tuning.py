@@ -61,8 +61,8 @@ class FineTuneConfig:
     style: str = "english"
     texts: int = 100
     off_style_share: float = 0.0  # share of the fine-tuning texts replaced by off-style ones
-    # The defaults: the recipe that wrote the whole layout most often within about 30 s on two cores (measured over
-    # 5 seeds and 24 adverts each: bench/lm_recipes.py, bench/lm_recipes.json).
+    # The defaults: of the recipes measured (5 seeds, 24 adverts each: bench/lm_recipes.py, bench/lm_recipes.json),
+    # the one that wrote the whole layout most often for the time it takes (about 43 s for both models on two cores).
     learning_rate: float = 5e-3
     steps: int = 120
     temperature: float = 0.3

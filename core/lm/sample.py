@@ -118,7 +118,7 @@ def _write_until_the_end(next_buffer, tokens, prompt_length, length, state, tabl
 @partial(jax.jit, static_argnames=("config", "length"))
 def sample_tokens(params, tokens, prompt_length, seed, temperature, table, *, config: LMConfig, length: int):
     """Continue a prompt by up to `length` tokens using the KV cache, stopping early at the blank gap with which
-    every training text ends (about a quarter of the tokens of a whole advert are never computed).
+    every training text ends (the tokens after it are never computed).
 
     Static: config, length. Traced: params, tokens ((capacity + length,) int32 with capacity one of
     PROMPT_CAPACITIES, the prompt at the start; each capacity compiles once), prompt_length (int32), seed (int),
