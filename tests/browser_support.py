@@ -96,6 +96,20 @@ def start_server(extra_env: dict | None = None, root: Path = ROOT) -> StreamlitS
     return server
 
 
+def wait_for_the_servers_warm_up(server: StreamlitServer, timeout: float = 180) -> None:
+    """Wait until the server's warm-up thread has done its last step (ui.first_minute logs each step): that step
+    waits for an idle server and then trains for some CPU-seconds, which a test measuring an idle server must not
+    count."""
+    from ui.first_minute import LOG_PREFIX, WARM_UP_STEPS
+
+    done = f"{LOG_PREFIX} {WARM_UP_STEPS[-1].__name__} "
+    deadline = time.monotonic() + timeout
+    while done not in Path(server.log.name).read_text(errors="replace"):
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"the server's warm-up did not finish within {timeout:.0f} s; see {server.log.name}")
+        time.sleep(0.5)
+
+
 def warm_up(browser, server: StreamlitServer) -> None:
     """Open the home page once, so the tests that follow find the engine warm."""
     page = browser.new_page()

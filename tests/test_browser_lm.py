@@ -10,7 +10,14 @@ import psutil
 import pytest
 
 from core.lessons.fine_tuning import FineTuneConfig
-from tests.browser_support import CHROMIUM, assert_no_error_box, open_page, screenshot, wait_idle
+from tests.browser_support import (
+    CHROMIUM,
+    assert_no_error_box,
+    open_page,
+    screenshot,
+    wait_for_the_servers_warm_up,
+    wait_idle,
+)
 
 pytestmark = [
     pytest.mark.browser,
@@ -85,6 +92,7 @@ def cpu_seconds(process: psutil.Process) -> float:
 def test_closing_the_tab_stops_its_training_at_once(browser, server):
     context = browser.new_context()
     page = open_page(context.new_page(), server, f"{PATH}?steps=400")
+    wait_for_the_servers_warm_up(server)  # it trains for a few CPU-seconds once the server idles, as after the close
     page.get_by_role("button", name="Fine-tune", exact=True).click()
     page.get_by_text(re.compile(r"^Step [1-9]\d* of 400")).first.wait_for(timeout=90_000)
     context.close()
