@@ -26,7 +26,6 @@ import numpy as np
 
 from core.lessons import fine_tuning, house_style
 from core.lm import corpus, sample, train
-from core.lm.token_data import decode
 
 SEEDS = (0, 1, 2, 3, 4)
 SAMPLES = 24  # adverts written per fine-tuned model and temperature
@@ -50,19 +49,20 @@ def _sample_many(params, tokens, prompt_length, seeds, temperature, *, config, l
     table = sample.newline_table()
     return jax.vmap(one, in_axes=(None, None, None, 0, None, None))(
         params, tokens, prompt_length, seeds, temperature, table
-    )[0]
+    )
 
 
 def adverts(config, params, temperature: float, first_seed: int) -> list[str]:
     buffer, prompt_length = sample._prompt_buffer(corpus.PROMPT, sample.ADVERT_TOKENS)
     seeds = jnp.arange(first_seed, first_seed + SAMPLES)
-    rows = np.asarray(
-        _sample_many(
-            params, jnp.asarray(buffer), prompt_length, seeds, temperature, config=config, length=sample.ADVERT_TOKENS
-        )
+    rows, counts = _sample_many(
+        params, jnp.asarray(buffer), prompt_length, seeds, temperature, config=config, length=sample.ADVERT_TOKENS
     )
-    texts = [decode(row[prompt_length : prompt_length + sample.ADVERT_TOKENS]) for row in rows]
-    return [house_style.advert_part(text[1:] if text.startswith(" ") else text) for text in texts]
+    rows, counts = np.asarray(rows), np.asarray(counts)
+    return [
+        house_style.advert_part(sample.written_after(corpus.PROMPT, row, prompt_length, int(count)))
+        for row, count in zip(rows, counts)
+    ]
 
 
 def fine_tune(config, params, data, window: int, recipe: fine_tuning.FineTuneConfig, batch: int):

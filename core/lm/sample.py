@@ -193,7 +193,13 @@ def sample(
         config=config,
         length=length,
     )
-    written = decode(np.asarray(tokens)[prompt_length : prompt_length + int(count)])
+    return written_after(prompt, np.asarray(tokens), prompt_length, int(count))
+
+
+def written_after(prompt: str, tokens: np.ndarray, prompt_length: int, count: int) -> str:
+    """The text of the `count` tokens a sampler wrote after the prompt in its buffer, less the spaces the prompt
+    ended with (_prompt_buffer left them for the model to write)."""
+    written = decode(tokens[prompt_length : prompt_length + count])
     trailing = prompt[len(prompt.rstrip(" ")) :]
     return written[len(trailing) :] if written.startswith(trailing) else written
 
