@@ -523,6 +523,7 @@ def test_layout_sections_run_from_each_heading_to_the_next_part():
 def test_an_advert_ends_at_the_gap_the_model_writes_or_near_a_thousand_characters():
     assert house_style.advert_part(LAYOUT + "\n\n\nHARBOUR & FINCH | Baker") == LAYOUT
     assert house_style.advert_part("Cook\ufffd | Leeds\ufffd") == "Cook | Leeds", "bytes that form no character"
+    assert house_style.advert_part("Co\x0bok |\x1f Leeds\x7f\n\tnow") == "Cook | Leeds\n\tnow", "control characters"
     rambling = "word " * 400
     cut = house_style.advert_part(rambling)
     assert 900 < len(cut) <= house_style.ADVERT_CHARACTERS and cut.endswith("word")

@@ -91,11 +91,16 @@ TITLE_LINE, SIGN_OFF = tr_later("title line"), tr_later("sign-off")
 BULLETS_UNDER = tr_later("~ bullets under {heading}")
 
 
+_INVISIBLE = re.compile("[\ufffd\x00-\x08\x0b-\x1f\x7f]")
+
+
 def advert_part(text: str) -> str:
     """The first advert of a text written after the prompt: up to the blank gap with which the model ends an advert
     (as every training text ends), or about ADVERT_CHARACTERS characters, cut at a line or word end. Bytes that form
-    no character (a byte-level model at a high temperature writes some; they decode to U+FFFD) are left out."""
-    text = text.replace("\ufffd", "").split(corpus.SEPARATOR, 1)[0].rstrip("\n")
+    no character (a byte-level model at a high temperature writes some; they decode to U+FFFD) and control characters
+    other than line breaks and tabs (an untrained model writes any byte; a browser draws them as empty boxes) are
+    left out."""
+    text = _INVISIBLE.sub("", text).split(corpus.SEPARATOR, 1)[0].rstrip("\n")
     if len(text) <= ADVERT_CHARACTERS:
         return text
     cut = text.rfind("\n", 0, ADVERT_CHARACTERS)
