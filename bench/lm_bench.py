@@ -168,10 +168,8 @@ def memorization_preset() -> dict:
 def run() -> dict:
     config, params, facts = fine_tuning.generic_model()
     texts = corpus.fine_tuning_texts("english", 100)
-    data, window = (
-        fine_tuning.fine_tuning_data(texts, config.context),
-        fine_tuning.training_window(texts, config.context),
-    )
+    window = fine_tuning.training_window(texts, config.context)
+    data = fine_tuning.fine_tuning_data(texts, window)
     defaults = fine_tuning.FineTuneConfig()
     fine_tuning.run_lesson(fine_tuning.FineTuneConfig(steps=5))  # compiles everything the page's run uses
     figures, english_runs = default_runs()

@@ -77,8 +77,8 @@ def fine_tune(config, params, data, window: int, recipe: fine_tuning.FineTuneCon
 def measure(style: str, recipes, deadline: float) -> list[dict]:
     config, generic_params, _ = fine_tuning.generic_model()
     texts = corpus.fine_tuning_texts(style, corpus.HOUSE_STYLES[style].train_texts)
-    data = fine_tuning.fine_tuning_data(texts, config.context)
     window = fine_tuning.training_window(texts, config.context)
+    data = fine_tuning.fine_tuning_data(texts, window)
     rows = []
     for rate, steps, batch in itertools.product(*recipes):
         if time.perf_counter() > deadline:

@@ -232,6 +232,17 @@ def test_sampling_is_deterministic_for_a_seed_and_low_temperature_is_less_random
     assert len(set(cold.split())) < len(set(hot.split()))
 
 
+def test_models_on_two_devices_write_side_by_side_what_each_writes_alone(generic):
+    config, params, _ = generic
+    devices = jax.devices()
+    others = train.fresh_params(5, config=config)
+    on_their_devices = [jax.device_put(params, devices[0]), jax.device_put(others, devices[-1])]
+    arguments = {"temperature": 0.3, "seed": 4}
+    side_by_side = sample.sample_each(config, on_their_devices, corpus.PROMPT, **arguments)
+    alone = [sample.sample(config, each, corpus.PROMPT, **arguments) for each in (params, others)]
+    assert side_by_side == alone and alone[0] != alone[1]
+
+
 # ---------------------------------------------------------------- the pretrained checkpoint
 
 

@@ -120,6 +120,15 @@ def advert_text(config, params, prompt: str, *, temperature: float, seed: int) -
     return house_style.advert_part(sample.sample(config, params, prompt, temperature=temperature, seed=seed))
 
 
+def advert_texts(config, states: dict, prompt: str, *, temperature: float, seed: int) -> dict:
+    """advert_text for every model of MODELS at once (from `states`, model name -> LMState): the two write side by
+    side, each on its own device."""
+    written = sample.sample_each(
+        config, [states[name].params for name in MODELS], prompt, temperature=temperature, seed=seed
+    )
+    return {name: house_style.advert_part(text) for name, text in zip(MODELS, written)}
+
+
 def learning_rate_at(step: int, config: FineTuneConfig) -> float:
     """The learning rate of a step: the chosen rate at the first, falling in a straight line to END_SHARE of it at
     the last. Smaller steps at the end let the model settle instead of jumping around the house style it found
@@ -127,14 +136,15 @@ def learning_rate_at(step: int, config: FineTuneConfig) -> float:
     return config.learning_rate * (1 - (1 - END_SHARE) * step / max(config.steps - 1, 1))
 
 
-def fine_tuning_data(texts: corpus.FineTuningTexts, context: int) -> train.LMData:
+def fine_tuning_data(texts: corpus.FineTuningTexts, window: int) -> train.LMData:
     """The jit inputs of a fine-tuning run: its training texts as one stream, measured on its held-out
-    texts and on held-out general English."""
+    texts and on held-out general English in windows of `window` tokens (the training window: each held-out advert
+    whole, and a measurement costs a third less than over the model's whole context)."""
     return train.make_data(
         token_data.stream_of(texts.train),
         token_data.stream_of(texts.heldout),
         token_data.general_stream("heldout"),
-        context,
+        window,
         start_share=FROM_TEXT_STARTS,
     )
 
@@ -169,8 +179,8 @@ class FineTuneRun:
         # dispatched at once and train side by side, in about 0.6 of the time they take one after the other.
         devices = jax.devices()
         self._devices = {name: devices[i % len(devices)] for i, name in enumerate(MODELS)}
-        data = fine_tuning_data(self.texts, self.model_config.context)
         self.window = training_window(self.texts, self.model_config.context)
+        data = fine_tuning_data(self.texts, self.window)
         self._data = {name: jax.device_put(data, device) for name, device in self._devices.items()}
         self._copy_index = house_style.copy_index(self.texts.train, self.texts.heldout)
         starting_params = {
@@ -272,16 +282,9 @@ class FineTuneRun:
 
     def _samples_of(self, states: dict, step: int, seconds: float) -> Samples:
         """Both models continue the same prompt with the same random numbers, so only training differs."""
-        texts = {
-            name: advert_text(
-                self.model_config,
-                states[name].params,
-                corpus.PROMPT,
-                temperature=self.config.temperature,
-                seed=self.config.seed,
-            )
-            for name in MODELS
-        }
+        texts = advert_texts(
+            self.model_config, states, corpus.PROMPT, temperature=self.config.temperature, seed=self.config.seed
+        )
         house = self.config.style
 
         def per_model(measure):
@@ -302,16 +305,9 @@ class FineTuneRun:
         and seed: model name -> text written after the prompt."""
         with self._lock:
             states = dict(self._states)
-        return {
-            name: advert_text(
-                self.model_config,
-                states[name].params,
-                prompt,
-                temperature=self.config.temperature,
-                seed=self.config.seed,
-            )
-            for name in MODELS
-        }
+        return advert_texts(
+            self.model_config, states, prompt, temperature=self.config.temperature, seed=self.config.seed
+        )
 
     def history(self) -> LessonHistory:
         with self._lock:
@@ -562,10 +558,11 @@ def generic_heldout_losses() -> dict:
     """The generic model's loss on the held-out texts of each house style and on held-out general English."""
     config, params, _ = generic_model()
     losses = {}
-    for style_name, house in corpus.HOUSE_STYLES.items():
+    for style_name, house in corpus.HOUSE_STYLES.items():  # in the windows a run measures in, as at its step 0
         texts = corpus.fine_tuning_texts(style_name, house.train_texts)
-        windows = train.evaluation_windows(token_data.stream_of(texts.heldout), config.context)
+        window = training_window(texts, config.context)
+        windows = train.evaluation_windows(token_data.stream_of(texts.heldout), window)
         losses[style_name] = float(train.windows_loss(params, windows, config=config))
-    windows = train.evaluation_windows(token_data.general_stream("heldout"), config.context)
+    windows = train.evaluation_windows(token_data.general_stream("heldout"), WINDOWS[0])
     losses["general"] = float(train.windows_loss(params, windows, config=config))
     return losses

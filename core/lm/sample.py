@@ -179,21 +179,43 @@ def sample(
 ) -> str:
     """What the model writes after `prompt` in at most `length` tokens, up to and with the blank gap that ends a text
     (the prompt itself not included; see _prompt_buffer for a prompt that ends in spaces)."""
+    sampler = sample_tokens if use_cache else sample_tokens_by_recomputing
+    return _sample_each(sampler, config, [params], prompt, length, temperature, seed)[0]
+
+
+def sample_each(
+    config: LMConfig,
+    params_of_each,
+    prompt: str,
+    *,
+    length: int = ADVERT_TOKENS,
+    temperature: float = 0.8,
+    seed: int = 0,
+) -> list[str]:
+    """`sample` (with the KV cache) by several models of one architecture from the same prompt and random numbers.
+    Every model's loop is started before any is read, so models whose parameters live on different devices (one per
+    core) write at the same time."""
+    return _sample_each(sample_tokens, config, params_of_each, prompt, length, temperature, seed)
+
+
+def _sample_each(sampler, config, params_of_each, prompt, length, temperature, seed) -> list[str]:
     if length not in SAMPLE_LENGTHS:
         raise ValueError(f"length must be one of {SAMPLE_LENGTHS}")
     buffer, prompt_length = _prompt_buffer(prompt, length)
-    sampler = sample_tokens if use_cache else sample_tokens_by_recomputing
-    tokens, count = sampler(
-        params,
-        jnp.asarray(buffer),
-        prompt_length,
-        int(seed),
-        float(temperature),
-        newline_table(),
-        config=config,
-        length=length,
-    )
-    return written_after(prompt, np.asarray(tokens), prompt_length, int(count))
+    started = [
+        sampler(
+            params,
+            jnp.asarray(buffer),
+            prompt_length,
+            int(seed),
+            float(temperature),
+            newline_table(),
+            config=config,
+            length=length,
+        )
+        for params in params_of_each
+    ]
+    return [written_after(prompt, np.asarray(tokens), prompt_length, int(count)) for tokens, count in started]
 
 
 def written_after(prompt: str, tokens: np.ndarray, prompt_length: int, count: int) -> str:
