@@ -21,7 +21,7 @@ from core.lessons.fine_tuning import (
 from core.lessons.house_style import MARKERS
 from core.lessons.user_text import markdown_literal
 from core.lm.corpus import HOUSE_STYLES, JOB_CITY_LIMIT, JOB_TITLE_LIMIT, PROMPT, job_prompt
-from ui import links, live, look, pins, widgets
+from ui import links, live, live_view, look, pins, widgets
 from ui.charts.lm import fine_tuning_losses
 from ui.samples import SAMPLE_CSS, sample_html, show_sample
 from ui.tasks import task_panel
@@ -210,13 +210,20 @@ def draw_results(run: FineTuneRun | None) -> None:
     live.progress(run)
     history = run.history()
     draw_metrics(run, history)
-    look.chart(fine_tuning_losses(history, run.config.steps, st.session_state.get("ft_previous")), key="ft_loss_chart")
-    st.caption(
-        tr(
-            "Loss on text the models never trained on (left, middle) and on their training texts (right). "
-            "Zoom resets while training runs."
+    previous = st.session_state.get("ft_previous")
+    # While the run trains the browser grows the curves on canvases (re-drawing a Plotly figure every half second
+    # took half of the browser's CPU and slowed training beside it); a run at rest gets Plotly's hover and zoom.
+    if live.is_running(st.session_state, "ft"):
+        run_id, tick = live.run_number(st.session_state, "ft"), live.current_tick(st.session_state, "ft")
+        live_view.fine_tuning_losses(run_id, history, run.config.steps, tick, previous)
+        caption = tr(
+            "Loss on text the models never trained on (left, middle) and on their training texts (right). Hover "
+            "over the curves and zoom in once training ends."
         )
-    )
+    else:
+        look.chart(fine_tuning_losses(history, run.config.steps, previous), key="ft_loss_chart")
+        caption = tr("Loss on text the models never trained on (left, middle) and on their training texts (right).")
+    st.caption(caption)
     pins.tools("ft", run)
     draw_samples(run)
     st.markdown(cost_reading(run.steps_done, run.seconds, run.tokens_seen, run.pretraining))

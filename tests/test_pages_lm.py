@@ -28,6 +28,29 @@ def code_blocks(app: AppTest) -> list[str]:
     return [block.value for block in app.markdown if 'class="lm-sample"' in block.value]
 
 
+def live_views(app: AppTest) -> dict:
+    """The data each live view on the page was sent last, by its name."""
+    views = [json.loads(c.proto.json) for c in app.get("bidi_component") if "live_view" in c.proto.component_name]
+    return {view["name"]: view for view in (v.get("data", v) for v in views)}
+
+
+def assert_live_curves_are_the_runs(app: AppTest, run) -> None:
+    """While it trains, the page's loss panels are live views (no Plotly figure to re-draw every tick) that carry the
+    run's own losses: held-out at the steps they were measured, training loss after every step. The worker trains on
+    after the page drew, so the run's history is compared as far as the views go."""
+    views = live_views(app)
+    assert not app.get("plotly_chart") and {"ft_loss_0", "ft_loss_1", "ft_loss_2"} <= set(views)
+    lines = [
+        next(line for line in views[name]["curves"]["series"] if line["name"] == "fine-tuned generic model")
+        for name in ("ft_loss_0", "ft_loss_1", "ft_loss_2")
+    ]
+    history, measured, steps_drawn = run.history(), len(lines[0]["steps"]), len(lines[2]["values"])
+    assert lines[0]["steps"] == lines[1]["steps"] == list(history.eval_steps[:measured]) and "steps" not in lines[2]
+    np.testing.assert_allclose(lines[0]["values"], history.heldout_style["fine_tuned"][:measured], rtol=1e-5)
+    np.testing.assert_allclose(lines[1]["values"], history.heldout_general["fine_tuned"][:measured], rtol=1e-5)
+    assert 0 < steps_drawn == views["ft_loss_2"]["keyframes"][-1]["epoch"] <= run.steps_done
+
+
 def test_the_page_shows_the_generic_model_before_training():
     app = open_page(PAGE)
     assert app.title[0].value == "Pretraining vs fine-tuning"
@@ -47,6 +70,7 @@ def test_fine_tuning_runs_live_and_the_page_shows_what_it_recorded():
         assert time.monotonic() < deadline, f"no training step after {FIRST_STEPS_SECONDS} s: is the worker dead?"
         app.run()
     assert run.steps_done < 50, "the page redraws part-way through training"
+    assert_live_curves_are_the_runs(app, run)
     tick_until_trained(app)
     assert run.steps_done == 50 and [s.step for s in run.samples] == [0, 10, 20, 30, 40, 50]
     assert code_blocks(app) != before, "new samples replace the old ones"

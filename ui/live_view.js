@@ -275,11 +275,25 @@ function logTicks(low, high) {
   return ticks;
 }
 
+// Where a series' point i lies on the x axis: its own step when the series was measured now and then
+// (series.steps), else epoch i + 1 (a value after every epoch).
+function xOf(series, i) {
+  return series.steps ? series.steps[i] : i + 1;
+}
+
+// How many of a series' points lie at or before x.
+function pointsUpTo(series, x) {
+  if (!series.steps) return Math.floor(x);
+  let count = 0;
+  while (count < series.steps.length && series.steps[count] <= x) count++;
+  return count;
+}
+
 function visibleRange(curves, shown) {
   let low = Infinity;
   let high = -Infinity;
   for (const series of curves.series) {
-    const upTo = series.previous ? series.values.length : Math.ceil(shown);
+    const upTo = series.previous ? series.values.length : pointsUpTo(series, Math.ceil(shown));
     for (let i = 0; i < Math.min(upTo, series.values.length); i++) {
       const v = series.values[i];
       if (v === null || !isFinite(v) || (curves.log && v <= 0)) continue;
@@ -304,6 +318,9 @@ function drawCurves(view, state) {
   const titleBottom = drawTitle(context, curves.title, 80 * k, width - 80 * k - 8);
   const top = Math.max(44 * k, titleBottom + 20 * k);
   const box = { left: 80 * k, top, right: width - 20 - 50 * (k - 1), bottom: height - 110 * k };
+  const places = legendPlaces(context, curves.series, box);
+  const extraRows = Math.max(...places.map(([, row]) => row));
+  box.bottom -= extraRows * LINE_HEIGHT; // a legend of more rows pushes the plot up
   const target = visibleRange(curves, state.shown);
   // the axis glides to a narrower range instead of jumping, so the curves do not jerk; it widens at once,
   // so no line is ever cut off
@@ -329,14 +346,14 @@ function drawCurves(view, state) {
   }
   context.textAlign = "center";
   for (const epoch of niceTicks(0, state.data.total, 6)) context.fillText(formatTick(epoch), toX(epoch), box.bottom + 22 * k);
-  context.fillText(EPOCH_AXIS, (box.left + box.right) / 2, box.bottom + 46 * k);
+  context.fillText(curves.axis || EPOCH_AXIS, (box.left + box.right) / 2, box.bottom + 46 * k);
   context.save();
   context.beginPath();
   context.rect(box.left, box.top - 4, box.right - box.left, box.bottom - box.top + 8);
   context.clip();
   for (const series of curves.series) drawSeries(context, series, series.previous ? Infinity : state.shown, toX, toY, curves.log);
   context.restore();
-  drawLegend(context, curves.series, box, height);
+  drawLegend(context, curves.series, places, height - 40 * k);
 }
 
 function drawSeries(context, series, shown, toX, toY, log) {
@@ -345,7 +362,7 @@ function drawSeries(context, series, shown, toX, toY, log) {
   context.lineWidth = series.width || 3;
   context.setLineDash(series.dash ? [8, 6] : []);
   let drawing = false;
-  const last = Math.min(series.values.length, Math.floor(shown));
+  const last = Math.min(series.values.length, pointsUpTo(series, shown));
   const usable = (v) => v !== null && isFinite(v) && (!log || v > 0);
   for (let i = 0; i < last; i++) {
     const v = series.values[i];
@@ -353,31 +370,48 @@ function drawSeries(context, series, shown, toX, toY, log) {
       drawing = false;
       continue;
     }
-    if (drawing) context.lineTo(toX(i + 1), toY(v));
-    else context.moveTo(toX(i + 1), toY(v));
+    if (drawing) context.lineTo(toX(xOf(series, i)), toY(v));
+    else context.moveTo(toX(xOf(series, i)), toY(v));
     drawing = true;
   }
-  // the part of the next epoch already on screen, so the line grows smoothly
+  // the part of the line towards the next point already on screen, so the line grows smoothly (both ends are
+  // real values the server sent: the next one is drawn in full once the epoch on screen reaches it)
   const next = series.values[last];
-  const fraction = shown - Math.floor(shown);
-  if (drawing && last > 0 && fraction > 0 && usable(next)) {
-    const from = series.values[last - 1];
-    context.lineTo(toX(last + fraction), toY(mix(from, next, fraction)));
+  if (drawing && last > 0 && last < series.values.length && usable(next)) {
+    const fromX = xOf(series, last - 1);
+    const fraction = Math.min(Math.max((shown - fromX) / (xOf(series, last) - fromX), 0), 1);
+    if (fraction > 0) context.lineTo(toX(mix(fromX, xOf(series, last), fraction)), toY(mix(series.values[last - 1], next, fraction)));
   }
   context.stroke();
   context.setLineDash([]);
 }
 
-function drawLegend(context, seriesList, box, height) {
-  let x = box.left;
-  let y = height - 40 * (LINE_HEIGHT / 24);
+// Where each legend entry goes, in rows under the plot: [x, row] per series. In a narrow canvas (three side by
+// side) the rows start at its left edge, so that a long name still fits.
+function legendPlaces(context, seriesList, box) {
+  context.font = FONT;
+  const widths = seriesList.map((series) => 34 + context.measureText(series.name).width);
+  const left = box.left + Math.max(...widths) > box.right ? 8 : box.left;
+  let x = left;
+  let row = 0;
+  return widths.map((width) => {
+    if (x > left && x + width > box.right) {
+      x = left;
+      row += 1;
+    }
+    const place = [x, row];
+    x += width + 24;
+    return place;
+  });
+}
+
+function drawLegend(context, seriesList, places, bottom) {
+  const rows = Math.max(...places.map(([, row]) => row)) + 1;
   context.font = FONT;
   context.textAlign = "left";
-  for (const series of seriesList) {
-    if (x > box.left && x + 58 + context.measureText(series.name).width > box.right) {
-      x = box.left; // wrap to a second row
-      y += LINE_HEIGHT;
-    }
+  seriesList.forEach((series, index) => {
+    const [x, row] = places[index];
+    const y = bottom - (rows - 1 - row) * LINE_HEIGHT;
     context.strokeStyle = series.colour;
     context.lineWidth = series.width || 3;
     context.setLineDash(series.dash ? [8, 6] : []);
@@ -388,8 +422,7 @@ function drawLegend(context, seriesList, box, height) {
     context.setLineDash([]);
     context.fillStyle = INK;
     context.fillText(series.name, x + 34, y);
-    x += 34 + context.measureText(series.name).width + 24;
-  }
+  });
 }
 
 // ---- the component

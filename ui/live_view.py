@@ -15,8 +15,9 @@ import numpy as np
 import streamlit as st
 from babel.numbers import get_decimal_symbol
 
-from core.i18n import locale, tr
+from core.i18n import locale, tr, tr_later
 from ui import look
+from ui.charts import lm
 from ui.charts.plane import CLASS_COLOURS, CLASS_TINTS
 from ui.charts.style import FONT_SIZE, PREVIOUS_COLOUR, TEST_COLOUR, TRAIN_COLOUR, line_colour
 
@@ -114,11 +115,11 @@ def _values(values) -> list:
     return [round(float(v), 6) if np.isfinite(v) else None for v in array]
 
 
-def series(name: str, colour: str, values, *, dashed: bool = False, previous: bool = False) -> dict:
-    """One line of a live curve chart; a `previous` line (the last run's) is drawn whole from the start."""
-    return {"name": name, "colour": colour, "dash": dashed, "width": 2 if previous else 3, "previous": previous} | {
-        "values": _values(values)
-    }
+def series(name: str, colour: str, values, *, dashed: bool = False, previous: bool = False, steps=None) -> dict:
+    """One line of a live curve chart; a `previous` line (the last run's) is drawn whole from the start. Without
+    `steps` value i belongs to epoch (or step) i + 1; a series measured now and then gives the step of each value."""
+    line = {"name": name, "colour": colour, "dash": dashed, "width": 2 if previous else 3, "previous": previous}
+    return line | {"values": _values(values)} | ({} if steps is None else {"steps": [int(step) for step in steps]})
 
 
 def curves(
@@ -132,8 +133,10 @@ def curves(
     *,
     log: bool = False,
     percent: bool = False,
+    axis: str | None = None,
 ) -> None:
-    """Per-epoch lines that grow smoothly up to the newest epoch; log scale, or shares from 0 to 100%."""
+    """Per-epoch lines that grow smoothly up to the newest epoch; log scale, or shares from 0 to 100%. `axis` names
+    the x axis where its unit is not the epoch (the fine-tuning lesson counts steps)."""
     data = {
         "kind": "curves",
         "name": name,
@@ -147,6 +150,7 @@ def curves(
             "log": log,
             "percent": percent,
             "range": [0, 1] if percent else None,
+            "axis": axis,
             "series": _in_look(lines),
         },
     }
@@ -160,3 +164,36 @@ def loss_curves(name: str, run_id: int, train_loss, test_loss, total_epochs: int
         lines.append(series(tr("previous run: held-out"), PREVIOUS_COLOUR, previous, dashed=True, previous=True))
     lines += [series(tr("training"), TRAIN_COLOUR, train_loss), series(tr("held-out"), TEST_COLOUR, test_loss)]
     curves(name, run_id, tr("Loss (log scale)"), lines, len(train_loss), total_epochs, tick, log=True)
+
+
+# The fine-tuning lesson's live panels: Plotly's figure names its y axis once, each canvas says "loss" in its title.
+LIVE_LOSS_TITLES = (
+    tr_later("Loss on the house style (held-out adverts)"),
+    tr_later("Loss on general English (held-out text)"),
+    tr_later("Loss on the training adverts (smoothed)"),
+)
+
+
+def fine_tuning_losses(run_id: int, history, total_steps: int, tick: float, previous=None) -> None:
+    """The fine-tuning lesson's three loss panels side by side (held-out house style, held-out general English,
+    the training adverts), each with both models, growing step by step; the last run's first panel beside them."""
+    model_lines = {
+        name: (
+            (history.eval_steps, history.heldout_style[name]),
+            (history.eval_steps, history.heldout_general[name]),
+            (None, lm.smoothed(history.train_loss[name])),
+        )
+        for name in lm.MODEL_COLOURS
+    }
+    done = len(next(iter(history.train_loss.values())))
+    for panel, (column, title) in enumerate(zip(st.columns(3), LIVE_LOSS_TITLES, strict=True)):
+        lines = []
+        if panel == 0 and previous is not None and np.ndim(previous) == 2 and previous.shape[1]:
+            name = tr("previous run (fine-tuned)")
+            lines.append(series(name, PREVIOUS_COLOUR, previous[1], dashed=True, previous=True, steps=previous[0]))
+        for name, colour in lm.MODEL_COLOURS.items():
+            steps, values = model_lines[name][panel]
+            lines.append(series(tr(lm.MODEL_NAMES[name]), colour, values, steps=steps))
+        with column:
+            name = f"ft_loss_{panel}"
+            curves(name, run_id, tr(title), lines, done, total_steps, tick, axis=tr("training step"))
