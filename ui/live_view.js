@@ -315,7 +315,9 @@ function drawCurves(view, state) {
   const { context, width, height } = view;
   const k = LINE_HEIGHT / 24; // margins grow with the text (projector mode)
   context.clearRect(0, 0, width, height);
-  const titleBottom = drawTitle(context, curves.title, 80 * k, width - 80 * k - 8);
+  // a narrow canvas (three side by side) starts its title at the left edge, so that it takes fewer lines
+  const titleLeft = width < 420 * k ? 8 : 80 * k;
+  const titleBottom = drawTitle(context, curves.title, titleLeft, width - titleLeft - 8);
   const top = Math.max(44 * k, titleBottom + 20 * k);
   const box = { left: 80 * k, top, right: width - 20 - 50 * (k - 1), bottom: height - 110 * k };
   const places = legendPlaces(context, curves.series, box);
@@ -345,11 +347,12 @@ function drawCurves(view, state) {
     context.fillText(curves.percent ? `${Math.round(v * 100)}%` : formatTick(v), box.left - 8, toY(v) + 5);
   }
   context.textAlign = "center";
-  for (const epoch of niceTicks(0, state.data.total, 6)) context.fillText(formatTick(epoch), toX(epoch), box.bottom + 22 * k);
+  const xTickCount = Math.max(2, Math.min(6, Math.floor((box.right - box.left) / (60 * k))));
+  for (const epoch of niceTicks(0, state.data.total, xTickCount)) context.fillText(formatTick(epoch), toX(epoch), box.bottom + 22 * k);
   context.fillText(curves.axis || EPOCH_AXIS, (box.left + box.right) / 2, box.bottom + 46 * k);
   context.save();
   context.beginPath();
-  context.rect(box.left, box.top - 4, box.right - box.left, box.bottom - box.top + 8);
+  context.rect(box.left - 6, box.top - 6, box.right - box.left + 12, box.bottom - box.top + 12); // room for a dot
   context.clip();
   for (const series of curves.series) drawSeries(context, series, series.previous ? Infinity : state.shown, toX, toY, curves.log);
   context.restore();
@@ -361,29 +364,42 @@ function drawSeries(context, series, shown, toX, toY, log) {
   context.strokeStyle = series.colour;
   context.lineWidth = series.width || 3;
   context.setLineDash(series.dash ? [8, 6] : []);
-  let drawing = false;
   const last = Math.min(series.values.length, pointsUpTo(series, shown));
   const usable = (v) => v !== null && isFinite(v) && (!log || v > 0);
+  let segment = 0; // points in the line being drawn
+  const lonePoints = []; // a value with no neighbour to join (the first held-out measurement) is drawn as a dot
   for (let i = 0; i < last; i++) {
     const v = series.values[i];
     if (!usable(v)) {
-      drawing = false;
+      segment = 0;
       continue;
     }
-    if (drawing) context.lineTo(toX(xOf(series, i)), toY(v));
-    else context.moveTo(toX(xOf(series, i)), toY(v));
-    drawing = true;
+    const point = [toX(xOf(series, i)), toY(v)];
+    if (segment) context.lineTo(...point);
+    else context.moveTo(...point);
+    segment += 1;
+    const joinsNext = i + 1 < last && usable(series.values[i + 1]);
+    if (segment === 1 && !joinsNext) lonePoints.push(point);
   }
   // the part of the line towards the next point already on screen, so the line grows smoothly (both ends are
   // real values the server sent: the next one is drawn in full once the epoch on screen reaches it)
   const next = series.values[last];
-  if (drawing && last > 0 && last < series.values.length && usable(next)) {
+  if (segment && last < series.values.length && usable(next)) {
     const fromX = xOf(series, last - 1);
     const fraction = Math.min(Math.max((shown - fromX) / (xOf(series, last) - fromX), 0), 1);
-    if (fraction > 0) context.lineTo(toX(mix(fromX, xOf(series, last), fraction)), toY(mix(series.values[last - 1], next, fraction)));
+    if (fraction > 0) {
+      context.lineTo(toX(mix(fromX, xOf(series, last), fraction)), toY(mix(series.values[last - 1], next, fraction)));
+      if (segment === 1) lonePoints.pop(); // it has a line after all
+    }
   }
   context.stroke();
   context.setLineDash([]);
+  context.fillStyle = series.colour;
+  for (const [x, y] of lonePoints) {
+    context.beginPath();
+    context.arc(x, y, (series.width || 3) + 1, 0, 2 * Math.PI);
+    context.fill();
+  }
 }
 
 // Where each legend entry goes, in rows under the plot: [x, row] per series. In a narrow canvas (three side by
