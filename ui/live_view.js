@@ -320,9 +320,8 @@ function drawCurves(view, state) {
   const titleBottom = drawTitle(context, curves.title, titleLeft, width - titleLeft - 8);
   const top = Math.max(44 * k, titleBottom + 20 * k);
   const box = { left: 80 * k, top, right: width - 20 - 50 * (k - 1), bottom: height - 110 * k };
-  const places = legendPlaces(context, curves.series, box);
-  const extraRows = Math.max(...places.map(([, row]) => row));
-  box.bottom -= extraRows * LINE_HEIGHT; // a legend of more rows pushes the plot up
+  const places = legendPlaces(context, curves.series, box, width);
+  box.bottom -= (legendRows(places) - 1) * LINE_HEIGHT; // a legend of more rows pushes the plot up
   const target = visibleRange(curves, state.shown);
   // the axis glides to a narrower range instead of jumping, so the curves do not jerk; it widens at once,
   // so no line is ever cut off
@@ -402,31 +401,42 @@ function drawSeries(context, series, shown, toX, toY, log) {
   }
 }
 
-// Where each legend entry goes, in rows under the plot: [x, row] per series. In a narrow canvas (three side by
-// side) the rows start at its left edge, so that a long name still fits.
-function legendPlaces(context, seriesList, box) {
+// Where each legend entry goes, in rows under the plot: [x, row, lines of its name] per series. In a narrow canvas
+// (three side by side) the rows start at its left edge, and a name too long for the canvas (projector mode, Dutch)
+// wraps onto more rows instead of running off the edge.
+function legendPlaces(context, seriesList, box, width) {
   context.font = FONT;
-  const widths = seriesList.map((series) => 34 + context.measureText(series.name).width);
-  const left = box.left + Math.max(...widths) > box.right ? 8 : box.left;
+  const names = seriesList.map((series) => series.name);
+  const widest = Math.max(...names.map((name) => 34 + context.measureText(name).width));
+  const left = box.left + widest > box.right ? 8 : box.left;
+  const limit = Math.max(box.right, width - 8);
   let x = left;
   let row = 0;
-  return widths.map((width) => {
-    if (x > left && x + width > box.right) {
+  let nextRow = 0; // the first row below everything placed so far
+  return names.map((name) => {
+    const lines = wrapWords(context, name, limit - left - 34);
+    const entryWidth = 34 + Math.max(...lines.map((line) => context.measureText(line).width));
+    if (x > left && (x + entryWidth > limit || lines.length > 1 || nextRow > row + 1)) {
       x = left;
-      row += 1;
+      row = nextRow;
     }
-    const place = [x, row];
-    x += width + 24;
+    const place = [x, row, lines];
+    nextRow = Math.max(nextRow, row + lines.length);
+    x += entryWidth + 24;
     return place;
   });
 }
 
+function legendRows(places) {
+  return Math.max(...places.map(([, row, lines]) => row + lines.length));
+}
+
 function drawLegend(context, seriesList, places, bottom) {
-  const rows = Math.max(...places.map(([, row]) => row)) + 1;
+  const rows = legendRows(places);
   context.font = FONT;
   context.textAlign = "left";
   seriesList.forEach((series, index) => {
-    const [x, row] = places[index];
+    const [x, row, lines] = places[index];
     const y = bottom - (rows - 1 - row) * LINE_HEIGHT;
     context.strokeStyle = series.colour;
     context.lineWidth = series.width || 3;
@@ -437,7 +447,7 @@ function drawLegend(context, seriesList, places, bottom) {
     context.stroke();
     context.setLineDash([]);
     context.fillStyle = INK;
-    context.fillText(series.name, x + 34, y);
+    lines.forEach((line, k) => context.fillText(line, x + 34, y + k * LINE_HEIGHT));
   });
 }
 
