@@ -177,23 +177,21 @@ LIVE_LOSS_TITLES = (
 def fine_tuning_losses(run_id: int, history, total_steps: int, tick: float, previous=None) -> None:
     """The fine-tuning lesson's three loss panels side by side (held-out house style, held-out general English,
     the training adverts), each with both models, growing step by step; the last run's first panel beside them."""
-    model_lines = {
-        name: (
-            (history.eval_steps, history.heldout_style[name]),
-            (history.eval_steps, history.heldout_general[name]),
-            (None, lm.smoothed(history.train_loss[name])),
-        )
-        for name in lm.MODEL_COLOURS
-    }
-    done = len(next(iter(history.train_loss.values())))
-    for panel, (column, title) in enumerate(zip(st.columns(3), LIVE_LOSS_TITLES, strict=True)):
+    panels = (  # per panel: the steps its values were measured at (None: after every step), and each model's values
+        (history.eval_steps, history.heldout_style),
+        (history.eval_steps, history.heldout_general),
+        (None, {model: lm.smoothed(losses) for model, losses in history.train_loss.items()}),
+    )
+    steps_done = len(history.train_loss["fine_tuned"])
+    for panel, (column, title, (steps, values)) in enumerate(zip(st.columns(3), LIVE_LOSS_TITLES, panels, strict=True)):
         lines = []
         if panel == 0 and previous is not None and np.ndim(previous) == 2 and previous.shape[1]:
-            name = tr("previous run (fine-tuned)")
-            lines.append(series(name, PREVIOUS_COLOUR, previous[1], dashed=True, previous=True, steps=previous[0]))
-        for name, colour in lm.MODEL_COLOURS.items():
-            steps, values = model_lines[name][panel]
-            lines.append(series(tr(lm.MODEL_NAMES[name]), colour, values, steps=steps))
+            label = tr("previous run (fine-tuned)")
+            lines.append(series(label, PREVIOUS_COLOUR, previous[1], dashed=True, previous=True, steps=previous[0]))
+        lines += [
+            series(tr(lm.MODEL_NAMES[model]), colour, values[model], steps=steps)
+            for model, colour in lm.MODEL_COLOURS.items()
+        ]
         with column:
-            name = f"ft_loss_{panel}"
-            curves(name, run_id, tr(title), lines, done, total_steps, tick, axis=tr("training step"))
+            name, axis = f"ft_loss_{panel}", tr("training step")
+            curves(name, run_id, tr(title), lines, steps_done, total_steps, tick, axis=axis)

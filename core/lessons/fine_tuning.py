@@ -558,7 +558,9 @@ def generic_heldout_losses() -> dict:
     """The generic model's loss on the held-out texts of each house style and on held-out general English."""
     config, params, _ = generic_model()
     losses = {}
-    for style_name, house in corpus.HOUSE_STYLES.items():  # in the windows a run measures in, as at its step 0
+    # In the windows a run of each style measures its held-out adverts in, as at its step 0; general English in the
+    # English run's window (a Dutch run measures it in its longer window: its step 0 reads a little differently).
+    for style_name, house in corpus.HOUSE_STYLES.items():
         texts = corpus.fine_tuning_texts(style_name, house.train_texts)
         window = training_window(texts, config.context)
         windows = train.evaluation_windows(token_data.stream_of(texts.heldout), window)
