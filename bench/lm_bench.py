@@ -76,11 +76,14 @@ def live_tick_milliseconds() -> dict:
         started = time.perf_counter()
         run.advance()
         chunks.append(time.perf_counter() - started)
-    started = time.perf_counter()
-    lm.fine_tuning_losses(run.history(), run.config.steps).to_json()
+    charts_built = []
+    for _ in range(REPEATS + 1):  # the first build in a process also loads Plotly's validators: not counted
+        started = time.perf_counter()
+        lm.fine_tuning_losses(run.history(), run.config.steps).to_json()
+        charts_built.append(time.perf_counter() - started)
     return {
         "lm_tick_chunk_ms_both_models_median": round(1000 * statistics.median(chunks), 1),
-        "lm_final_chart_ms": round(1000 * (time.perf_counter() - started), 1),
+        "lm_final_chart_ms_median": round(1000 * statistics.median(charts_built[1:]), 1),
     }
 
 
