@@ -1,6 +1,6 @@
 """Which fine-tuning recipe makes the generic model write whole adverts in the house style?
 
-    python -m bench.lm_recipes [--out FILE] [--quick]
+    python -m bench.lm_recipes [--out FILE] [--quick] [--dutch] [--generic CHECKPOINT_STEM]
 
 For each recipe (learning rate, steps, windows per batch) and each of SEEDS, fine-tune the generic model exactly as
 the page does (Adam with clipping, the rate falling in a straight line to a tenth, the windows starting at the top
@@ -19,13 +19,14 @@ import statistics
 import sys
 import time
 from functools import partial
+from pathlib import Path
 
 import jax
 import jax.numpy as jnp
 import numpy as np
 
 from core.lessons import fine_tuning, house_style
-from core.lm import corpus, sample, train
+from core.lm import checkpoint, corpus, sample, train
 
 SEEDS = (0, 1, 2, 3, 4)
 SAMPLES = 24  # adverts written per fine-tuned model and temperature
@@ -74,8 +75,9 @@ def fine_tune(config, params, data, window: int, recipe: fine_tuning.FineTuneCon
     return state.params, float(heldout["heldout_style_loss"])
 
 
-def measure(style: str, recipes, deadline: float) -> list[dict]:
-    config, generic_params, _ = fine_tuning.generic_model()
+def measure(style: str, recipes, deadline: float, generic=None) -> list[dict]:
+    """Each recipe's figures, fine-tuning `generic` (a checkpoint's stem; None: the shipped generic model)."""
+    config, generic_params, _ = fine_tuning.generic_model() if generic is None else checkpoint.load(generic)
     texts = corpus.fine_tuning_texts(style, corpus.HOUSE_STYLES[style].train_texts)
     window = fine_tuning.training_window(texts, config.context)
     data = fine_tuning.fine_tuning_data(texts, window)
@@ -123,12 +125,15 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="one tiny recipe, to check that it runs")
     parser.add_argument("--dutch", action="store_true", help="only the Dutch grid")
     parser.add_argument("--seconds", type=float, default=float("inf"), help="start no recipe after this")
+    parser.add_argument("--generic", type=Path, default=None, help="a candidate generic model's checkpoint stem")
     args = parser.parse_args()
     print(f"devices: {jax.devices()}", file=sys.stderr, flush=True)
     rows, deadline = [], time.perf_counter() + args.seconds
     for style, *recipes in QUICK if args.quick else DUTCH_GRID if args.dutch else GRIDS:
-        rows += measure(style, recipes, deadline)
+        rows += measure(style, recipes, deadline, args.generic)
     result = {"device": str(jax.devices()[0].platform), "seeds": list(SEEDS), "samples": SAMPLES, "rows": rows}
+    if args.generic is not None:
+        result["generic"] = args.generic.name
     text = json.dumps(result, indent=1)
     if args.out:
         with open(args.out, "w", encoding="utf-8") as file:

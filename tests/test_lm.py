@@ -79,21 +79,32 @@ def test_training_windows_start_at_text_starts_and_anywhere(generic, start_share
     assert max(placed) <= int(data.n_tokens) - config.context - 1, "never in the padding after the stream"
 
 
+PRETRAINING_FILES = (
+    corpus.GENERAL_TRAIN_FILE,
+    corpus.GENERAL_HELDOUT_FILE,
+    corpus.EVERYDAY_TRAIN_FILE,
+    corpus.EVERYDAY_HELDOUT_FILE,
+)
+
+
 def test_the_committed_general_corpus_matches_its_manifest():
     manifest = json.loads(corpus.MANIFEST_FILE.read_text())
-    for path in (corpus.GENERAL_TRAIN_FILE, corpus.GENERAL_HELDOUT_FILE):
+    for path in PRETRAINING_FILES:
         text = path.read_text(encoding="ascii")
         assert hashlib.sha256(text.encode()).hexdigest() == manifest["files"][path.name]["sha256"]
         assert set(text) <= set(corpus.ALPHABET)
     assert len(corpus.GENERAL_TRAIN_FILE.read_text()) > 1_000_000
     heldout = corpus.GENERAL_HELDOUT_FILE.read_text()
     assert heldout[:2000] not in corpus.GENERAL_TRAIN_FILE.read_text(), "held-out text must not be trained on"
+    assert len(corpus.EVERYDAY_TRAIN_FILE.read_text()) > 1_000_000
+    everyday_heldout = corpus.EVERYDAY_HELDOUT_FILE.read_text()
+    assert everyday_heldout[:2000] not in corpus.EVERYDAY_TRAIN_FILE.read_text()
 
 
 def test_the_general_corpus_never_shows_the_house_style():
     """The generic model may read job adverts of other employers, but none of the markers it must learn
     from fine-tuning: otherwise fine-tuning would have nothing left to teach."""
-    general = corpus.GENERAL_TRAIN_FILE.read_text() + corpus.GENERAL_HELDOUT_FILE.read_text()
+    general = "".join(path.read_text() for path in PRETRAINING_FILES)
     lines = set(general.split("\n"))
     assert "finch" not in general.lower() and "five working days" not in general
     assert not lines & set(corpus.HOUSE_STYLES["english"].headings), "no house heading as a line"
@@ -116,6 +127,10 @@ def test_the_general_corpus_rebuilds_identically_on_the_same_python():
     train_text, heldout_text = corpus.build_general_corpus()
     assert train_text == corpus.GENERAL_TRAIN_FILE.read_text()
     assert heldout_text == corpus.GENERAL_HELDOUT_FILE.read_text()
+    assert corpus.build_everyday_corpus() == (
+        corpus.EVERYDAY_TRAIN_FILE.read_text(),
+        corpus.EVERYDAY_HELDOUT_FILE.read_text(),
+    )
 
 
 def test_a_job_prompt_is_the_house_first_line_or_a_reason_in_words():
@@ -264,6 +279,33 @@ def test_the_checkpoint_loads_and_knows_english_far_better_than_an_untrained_mod
     best = min(rows, key=lambda row: row[2])
     assert best[0] == facts["steps"], "the kept parameters are those of the lowest held-out loss"
     assert rows[-1][0] == facts["steps_trained"] and facts["devices"] == 2
+
+
+def test_the_second_phase_reads_the_general_corpus_then_the_everyday_english():
+    general, both = token_data.general_stream("train"), token_data.pretraining_stream("train")
+    everyday = tokenizers.documents(corpus.EVERYDAY_TRAIN_FILE)
+    assert np.array_equal(both.tokens[: len(general.tokens)], general.tokens)
+    assert np.array_equal(both.starts[: len(general.starts)], general.starts)
+    assert len(both.starts) == len(general.starts) + len(everyday) and len(everyday) > 2000
+    first_everyday = both.starts[len(general.starts)]
+    assert np.array_equal(both.tokens[first_everyday:][:50], token_data.encode(everyday[0] + corpus.SEPARATOR)[:50])
+
+
+def test_a_second_phase_counts_the_steps_tokens_and_seconds_of_both_phases():
+    config = LMConfig()
+    tokens_per_step = pretrain.PRETRAIN_BATCH * config.context
+    curve = [[25, 3.1, 3.3, 4.5, 30.0], [50, 3.0, 3.2, 4.5, 60.0], [75, 2.9, 3.25, 4.5, 90.0]]
+    run = types.SimpleNamespace(
+        config=config, seed=0, steps=75, done=75, seconds=90.0, phase=pretrain.SECOND_PHASE, best=curve[1], curve=curve
+    )
+    shipped = {"steps": 850, "tokens_seen": 850 * tokens_per_step, "seconds": 1414.9}
+    earlier = {**shipped, "architecture": {}, "tokenizer": {}}
+    facts = pretrain.facts_of(run, earlier)
+    assert facts["steps"] == 900 and facts["tokens_seen"] == 900 * tokens_per_step
+    assert facts["seconds"] == pytest.approx(1474.9) and facts["steps_trained"] == 75
+    assert facts["earlier_phase"] == shipped, "the earlier phase's facts, without what the checkpoint repeats"
+    assert facts["corpus_tokens"] == len(token_data.pretraining_stream("train").tokens)
+    assert pretrain.facts_of(run)["steps"] == 50, "a first phase counts its own steps only"
 
 
 def test_a_tokenizer_other_than_the_checkpoints_is_refused_in_words(tmp_path, tiny_params):

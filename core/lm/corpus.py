@@ -10,6 +10,11 @@ everyday English and job adverts of many employers in many layouts, written for 
 
     python -m core.lm.corpus          # writes sample_data/pretraining/
 
+A second, larger set of everyday English written for the project (sample_data/pretraining/written/more/: emails,
+stories, how-tos, local news, explainers, reviews, writing about work) is kept in files of its own, everyday_train.txt
+and everyday_heldout.txt: the tokenizer was trained on general_train.txt alone and stays as it is, while a second
+phase of pretraining reads both (core.lm.pretrain --second-phase).
+
 The fine-tuning data are the Harbour & Finch vacancies in sample_data/house_style/ (see its README).
 """
 
@@ -36,6 +41,9 @@ HOUSE_STYLE_DIR = ROOT / "sample_data" / "house_style"
 WRITTEN_DIR = PRETRAINING_DIR / "written"
 GENERAL_TRAIN_FILE = PRETRAINING_DIR / "general_train.txt"
 GENERAL_HELDOUT_FILE = PRETRAINING_DIR / "general_heldout.txt"
+MORE_WRITTEN_DIR = WRITTEN_DIR / "more"
+EVERYDAY_TRAIN_FILE = PRETRAINING_DIR / "everyday_train.txt"
+EVERYDAY_HELDOUT_FILE = PRETRAINING_DIR / "everyday_heldout.txt"
 MANIFEST_FILE = PRETRAINING_DIR / "manifest.json"
 
 ALPHABET = "\n" + "".join(chr(code) for code in range(32, 127))  # every text is cleaned to these 96 characters
@@ -128,11 +136,11 @@ def _stdlib_docstrings() -> list[str]:
     return documents
 
 
-def _written_texts() -> list[str]:
-    """The texts written for the project, file by file in name order, each cleaned to the alphabet."""
+def _written_texts(folder: Path = WRITTEN_DIR) -> list[str]:
+    """The texts written for the project in `folder`, file by file in name order, each cleaned to the alphabet."""
     return [
         clean_text(json.loads(line)["text"])
-        for path in sorted(WRITTEN_DIR.glob("*.jsonl"))
+        for path in sorted(folder.glob("*.jsonl"))
         for line in path.read_text(encoding="utf-8").splitlines()
         if line.strip()
     ]
@@ -153,15 +161,26 @@ def build_general_corpus() -> tuple[str, str]:
     for documents in (python_prose, _written_texts()):
         source_train, source_heldout = _split(documents)
         train, heldout = train + source_train, heldout + source_heldout
-    return SEPARATOR.join(train) + SEPARATOR, SEPARATOR.join(heldout) + SEPARATOR
+    return _joined(train), _joined(heldout)
+
+
+def build_everyday_corpus() -> tuple[str, str]:
+    """(training text, held-out text) of the everyday English in written/more/, split like the general corpus."""
+    train, heldout = _split(_written_texts(MORE_WRITTEN_DIR))
+    return _joined(train), _joined(heldout)
+
+
+def _joined(documents: list[str]) -> str:
+    return SEPARATOR.join(documents) + SEPARATOR
 
 
 def write_general_corpus() -> dict:
-    """Build the corpus and write it with a manifest of its origin, size and checksums."""
-    train, heldout = build_general_corpus()
+    """Build both corpora and write them with a manifest of their origin, size and checksums."""
+    files = dict(zip((GENERAL_TRAIN_FILE, GENERAL_HELDOUT_FILE), build_general_corpus(), strict=True))
+    files.update(zip((EVERYDAY_TRAIN_FILE, EVERYDAY_HELDOUT_FILE), build_everyday_corpus(), strict=True))
     PRETRAINING_DIR.mkdir(parents=True, exist_ok=True)
-    GENERAL_TRAIN_FILE.write_text(train, encoding="ascii")
-    GENERAL_HELDOUT_FILE.write_text(heldout, encoding="ascii")
+    for path, text in files.items():
+        path.write_text(text, encoding="ascii")
     manifest = {
         "built_by": "python -m core.lm.corpus",
         "python": ".".join(map(str, sys.version_info[:3])),
@@ -169,11 +188,12 @@ def write_general_corpus() -> dict:
             "pydoc_data.topics (Python language reference)",
             "standard library docstrings",
             "sample_data/pretraining/written/*.jsonl (everyday English and job adverts written for the project)",
+            "sample_data/pretraining/written/more/*.jsonl (everyday English written for the project: everyday_*.txt)",
         ],
         "licence": "Python Software Foundation License (text taken from CPython); the written texts: the project's",
         "files": {
             path.name: {"characters": len(text), "sha256": hashlib.sha256(text.encode()).hexdigest()}
-            for path, text in ((GENERAL_TRAIN_FILE, train), (GENERAL_HELDOUT_FILE, heldout))
+            for path, text in files.items()
         },
     }
     MANIFEST_FILE.write_text(json.dumps(manifest, indent=2) + "\n")

@@ -12,7 +12,13 @@ from typing import NamedTuple
 import numpy as np
 
 from core.lm import tokenizer
-from core.lm.corpus import GENERAL_HELDOUT_FILE, GENERAL_TRAIN_FILE, SEPARATOR
+from core.lm.corpus import (
+    EVERYDAY_HELDOUT_FILE,
+    EVERYDAY_TRAIN_FILE,
+    GENERAL_HELDOUT_FILE,
+    GENERAL_TRAIN_FILE,
+    SEPARATOR,
+)
 
 
 class TokenStream(NamedTuple):
@@ -65,3 +71,14 @@ def general_stream(part: str = "train") -> TokenStream:
     """The committed general corpus ("train" or "heldout"), document by document."""
     path = {"train": GENERAL_TRAIN_FILE, "heldout": GENERAL_HELDOUT_FILE}[part]
     return stream_of(tokenizer.documents(path))
+
+
+@lru_cache(maxsize=2)
+def pretraining_stream(part: str = "train") -> TokenStream:
+    """What the generic model is pretrained on ("train") and chosen by ("heldout"): the general corpus followed by the
+    everyday English (see core.lm.corpus), document by document."""
+    general, everyday = {
+        "train": (GENERAL_TRAIN_FILE, EVERYDAY_TRAIN_FILE),
+        "heldout": (GENERAL_HELDOUT_FILE, EVERYDAY_HELDOUT_FILE),
+    }[part]
+    return stream_of(tokenizer.documents(general) + tokenizer.documents(everyday))

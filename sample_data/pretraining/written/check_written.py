@@ -9,7 +9,10 @@ in sequence; ASCII-only text of 300 to 1,800 characters; no house markers (the a
 bullets, its headings as lines, its recurring phrases, its reference codes and salary format, the
 '|' character); no 60-character span shared with any other text here or in ../../house_style/.
 
-Usage: python3 check_written.py   (exit code 0 when everything passes; standard library only)
+The texts in more/ (more everyday English, for a second phase of pretraining) are checked the same way.
+
+Usage: python3 check_written.py [FILE ...]   (exit code 0 when everything passes; standard library only)
+With FILEs, only their texts are reported, still compared with every other text here.
 """
 
 import json
@@ -49,6 +52,10 @@ def read_jsonl(path: Path) -> list[dict]:
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
+def written_files() -> list[Path]:
+    return sorted(HERE.glob("*.jsonl")) + sorted((HERE / "more").glob("*.jsonl"))
+
+
 def problems_of_text(row: dict) -> list[str]:
     text = row.get("text", "")
     found = []
@@ -77,7 +84,9 @@ def main() -> int:
         for row in read_jsonl(path):
             house_spans |= spans(row["text"])
     seen: dict[str, str] = {}  # span -> id of the first text that has it
-    for path in sorted(HERE.glob("*.jsonl")):
+    chosen = {Path(name).resolve() for name in sys.argv[1:]}
+    for path in written_files():
+        report = not chosen or path in chosen
         rows = read_jsonl(path)
         prefix = rows[0]["id"].rsplit("-", 1)[0] if rows else ""
         for number, row in enumerate(rows, start=1):
@@ -92,11 +101,13 @@ def main() -> int:
                 problems.append(f"shares a 60-character span with {', '.join(sorted(copies))}")
             for s in text_spans:
                 seen.setdefault(s, row.get("id", "?"))
-            for problem in problems:
-                print(f"{path.name} line {number} ({row.get('id')}): {problem}")
-            failures += bool(problems)
-        characters = sum(len(r.get("text", "")) for r in rows)
-        print(f"{path.name}: {len(rows)} texts, {characters:,} characters")
+            if report:
+                for problem in problems:
+                    print(f"{path.name} line {number} ({row.get('id')}): {problem}")
+                failures += bool(problems)
+        if report:
+            characters = sum(len(r.get("text", "")) for r in rows)
+            print(f"{path.name}: {len(rows)} texts, {characters:,} characters")
     print("OK" if failures == 0 else f"{failures} texts with problems")
     return 1 if failures else 0
 
