@@ -281,14 +281,22 @@ def test_the_checkpoint_loads_and_knows_english_far_better_than_an_untrained_mod
     assert rows[-1][0] == facts["steps_trained"] and facts["devices"] == 2
 
 
-def test_the_second_phase_reads_the_general_corpus_then_the_everyday_english():
+def test_the_second_phase_reads_the_general_corpus_the_everyday_english_and_the_adverts_again():
     general, both = token_data.general_stream("train"), token_data.pretraining_stream("train")
     everyday = tokenizers.documents(corpus.EVERYDAY_TRAIN_FILE)
     assert np.array_equal(both.tokens[: len(general.tokens)], general.tokens)
     assert np.array_equal(both.starts[: len(general.starts)], general.starts)
-    assert len(both.starts) == len(general.starts) + len(everyday) and len(everyday) > 2000
-    first_everyday = both.starts[len(general.starts)]
+    adverts = [text for text in tokenizers.documents(corpus.GENERAL_TRAIN_FILE) if text in corpus.written_adverts()]
+    assert len(adverts) == 285, "the 300 adverts of other employers but the 15 held out"
+    extra = token_data.EXTRA_ADVERT_READINGS * len(adverts)
+    assert len(both.starts) == len(general.starts) + len(everyday) + extra and len(everyday) > 2000
+    first_everyday, first_extra = both.starts[len(general.starts)], both.starts[len(general.starts) + len(everyday)]
     assert np.array_equal(both.tokens[first_everyday:][:50], token_data.encode(everyday[0] + corpus.SEPARATOR)[:50])
+    assert np.array_equal(both.tokens[first_extra:][:50], token_data.encode(adverts[0] + corpus.SEPARATOR)[:50])
+    heldout = token_data.pretraining_stream("heldout")
+    assert len(heldout.starts) == len(token_data.general_stream("heldout").starts) + len(
+        tokenizers.documents(corpus.EVERYDAY_HELDOUT_FILE)
+    ), "held-out text is read once, adverts included"
 
 
 def test_a_second_phase_counts_the_steps_tokens_and_seconds_of_both_phases():

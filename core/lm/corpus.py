@@ -146,6 +146,17 @@ def _written_texts(folder: Path = WRITTEN_DIR) -> list[str]:
     ]
 
 
+@lru_cache(maxsize=1)
+def written_adverts() -> frozenset[str]:
+    """The job adverts of other employers written for the project (written/job_adverts_*.jsonl), cleaned."""
+    return frozenset(
+        clean_text(json.loads(line)["text"])
+        for path in sorted(WRITTEN_DIR.glob("job_adverts_*.jsonl"))
+        for line in path.read_text(encoding="utf-8").splitlines()
+        if line.strip()
+    )
+
+
 def _split(documents: list[str]) -> tuple[list[str], list[str]]:
     """Every HELDOUT_EVERY-th document goes to the held-out part."""
     heldout = {i for i in range(len(documents)) if i % HELDOUT_EVERY == HELDOUT_EVERY - 1}

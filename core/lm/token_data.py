@@ -18,6 +18,7 @@ from core.lm.corpus import (
     GENERAL_HELDOUT_FILE,
     GENERAL_TRAIN_FILE,
     SEPARATOR,
+    written_adverts,
 )
 
 
@@ -73,12 +74,20 @@ def general_stream(part: str = "train") -> TokenStream:
     return stream_of(tokenizer.documents(path))
 
 
+# The second phase reads the general corpus's job adverts of other employers this many times more: the everyday
+# English would otherwise outweigh them five to one, and their sections are what teaches a model an advert's parts.
+EXTRA_ADVERT_READINGS = 3
+
+
 @lru_cache(maxsize=2)
 def pretraining_stream(part: str = "train") -> TokenStream:
-    """What the generic model is pretrained on ("train") and chosen by ("heldout"): the general corpus followed by the
-    everyday English (see core.lm.corpus), document by document."""
+    """What the second phase of pretraining reads ("train") and is chosen by ("heldout"): the general corpus, the
+    everyday English (see core.lm.corpus) and, to train on, the general corpus's adverts EXTRA_ADVERT_READINGS more
+    times, document by document."""
     general, everyday = {
         "train": (GENERAL_TRAIN_FILE, EVERYDAY_TRAIN_FILE),
         "heldout": (GENERAL_HELDOUT_FILE, EVERYDAY_HELDOUT_FILE),
     }[part]
-    return stream_of(tokenizer.documents(general) + tokenizer.documents(everyday))
+    general_documents = tokenizer.documents(general)
+    adverts = [text for text in general_documents if text in written_adverts()] if part == "train" else []
+    return stream_of(general_documents + tokenizer.documents(everyday) + adverts * EXTRA_ADVERT_READINGS)
