@@ -136,11 +136,12 @@ def _stdlib_docstrings() -> list[str]:
     return documents
 
 
-def _written_texts(folder: Path = WRITTEN_DIR) -> list[str]:
-    """The texts written for the project in `folder`, file by file in name order, each cleaned to the alphabet."""
+def _written_texts(folder: Path = WRITTEN_DIR, files: str = "*.jsonl") -> list[str]:
+    """The texts written for the project in `folder`'s `files`, file by file in name order, each cleaned to the
+    alphabet."""
     return [
         clean_text(json.loads(line)["text"])
-        for path in sorted(folder.glob("*.jsonl"))
+        for path in sorted(folder.glob(files))
         for line in path.read_text(encoding="utf-8").splitlines()
         if line.strip()
     ]
@@ -149,12 +150,7 @@ def _written_texts(folder: Path = WRITTEN_DIR) -> list[str]:
 @lru_cache(maxsize=1)
 def written_adverts() -> frozenset[str]:
     """The job adverts of other employers written for the project (written/job_adverts_*.jsonl), cleaned."""
-    return frozenset(
-        clean_text(json.loads(line)["text"])
-        for path in sorted(WRITTEN_DIR.glob("job_adverts_*.jsonl"))
-        for line in path.read_text(encoding="utf-8").splitlines()
-        if line.strip()
-    )
+    return frozenset(_written_texts(WRITTEN_DIR, "job_adverts_*.jsonl"))
 
 
 def _split(documents: list[str]) -> tuple[list[str], list[str]]:

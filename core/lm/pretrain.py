@@ -88,13 +88,18 @@ class Phase(NamedTuple):
 
 
 # The shipped model is the first phase: the general corpus (Python's documentation prose, everyday English and adverts
-# of other employers) from scratch; it stopped at step 850 of 2,200, learning that small corpus by heart. The second
-# goes on from it over that corpus and the larger everyday English (core.lm.corpus), with a fresh warm-up to half the
-# peak: the model already knows the general corpus, and a full peak would first undo some of it.
+# of other employers) from scratch; it stopped at step 1,000 of 2,200 and kept step 850, learning that small corpus by
+# heart. The second goes on from it over that corpus, the larger everyday English (core.lm.corpus) and the corpus's
+# adverts again (token_data.pretraining_stream), with a fresh warm-up to half the peak: the model already knows the
+# general corpus, and a full peak would first undo some of it.
 FIRST_PHASE = Phase("general corpus, from scratch", token_data.general_stream, 2200, 5400.0, PEAK_LEARNING_RATE)
 SECOND_PHASE_CHECKPOINT = checkpoint.GENERIC_CHECKPOINT.with_name("generic_second_phase")
 SECOND_PHASE = Phase(
-    "general corpus and everyday English, from the first phase", token_data.pretraining_stream, 1100, 2400.0, 1e-3
+    "general corpus, everyday English and the corpus's adverts again, from the first phase",
+    token_data.pretraining_stream,
+    1100,
+    2400.0,
+    1e-3,
 )
 
 
