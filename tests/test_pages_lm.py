@@ -34,6 +34,21 @@ def live_views(app: AppTest) -> dict:
     return {view["name"]: view for view in (v.get("data", v) for v in views)}
 
 
+def training_steps_drawn(app: AppTest) -> int:
+    """How many training losses the live training-loss panel was sent last (0 before the first step is drawn)."""
+    panel = live_views(app).get("ft_loss_2", {"curves": {"series": []}})
+    return max((len(line["values"]) for line in panel["curves"]["series"]), default=0)
+
+
+def tick_until_a_step_is_drawn(app: AppTest) -> None:
+    """Tick until a redraw shows a training step. Waiting on the run instead would race: the worker can take its
+    first step just after the page drew, leaving the last drawing empty."""
+    deadline = time.monotonic() + FIRST_STEPS_SECONDS
+    while not training_steps_drawn(app):
+        assert time.monotonic() < deadline, f"no training step drawn after {FIRST_STEPS_SECONDS} s: is the worker dead?"
+        app.run()
+
+
 def assert_live_curves_are_the_runs(app: AppTest, run) -> None:
     """While it trains, the page's loss panels are live views (no Plotly figure to re-draw every tick) that carry the
     run's own losses: held-out at the steps they were measured, training loss after every step. The worker trains on
@@ -65,10 +80,7 @@ def test_fine_tuning_runs_live_and_the_page_shows_what_it_recorded():
     app.button(key="ft_train").click().run()
     run = app.session_state["ft_run"]
     before = code_blocks(app)
-    deadline = time.monotonic() + FIRST_STEPS_SECONDS
-    while run.steps_done == 0:
-        assert time.monotonic() < deadline, f"no training step after {FIRST_STEPS_SECONDS} s: is the worker dead?"
-        app.run()
+    tick_until_a_step_is_drawn(app)
     assert run.steps_done < 50, "the page redraws part-way through training"
     assert_live_curves_are_the_runs(app, run)
     tick_until_trained(app)
