@@ -105,3 +105,26 @@ def test_a_language_model_runs_held_out_losses_are_its_columns_and_either_model_
     assert words == "held-out loss of the fine-tuned model" and list(steps) == [0, 15, 25] and values[-1] == 1.4
     words, _, values = compare.compared_curve(columns, "from_scratch_heldout_style_loss")
     assert words == "held-out loss of the model trained from scratch" and values[-1] == np.float32(2.8)
+
+
+def test_a_language_model_runs_csv_has_its_training_loss_per_step_and_held_out_losses_where_measured():
+    history = LessonHistory(
+        np.array([0, 2, 3]),
+        {"fine_tuned": np.float32([2.0, 1.5, 1.4]), "from_scratch": np.float32([4.0, 3.0, 2.8])},
+        {"fine_tuned": np.float32([1.8, 1.9, 2.0]), "from_scratch": np.float32([4.1, 3.2, 3.0])},
+        {"fine_tuned": np.float32([2.5, 2.2, 2.1]), "from_scratch": np.float32([4.5, 4.2, 3.9])},
+    )
+    table = reloaded(compare.curves_csv(compare.export_columns(history), FineTuneConfig(steps=3)))
+    assert list(table["step"]) == [0, 1, 2, 3]
+    np.testing.assert_array_equal(
+        table["fine_tuned_train_loss"].to_numpy(np.float32), np.float32([np.nan, 2.5, 2.2, 2.1])
+    )
+    np.testing.assert_array_equal(
+        table["from_scratch_heldout_style_loss"].to_numpy(np.float32), np.float32([4.0, np.nan, 3.0, 2.8])
+    )
+    assert list(table.columns[1:3]) == ["fine_tuned_train_loss", "from_scratch_train_loss"]
+
+
+def test_a_runs_csv_is_its_curve_columns_where_every_curve_has_the_same_steps(noisy_digits_history):
+    exported, curves = compare.export_columns(noisy_digits_history), compare.curve_columns(noisy_digits_history)
+    assert exported.keys() == curves.keys() and all(np.array_equal(exported[k], curves[k]) for k in curves)

@@ -171,13 +171,15 @@ def test_fine_tuning_pins_a_run_and_compares_either_models_held_out_loss(monkeyp
     app.radio(key="ft_pins_curve").set_value("from_scratch_heldout_style_loss").run()
     np.testing.assert_array_equal(chart_trace(app, "ft_pins_chart", name), pinned.heldout_style["from_scratch"])
     history = app.session_state["ft_run"].history()
-    table = served.latest()
-    np.testing.assert_array_equal(table["step"], history.eval_steps)
+    table = served.latest().set_index("step")
+    assert list(table.index) == list(range(21)), "one row per step, step 0 before training"
     for model in ("fine_tuned", "from_scratch"):
+        np.testing.assert_array_equal(table[f"{model}_train_loss"].to_numpy(np.float32)[1:], history.train_loss[model])
+        measured = table.loc[history.eval_steps]
         np.testing.assert_array_equal(
-            table[f"{model}_heldout_style_loss"].to_numpy(np.float32), history.heldout_style[model]
+            measured[f"{model}_heldout_style_loss"].to_numpy(np.float32), history.heldout_style[model]
         )
         np.testing.assert_array_equal(
-            table[f"{model}_heldout_general_loss"].to_numpy(np.float32), history.heldout_general[model]
+            measured[f"{model}_heldout_general_loss"].to_numpy(np.float32), history.heldout_general[model]
         )
     assert "# learning_rate = 0.01\n" in served.texts[-1]

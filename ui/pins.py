@@ -15,6 +15,7 @@ from core.lessons.compare import (
     compared_curves,
     curve_columns,
     curves_csv,
+    export_columns,
     pin,
     pin_label,
     run_settings,
@@ -45,7 +46,8 @@ def tools(prefix: str, run, settings=None) -> None:
     if run is None:
         return
     settings = settings if settings is not None else run_settings(run)
-    columns = curve_columns(run.history())
+    history = run.history()
+    columns = curve_columns(history)
     pin_button, clear_button, download_button = st.columns(3)
     pin_button.button(
         tr("Pin this run"),
@@ -66,7 +68,7 @@ def tools(prefix: str, run, settings=None) -> None:
     if not live.is_running(st.session_state, prefix):  # the file is only built for a run at rest
         download_button.download_button(
             tr("Download curves (CSV)"),
-            curves_csv(columns, settings),
+            curves_csv(export_columns(history), settings),
             file_name=f"trainlab-{prefix}-run.csv",
             mime="text/csv",
             key=f"{prefix}_download_csv",

@@ -101,11 +101,36 @@ def curve_columns(history) -> dict[str, np.ndarray]:
 
 def language_model_columns(history) -> dict[str, np.ndarray]:
     """A language-model run's held-out losses at the steps they were measured (step 0: before training), one
-    column per model and held-out set. Its training loss, one value per step, has other steps and is left out."""
+    column per model and held-out set. Its training loss, one value per step, has other steps
+    (export_columns has both)."""
     columns = {"step": np.asarray(history.eval_steps)}
     for suffix, attribute in LM_CURVES:
         columns |= {f"{model}_{suffix}": np.asarray(losses) for model, losses in getattr(history, attribute).items()}
     return columns
+
+
+def export_columns(history) -> dict[str, np.ndarray]:
+    """What a run's CSV holds: its curve_columns, and for a language-model run also each model's training loss, one
+    row per step (the training loss at step k is the loss of step k's batch, so step 0 has none; held-out losses
+    are blank at the steps they were not measured)."""
+    if not hasattr(history, "eval_steps"):
+        return curve_columns(history)
+    measured_at = np.asarray(history.eval_steps, int)
+    last_step = max([len(losses) for losses in history.train_loss.values()] + [int(measured_at.max(initial=0))])
+    columns = {"step": np.arange(last_step + 1)}
+    for model, losses in history.train_loss.items():
+        columns[f"{model}_train_loss"] = _spread(np.arange(1, len(losses) + 1), losses, last_step)
+    for name, losses in language_model_columns(history).items():
+        if name != "step":
+            columns[name] = _spread(measured_at, losses, last_step)
+    return columns
+
+
+def _spread(steps: np.ndarray, values, last_step: int) -> np.ndarray:
+    """The values at their steps in a column of steps 0..last_step, blank (NaN) elsewhere."""
+    column = np.full(last_step + 1, np.nan, np.float32)
+    column[steps] = values
+    return column
 
 
 def pin(run, settings=None) -> Pin:
