@@ -210,10 +210,10 @@ def draw_data_preview() -> None:
     st.subheader(tr("The training data, as the model will be told it"))
     rows = slice(0, min(GRID_SIZE, data.n_active))
     digits = dataset.x_train[data.source_rows[rows]]
-    look.chart(
-        images.labelled_images(digits, dataset.image_shape, data.labels_given[rows], data.labels_true[rows]),
-        key="lab_preview_chart",
-    )
+    st.html(images.PREVIEW_CSS)
+    given, true = data.labels_given[rows], data.labels_true[rows]
+    preview = images.labelled_images_html(digits, dataset.image_shape, given, true, look.current().projector)
+    st.markdown(preview, unsafe_allow_html=True)  # st.html would strip the SVG; every label in it is escaped
     st.caption(
         tr(
             "{examples} training examples, {wrong} of them with a wrong label "

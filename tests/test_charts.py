@@ -1,5 +1,7 @@
 """core.charts: figures carry exactly the numbers they are given, labelled readably."""
 
+import re
+
 import numpy as np
 
 from ui.charts import curves, images, style
@@ -46,3 +48,28 @@ def test_accuracy_curves_speak_of_wrong_labels_only_when_there_are_some():
     noisy = {**clean, "memorized_share": [0.0, 0.3], "mislabeled_true_share": [0.9, 0.6]}
     figure = curves.accuracy_curves(noisy, total_epochs=2)
     assert "wrong labels" in figure.layout.title.text and len(figure.data) == 4
+
+
+def drawn_digits(html: str) -> list[np.ndarray]:
+    """Each SVG's squares read back as an image (1 = ink, 0 = white), from the paths' unit squares and greys."""
+    images_drawn = []
+    for svg in re.findall(r"<svg.*?</svg>", html):
+        image = np.zeros((8, 8))
+        for path, grey in re.findall(r'<path d="([^"]*)" fill="rgb\((\d+),\d+,\d+\)"/>', svg):
+            for x, y in re.findall(r"M(\d+) (\d+)h1v1h-1z", path):
+                image[int(y), int(x)] = 1 - int(grey) / 255
+        images_drawn.append(image)
+    return images_drawn
+
+
+def test_the_labelled_preview_draws_each_digit_as_given_and_frames_and_names_the_wrong_labels():
+    digits = np.random.default_rng(1).random((3, 64))
+    html = images.labelled_images_html(digits, (8, 8), ["1", "<b>x</b>", "3"], ["1", "2", "9"])
+    for drawn, digit in zip(drawn_digits(html), digits, strict=True):  # all but near-white squares drawn
+        np.testing.assert_allclose(drawn.ravel(), digit, atol=6 / 255)
+    frames = re.findall(r'stroke="([^"]+)"', html)
+    assert frames == ["#777777", style.MEMORIZED_COLOUR, style.MEMORIZED_COLOUR]
+    assert "told <b>&lt;b&gt;x&lt;/b&gt;</b><br>(is 2)" in html and "told <b>1</b></figcaption>" in html
+    assert "projector" not in html and 'class="digit-grid projector"' in images.labelled_images_html(
+        digits, (8, 8), ["1"] * 3, ["1"] * 3, projector=True
+    )

@@ -8,6 +8,7 @@ from streamlit.testing.v1 import AppTest
 
 from tests.app_pages import APP, lessons, registered_pages
 from tests.apptest_support import chart_spec, chart_trace, open_page, train_to_the_end
+from ui.charts import style
 
 
 def test_home_page_links_every_lesson_app_py_registers():
@@ -71,6 +72,17 @@ def test_a_second_run_draws_the_first_runs_held_out_loss_for_comparison():
     current = app.session_state["lab_run"].history().test_loss
     np.testing.assert_allclose(chart_trace(app, "lab_loss_chart", "held-out"), current, rtol=1e-6)
     assert not np.allclose(current, first), "the two runs differ, so the chart cannot mix them up"
+
+
+def test_the_lab_at_rest_shows_its_training_digits_without_a_plotly_chart():
+    """Before Train the lab draws no Plotly chart, so a learner's browser loads no Plotly until a run is over
+    (while it trains, the live view draws)."""
+    app = open_page("pages/lab.py")
+    app.slider(key="lab_noise").set_value(30).run()
+    (grid,) = [block.value for block in app.markdown if 'class="digit-grid' in block.value]
+    assert not app.get("plotly_chart") and grid.count("<figure>") == 24
+    assert grid.count(style.MEMORIZED_COLOUR) == 2 * grid.count("(is "), "a wrong label is framed and said"
+    assert 0 < grid.count("(is ") < 24
 
 
 def test_wrong_labels_show_memorization_and_the_digit_grid():

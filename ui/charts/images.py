@@ -1,6 +1,10 @@
-"""Images tiled in one heatmap: the digits a model saw, with their labels and its answers."""
+"""Digits a model saw, with their labels and its answers: tiled in one Plotly heatmap next to a trained model's
+charts, or as plain HTML for the lab's first view, which then needs no Plotly at all (loading Plotly's 4.7 MB
+script cost a learner's browser seconds before the lab was ready)."""
 
 from __future__ import annotations
+
+from html import escape
 
 import numpy as np
 import plotly.graph_objects as go
@@ -65,11 +69,50 @@ def mislabeled_grid(images: np.ndarray, image_shape, given, true, predicted, mem
     return image_grid(images, image_shape, captions, colours, np.where(memorized, 5, 2))
 
 
-def labelled_images(images: np.ndarray, image_shape, given, true) -> go.Figure:
-    """Training images with the label the model will be told; wrong labels framed red."""
-    wrong = np.asarray(given) != np.asarray(true)
-    wrong_label, right_label = tr("told <b>{given}</b> (is {true})"), tr("told <b>{given}</b>")
-    captions = [(wrong_label if g != t else right_label).format(given=g, true=t) for g, t in zip(given, true)]
-    return image_grid(
-        images, image_shape, captions, np.where(wrong, MEMORIZED_COLOUR, "#777777"), np.where(wrong, 4, 1)
+PREVIEW_CSS = """<style>
+.digit-grid { display: grid; grid-template-columns: repeat(8, minmax(0, 1fr)); gap: 0.9rem 0.6rem; max-width: 46rem;
+  margin-bottom: 1rem; }
+.digit-grid figure { margin: 0; text-align: center; }
+.digit-grid svg { width: 100%; max-width: 5.5rem; display: block; margin: 0 auto 0.2rem; }
+.digit-grid figcaption { font-size: 0.9rem; line-height: 1.25; white-space: nowrap; }
+.digit-grid.projector figcaption { font-size: 1.15rem; }
+</style>"""
+
+
+def digit_svg(image: np.ndarray, image_shape, frame_colour: str, frame_width: float) -> str:
+    """One image as an SVG of grey squares (ink dark on white, in either theme) inside a coloured frame."""
+    height, width = image_shape
+    pixels = np.clip(np.asarray(image, float).reshape(height, width), 0.0, 1.0)
+    greys = np.round(255 * (1 - pixels)).astype(int)
+    squares = "".join(  # one path per shade of grey keeps a digit's SVG under half a kilobyte
+        f'<path d="{_unit_squares(greys == grey)}" fill="rgb({grey},{grey},{grey})"/>'
+        for grey in np.unique(greys)
+        if grey < 250  # white squares are the background already
     )
+    inset = frame_width / 2
+    return (
+        f'<svg viewBox="-1 -1 {width + 2} {height + 2}" shape-rendering="crispEdges" role="img">'
+        f'<rect x="{-1 + inset}" y="{-1 + inset}" width="{width + 2 - 2 * inset}" height="{height + 2 - 2 * inset}" '
+        f'fill="#ffffff" stroke="{frame_colour}" stroke-width="{frame_width}"/>{squares}</svg>'
+    )
+
+
+def _unit_squares(where: np.ndarray) -> str:
+    """An SVG path of a 1x1 square at every (row, column) where `where` is true."""
+    return "".join(f"M{x} {y}h1v1h-1z" for y, x in zip(*np.nonzero(where)))
+
+
+def labelled_images_html(images: np.ndarray, image_shape, given, true, projector: bool = False) -> str:
+    """The training images with the label the model will be told, as HTML: wrong labels framed red and said."""
+    figures = []
+    for image, told, really in zip(images, given, true):
+        wrong = told != really
+        colour = MEMORIZED_COLOUR if wrong else "#777777"
+        caption = (tr("told <b>{given}</b><br>(is {true})") if wrong else tr("told <b>{given}</b>")).format(
+            given=escape(str(told)), true=escape(str(really))
+        )
+        figures.append(
+            f"<figure>{digit_svg(image, image_shape, colour, 0.45 if wrong else 0.15)}"
+            f'<figcaption style="color:{colour}">{caption}</figcaption></figure>'
+        )
+    return f'<div class="digit-grid{" projector" if projector else ""}">{"".join(figures)}</div>'
