@@ -101,6 +101,19 @@ def test_the_labs_advice_after_a_too_high_rate_learned_little_trains_when_follow
     assert not any("learned little" in words for _, words in read_run(followed, advised))
 
 
+def test_the_labs_advice_after_training_got_worse_trains_when_followed():
+    config = LabConfig(learning_rate=0.1)  # Adam at 0.1: 93% of its own training data right at best, 72% at the end
+    history = trained(TrainingRun(config)).history()
+    readings = read_run(history, config)
+    ((level, text),) = [reading for reading in readings if "got worse on its own training data" in reading[1]]
+    assert level == "warning" and "93% at epoch 62 and has fallen to 72%" in text
+    assert not any("kept falling" in words for _, words in readings), "training loss rose: not overfitting"
+    advised = replace(config, learning_rate=suggested(text))
+    followed = trained(TrainingRun(advised)).history()
+    assert followed.failure is None and followed.train_accuracy[-1] == followed.train_accuracy.max() > 0.99
+    assert not any("got worse" in words for _, words in read_run(followed, advised))
+
+
 # ---- the playground: its default settings (spirals, 2 x 16 tanh, batch 16, 300 epochs), both optimizers
 
 
