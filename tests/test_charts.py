@@ -37,7 +37,7 @@ def test_mislabeled_grid_frames_memorized_examples_red():
     figure = images.mislabeled_grid(digits, (8, 8), [1, 2, 3], [7, 8, 9], [1, 8, 4], [5, 0, 0])
     colours = [shape.line.color for shape in figure.layout.shapes]
     assert colours == [style.MEMORIZED_COLOUR, style.TRUE_COLOUR, "#777777"]
-    assert "since 5" in figure.layout.annotations[0].text
+    assert "<br>since 5" in figure.layout.annotations[0].text
 
 
 def test_accuracy_curves_speak_of_wrong_labels_only_when_there_are_some():
@@ -73,3 +73,10 @@ def test_the_labelled_preview_draws_each_digit_as_given_and_frames_and_names_the
     assert "projector" not in html and 'class="digit-grid projector"' in images.labelled_images_html(
         digits, (8, 8), ["1"] * 3, ["1"] * 3, projector=True
     )
+
+
+def test_log_ticks_thin_out_where_neighbours_would_crowd_together():
+    crowded = style.log_ticks(np.array([0.197, 1.95]))  # Adam at 0.1 in the lab: every digit crowded 0.6 to 1
+    assert crowded == [0.2, 0.3, 0.5, 1.0, 2.0]
+    gaps = np.diff(np.log10(style.log_ticks(np.array([1e-4, 2.3]))))
+    assert gaps.min() >= style.MIN_LOG_TICK_GAP * np.log10(2.3 * 2.5 / (1e-4 / 2.5))

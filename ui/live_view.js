@@ -261,10 +261,10 @@ function formatTick(value) {
   return Math.abs(value) < 1e-9 ? "0" : Number(value.toPrecision(3)).toString().replace(".", DECIMAL);
 }
 
-function logTicks(low, high) {
-  // every digit within a decade, 1-2-5 over a few decades, powers of ten over many: never a crowded axis
-  const decades = Math.log10(high / low);
-  const mantissas = decades > 3 ? [1] : decades >= 1 ? [1, 2, 5] : [1, 1.5, 2, 3, 4, 5, 6, 7, 8, 9];
+// Tick values on a log axis, densest first: every digit, then fewer per decade, down to powers of ten.
+const LOG_MANTISSAS = [[1, 1.5, 2, 3, 4, 5, 6, 7, 8, 9], [1, 2, 3, 5], [1, 2, 5], [1, 3], [1]];
+
+function logTicksOf(mantissas, low, high) {
   const ticks = [];
   for (let e = Math.floor(Math.log10(low)); e <= Math.ceil(Math.log10(high)); e++) {
     for (const m of mantissas) {
@@ -273,6 +273,14 @@ function logTicks(low, high) {
     }
   }
   return ticks;
+}
+
+function logTicks(low, high, toY, minimumGap) {
+  // the densest set whose labels stand minimumGap pixels apart (the digits between 0.6 and 1 crowd together on a
+  // short or projector-sized axis first); at least two labels where any set gives two
+  const sets = LOG_MANTISSAS.map((mantissas) => logTicksOf(mantissas, low, high)).filter((t) => t.length >= 2);
+  const apart = (ticks) => ticks.every((v, i) => i === 0 || Math.abs(toY(ticks[i - 1]) - toY(v)) >= minimumGap);
+  return sets.find(apart) || sets[sets.length - 1] || logTicksOf(LOG_MANTISSAS[0], low, high);
 }
 
 // Where a series' point i lies on the x axis: its own step when the series was measured now and then
@@ -337,7 +345,7 @@ function drawCurves(view, state) {
   context.strokeStyle = GRID_LINE;
   context.fillStyle = INK;
   context.textAlign = "right";
-  const yTicks = curves.log ? logTicks(low, high) : niceTicks(low, high, 5);
+  const yTicks = curves.log ? logTicks(low, high, toY, LINE_HEIGHT) : niceTicks(low, high, 5);
   for (const v of yTicks) {
     context.beginPath();
     context.moveTo(box.left, toY(v));

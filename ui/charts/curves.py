@@ -77,7 +77,7 @@ def accuracy_curves(history_metrics: dict, total_epochs: int, takeover_epoch=Non
 def generalization_gap(gap_accuracy, gap_loss, total_epochs: int) -> go.Figure:
     """Two panels: training minus held-out accuracy, and held-out minus training loss."""
     figure = base_figure(
-        tr("Generalization gap: how much better it does on data it has seen"),
+        tr("Generalization gap"),  # what it is, the note beside says; a longer title ran off a projector canvas
         tr("epoch"),
         tr("percentage points"),
         height=360,

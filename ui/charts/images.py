@@ -17,7 +17,8 @@ def image_grid(images: np.ndarray, image_shape, captions, frame_colours, frame_w
     """Images tiled in one heatmap (one trace, fast to draw), each framed and captioned underneath."""
     rows = max(1, int(np.ceil(len(images) / columns)))
     height, width = image_shape
-    pad, label_rows = 1, 4  # blank cells between tiles; room under each tile for its caption
+    caption_lines = max((caption.count("<br>") + 1 for caption in captions), default=1)
+    pad, label_rows = 1, int(np.ceil(1 + 1.5 * caption_lines))  # blank cells between tiles; room for each caption
     canvas = np.full((rows * (height + label_rows), columns * (width + pad)), np.nan)
     frames, labels = [], []
     for index, image in enumerate(images):
@@ -45,7 +46,7 @@ def image_grid(images: np.ndarray, image_shape, captions, frame_colours, frame_w
                 "font": {"size": FONT_SIZE - 2, "color": colour},
             }
         )
-    figure = base_figure("", "", "", height=40 + 125 * rows)
+    figure = base_figure("", "", "", height=40 + round(125 * rows * (height + label_rows) / 12))
     figure.add_trace(go.Heatmap(z=canvas, colorscale="Greys", showscale=False, hoverinfo="skip"))
     # shapes and captions set in one go: add_shape/add_annotation validate the whole layout each call
     figure.update_layout(shapes=frames, annotations=labels, margin={"l": 10, "r": 10, "t": 10, "b": 10})
@@ -60,7 +61,7 @@ def mislabeled_grid(images: np.ndarray, image_shape, given, true, predicted, mem
     memorized = np.asarray(memorized_since) > 0
     right = np.asarray(predicted) == np.asarray(true)
     colours = np.where(memorized, MEMORIZED_COLOUR, np.where(right, TRUE_COLOUR, "#777777"))
-    since_epoch = tr("told {given} · is {true}<br>says <b>{says}</b> since {epoch}")
+    since_epoch = tr("told {given} · is {true}<br>says <b>{says}</b><br>since {epoch}")
     now = tr("told {given} · is {true}<br>says <b>{says}</b>")
     captions = [
         (since_epoch if since else now).format(given=g, true=t, says=p, epoch=since)

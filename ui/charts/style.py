@@ -84,19 +84,33 @@ def mark_epoch(figure, epoch: int | None, text: str, colour: str, position: str 
         )
 
 
+# Tick values on a log axis, densest first: every digit, then fewer per decade, down to powers of ten. Neighbouring
+# ticks stand at least this share of the axis's height apart: a label's height on a chart of about 300 pixels.
+LOG_MANTISSAS = ((1, 1.5, 2, 3, 4, 5, 6, 7, 8, 9), (1, 2, 3, 5), (1, 2, 5), (1, 3), (1,))
+MIN_LOG_TICK_GAP = 0.07
+
+
 def log_ticks(values: np.ndarray) -> list[float]:
     """Ticks spanning the finite positive values, each labelled in full (Plotly's own log ticks label the
-    in-between ones with a single digit, which reads as nonsense on a projector): 1-2-5 per decade, or every
-    digit when the values span less than a decade, so a narrow range still gets several labels."""
+    in-between ones with a single digit, which reads as nonsense on a projector): every digit where they fit, so a
+    narrow range still gets several labels, else fewer per decade (1-2-3-5, 1-2-5, 1-3, powers of ten)."""
     positive = values[np.isfinite(values) & (values > 0)]
     if positive.size == 0:
         return [0.1, 1.0]
     low, high = float(positive.min()), float(positive.max())
-    wide = high / low >= 10
-    mantissas, margin = ((1, 2, 5), 2.5) if wide else ((1, 1.5, 2, 3, 4, 5, 6, 7, 8, 9), 1.5)
+    margin = 2.5 if high / low >= 10 else 1.5
+    low, high = low / margin, high * margin
+    # the densest set whose neighbours stand far enough apart (the digits between 0.6 and 1 crowd together first)
+    least_gap = MIN_LOG_TICK_GAP * np.log10(high / low)
+    sets = [ticks for ticks in (_log_ticks_of(m, low, high) for m in LOG_MANTISSAS) if len(ticks) >= 2]
+    spaced = (ticks for ticks in sets if np.diff(np.log10(ticks)).min() >= least_gap)
+    return next(spaced, sets[-1] if sets else _log_ticks_of(LOG_MANTISSAS[0], low, high))
+
+
+def _log_ticks_of(mantissas, low: float, high: float) -> list[float]:
     decades = np.arange(np.floor(np.log10(low)), np.ceil(np.log10(high)) + 1)
     ticks = sorted(round(m * 10.0**e, 10) for e in decades for m in mantissas)
-    return [t for t in ticks if low / margin <= t <= high * margin]
+    return [t for t in ticks if low <= t <= high]
 
 
 def panel_title(text: str, x: float) -> dict:
