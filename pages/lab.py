@@ -210,7 +210,7 @@ def draw_data_preview() -> None:
     st.subheader(tr("The training data, as the model will be told it"))
     rows = slice(0, min(GRID_SIZE, data.n_active))
     digits = dataset.x_train[data.source_rows[rows]]
-    st.html(images.PREVIEW_CSS)
+    st.html(images.DIGIT_GRID_CSS)
     given, true = data.labels_given[rows], data.labels_true[rows]
     preview = images.labelled_images_html(digits, dataset.image_shape, given, true, look.current().projector)
     st.markdown(preview, unsafe_allow_html=True)  # st.html would strip the SVG; every label in it is escaped
@@ -316,7 +316,7 @@ def draw_charts(history, run) -> None:
     )
     if run.dataset.image_shape is None:
         draw_plane(run.dataset, history.data, run)
-    draw_mislabeled(history, run)
+    draw_mislabeled(history, run, animate)
 
 
 def draw_plane(dataset, data, run) -> None:
@@ -334,22 +334,22 @@ def draw_plane(dataset, data, run) -> None:
     )
 
 
-def draw_mislabeled(history, run) -> None:
+def draw_mislabeled(history, run, animate: bool) -> None:
+    """While the run trains, as HTML (cheap to redraw every tick); at rest, a chart with a camera button."""
     data, dataset = history.data, run.dataset
     rows = data.mislabeled.nonzero()[0][:GRID_SIZE]
     if dataset.image_shape is None or len(rows) == 0:
         return
     st.subheader(tr("The mislabeled digits, and what the model says now"))
+    digits = dataset.x_train[data.source_rows[rows]], dataset.image_shape
+    labels = data.labels_given[rows], data.labels_true[rows], history.train_predictions[-1][rows]
     since = history.memorized_since()[rows]
-    figure = images.mislabeled_grid(
-        dataset.x_train[data.source_rows[rows]],
-        dataset.image_shape,
-        data.labels_given[rows],
-        data.labels_true[rows],
-        history.train_predictions[-1][rows],
-        since,
-    )
-    look.chart(figure, key="lab_mislabeled_chart")
+    if animate:
+        st.html(images.DIGIT_GRID_CSS)
+        grid = images.mislabeled_grid_html(*digits, *labels, since, look.current().projector)
+        st.markdown(grid, unsafe_allow_html=True)  # st.html would strip the SVG; every label in it is escaped
+    else:
+        look.chart(images.mislabeled_grid(*digits, *labels, since), key="lab_mislabeled_chart")
     st.caption(
         tr(
             "{shown} of {wrong} mislabeled training digits ({share} of "

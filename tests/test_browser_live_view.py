@@ -62,3 +62,23 @@ def test_the_lab_curves_grow_while_it_trains_and_plotly_returns_after(page, serv
     # finished: loss, accuracy and gap as Plotly charts (Plotly's script loads now: the lab's first view has none)
     page.locator(".js-plotly-plot").nth(2).wait_for(timeout=30_000)
     assert_no_error_box(page)
+
+
+LEAST_OPACITY = """() => Math.min(1, ...[...document.querySelectorAll('[data-testid=stElementContainer]')]
+    .map((element) => parseFloat(getComputedStyle(element).opacity)))"""
+
+
+def test_nothing_on_the_lab_fades_while_it_trains(page, server):
+    """Streamlit fades a fragment's elements while the fragment reruns; a live panel reruns every tick, so without
+    ui.live's style its texts, numbers and digits blinked twice a second."""
+    open_page(page, server, "memorize-or-generalize?lab_noise=30&lab_epochs=1000")
+    page.get_by_role("button", name="Train", exact=True).click()
+    page.get_by_text("The mislabeled digits, and what the model says now").wait_for(timeout=60_000)
+    seen = []
+    for _ in range(20):  # about ten ticks
+        seen.append(page.evaluate(LEAST_OPACITY))
+        page.wait_for_timeout(100)
+    assert min(seen) > 0.99, f"faded while training: {seen}"
+    page.get_by_test_id("stMainBlockContainer").get_by_role("button", name="Stop", exact=True).click()
+    wait_idle(page)
+    assert_no_error_box(page)

@@ -80,3 +80,12 @@ def test_log_ticks_thin_out_where_neighbours_would_crowd_together():
     assert crowded == [0.2, 0.3, 0.5, 1.0, 2.0]
     gaps = np.diff(np.log10(style.log_ticks(np.array([1e-4, 2.3]))))
     assert gaps.min() >= style.MIN_LOG_TICK_GAP * np.log10(2.3 * 2.5 / (1e-4 / 2.5))
+
+
+def test_the_mislabeled_grid_as_html_says_what_the_chart_says_with_the_same_frames():
+    digits, labels = np.random.default_rng(0).random((3, 64)), ([1, 2, 3], [7, 8, 9], [1, 8, 4], [5, 0, 0])
+    html = images.mislabeled_grid_html(digits, (8, 8), *labels)
+    chart = images.mislabeled_grid(digits, (8, 8), *labels)
+    assert re.findall(r"<figcaption[^>]*>(.*?)</figcaption>", html) == [a.text for a in chart.layout.annotations]
+    assert re.findall(r'stroke="([^"]+)"', html) == [shape.line.color for shape in chart.layout.shapes]
+    assert [float(w) for w in re.findall(r'stroke-width="([^"]+)"', html)] == [0.5, 0.25, 0.25]

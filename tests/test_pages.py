@@ -85,6 +85,20 @@ def test_the_lab_at_rest_shows_its_training_digits_without_a_plotly_chart():
     assert 0 < grid.count("(is ") < 24
 
 
+def test_while_the_lab_trains_on_wrong_labels_it_draws_no_plotly_figure_and_its_mislabeled_digits_as_html():
+    app = open_page("pages/lab.py")
+    app.slider(key="lab_noise").set_value(30).run()
+    app.slider(key="lab_epochs").set_value(1000).run()
+    app.button(key="lab_train").click().run()
+    app.run()
+    run = app.session_state["lab_run"]
+    assert 0 < run.epochs_done < 1000 and app.session_state["lab_running"]
+    (grid,) = [block.value for block in app.markdown if 'class="digit-grid' in block.value]
+    assert not app.get("plotly_chart") and grid.count("<figure>") == 24 and "says <b>" in grid
+    app.button(key="lab_stop").click().run()
+    assert any("lab_mislabeled_chart" in chart.proto.id for chart in app.get("plotly_chart")), "at rest: a chart"
+
+
 def test_wrong_labels_show_memorization_and_the_digit_grid():
     app = open_page("pages/lab.py")
     app.slider(key="lab_noise").set_value(40).run()

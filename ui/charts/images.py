@@ -5,6 +5,7 @@ script cost a learner's browser seconds before the lab was ready)."""
 from __future__ import annotations
 
 from html import escape
+from typing import NamedTuple
 
 import numpy as np
 import plotly.graph_objects as go
@@ -55,22 +56,44 @@ def image_grid(images: np.ndarray, image_shape, captions, frame_colours, frame_w
     return figure
 
 
-def mislabeled_grid(images: np.ndarray, image_shape, given, true, predicted, memorized_since) -> go.Figure:
-    """Mislabeled images with what they were told, what they are and what the model says (and since which
-    epoch, once memorized); a thick red frame marks the memorized ones, green the ones it still gets right."""
+class Captioned(NamedTuple):
+    """What the grids write under each image and how they frame it (frame widths: thick 1, thin 0)."""
+
+    captions: list[str]
+    colours: np.ndarray
+    thick: np.ndarray
+
+
+def mislabeled_captions(given, true, predicted, memorized_since) -> Captioned:
+    """What each mislabeled image was told, what it is and what the model says (and since which epoch, once
+    memorized); a thick red frame marks the memorized ones, green the ones it still gets right. Labels escaped."""
     memorized = np.asarray(memorized_since) > 0
     right = np.asarray(predicted) == np.asarray(true)
     colours = np.where(memorized, MEMORIZED_COLOUR, np.where(right, TRUE_COLOUR, "#777777"))
     since_epoch = tr("told {given} · is {true}<br>says <b>{says}</b><br>since {epoch}")
     now = tr("told {given} · is {true}<br>says <b>{says}</b>")
     captions = [
-        (since_epoch if since else now).format(given=g, true=t, says=p, epoch=since)
+        (since_epoch if since else now).format(
+            given=escape(str(g)), true=escape(str(t)), says=escape(str(p)), epoch=since
+        )
         for g, t, p, since in zip(given, true, predicted, memorized_since)
     ]
-    return image_grid(images, image_shape, captions, colours, np.where(memorized, 5, 2))
+    return Captioned(captions, colours, memorized)
 
 
-PREVIEW_CSS = """<style>
+def mislabeled_grid(images: np.ndarray, image_shape, given, true, predicted, memorized_since) -> go.Figure:
+    """The mislabeled images as a Plotly chart (a finished run's: hover, and a camera button for a PNG)."""
+    captioned = mislabeled_captions(given, true, predicted, memorized_since)
+    return image_grid(images, image_shape, captioned.captions, captioned.colours, np.where(captioned.thick, 5, 2))
+
+
+def mislabeled_grid_html(images, image_shape, given, true, predicted, memorized_since, projector=False) -> str:
+    """The same grid as HTML, for a run that is training: no Plotly figure to build and draw every tick."""
+    captioned = mislabeled_captions(given, true, predicted, memorized_since)
+    return digit_grid_html(images, image_shape, captioned, projector, thick_frame=0.5, thin_frame=0.25)
+
+
+DIGIT_GRID_CSS = """<style>
 .digit-grid { display: grid; grid-template-columns: repeat(8, minmax(0, 1fr)); gap: 0.9rem 0.6rem; max-width: 46rem;
   margin-bottom: 1rem; }
 .digit-grid figure { margin: 0; text-align: center; }
@@ -105,15 +128,22 @@ def _unit_squares(where: np.ndarray) -> str:
 
 def labelled_images_html(images: np.ndarray, image_shape, given, true, projector: bool = False) -> str:
     """The training images with the label the model will be told, as HTML: wrong labels framed red and said."""
-    figures = []
-    for image, told, really in zip(images, given, true):
-        wrong = told != really
-        colour = MEMORIZED_COLOUR if wrong else "#777777"
-        caption = (tr("told <b>{given}</b><br>(is {true})") if wrong else tr("told <b>{given}</b>")).format(
-            given=escape(str(told)), true=escape(str(really))
+    wrong = np.asarray(given) != np.asarray(true)
+    captions = [
+        (tr("told <b>{given}</b><br>(is {true})") if w else tr("told <b>{given}</b>")).format(
+            given=escape(str(g)), true=escape(str(t))
         )
-        figures.append(
-            f"<figure>{digit_svg(image, image_shape, colour, 0.45 if wrong else 0.15)}"
-            f'<figcaption style="color:{colour}">{caption}</figcaption></figure>'
-        )
+        for g, t, w in zip(given, true, wrong)
+    ]
+    captioned = Captioned(captions, np.where(wrong, MEMORIZED_COLOUR, "#777777"), wrong)
+    return digit_grid_html(images, image_shape, captioned, projector, thick_frame=0.45, thin_frame=0.15)
+
+
+def digit_grid_html(images, image_shape, captioned: Captioned, projector: bool, thick_frame, thin_frame) -> str:
+    """Images in rows of eight, each framed and captioned in its colour (frame widths in image pixels)."""
+    figures = (
+        f"<figure>{digit_svg(image, image_shape, colour, thick_frame if thick else thin_frame)}"
+        f'<figcaption style="color:{colour}">{caption}</figcaption></figure>'
+        for image, caption, colour, thick in zip(images, *captioned)
+    )
     return f'<div class="digit-grid{" projector" if projector else ""}">{"".join(figures)}</div>'
