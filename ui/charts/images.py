@@ -1,6 +1,7 @@
-"""Digits a model saw, with their labels and its answers: tiled in one Plotly heatmap next to a trained model's
-charts, or as plain HTML for the lab's first view, which then needs no Plotly at all (loading Plotly's 4.7 MB
-script cost a learner's browser seconds before the lab was ready)."""
+"""Digits a model saw, with their labels and its answers: tiled in one Plotly heatmap beside a finished run's
+charts (with a camera button), or as plain HTML before a run and while it trains: the lab's first view then needs
+no Plotly at all (loading Plotly's 4.7 MB script cost a learner's browser seconds before the lab was ready), and a
+training tick builds and draws no figure."""
 
 from __future__ import annotations
 
@@ -57,7 +58,7 @@ def image_grid(images: np.ndarray, image_shape, captions, frame_colours, frame_w
 
 
 class Captioned(NamedTuple):
-    """What the grids write under each image and how they frame it (frame widths: thick 1, thin 0)."""
+    """What a grid writes under each image, in which colour, and which images get the thick frame."""
 
     captions: list[str]
     colours: np.ndarray
