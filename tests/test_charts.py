@@ -89,3 +89,9 @@ def test_the_mislabeled_grid_as_html_says_what_the_chart_says_with_the_same_fram
     assert re.findall(r"<figcaption[^>]*>(.*?)</figcaption>", html) == [a.text for a in chart.layout.annotations]
     assert re.findall(r'stroke="([^"]+)"', html) == [shape.line.color for shape in chart.layout.shapes]
     assert [float(w) for w in re.findall(r'stroke-width="([^"]+)"', html)] == [0.5, 0.25, 0.25]
+
+
+def test_an_epoch_marked_past_the_middle_has_its_label_on_the_left_of_the_line():
+    losses = np.linspace(2.0, 0.1, 30)
+    early, late = (curves.loss_curves(losses, losses, 30, best_epoch=best) for best in (5, 30))
+    assert early.layout.annotations[0].xanchor == "left" and late.layout.annotations[0].xanchor == "right"

@@ -32,7 +32,8 @@ def loss_curves(train_loss, test_loss, total_epochs: int, best_epoch=None, previ
         add_line(figure, previous_test_loss, tr("previous run: held-out"), PREVIOUS_COLOUR, dash="dash", width=2)
     add_line(figure, train_loss, tr("training"), TRAIN_COLOUR)
     add_line(figure, test_loss, tr("held-out"), TEST_COLOUR)
-    mark_epoch(figure, best_epoch, tr("best held-out: epoch {epoch}").format(epoch=best_epoch), TEST_COLOUR)
+    best = tr("best held-out: epoch {epoch}").format(epoch=best_epoch)
+    mark_epoch(figure, best_epoch, best, TEST_COLOUR, total_epochs)
     figure.update_xaxes(range=[0, total_epochs + 1])
     shown = [train_loss, test_loss] + ([previous_test_loss] if previous_test_loss is not None else [])
     ticks = log_ticks(np.concatenate([np.asarray(values, float) for values in shown]))
@@ -67,7 +68,7 @@ def accuracy_curves(history_metrics: dict, total_epochs: int, takeover_epoch=Non
             TRUE_COLOUR,
             dash="dash",
         )
-    mark_epoch(figure, takeover_epoch, tr("memorization takes over"), MEMORIZED_COLOUR, "bottom")
+    mark_epoch(figure, takeover_epoch, tr("memorization takes over"), MEMORIZED_COLOUR, total_epochs, "bottom")
     figure.update_xaxes(range=[0, total_epochs + 1])
     figure.update_yaxes(range=[0, 1.02], tickformat=".0%")
     figure.update_layout(height=480, legend={"font": {"size": FONT_SIZE - 2}})

@@ -66,8 +66,9 @@ def add_line(figure, values, name, colour, dash=None, width=3, yaxis="y"):
     )
 
 
-def mark_epoch(figure, epoch: int | None, text: str, colour: str, position: str = "top"):
-    """A dotted vertical line at an epoch with a label (set as plain layout dicts: add_vline is slow)."""
+def mark_epoch(figure, epoch: int | None, text: str, colour: str, total_epochs: int, position: str = "top"):
+    """A dotted vertical line at an epoch with a label (set as plain layout dicts: add_vline is slow), the label on
+    the side of the line with room for it: past the middle of the axis, on its left."""
     if epoch:
         figure.add_shape(
             type="line", x0=epoch, x1=epoch, yref="paper", y0=0, y1=1, line={"color": colour, "dash": "dot", "width": 2}
@@ -76,7 +77,7 @@ def mark_epoch(figure, epoch: int | None, text: str, colour: str, position: str 
             x=epoch,
             yref="paper",
             y=1.0 if position.startswith("top") else 0.02,
-            xanchor="left",
+            xanchor="right" if epoch > total_epochs / 2 else "left",
             yanchor="top" if position.startswith("top") else "bottom",
             text=text,
             showarrow=False,
