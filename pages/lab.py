@@ -210,10 +210,8 @@ def draw_data_preview() -> None:
     st.subheader(tr("The training data, as the model will be told it"))
     rows = slice(0, min(GRID_SIZE, data.n_active))
     digits = dataset.x_train[data.source_rows[rows]]
-    st.html(images.DIGIT_GRID_CSS)
     given, true = data.labels_given[rows], data.labels_true[rows]
-    preview = images.labelled_images_html(digits, dataset.image_shape, given, true, look.current().projector)
-    st.markdown(preview, unsafe_allow_html=True)  # st.html would strip the SVG; every label in it is escaped
+    show_digit_grid(images.labelled_images_html(digits, dataset.image_shape, given, true, look.current().projector))
     st.caption(
         tr(
             "{examples} training examples, {wrong} of them with a wrong label "
@@ -226,6 +224,11 @@ def draw_data_preview() -> None:
             held_out=len(dataset.y_test),
         )
     )
+
+
+def show_digit_grid(grid_html: str) -> None:
+    st.html(images.DIGIT_GRID_CSS)
+    st.markdown(grid_html, unsafe_allow_html=True)  # st.html would strip the SVG; every label in it is escaped
 
 
 def draw_metrics(history, run) -> None:
@@ -345,9 +348,7 @@ def draw_mislabeled(history, run, animate: bool) -> None:
     labels = data.labels_given[rows], data.labels_true[rows], history.train_predictions[-1][rows]
     since = history.memorized_since()[rows]
     if animate:
-        st.html(images.DIGIT_GRID_CSS)
-        grid = images.mislabeled_grid_html(*digits, *labels, since, look.current().projector)
-        st.markdown(grid, unsafe_allow_html=True)  # st.html would strip the SVG; every label in it is escaped
+        show_digit_grid(images.mislabeled_grid_html(*digits, *labels, since, look.current().projector))
     else:
         look.chart(images.mislabeled_grid(*digits, *labels, since), key="lab_mislabeled_chart")
     st.caption(
