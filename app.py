@@ -11,7 +11,16 @@ from contextlib import asynccontextmanager
 import streamlit as st
 
 from core.i18n import tr
-from ui import first_minute, language, look
+from ui import failures, first_minute, language, look
+
+# Less empty space above each page's title: on a projector every line counts. A metric's label wraps instead of
+# ending in "..." (in Dutch, or in projector mode, most did), and a row of metrics keeps its numbers on one line.
+PAGE_CSS = """<style>
+[data-testid='stMainBlockContainer'] { padding-top: 2.5rem; }
+[data-testid='stMetricLabel'] [data-testid='stMarkdownContainer'], [data-testid='stMetricLabel'] p {
+  white-space: normal !important; overflow: visible !important; text-overflow: clip !important; }
+[data-testid='stMetric'] { height: 100%; display: flex; flex-direction: column; justify-content: flex-end; }
+</style>"""
 
 
 def lesson_pages() -> dict:
@@ -68,10 +77,13 @@ def main() -> None:
     # The warm-up also sets JAX up (the compile cache on disk, two devices for batches of runs): importing JAX
     # here would hold the first page until it is loaded.
     first_minute.warm_up_the_server()
+    with first_minute.one_importer_at_a_time():  # while the warm-up imports, it and this run take turns
+        show_the_page()
 
+
+def show_the_page() -> None:
     st.set_page_config(page_title="Trainlab", page_icon=":material/model_training:", layout="wide")
-    # Less empty space above each page's title: on a projector every line counts.
-    st.html("<style>[data-testid='stMainBlockContainer'] { padding-top: 2.5rem; }</style>")
+    st.html(PAGE_CSS)
 
     language.sidebar()  # first: every text below, the pages' titles included, is in the chosen language
     navigation = st.navigation(lesson_pages())
@@ -86,12 +98,7 @@ def main() -> None:
     try:
         navigation.run()
     except Exception as error:  # st.rerun and st.stop are BaseExceptions and pass through
-        st.error(
-            tr(
-                "Something went wrong on this page and it was stopped: {error}. "
-                "The other pages still work; press Reset or reload to start again."
-            ).format(error=type(error).__name__)
-        )
+        failures.show_failure(error)
 
 
 @asynccontextmanager

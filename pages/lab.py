@@ -169,7 +169,7 @@ def draw_results(run: TrainingRun | None) -> None:
 
 def draw_live_gap(history, number: int, total: int, tick: float) -> None:
     """The two gaps side by side, growing smoothly while the run trains."""
-    accuracy_panel, loss_panel = st.columns(2)
+    accuracy_panel, loss_panel = st.container(key="live-lab_gap").columns(2)
     with accuracy_panel:
         gap = 100 * history.generalization_gap_accuracy
         line = live_view.series(tr("training − held-out"), style.GAP_COLOUR, gap)
@@ -262,15 +262,14 @@ def draw_metrics(history, run) -> None:
 def draw_charts(history, run) -> None:
     total, best = run.config.epochs, history.best_epoch()
     previous = st.session_state.get("lab_previous")
-    # While the run trains the browser animates its curves; a finished or stopped run gets Plotly figures
-    # with hover and zoom.
+    # While the run trains the browser animates its curves; a finished or stopped run gets Plotly figures with
+    # hover and zoom, its live view kept in their place until the browser has drawn them (ui.live_view.until_drawn).
     animate = live.is_running(st.session_state, "lab")
+    number, tick = live.run_number(st.session_state, "lab"), live.current_tick(st.session_state, "lab")
     chart, note = st.columns([3, 1])
-    with chart:
-        if animate:
-            number, tick = live.run_number(st.session_state, "lab"), live.current_tick(st.session_state, "lab")
-            live_view.loss_curves("lab_loss", number, history.train_loss, history.test_loss, total, tick, previous)
-        else:
+    with chart, live_view.until_drawn("lab_loss"):
+        live_view.loss_curves("lab_loss", number, history.train_loss, history.test_loss, total, tick, previous)
+        if not animate:
             figure = curves.loss_curves(history.train_loss, history.test_loss, total, best, previous)
             banded_chart("lab", run, figure, "loss", key="lab_loss_chart")
     note.markdown(
@@ -282,19 +281,11 @@ def draw_charts(history, run) -> None:
         )
     )
     chart, note = st.columns([3, 1])
-    with chart:
-        if animate:
-            live_view.curves(
-                "lab_accuracy",
-                number,
-                tr("Accuracy, and what the model does with wrong labels"),
-                accuracy_lines(history),
-                history.epochs_done,
-                total,
-                tick,
-                percent=True,
-            )
-        else:
+    with chart, live_view.until_drawn("lab_accuracy"):
+        title = tr("Accuracy, and what the model does with wrong labels")
+        lines = accuracy_lines(history)
+        live_view.curves("lab_accuracy", number, title, lines, history.epochs_done, total, tick, percent=True)
+        if not animate:
             figure = curves.accuracy_curves(history.metrics, total, history.memorization_takeover_epoch())
             banded_chart("lab", run, figure, "accuracy", key="lab_accuracy_chart")
     note.markdown(
@@ -305,10 +296,9 @@ def draw_charts(history, run) -> None:
         )
     )
     chart, note = st.columns([3, 1])
-    with chart:
-        if animate:
-            draw_live_gap(history, number, total, tick)
-        else:
+    with chart, live_view.until_drawn("lab_gap"):
+        draw_live_gap(history, number, total, tick)
+        if not animate:
             gap_accuracy, gap_loss = history.generalization_gap_accuracy, history.generalization_gap_loss
             look.chart(curves.generalization_gap(gap_accuracy, gap_loss, total), key="lab_gap_chart")
     note.markdown(
@@ -338,7 +328,8 @@ def draw_plane(dataset, data, run) -> None:
 
 
 def draw_mislabeled(history, run, animate: bool) -> None:
-    """While the run trains, as HTML (cheap to redraw every tick); at rest, a chart with a camera button."""
+    """While the run trains, as HTML (cheap to redraw every tick); at rest, a chart with a camera button, the HTML
+    shown until the browser has drawn it."""
     data, dataset = history.data, run.dataset
     rows = data.mislabeled.nonzero()[0][:GRID_SIZE]
     if dataset.image_shape is None or len(rows) == 0:
@@ -347,10 +338,12 @@ def draw_mislabeled(history, run, animate: bool) -> None:
     digits = dataset.x_train[data.source_rows[rows]], dataset.image_shape
     labels = data.labels_given[rows], data.labels_true[rows], history.train_predictions[-1][rows]
     since = history.memorized_since()[rows]
-    if animate:
-        show_digit_grid(images.mislabeled_grid_html(*digits, *labels, since, look.current().projector))
-    else:
-        look.chart(images.mislabeled_grid(*digits, *labels, since), key="lab_mislabeled_chart")
+    projector = look.current().projector
+    with live_view.until_drawn("lab_mislabeled"):
+        with st.container(key="live-lab_mislabeled"):
+            show_digit_grid(images.mislabeled_grid_html(*digits, *labels, since, projector))
+        if not animate:
+            look.chart(images.mislabeled_grid(*digits, *labels, since, projector), key="lab_mislabeled_chart")
     st.caption(
         tr(
             "{shown} of {wrong} mislabeled training digits ({share} of "

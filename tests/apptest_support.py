@@ -70,3 +70,9 @@ def choose_language(app: AppTest, code: str) -> AppTest:
     app.session_state[language.VALUE_KEY] = code
     app.session_state[language.DECIDED_KEY] = True
     return app.run()
+
+
+def live_views(app: AppTest) -> dict:
+    """The data each live view on the page was sent last, by its name."""
+    views = [json.loads(c.proto.json) for c in app.get("bidi_component") if "live_view" in c.proto.component_name]
+    return {view["name"]: view for view in (v.get("data", v) for v in views)}

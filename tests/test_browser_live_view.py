@@ -64,6 +64,42 @@ def test_the_lab_curves_grow_while_it_trains_and_plotly_returns_after(page, serv
     assert_no_error_box(page)
 
 
+SLOTS_SEEN = """() => ["lab_loss", "lab_accuracy", "lab_gap"].map((name) => {
+    const slot = document.querySelector(`[class*="st-key-until-drawn-${name}"]`);
+    if (!slot) return {name, missing: true};
+    const live = slot.querySelector('[class*="st-key-live-"]');
+    const chart = slot.querySelector(".js-plotly-plot");
+    const shown = (element) => Boolean(element && element.offsetParent !== null
+        && getComputedStyle(element).visibility === "visible" && element.getBoundingClientRect().height > 100);
+    return {name, live: shown(live), chart: Boolean(chart), chartShown: shown(chart)};
+})"""
+
+
+def test_a_finished_runs_curves_stay_on_screen_until_its_plotly_charts_are_drawn(page, server):
+    """The lab's first view loads no Plotly, so a learner's first finished run waits for Plotly's script (about
+    2 s) before its figures can be drawn: meanwhile each slot shows the live view's last frame, never an empty
+    space or a grey placeholder, and never both at once."""
+    open_page(page, server, "memorize-or-generalize")
+    page.get_by_role("button", name="Train", exact=True).click()
+    page.locator('[class*="st-key-live-lab_gap"] canvas').first.wait_for(timeout=60_000)
+    looks = []
+    for _ in range(400):
+        slots = page.evaluate(SLOTS_SEEN)
+        looks.append(slots)
+        if all(slot.get("chartShown") for slot in slots):
+            break
+        page.wait_for_timeout(50)
+    page.wait_for_timeout(500)
+    looks.append(page.evaluate(SLOTS_SEEN))
+    assert all(slot["chartShown"] and not slot["live"] for slot in looks[-1]), f"not the charts alone: {looks[-1]}"
+    for slots in looks:  # (how long Plotly takes depends on the browser's cache: it may be drawn at once)
+        for slot in slots:
+            assert not slot.get("missing"), f"a slot went missing: {slot}"
+            assert slot["live"] or slot["chart"], f"an empty slot: neither its live view nor its chart: {slot}"
+            assert not (slot["live"] and slot["chartShown"]), f"the live view and the chart at once: {slot}"
+    assert_no_error_box(page)
+
+
 LEAST_OPACITY = """() => Math.min(1, ...[...document.querySelectorAll('[data-testid=stElementContainer]')]
     .map((element) => parseFloat(getComputedStyle(element).opacity)))"""
 

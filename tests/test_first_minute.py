@@ -4,6 +4,7 @@ import shutil
 import subprocess
 import sys
 import threading
+import time
 
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -138,3 +139,101 @@ def test_the_batched_warm_up_waits_while_the_server_trains():
     busy.clear()
     waiter.join(3.0)
     assert not waiter.is_alive(), "did not return once the process was idle"
+
+
+@pytest.fixture
+def importing_afresh(monkeypatch, tmp_path):
+    """The turns of a server that has imported nothing yet, and three modules to import: a slow one, a quick one,
+    and `events`, where the other two say when they start and end."""
+    monkeypatch.setattr(first_minute, "_IMPORTING", threading.RLock())
+    monkeypatch.setattr(first_minute, "_TURNS", threading.Condition())
+    monkeypatch.setattr(first_minute, "_runs_waiting", 0)
+    monkeypatch.setattr(first_minute, "_EVERYTHING_IMPORTED", threading.Event())
+    (tmp_path / "turn_events.py").write_text("happened = []\n")
+    for name, seconds in (("turn_slow", 0.6), ("turn_quick", 0.0)):
+        (tmp_path / f"{name}.py").write_text(
+            "import time\nimport turn_events\n"
+            f"turn_events.happened.append('{name} starts')\ntime.sleep({seconds})\n"
+            f"turn_events.happened.append('{name} ends')\n"
+        )
+    monkeypatch.syspath_prepend(str(tmp_path))
+    yield
+    for name in ("turn_events", "turn_slow", "turn_quick"):
+        sys.modules.pop(name, None)
+
+
+def test_a_script_run_waits_for_the_module_being_imported_and_goes_before_the_next(importing_afresh):
+    """Two threads importing parts of one package at once can each find the other's half-made module: a script
+    run and the warm-up's imports take turns until everything is imported."""
+    warm_up = threading.Thread(target=lambda: [first_minute._import(name) for name in ("turn_slow", "turn_quick")])
+    warm_up.start()
+    time.sleep(0.2)  # the warm-up is inside turn_slow
+    import turn_events
+
+    with first_minute.one_importer_at_a_time():
+        turn_events.happened.append("the run starts")
+        time.sleep(0.3)
+        turn_events.happened.append("the run ends")
+    warm_up.join(5)
+    assert turn_events.happened == [
+        "turn_slow starts",
+        "turn_slow ends",
+        "the run starts",
+        "the run ends",
+        "turn_quick starts",
+        "turn_quick ends",
+    ]
+
+
+def test_once_everything_is_imported_a_script_run_waits_for_nothing(importing_afresh):
+    first_minute._EVERYTHING_IMPORTED.set()
+    holder_has_it, release = threading.Event(), threading.Event()
+
+    def hold_the_turn():
+        with first_minute._IMPORTING:
+            holder_has_it.set()
+            release.wait(5)
+
+    holder = threading.Thread(target=hold_the_turn)
+    holder.start()
+    holder_has_it.wait(5)
+    entered = threading.Event()
+
+    def script_run():
+        with first_minute.one_importer_at_a_time():
+            entered.set()
+
+    run = threading.Thread(target=script_run)
+    run.start()
+    run.join(2)
+    release.set()
+    holder.join(5)
+    assert entered.is_set(), "a script run waited for the warm-up after everything was imported"
+
+
+def test_a_failing_warm_up_step_is_logged_and_the_steps_after_it_still_run(monkeypatch):
+    done = []
+
+    def fails():
+        raise ImportError("half-made module")
+
+    monkeypatch.setattr(first_minute, "WARM_UP_STEPS", [fails, lambda: done.append("next step")])
+    first_minute._warm_up()
+    assert done == ["next step"]
+
+
+def test_the_warm_up_imports_every_module_the_engine_imports_inside_a_function():
+    """Then no script run imports anything new while others run: the warm-up's last import step lets them go."""
+    names = first_minute.modules_imported_inside_functions()
+    assert {"sklearn.model_selection", "core.lessons.knowledge_lesson"} <= set(names)
+    assert "memory" not in names and "the" not in names  # docstring lines that begin with "from" or "import"
+    code = (
+        "import sys\n"
+        "from ui import first_minute\n"
+        "first_minute.import_what_the_engine_imports_later()\n"
+        "names = first_minute.modules_imported_inside_functions()\n"
+        "print(first_minute._EVERYTHING_IMPORTED.is_set(), [n for n in names if n not in sys.modules and "
+        "not hasattr(sys.modules.get(n.rpartition('.')[0]), n.rpartition('.')[2])])\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True)
+    assert result.stdout.strip().splitlines()[-1] == "True []"

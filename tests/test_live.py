@@ -218,3 +218,30 @@ def test_a_worker_threads_error_is_a_stop_reason_that_stays_on_screen():
 def test_a_tick_far_too_short_for_its_work_grows_in_one_step():
     assert live._longer_tick(0.5, took=0.9) == 2.0
     assert live._longer_tick(0.5, took=30.0) == live.MAX_TICK_SECONDS
+
+
+def _page_whose_drawing_fails():
+    import streamlit as st
+
+    from ui import live
+
+    def draw(run):
+        raise st.session_state.drawing_error
+
+    live.panel("demo", draw, train_tick=live.one_chunk_per_tick)
+
+
+@pytest.mark.parametrize("running", [False, True], ids=["at rest", "while training"])
+def test_a_live_panel_whose_drawing_fails_says_so_in_the_learners_words_and_stops_training(running):
+    """A panel's own reruns do not pass through app.py's error box: Streamlit's would show redacted English text."""
+    app = AppTest.from_function(_page_whose_drawing_fails, default_timeout=60)
+    session = {"demo_run": ScriptedRun(), "demo_running": running, "drawing_error": ImportError("internal detail")}
+    for key, value in session.items():
+        app.session_state[key] = value
+    app.run()
+    assert not app.exception
+    assert [error.value for error in app.error] == [
+        "Something went wrong on this page and it was stopped: ImportError. "
+        "The other pages still work; press Reset or reload to start again."
+    ]
+    assert not app.session_state["demo_running"]

@@ -7,7 +7,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from tests.app_pages import APP, lessons, registered_pages
-from tests.apptest_support import chart_spec, chart_trace, open_page, train_to_the_end
+from tests.apptest_support import chart_spec, chart_trace, live_views, open_page, train_to_the_end
 from ui.charts import style
 
 
@@ -97,6 +97,24 @@ def test_while_the_lab_trains_on_wrong_labels_it_draws_no_plotly_figure_and_its_
     assert not app.get("plotly_chart") and grid.count("<figure>") == 24 and "says <b>" in grid
     app.button(key="lab_stop").click().run()
     assert any("lab_mislabeled_chart" in chart.proto.id for chart in app.get("plotly_chart")), "at rest: a chart"
+
+
+def test_a_finished_lab_run_keeps_its_live_views_beside_its_plotly_charts_with_the_same_numbers():
+    """At rest each chart slot sends the live view's last frame and the Plotly chart (ui.live_view.until_drawn: the
+    browser shows the first until it has drawn the second), both of the whole run."""
+    app = open_page("pages/lab.py")
+    app.slider(key="lab_noise").set_value(30).run()
+    app.slider(key="lab_epochs").set_value(40).run()
+    train_to_the_end(app)
+    history = app.session_state["lab_run"].history()
+    views = live_views(app)
+    assert {"lab_loss", "lab_accuracy", "lab_gap_accuracy", "lab_gap_loss"} <= set(views)
+    held_out = next(line for line in views["lab_loss"]["curves"]["series"] if line["name"] == "held-out")
+    np.testing.assert_allclose(held_out["values"], history.test_loss, rtol=1e-5)
+    np.testing.assert_allclose(chart_trace(app, "lab_loss_chart", "held-out"), history.test_loss, rtol=1e-6)
+    keys = " ".join(chart.proto.id for chart in app.get("plotly_chart"))
+    assert all(key in keys for key in ("lab_loss_chart", "lab_accuracy_chart", "lab_gap_chart", "lab_mislabeled_chart"))
+    assert sum('class="digit-grid' in block.value for block in app.markdown) == 1, "the digits' HTML, until drawn"
 
 
 def test_wrong_labels_show_memorization_and_the_digit_grid():

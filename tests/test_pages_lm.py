@@ -11,7 +11,7 @@ from streamlit.runtime import caching
 from streamlit.testing.v1 import AppTest
 
 from core.engine import background
-from tests.apptest_support import open_page, run_until_stopped
+from tests.apptest_support import live_views, open_page, run_until_stopped
 
 PAGE = "pages/fine_tuning.py"
 FIRST_STEPS_SECONDS = 120  # a first compile takes seconds; a worker that never trains must fail, not hang CI
@@ -26,12 +26,6 @@ def tick_until_trained(app: AppTest) -> AppTest:
 def code_blocks(app: AppTest) -> list[str]:
     """The written samples on the page (HTML with the house markers highlighted)."""
     return [block.value for block in app.markdown if 'class="lm-sample"' in block.value]
-
-
-def live_views(app: AppTest) -> dict:
-    """The data each live view on the page was sent last, by its name."""
-    views = [json.loads(c.proto.json) for c in app.get("bidi_component") if "live_view" in c.proto.component_name]
-    return {view["name"]: view for view in (v.get("data", v) for v in views)}
 
 
 def training_steps_drawn(app: AppTest) -> int:

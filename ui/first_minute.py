@@ -7,10 +7,16 @@ run (its compiled code read from the persistent cache), the modules of every oth
 training, the batched code of "Is it luck?" and the learning-rate sweep. By the time a learner has opened the lab
 and pressed Train, none of that is left to wait for. Each step's end goes to the
 server's log with its time and the process's CPU seconds (`python -m bench.classroom --first-minute` reads them).
+
+Until the warm-up has imported everything, it and the learners' script runs take turns to import (see
+`one_importer_at_a_time`): two threads importing parts of one package at once can each find the other's half-made
+module (scikit-learn's did: a fresh lab with a small training set failed with "cannot import name 'clone' from
+partially initialized module 'sklearn.base'" while the warm-up imported the knowledge lesson).
 """
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import re
 import threading
@@ -28,7 +34,51 @@ LOG_PREFIX = "warm-up step done:"
 IDLE_WINDOW_SECONDS, IDLE_CPU_SHARE = 3.0, 0.2  # the server counts as idle after 3 s under a fifth of a core
 # A top-level `import a.b [as c]`, or `from a.b import c, d [as e]` with the names possibly in parentheses.
 IMPORT = re.compile(r"^(?:import ([\w.]+)|from ([\w.]+) import (\([^)]*\)|.*))", re.MULTILINE)
+# An import inside a function (indented): `import a.b [as c]` alone on its line, or `from a.b import ...`.
+IMPORT_INSIDE_A_FUNCTION = re.compile(
+    r"^[ \t]+(?:import ([\w.]+)(?:[ \t]+as[ \t]+\w+)?[ \t]*(?:#.*)?$|from ([\w.]+) import[ \t]+(\([^)]*\)|[\w(].*))",
+    re.MULTILINE,
+)
+ENGINE = Path(__file__).resolve().parents[1] / "core"
 _log = get_logger(__name__)
+
+# Whoever holds this imports; the warm-up takes it for one module at a time, a script run for the whole run.
+_IMPORTING = threading.RLock()  # re-entrant: a live panel's fragment runs inside its page's run
+_TURNS = threading.Condition()  # guards _runs_waiting; the warm-up waits on it for script runs to go first
+_runs_waiting = 0
+_EVERYTHING_IMPORTED = threading.Event()  # from then on nobody takes turns
+
+
+@contextlib.contextmanager
+def one_importer_at_a_time():
+    """Around a script run (a page, or a live panel's rerun): while the warm-up is still importing, wait for the
+    module it is importing and then run alone, the warm-up waiting; once it has imported everything, run at once.
+    A waiting run goes before the warm-up's next module."""
+    global _runs_waiting
+    if _EVERYTHING_IMPORTED.is_set():
+        yield
+        return
+    with _TURNS:
+        _runs_waiting += 1
+    try:
+        _IMPORTING.acquire()
+    finally:
+        with _TURNS:
+            _runs_waiting -= 1
+            _TURNS.notify_all()
+    try:
+        yield
+    finally:
+        _IMPORTING.release()
+
+
+@contextlib.contextmanager
+def _warm_up_turn():
+    """The warm-up's turn to import one module: after every script run that is waiting."""
+    with _TURNS:
+        _TURNS.wait_for(lambda: _runs_waiting == 0)
+    with _IMPORTING:
+        yield
 
 
 def modules_imported_by(page: Path) -> list[str]:
@@ -38,26 +88,43 @@ def modules_imported_by(page: Path) -> list[str]:
     Read with a regular expression, not the ast module: Python 3.11's parser keeps its recursion depth in state
     shared by all threads, and a parse on this thread while a script run compiles its page failed the other one
     ("AST constructor recursion depth mismatch")."""
+    return _imported_names(IMPORT.findall(page.read_text()))
+
+
+def _imported_names(imports: list[tuple[str, str, str]]) -> list[str]:
+    """(`import`'s module, `from`'s module, what `from` imports) -> the modules, and the names from modules."""
     names = []
-    for imported_module, module, imported in IMPORT.findall(page.read_text()):
+    for imported_module, module, imported in imports:
         names.append(imported_module or module)
-        for name in imported.strip("()").split(","):
+        for name in imported.split("#")[0].strip("()").split(","):
             if name.split():  # "c as e" imports c
                 names.append(f"{module}.{name.split()[0]}")
     return names
 
 
+def modules_imported_inside_functions(folder: Path = ENGINE) -> list[str]:
+    """The modules the engine imports only when a function first needs them (to keep a fresh server's lab quick),
+    sorted."""
+    names = set()
+    for source in folder.rglob("*.py"):
+        names.update(_imported_names(IMPORT_INSIDE_A_FUNCTION.findall(source.read_text())))
+    return sorted(names)
+
+
 def _import(name: str) -> None:
-    """Import a module; a name that is an attribute of its module (`core.engine.classifier.LabConfig`) is skipped."""
-    parent, _, attribute = name.rpartition(".")
-    module = importlib.import_module(parent) if parent else None
-    if module is None or not hasattr(module, attribute):
-        importlib.import_module(name)
+    """Import a module in the warm-up's turn; a name that is an attribute of its module
+    (`core.engine.classifier.LabConfig`) is skipped."""
+    with _warm_up_turn():
+        parent, _, attribute = name.rpartition(".")
+        module = importlib.import_module(parent) if parent else None
+        if module is None or not hasattr(module, attribute):
+            importlib.import_module(name)
 
 
 def configure_jax() -> None:
     """Before JAX's first computation: the persistent compile cache, and the CPU as two devices (at server
     start app.py has not run yet)."""
+    _import("core.engine.jax_setup")
     from core.engine import jax_setup
 
     jax_setup.enable_compilation_cache()
@@ -82,6 +149,16 @@ def import_the_other_lessons() -> None:
     for page in sorted(PAGES.glob("*.py")):
         for name in modules_imported_by(page):
             _import(name)
+
+
+def import_what_the_engine_imports_later() -> None:
+    """Every module the engine imports inside a function: a script run then imports nothing new, and from here on
+    script runs no longer wait for the warm-up's imports."""
+    try:
+        for name in modules_imported_inside_functions():
+            _import(name)
+    finally:
+        _EVERYTHING_IMPORTED.set()
 
 
 def wait_until_the_server_is_idle(seconds: float = IDLE_WINDOW_SECONDS, busy_share: float = IDLE_CPU_SHARE) -> None:
@@ -111,6 +188,7 @@ WARM_UP_STEPS = [
     import_the_first_lesson,
     train_the_first_lessons_chunk,
     import_the_other_lessons,
+    import_what_the_engine_imports_later,
     train_the_batched_chunks,
 ]
 
@@ -118,7 +196,11 @@ WARM_UP_STEPS = [
 def _warm_up() -> None:
     started = time.perf_counter()
     for step in WARM_UP_STEPS:
-        step()
+        try:
+            step()
+        except Exception:  # what is not warmed up is done when first needed; the steps after it still help
+            _log.exception("warm-up step %s failed", step.__name__)
+            continue
         _log.info(
             "%s %s at %.2f (%.2f s after the warm-up began; %.2f CPU-s in this process)",
             LOG_PREFIX,

@@ -25,6 +25,7 @@ import streamlit as st
 from core.engine.background import BackgroundTraining
 from core.i18n import number, tr
 from core.lessons.stops import PAUSED, RESTING_WORDS, STOPPED, stop_reason, stopped_by_learner, unexpected_stop
+from ui import failures, first_minute
 
 # The run a panel is drawing while it rests before its end without a failure, and whether it is PAUSED or
 # STOPPED: its progress bar says so.
@@ -255,6 +256,16 @@ def panel(
 
     @st.fragment(run_every=tick if state.get(f"{prefix}_running") else None)
     def live_panel():
+        # A rerun of this fragment alone does not pass through app.py: it takes its turn to import and shows a
+        # failure in the learner's words itself.
+        with first_minute.one_importer_at_a_time():
+            try:
+                _live_panel()
+            except Exception as error:  # st.rerun is a BaseException and passes through
+                state[f"{prefix}_running"] = False
+                failures.show_failure(error)
+
+    def _live_panel():
         started = time.perf_counter()
         run = state.get(f"{prefix}_run")
         training = bool(state.get(f"{prefix}_running")) and run is not None

@@ -6,7 +6,8 @@
 // jumping once per redraw. Every keyframe is a real model state; the blend only carries the eye.
 
 const CANVAS_HEIGHT = { plane: 560, curves: 440 };
-const FONT_FAMILY = "'Source Sans Pro', 'Source Sans 3', sans-serif";
+// Streamlit's own font (its family is "Source Sans" since 1.4x), already loaded by the page
+const FONT_FAMILY = "'Source Sans', 'Source Sans Pro', sans-serif";
 // The learner's look (light or dark theme, projector mode) comes with every redraw: ui.live_view._look
 let FONT = `16px ${FONT_FAMILY}`;
 let TITLE_FONT = `bold 19px ${FONT_FAMILY}`;

@@ -49,6 +49,28 @@ def _new_snapshots(name: str, run_id: int, snapshots) -> list:
     return new
 
 
+# A finished run's chart slot holds its live view and then its Plotly figure. Until the browser has drawn the figure
+# (a learner's first finished run loads Plotly's script first, about 2 s, and Streamlit shows a grey placeholder
+# meanwhile) the live view's last frame stays in its place; then the figure replaces it.
+# Until then the chart's element lies invisible on top of the live view, at the live view's width, so that Plotly
+# draws it at its real size.
+UNTIL_DRAWN_CSS = """<style>
+[class*="st-key-until-drawn-"] { position: relative; }
+[class*="st-key-until-drawn-"]:not(:has(.js-plotly-plot))
+  > :not([class*="st-key-live-"], :has([class*="st-key-live-"])) {
+  position: absolute; top: 0; left: 0; width: 100%; visibility: hidden; }
+[class*="st-key-until-drawn-"]:has(.js-plotly-plot) [class*="st-key-live-"] { display: none; }
+</style>"""
+
+
+def until_drawn(name: str):
+    """A container for one chart slot: its live view (keyed live-..., or several in a container keyed so), then,
+    once the run rests, its Plotly chart; the live view is shown until the chart has been drawn. The live view
+    keeps its place (and its canvas) between the last training tick and the run at rest."""
+    st.html(UNTIL_DRAWN_CSS)
+    return st.container(key=f"until-drawn-{name}")
+
+
 def stopped(name: str) -> None:
     """The view is no longer shown (the page draws its Plotly chart): the next live view starts afresh."""
     st.session_state.pop(f"{name}_sent", None)
@@ -106,7 +128,7 @@ def plane(name: str, run_id: int, view, snapshots, total_epochs: int, tick_secon
             "heldout": _points(view.x_test, view.y_test),
         },
     }
-    _COMPONENT(key=f"{name}_live", data=data, height="content")
+    _COMPONENT(key=f"live-{name}", data=data, height="content")
 
 
 def _values(values) -> list:
@@ -154,7 +176,7 @@ def curves(
             "series": _in_look(lines),
         },
     }
-    _COMPONENT(key=f"{name}_live", data=data, height="content")
+    _COMPONENT(key=f"live-{name}", data=data, height="content")
 
 
 def loss_curves(name: str, run_id: int, train_loss, test_loss, total_epochs: int, tick: float, previous=None):

@@ -12,15 +12,21 @@ import numpy as np
 import plotly.graph_objects as go
 
 from core.i18n import tr
-from ui.charts.style import FONT_SIZE, MEMORIZED_COLOUR, TRUE_COLOUR, base_figure
+from ui.charts.style import FONT_SIZE, MEMORIZED_COLOUR, PROJECTOR_FONT_SCALE, TRUE_COLOUR, base_figure
+
+GRID_WIDTH_PIXELS = 750  # about the width of a page's chart column on a 1600-pixel screen
 
 
-def image_grid(images: np.ndarray, image_shape, captions, frame_colours, frame_widths, columns=8) -> go.Figure:
-    """Images tiled in one heatmap (one trace, fast to draw), each framed and captioned underneath."""
+def image_grid(
+    images: np.ndarray, image_shape, captions, frame_colours, frame_widths, columns=8, caption_scale=1.0
+) -> go.Figure:
+    """Images tiled in one heatmap (one trace, fast to draw), each framed and captioned underneath (room for
+    captions `caption_scale` times the usual size: projector mode enlarges them after the figure is built)."""
     rows = max(1, int(np.ceil(len(images) / columns)))
     height, width = image_shape
     caption_lines = max((caption.count("<br>") + 1 for caption in captions), default=1)
-    pad, label_rows = 1, int(np.ceil(1 + 1.5 * caption_lines))  # blank cells between tiles; room for each caption
+    pad = 1  # a blank column of cells between tiles
+    label_rows = int(np.ceil(1 + 1.5 * caption_lines * caption_scale))  # cells under each tile for its caption
     canvas = np.full((rows * (height + label_rows), columns * (width + pad)), np.nan)
     frames, labels = [], []
     for index, image in enumerate(images):
@@ -48,7 +54,8 @@ def image_grid(images: np.ndarray, image_shape, captions, frame_colours, frame_w
                 "font": {"size": FONT_SIZE - 2, "color": colour},
             }
         )
-    figure = base_figure("", "", "", height=40 + round(125 * rows * (height + label_rows) / 12))
+    cell_pixels = GRID_WIDTH_PIXELS / (columns * (width + pad))  # the tiles keep their shape: height follows width
+    figure = base_figure("", "", "", height=40 + round(cell_pixels * rows * (height + label_rows)))
     figure.add_trace(go.Heatmap(z=canvas, colorscale="Greys", showscale=False, hoverinfo="skip"))
     # shapes and captions set in one go: add_shape/add_annotation validate the whole layout each call
     figure.update_layout(shapes=frames, annotations=labels, margin={"l": 10, "r": 10, "t": 10, "b": 10})
@@ -82,10 +89,21 @@ def mislabeled_captions(given, true, predicted, memorized_since) -> Captioned:
     return Captioned(captions, colours, memorized)
 
 
-def mislabeled_grid(images: np.ndarray, image_shape, given, true, predicted, memorized_since) -> go.Figure:
-    """The mislabeled images as a Plotly chart (a finished run's: hover, and a camera button for a PNG)."""
+def mislabeled_grid(
+    images: np.ndarray, image_shape, given, true, predicted, memorized_since, projector: bool = False
+) -> go.Figure:
+    """The mislabeled images as a Plotly chart (a finished run's: hover, and a camera button for a PNG). In projector
+    mode in rows of six, with room for the larger captions: in rows of eight they ran into each other."""
     captioned = mislabeled_captions(given, true, predicted, memorized_since)
-    return image_grid(images, image_shape, captioned.captions, captioned.colours, np.where(captioned.thick, 5, 2))
+    return image_grid(
+        images,
+        image_shape,
+        captioned.captions,
+        captioned.colours,
+        np.where(captioned.thick, 5, 2),
+        columns=6 if projector else 8,
+        caption_scale=PROJECTOR_FONT_SCALE if projector else 1.0,
+    )
 
 
 def mislabeled_grid_html(images, image_shape, given, true, predicted, memorized_since, projector=False) -> str:
@@ -100,6 +118,7 @@ DIGIT_GRID_CSS = """<style>
 .digit-grid figure { margin: 0; text-align: center; }
 .digit-grid svg { width: 100%; max-width: 5.5rem; display: block; margin: 0 auto 0.2rem; }
 .digit-grid figcaption { font-size: 0.9rem; line-height: 1.25; white-space: nowrap; }
+.digit-grid.projector { grid-template-columns: repeat(6, minmax(0, 1fr)); }  /* rows of eight ran together */
 .digit-grid.projector figcaption { font-size: 1.15rem; }
 </style>"""
 
