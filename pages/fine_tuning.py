@@ -212,16 +212,21 @@ def draw_results(run: FineTuneRun | None) -> None:
     draw_metrics(run, history)
     previous = st.session_state.get("ft_previous")
     # While the run trains the browser grows the curves on canvases (re-drawing a Plotly figure every half second
-    # took half of the browser's CPU and slowed training beside it); a run at rest gets Plotly's hover and zoom.
-    if live.is_running(st.session_state, "ft"):
-        run_id, tick = live.run_number(st.session_state, "ft"), live.current_tick(st.session_state, "ft")
-        live_view.fine_tuning_losses(run_id, history, run.config.steps, tick, previous)
+    # took half of the browser's CPU and slowed training beside it); a run at rest gets Plotly's hover and zoom,
+    # the canvases kept until the browser has drawn it (ui.live_view.until_drawn).
+    training = live.is_running(st.session_state, "ft")
+    run_id, tick = live.run_number(st.session_state, "ft"), live.current_tick(st.session_state, "ft")
+    with live_view.until_drawn("ft_losses"):
+        with st.container(key="live-ft_losses"):
+            live_view.fine_tuning_losses(run_id, history, run.config.steps, tick, previous)
+        if not training:
+            look.chart(fine_tuning_losses(history, run.config.steps, previous), key="ft_loss_chart")
+    if training:
         caption = tr(
             "Loss on text the models never trained on (left, middle) and on their training texts (right). Hover "
             "over the curves and zoom in once training ends."
         )
     else:
-        look.chart(fine_tuning_losses(history, run.config.steps, previous), key="ft_loss_chart")
         caption = tr("Loss on text the models never trained on (left, middle) and on their training texts (right).")
     st.caption(caption)
     pins.tools("ft", run)

@@ -81,7 +81,7 @@ def generalization_gap(gap_accuracy, gap_loss, total_epochs: int) -> go.Figure:
         tr("Generalization gap"),  # what it is, the note beside says; a longer title ran off a projector canvas
         tr("epoch"),
         tr("percentage points"),
-        height=380,
+        height=400,
     )
     for axis, values, scale in (("", gap_accuracy, 100.0), ("2", gap_loss, 1.0)):
         figure.add_trace(
@@ -107,7 +107,7 @@ def generalization_gap(gap_accuracy, gap_loss, total_epochs: int) -> go.Figure:
             "title": {"text": tr("epoch")},
         },
         yaxis2={**AXIS, "anchor": "x2"},
-        margin={"b": 60, "t": 110},  # the figure's title, then each panel's on two lines
+        margin={"b": 60, "t": 135},  # the figure's title, then each panel's on two lines (projector size too)
         annotations=[
             panel_title(tr("accuracy: training − held-out"), 0.22),
             panel_title(tr("loss: held-out − training"), 0.78),
