@@ -95,3 +95,15 @@ def test_an_epoch_marked_past_the_middle_has_its_label_on_the_left_of_the_line()
     losses = np.linspace(2.0, 0.1, 30)
     early, late = (curves.loss_curves(losses, losses, 30, best_epoch=best) for best in (5, 30))
     assert early.layout.annotations[0].xanchor == "left" and late.layout.annotations[0].xanchor == "right"
+
+
+def test_in_projector_mode_the_mislabeled_digits_come_in_rows_of_six_with_room_for_larger_captions():
+    """Rows of eight captions ran into each other at projector size, and the third caption line ran over the next
+    row's digits."""
+    digits, labels = np.random.default_rng(0).random((24, 64)), ([1] * 24, [7] * 24, [1] * 24, [5] * 24)
+    normal = np.asarray(images.mislabeled_grid(digits, (8, 8), *labels).data[0].z)
+    projector = np.asarray(images.mislabeled_grid(digits, (8, 8), *labels, projector=True).data[0].z)
+    assert normal.shape[1] == 8 * 9 and projector.shape[1] == 6 * 9  # 8 pixels and a gap per digit
+    under_a_digit = {"normal": normal.shape[0] / 3 - 8, "projector": projector.shape[0] / 4 - 8}  # rows of cells
+    caption_lines = 3  # told · is, says, since
+    assert under_a_digit["projector"] >= style.PROJECTOR_FONT_SCALE * 1.5 * caption_lines > under_a_digit["normal"]
