@@ -14,12 +14,12 @@ from core.i18n import tr
 from ui import failures, first_minute, language, look
 
 # Less empty space above each page's title: on a projector every line counts. A metric's label wraps instead of
-# ending in "..." (in Dutch, or in projector mode, most did), and a row of metrics keeps its numbers on one line.
+# ending in "..." (in Dutch, or in projector mode, most did); rows of metrics align their columns at the bottom, so
+# the numbers stay in line.
 PAGE_CSS = """<style>
 [data-testid='stMainBlockContainer'] { padding-top: 2.5rem; }
 [data-testid='stMetricLabel'] [data-testid='stMarkdownContainer'], [data-testid='stMetricLabel'] p {
   white-space: normal !important; overflow: visible !important; text-overflow: clip !important; }
-[data-testid='stMetric'] { height: 100%; display: flex; flex-direction: column; justify-content: flex-end; }
 </style>"""
 
 

@@ -243,7 +243,7 @@ def draw_metrics(run: FineTuneRun, history) -> None:
     for column, name in zip(st.columns(2), MODELS, strict=True):
         box = column.container(border=True)
         box.markdown(f"**{tr(MODEL_TITLES[name])}**")
-        cells = box.columns(3)
+        cells = box.columns(3, vertical_alignment="bottom")
         cells[0].metric(
             tr("Held-out loss"),
             loss_text(history.heldout_style[name][-1]),

@@ -232,7 +232,7 @@ def show_digit_grid(grid_html: str) -> None:
 
 
 def draw_metrics(history, run) -> None:
-    cells = st.columns(4)
+    cells = st.columns(4, vertical_alignment="bottom")  # a wrapped label keeps the numbers in line
     cells[0].metric(
         tr("Training accuracy"),
         percent(history.train_accuracy[-1], 1),

@@ -258,11 +258,11 @@ def draw_boundary(run: TrainingRun, history, animate: bool) -> None:
 
 
 def draw_metrics(history) -> None:
-    cells = st.columns(2)
+    cells = st.columns(2, vertical_alignment="bottom")
     done = history.epochs_done
     cells[0].metric(tr("Training loss"), loss_text(history.train_loss[-1]) if done else "–")
     cells[1].metric(tr("Held-out loss"), loss_text(history.test_loss[-1]) if done else "–")
-    cells = st.columns(2)
+    cells = st.columns(2, vertical_alignment="bottom")
     cells[0].metric(tr("Training accuracy"), accuracy_text(history.train_accuracy[-1]) if done else "–")
     cells[1].metric(tr("Held-out accuracy"), accuracy_text(history.test_accuracy[-1]) if done else "–")
 

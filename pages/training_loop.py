@@ -167,7 +167,7 @@ def step_table(detail: dict, phase: int) -> pd.DataFrame:
 def draw_walkthrough(stepper: Stepper) -> None:
     """Left: the numbers of the step on display, one more phase per press of Next."""
     detail = stepper.detail()
-    cells = st.columns(4)
+    cells = st.columns(4, vertical_alignment="bottom")
     cells[0].metric(tr("Steps taken"), stepper.steps_done)
     cells[1].metric(tr("Loss, all data"), formatted(stepper.losses[-1], ".3g"))
     cells[2].metric(tr("w now"), formatted(stepper.params[0], ".3g"))

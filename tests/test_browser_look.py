@@ -55,3 +55,22 @@ def test_the_lab_switches_to_dark_and_to_projector_mode_and_its_charts_follow(pa
     assert "projector=true" in page.url, "projector mode is kept in the page's address"
     assert_no_error_box(page)
     screenshot(page, "look-lab-dark-projector")
+
+
+CUT_METRIC_LABELS = """() => [...document.querySelectorAll('[data-testid=stMetricLabel] p')]
+    .filter((label) => label.scrollWidth > label.clientWidth + 1).map((label) => label.innerText)"""
+
+
+def test_in_dutch_projector_mode_the_labs_metric_labels_wrap_instead_of_being_cut(page, server):
+    """Streamlit ends a metric's label that does not fit in "...": "Nauwkeurigheid op tra..." in projector mode."""
+    open_page(page, server, "memorize-or-generalize?lab_epochs=20&lang=nl&projector=true")
+    page.get_by_role("button", name="Trainen", exact=True).click()
+    page.get_by_text("Epoch 20 van 20").first.wait_for(timeout=60_000)
+    wait_idle(page)
+    labels = page.locator("[data-testid=stMetricLabel] p")
+    assert labels.count() == 4 and "Nauwkeurigheid op trainingsdata" in labels.all_inner_texts()
+    assert page.evaluate(CUT_METRIC_LABELS) == []
+    values = page.locator("[data-testid=stMetricValue]")
+    tops = {round(values.nth(i).bounding_box()["y"]) for i in range(values.count())}
+    assert len(tops) == 1, f"a wrapped label pushed its number down: the numbers stand at {tops}"
+    assert_no_error_box(page)

@@ -50,7 +50,8 @@ def tokens_panel(key: str) -> None:
         show_sentence(tr(LANGUAGE_NAMES.get(language, language)), sentence)
     measured = tokens_per_word()
     st.markdown(tr("**Tokens per word**, measured on texts the tokenizer never learned from:"))
-    for column, (name, value) in zip(st.columns(len(measured)), measured.items(), strict=True):
+    columns = st.columns(len(measured), vertical_alignment="bottom")
+    for column, (name, value) in zip(columns, measured.items(), strict=True):
         column.metric(tr(name), number(value, 1))
     typed = st.text_input(
         tr("Try a sentence of your own"),
