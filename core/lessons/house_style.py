@@ -192,13 +192,25 @@ def marker_spans(text: str, style: str) -> list[tuple[int, int, str]]:
 # ---------------------------------------------------------------- real words
 
 
-@lru_cache(maxsize=1)
-def known_words() -> frozenset:
-    """Every word (letters only, lower case) of the general corpus and of all the adverts."""
+def _known_texts() -> list[str]:
     texts = [corpus.GENERAL_TRAIN_FILE.read_text(), corpus.GENERAL_HELDOUT_FILE.read_text()]
     for file in [house.file for house in corpus.HOUSE_STYLES.values()] + [corpus.OFF_STYLE_FILE]:
         texts.extend(corpus.load_texts(file))
-    return frozenset(word.lower() for text in texts for word in _WORD.findall(text))
+    return texts
+
+
+@lru_cache(maxsize=1)
+def known_words() -> frozenset:
+    """Every word (letters only, lower case) of the general corpus and of all the adverts."""
+    return frozenset(word.lower() for text in _known_texts() for word in _WORD.findall(text))
+
+
+@lru_cache(maxsize=1)
+def known_chunks() -> frozenset:
+    """Every blank-separated chunk with letters (lower case, without the punctuation at its ends) of the same texts:
+    words written with their joins, as people write them ("e-mail", "z'n")."""
+    chunks = (chunk.strip(_EDGES).lower() for text in _known_texts() for chunk in text.split())
+    return frozenset(chunk for chunk in chunks if _WORD.search(chunk))
 
 
 _EDGES = "\"'()[]{}.,:;!?*~-"  # punctuation a word may carry at either end
@@ -207,9 +219,12 @@ _SINGLE_LETTER_WORDS = frozenset({"a", "i"})
 
 
 def _is_real_word(chunk: str, known: frozenset) -> bool:
-    """A blank-separated chunk of letters (joined at most by - ' / . &) whose every part is a known word; a single
-    letter counts only as "a" or "I". Letters mixed with other symbols ("c|&&", "es,ing") are not a word."""
-    parts = _WORD_JOINS.split(chunk)
+    """A chunk written so in the known texts ("e-mail"), or a chunk of letters (joined at most by - ' / . &) whose
+    every part is a known word, with or without an 's (English "someone's", Dutch "collega's"); a single letter
+    counts only as "a" or "I". Letters mixed with other symbols ("c|&&", "es,ing") are not a word."""
+    if chunk.lower() in known_chunks():
+        return True
+    parts = _WORD_JOINS.split(chunk[:-2] if chunk.lower().endswith("'s") else chunk)
     return all(part.isalpha() and part.isascii() for part in parts) and all(
         part.lower() in known and (len(part) > 1 or part.lower() in _SINGLE_LETTER_WORDS) for part in parts
     )
