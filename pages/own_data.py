@@ -167,6 +167,7 @@ def table_choices(table) -> str | None:
         tr("Leave out as inputs"),
         [name for name in columns if name != label],
         key="dq_upload_left_out",
+        placeholder=tr("None: every column is an input"),  # Streamlit's own placeholder is English only
         help=tr("Columns the model should not learn from, such as one that gives the answer away."),
     )
     group_choices = [NO_GROUP, *own_data.group_column_choices(table, label)]

@@ -237,7 +237,7 @@ def _enlarge(figure: go.Figure, look: Look) -> None:
         line, marker = getattr(trace, "line", None), getattr(trace, "marker", None)
         if line is not None and trace.type == "scatter":
             line.width = (line.width or 2) * look.line_scale
-        if marker is not None and isinstance(marker.size, int | float):
+        if isinstance(getattr(marker, "size", None), int | float):  # a bar's marker has no size
             marker.size = marker.size * PROJECTOR_MARKER_SCALE
     for shape in layout.shapes:
         shape.line.width = (shape.line.width or 2) * look.line_scale

@@ -1,0 +1,49 @@
+"""Projector mode (and the dark theme) on every page that trains, through AppTest: every chart a run draws goes
+through ui.look, whose projector restyling once failed on bar charts ("'Marker' object has no attribute 'size'")."""
+
+from pathlib import Path
+
+import pytest
+
+from tests.apptest_support import open_page, train_to_the_end
+
+SAMPLES = Path(__file__).resolve().parents[1] / "sample_data"
+
+
+def in_projector_mode(page: str):
+    app = open_page(page)
+    app.session_state["projector"] = True
+    return app.run()
+
+
+def assert_charts_drawn_without_errors(app, least: int) -> None:
+    assert not app.exception and not app.error, [error.value for error in app.error]
+    assert len(app.get("plotly_chart")) >= least
+
+
+@pytest.mark.parametrize(
+    ("page", "prefix", "settings", "least"),
+    [
+        ("pages/lab.py", "lab", {"lab_epochs": 5, "lab_noise": 30}, 4),
+        ("pages/playground.py", "play", {"play_epochs": 20}, 2),
+        ("pages/data_quality.py", "dq_groups", {"dq_epochs": 10}, 3),
+        ("pages/data_quality.py", "dq_noise", {"dq_scenario": "noise", "dq_epochs": 10}, 3),
+    ],
+    ids=["lab", "playground", "data-quality-groups", "data-quality-noise"],
+)
+def test_a_run_in_projector_mode_draws_every_chart(page, prefix, settings, least):
+    app = in_projector_mode(page)
+    for key, value in settings.items():
+        app.session_state[key] = value
+    app.run()
+    train_to_the_end(app, prefix)
+    assert_charts_drawn_without_errors(app, least)
+
+
+def test_your_own_data_in_projector_mode_draws_every_chart():
+    app = in_projector_mode("pages/own_data.py")
+    raw = (SAMPLES / "loan_repayment.csv").read_bytes()
+    app.get("file_uploader")[0].set_value(("loan_repayment.csv", raw, "text/csv")).run()
+    app.slider(key="dq_upload_epochs").set_value(10).run()
+    train_to_the_end(app, "dq_upload")
+    assert_charts_drawn_without_errors(app, 5)
