@@ -26,10 +26,10 @@ PAGE_TITLES = {  # the sidebar's name of each page, as app.py gives it
 }
 
 
-STOP_REASONS = (  # core.lessons.stops: why a run stopped, each beginning "...at epoch {epoch}"
-    "Training diverged at epoch {epoch}: with a learning rate of {rate} each update overshoots so far that the "
-    "error grows instead of shrinking, until the model was more than {factor} times worse than guessing. "
-    "Training was stopped. Try a smaller learning rate, such as {smaller}.",
+STOP_REASONS = (  # core.lessons.stops: why a run stopped, each naming its epoch
+    "Training diverged in epoch {epoch} (so that epoch is not shown): with a learning rate of {rate} each update "
+    "overshoots so far that the error grows instead of shrinking, until the model was more than {factor} times "
+    "worse than guessing. Training was stopped. Try a smaller learning rate, such as {smaller}.",
 )
 NOTHING_STILL_LOADING = "() => !document.querySelector('[data-testid=stSkeleton]')"
 

@@ -49,7 +49,7 @@ def test_training_loop_slider_above_the_limit_diverges_in_words(page, server):
     page.get_by_text(re.compile("^Diverging: 1.9 is above the stability limit")).first.wait_for(timeout=30_000)
     wait_idle(page)
     page.get_by_role("button", name="Run", exact=True).click()
-    page.get_by_text(re.compile("The run diverged at step")).first.wait_for(timeout=60_000)
+    page.get_by_text(re.compile("The run diverged in step")).first.wait_for(timeout=60_000)
     wait_idle(page)
     assert page.get_by_text(re.compile(r"\bNaN\b|\binf\b")).count() == 0
     settle(page)

@@ -5,6 +5,7 @@ import re
 import numpy as np
 
 from ui.charts import curves, images, style
+from ui.charts.style import show_lone_points
 
 
 def test_loss_curves_plot_the_given_numbers_with_full_log_labels():
@@ -107,3 +108,17 @@ def test_in_projector_mode_the_mislabeled_digits_come_in_rows_of_six_with_room_f
     under_a_digit = {"normal": normal.shape[0] / 3 - 8, "projector": projector.shape[0] / 4 - 8}  # rows of cells
     caption_lines = 3  # told · is, says, since
     assert under_a_digit["projector"] >= style.PROJECTOR_FONT_SCALE * 1.5 * caption_lines > under_a_digit["normal"]
+
+
+def test_a_one_epoch_run_draws_its_points_on_whole_epoch_ticks_with_labelled_loss_ticks():
+    """A line of one point draws nothing, Plotly ticked a one-epoch axis at 0.5 and 1.5, and its range around a
+    single loss held none of the loss ticks: the charts of a one-epoch run were empty."""
+    figure = show_lone_points(curves.loss_curves(np.array([2.3]), np.array([2.31]), total_epochs=1, best_epoch=1))
+    assert all(trace.mode == "lines+markers" for trace in figure.data)
+    assert figure.layout.xaxis.dtick == 1 and list(figure.layout.xaxis.range) == [0, 2]
+    low, high = figure.layout.yaxis.range
+    assert sum(low <= np.log10(tick) <= high for tick in figure.layout.yaxis.tickvals) >= 2
+    gap = show_lone_points(curves.generalization_gap(np.array([0.01]), np.array([0.02]), total_epochs=1))
+    assert all(trace.mode == "lines+markers" for trace in gap.data)
+    longer = show_lone_points(curves.loss_curves(np.linspace(2, 1, 50), np.linspace(2, 1.5, 50), total_epochs=50))
+    assert all(trace.mode == "lines" for trace in longer.data) and longer.layout.xaxis.dtick is None

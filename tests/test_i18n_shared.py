@@ -30,13 +30,13 @@ def diverged_run(learning_rate: float = 1.5):
 def test_a_stop_reason_reads_with_its_numbers_in_both_languages():
     reason = stop_reason.dispatch(TrainingRun)
     english = reason(diverged_run())
-    assert english.startswith("Training diverged at epoch 7: with a learning rate of 1.5 each update overshoots")
+    assert english.startswith("Training diverged in epoch 7 (so that epoch is not shown): with a learning rate of 1.5")
     assert english.endswith(
         "more than 4 times worse than guessing. Training was stopped. Try a smaller learning rate, such as 0.01."
     )
     with language_as("nl"):
         dutch = reason(diverged_run())
-    assert dutch.startswith("De training ontspoorde bij epoch 7: met een leersnelheid van 1,5 ")
+    assert dutch.startswith("De training ontspoorde in epoch 7 (die epoch staat dus niet in de grafieken): met een ")
     assert "meer dan 4 keer slechter was dan gokken" in dutch and dutch.endswith("bijvoorbeeld 0,01.")
 
 

@@ -81,14 +81,19 @@ def test_the_too_slow_reading_says_how_many_steps_a_tenfold_cut_takes(problem):
 def diverged(problem, learning_rate: float):
     """A stepper that diverged at `learning_rate`; its slider has moved on to 0.01 since."""
     return types.SimpleNamespace(
-        problem=problem, learning_rate=0.01, diverged_rate=learning_rate, diverged_at=7, losses=[0.6, 0.9, 850.0]
+        problem=problem,
+        learning_rate=0.01,
+        diverged_rate=learning_rate,
+        diverged_at=7,
+        steps_done=6,
+        losses=[0.6, 0.9, 850.0],
     )
 
 
 def test_a_divergence_above_the_limit_is_blamed_on_the_learning_rate(problem):
     rate = 1.2 * problem.stability_limit
     text = readings.divergence_text(diverged(problem, rate))
-    assert "diverged at step 7" in text and "from 0.6 at the start to 850" in text
+    assert "diverged in step 7, so it was stopped after step 6" in text and "from 0.6 at the start to 850" in text
     assert f"{rate:g} is above the stability limit" in text and f"{problem.contraction(rate):.3g}" in text
     assert "small batches" not in text and "below the limit, such as 0.8." in text
 
@@ -143,7 +148,7 @@ def test_the_regime_divergence_and_race_readings_are_dutch_with_dutch_numbers(pr
         steps = f"{problem.steps_to_tenfold(slow):,.0f}".replace(",", ".")
         assert kind == "info" and text.startswith("Te langzaam: bij ") and f"ongeveer {steps} stappen" in text
         stopped = readings.divergence_text(diverged(problem, 1.2 * problem.stability_limit))
-        assert stopped.startswith("De training ontspoorde bij stap 7 en is daar gestopt.")
+        assert stopped.startswith("De training ontspoorde in stap 7 en is dus gestopt na stap 6.")
         assert "van 0,6 bij het begin naar 850" in stopped and "bijvoorbeeld 0,8." in stopped
         racers = race.race(problem, 1.4 * problem.stability_limit)
         reading = race.race_reading(racers, 2.5)

@@ -38,7 +38,7 @@ def test_a_run_that_has_not_failed_has_no_reason():
 def test_a_lab_run_that_blew_up_names_its_epoch_its_rate_and_a_smaller_one():
     run = trained(TrainingRun(LabConfig(dataset="moons", optimizer="sgd", learning_rate=1e3, **SMALL)))
     text = stop_reason(run)
-    assert run.failure == "blew_up" and f"diverged at epoch {run.diverged_at}" in text
+    assert run.failure == "blew_up" and f"diverged in epoch {run.diverged_at} " in text
     assert "learning rate of 1e+03" in text and "such as 0.1." in text
 
 
@@ -84,7 +84,7 @@ def test_a_diverged_line_fit_says_why_and_names_a_steady_rate():
     stepper = Stepper(load_line_problem(), learning_rate=3.0)
     stepper.train_steps(50)
     text = stop_reason(stepper)
-    assert stepper.failure == "blew_up" and f"diverged at step {stepper.diverged_at}" in text
+    assert stepper.failure == "blew_up" and f"diverged in step {stepper.diverged_at}," in text
     assert "above the stability limit" in text and "such as 0.8." in text
 
 

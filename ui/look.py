@@ -11,7 +11,7 @@ import streamlit as st
 from babel.numbers import get_decimal_symbol, get_group_symbol
 
 from core.i18n import DEFAULT_LANGUAGE, language, locale, tr
-from ui.charts.style import Look, apply_look, chart_config
+from ui.charts.style import Look, apply_look, chart_config, show_lone_points
 
 PROJECTOR_KEY = "projector"
 THEME_KEY = "theme_watch"
@@ -50,7 +50,7 @@ def sidebar() -> None:
 def chart(figure, key: str, where=None) -> None:
     """Draw a Plotly figure (in `where`, a column or container, or the current place) in this learner's look, its
     numbers (ticks, hover) written as the learner's language writes them."""
-    figure = apply_look(figure, current())
+    figure = apply_look(show_lone_points(figure), current())
     # Plotly's own separators: the decimal sign, then the thousands separator (0,5 and 1.234 in Dutch)
     english = language() == DEFAULT_LANGUAGE
     figure.layout.separators = None if english else get_decimal_symbol(locale()) + get_group_symbol(locale())

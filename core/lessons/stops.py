@@ -115,9 +115,9 @@ def _too_large_inputs_text(run: TrainingRun) -> str:
 def _blew_up_text(run: TrainingRun) -> str:
     config = run.config
     return tr(
-        "Training diverged at epoch {epoch}: with a learning rate of {rate} each update overshoots so far that the "
-        "error grows instead of shrinking, until the model was more than {factor} times worse than guessing. "
-        "Training was stopped. Try a smaller learning rate, such as {smaller}."
+        "Training diverged in epoch {epoch} (so that epoch is not shown): with a learning rate of {rate} each update "
+        "overshoots so far that the error grows instead of shrinking, until the model was more than {factor} times "
+        "worse than guessing. Training was stopped. Try a smaller learning rate, such as {smaller}."
     ).format(
         epoch=run.diverged_at,
         rate=short_number(config.learning_rate, 2),

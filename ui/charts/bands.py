@@ -9,7 +9,7 @@ import plotly.graph_objects as go
 
 from core.i18n import tr, tr_later
 from core.lessons.user_text import short_number
-from ui.charts.style import FONT_SIZE, TEST_COLOUR, TRAIN_COLOUR, base_figure, epochs_axis, log_ticks
+from ui.charts.style import FONT_SIZE, TEST_COLOUR, TRAIN_COLOUR, base_figure, epoch_range, epochs_axis, log_ticks
 
 BAND_OPACITY = 0.22
 FAILURE_COLOURS = {"blew_up": "rgba(214, 39, 40, 0.16)", "collapsed": "rgba(148, 103, 189, 0.18)"}
@@ -84,7 +84,7 @@ def seed_band_loss(train_spread, test_spread, seeds: int, total_epochs: int) -> 
     )
     add_band(figure, tr("training"), TRAIN_COLOUR, train_spread)
     add_band(figure, tr("held-out"), TEST_COLOUR, test_spread)
-    figure.update_xaxes(range=[0, total_epochs + 1])
+    figure.update_xaxes(**epoch_range(total_epochs))
     ticks = log_ticks(np.concatenate([np.ravel(train_spread), np.ravel(test_spread)]))
     figure.update_yaxes(type="log", tickvals=ticks, ticktext=[short_number(tick) for tick in ticks])
     return figure
@@ -97,7 +97,7 @@ def seed_band_accuracy(train_spread, test_spread, seeds: int, total_epochs: int)
     )
     add_band(figure, tr("training (labels as given)"), TRAIN_COLOUR, train_spread)
     add_band(figure, tr("held-out"), TEST_COLOUR, test_spread)
-    figure.update_xaxes(range=[0, total_epochs + 1])
+    figure.update_xaxes(**epoch_range(total_epochs))
     figure.update_yaxes(range=[0, 1.02], tickformat=".0%")
     return figure
 

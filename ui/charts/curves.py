@@ -18,6 +18,7 @@ from ui.charts.style import (
     TRUE_COLOUR,
     add_line,
     base_figure,
+    epoch_range,
     epochs_axis,
     log_ticks,
     mark_epoch,
@@ -34,10 +35,16 @@ def loss_curves(train_loss, test_loss, total_epochs: int, best_epoch=None, previ
     add_line(figure, test_loss, tr("held-out"), TEST_COLOUR)
     best = tr("best held-out: epoch {epoch}").format(epoch=best_epoch)
     mark_epoch(figure, best_epoch, best, TEST_COLOUR, total_epochs)
-    figure.update_xaxes(range=[0, total_epochs + 1])
+    figure.update_xaxes(**epoch_range(total_epochs))
     shown = [train_loss, test_loss] + ([previous_test_loss] if previous_test_loss is not None else [])
-    ticks = log_ticks(np.concatenate([np.asarray(values, float) for values in shown]))
+    values = np.concatenate([np.asarray(values, float) for values in shown])
+    ticks = log_ticks(values)
     figure.update_yaxes(type="log", tickvals=ticks, ticktext=[short_number(tick) for tick in ticks])
+    positive = values[np.isfinite(values) & (values > 0)]
+    if positive.size and sum(positive.min() <= tick <= positive.max() for tick in ticks) < 2:
+        # Plotly's own range hugs the values (one epoch's, or a flat curve's) and held at most one of the ticks
+        low, high = min(ticks[0], positive.min()), max(ticks[-1], positive.max())
+        figure.update_yaxes(range=[np.log10(low), np.log10(high)])
     return figure
 
 
@@ -69,7 +76,7 @@ def accuracy_curves(history_metrics: dict, total_epochs: int, takeover_epoch=Non
             dash="dash",
         )
     mark_epoch(figure, takeover_epoch, tr("memorization takes over"), MEMORIZED_COLOUR, total_epochs, "bottom")
-    figure.update_xaxes(range=[0, total_epochs + 1])
+    figure.update_xaxes(**epoch_range(total_epochs))
     figure.update_yaxes(range=[0, 1.02], tickformat=".0%")
     figure.update_layout(height=480, legend={"font": {"size": FONT_SIZE - 2}})
     return figure
@@ -98,11 +105,11 @@ def generalization_gap(gap_accuracy, gap_loss, total_epochs: int) -> go.Figure:
         )
     # two side-by-side panels from plain axis domains (make_subplots costs ~20 ms per redraw)
     figure.update_layout(
-        xaxis={"domain": [0, 0.44], "range": [0, total_epochs + 1]},
+        xaxis={"domain": [0, 0.44], **epoch_range(total_epochs)},
         xaxis2={
             **AXIS,
             "domain": [0.56, 1],
-            "range": [0, total_epochs + 1],
+            **epoch_range(total_epochs),
             "anchor": "y2",
             "title": {"text": tr("epoch")},
         },

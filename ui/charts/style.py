@@ -91,6 +91,24 @@ LOG_MANTISSAS = ((1, 1.5, 2, 3, 4, 5, 6, 7, 8, 9), (1, 2, 3, 5), (1, 2, 5), (1, 
 MIN_LOG_TICK_GAP = 0.07
 
 
+def epoch_range(total_epochs: int) -> dict:
+    """An x axis from 0 to one past the last epoch (or step); a run of a few epochs is ticked at whole ones, where
+    Plotly put ticks at "0.5" and "1.5" epochs."""
+    return {"range": [0, total_epochs + 1]} | ({"dtick": 1, "tick0": 0} if total_epochs <= 10 else {})
+
+
+def show_lone_points(figure: go.Figure) -> go.Figure:
+    """A line trace with a single point draws nothing (a one-epoch run's charts were empty): give such traces a
+    marker. Returns the figure."""
+    for trace in figure.data:
+        if trace.type != "scatter" or trace.mode != "lines" or trace.y is None:
+            continue
+        finite = np.isfinite(np.asarray(trace.y, dtype=float))
+        if finite.sum() == 1:
+            trace.mode = "lines+markers"
+    return figure
+
+
 def log_ticks(values: np.ndarray) -> list[float]:
     """Ticks spanning the finite positive values, each labelled in full (Plotly's own log ticks label the
     in-between ones with a single digit, which reads as nonsense on a projector): every digit where they fit, so a

@@ -148,10 +148,13 @@ def divergence_text(stepper: Stepper) -> str:
     problem, rate = stepper.problem, stepper.diverged_rate
     steady = formatted(problem.steady_rate_below(rate), "g")
     what_happened = tr(
-        "The run diverged at step {step} and was stopped there. The loss went from {start} at the start to {end} and "
-        "would have gone on to infinity."
+        "The run diverged in step {step}, so it was stopped after step {done}. The loss went from {start} at the start "
+        "to {end} and would have gone on to infinity."
     ).format(
-        step=stepper.diverged_at, start=formatted(stepper.losses[0], ".3g"), end=formatted(stepper.losses[-1], ".3g")
+        step=stepper.diverged_at,
+        done=stepper.steps_done,
+        start=formatted(stepper.losses[0], ".3g"),
+        end=formatted(stepper.losses[-1], ".3g"),
     )
     if rate >= problem.stability_limit:
         why = tr(
