@@ -18,5 +18,6 @@ def test_an_upload_that_blows_up_at_the_top_rate_says_why_and_which_rate_to_try(
     assert run.failure == "blew_up" and run.epochs_done == 0 and not app.exception
     assert len(app.error) == 1
     text = app.error[0].value
-    assert text.startswith("Training diverged in epoch 1 (so that epoch is not shown): with a learning rate of 0.1") and "such as 0.01." in text
+    assert text.startswith("Training diverged in epoch 1 (so that epoch is not shown): with a learning rate of 0.1")
+    assert "such as 0.01." in text
     assert app.get("progress")[0].proto.text.startswith("Epoch 0 of 100")
