@@ -20,6 +20,15 @@ def test_a_clean_run_reads_as_generalizing(clean_digits_history):
     assert f"{clean_digits_history.test_accuracy[-1]:.0%}" in text
 
 
+def test_a_model_still_near_guessing_is_not_said_to_generalize():
+    """One epoch of tiny SGD steps: about 14% on both sets, a gap near zero that says nothing yet."""
+    config = LabConfig(epochs=1, train_size=72, learning_rate=1e-4, optimizer="sgd", hidden=(8,))
+    history = run_lab(config)
+    assert history.test_accuracy[-1] < 0.3
+    levels, text = levels_and_text(read_run(history, config))
+    assert levels == ["info"] and "learned little so far" in text and "carries over" not in text
+
+
 def test_memorized_wrong_labels_are_named_with_their_numbers(noisy_digits_history):
     history = noisy_digits_history
     levels, text = levels_and_text(read_run(history, LabConfig(epochs=150, label_noise=0.3)))

@@ -65,7 +65,25 @@ def read_run(history: LabHistory, config: LabConfig, class_names=None) -> list[t
         _ignores_wrong_labels_reading(history),
         _overfitting_reading(history),
     ]
-    return [reading for reading in readings if reading] or [_generalizes_reading(history)]
+    return [reading for reading in readings if reading] or [_final_reading(history)]
+
+
+def _final_reading(history: LabHistory):
+    """When nothing else applies: what it learned carries over, or it has learned little so far (a model at about
+    chance on both sets also has a small gap, which says nothing about generalizing)."""
+    if held_out_skill(history) >= LEARNED_LITTLE:
+        return _generalizes_reading(history)
+    return (
+        "info",
+        tr(
+            "Held-out accuracy {held_out} and training accuracy {training} are still low (guessing gets about "
+            "{chance}): the model has learned little so far, so the small gap between them says nothing yet."
+        ).format(
+            held_out=percent(history.test_accuracy[-1]),
+            training=percent(history.train_accuracy[-1]),
+            chance=percent(1 / history.num_classes),
+        ),
+    )
 
 
 def _stuck_reading(history: LabHistory, config: LabConfig, class_names):
