@@ -13,12 +13,13 @@ import streamlit as st
 from core.i18n import tr
 from ui import failures, first_minute, language, look
 
-# Less empty space above each page's title: on a projector every line counts. A metric's label wraps instead of
-# ending in "..." (in Dutch, or in projector mode, most did); rows of metrics align their columns at the bottom, so
-# the numbers stay in line.
+# Less empty space above each page's title: on a projector every line counts. A metric's label and value, and a
+# button's label, wrap instead of ending in "..." (in Dutch, or in projector mode, many did); rows of metrics align
+# their columns at the bottom, so the numbers stay in line.
 PAGE_CSS = """<style>
 [data-testid='stMainBlockContainer'] { padding-top: 2.5rem; }
-[data-testid='stMetricLabel'] [data-testid='stMarkdownContainer'], [data-testid='stMetricLabel'] p {
+[data-testid='stMetricLabel'] [data-testid='stMarkdownContainer'], [data-testid='stMetricLabel'] p,
+[data-testid='stMetricValue'] > div, .stButton button *, .stDownloadButton button * {
   white-space: normal !important; overflow: visible !important; text-overflow: clip !important; }
 </style>"""
 

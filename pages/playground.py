@@ -25,13 +25,14 @@ from core.lessons.playground import (
     start_run,
 )
 from ui import links, live, live_view, look, pins, widgets
-from ui.charts import curves, plane
+from ui.charts import curves, plane, style
 from ui.sweeps import banded_chart, luck_and_sweep
 from ui.tasks import task_panel
 
 # The browser animates the live view, so each redraw is cheap for the server: short ticks. Training is paced
 # to what a learner can follow (300 epochs in 2 s), however fast the model trains.
 TICK_SECONDS = 0.3
+NARROW_TITLE_CHARACTERS = 30  # the loss chart shares the page with the decision map
 EPOCHS_PER_SECOND = 150
 TRAINING_SHARE = 0.6
 DEFAULTS = {**PAGE_DEFAULTS, "play_seed": 0}
@@ -229,7 +230,9 @@ def draw(run: TrainingRun) -> None:
             )
         elif history.epochs_done:
             figure = curves.loss_curves(history.train_loss, history.test_loss, run.config.epochs, history.best_epoch())
-            figure.update_layout(height=440, title={"text": tr("Loss: training vs held-out")})
+            # a narrow column: a longer title (Dutch's) goes on two lines rather than off the chart
+            title = style.fitted(tr("Loss: training vs held-out"), NARROW_TITLE_CHARACTERS)
+            figure.update_layout(height=440, title={"text": title}, margin={"t": 80 if "<br>" in title else 50})
             banded_chart("play", run, figure, "loss", key="play_loss_chart")
         elif run.failure is None:
             st.info(tr("Press **Play** to train, or **Step** for ten epochs at a time. The loss curves appear here."))

@@ -95,3 +95,13 @@ def test_slow_progress_at_a_rate_above_the_safe_one_is_not_called_tiny_steps(cle
     slow = dataclasses.replace(history, metrics=flat)
     assert "barely moved" in levels_and_text(read_run(slow, LabConfig(learning_rate=1e-3)))[1]
     assert "barely moved" not in levels_and_text(read_run(slow, LabConfig(learning_rate=0.2)))[1]
+
+
+def test_a_short_run_that_learned_little_is_not_told_to_lower_its_rate():
+    """The Playground's own rate (Adam at 0.03, above the 0.01 measured safe everywhere) was blamed after 20 epochs,
+    and its advice (0.003) would learn even less in as few epochs."""
+    config = LabConfig(epochs=3, train_size=72, learning_rate=0.05, hidden=(8,))
+    history = run_lab(config)
+    assert history.failure is None and history.test_accuracy[-1] < 0.55  # learned little, above the safe rate
+    levels, text = levels_and_text(read_run(history, config))
+    assert levels == ["info"] and "learning rate" not in text and "learned little so far" in text

@@ -15,6 +15,9 @@ from core.lessons.user_text import markdown_literal
 
 # A run whose held-out accuracy got less than this share of the way from guessing to perfect learned little.
 LEARNED_LITTLE = 0.5
+# A run this short that learned little has not had the time to show what its rate does: it has learned little "so
+# far", and no rate is suggested (a smaller one would learn even less in as few epochs).
+EPOCHS_TO_JUDGE_THE_RATE = 100
 # The lab's choices (its sliders and its exercise links).
 LEARNING_RATES = (1e-4, 2e-4, 5e-4, 1e-3, 2e-3, 5e-3, 1e-2, 2e-2, 5e-2, 0.1, 0.2, 0.5, 1.0, 2.0, 5.0, 10.0)
 WEIGHT_DECAYS = (0.0, 1e-5, 1e-4, 1e-3, 1e-2, 1e-1)
@@ -156,6 +159,8 @@ def _learned_little_reading(history: LabHistory, config: LabConfig):
     safe = SAFE_LEARNING_RATES[config.optimizer]
     if held_out_skill(history) >= LEARNED_LITTLE or config.learning_rate < safe:
         return None  # below the safe rate, tiny steps are _speed_reading's to explain
+    if history.epochs_done < EPOCHS_TO_JUDGE_THE_RATE:
+        return None  # too early to blame the rate (the Playground's own rate was blamed 20 epochs in)
     text = tr("The model learned little: held-out accuracy is {accuracy} (guessing gets about {chance}).").format(
         accuracy=percent(history.test_accuracy[-1]), chance=percent(1 / history.num_classes)
     )

@@ -112,7 +112,10 @@ def decision_boundary(
     figure.update_xaxes(range=[grid_x[0], grid_x[-1]])
     figure.update_yaxes(range=[grid_y[0], grid_y[-1]])
     figure.update_layout(
-        margin={"l": 60, "r": 20, "t": 50, "b": 60}, legend={"y": -0.1, "entrywidth": 0.5, "entrywidthmode": "fraction"}
+        # two entries a row where they fit; Plotly puts the rest on rows of their own (entries of half the width ran
+        # into each other in Dutch)
+        margin={"l": 60, "r": 20, "t": 50, "b": 100},
+        legend={"y": -0.14},  # below the axis title
     )
     return figure
 

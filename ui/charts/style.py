@@ -154,7 +154,6 @@ PROJECTOR_FONT_SCALE = 1.35
 PROJECTOR_TITLE_SCALE = 1.1  # titles are large already, and a longer one would not fit a narrow column
 PROJECTOR_LINE_SCALE = 1.7
 PROJECTOR_MARKER_SCALE = 1.3
-PROJECTOR_LEGEND_DROP = 0.07  # of the plot's height
 # Saved pictures fill a 1080p projector or slide at full size.
 EXPORT_WIDTH, EXPORT_HEIGHT = 1920, 1080
 
@@ -236,21 +235,67 @@ def _darken(figure: go.Figure, look: Look) -> None:
             note.font.color = line_colour(note.font.color, look)
 
 
+PROJECTOR_TITLE_CHARACTERS = 42  # longer chart titles go on two lines in projector mode (half a page is narrow)
+PROJECTOR_AXIS_TITLE_CHARACTERS = 26  # and longer y-axis titles, which ran past a short plot into the chart's title
+
+
+def two_lines(text: str) -> str:
+    """`text` broken once: after its first ": ", else at the blank nearest its middle (unchanged without one)."""
+    if ": " in text:
+        return text.replace(": ", ":<br>", 1)
+    blanks = [index for index, character in enumerate(text) if character == " "]
+    if not blanks:
+        return text
+    middle = min(blanks, key=lambda index: abs(index - len(text) / 2))
+    return text[:middle] + "<br>" + text[middle + 1 :]
+
+
+def fitted(text: str, characters: int) -> str:
+    """`text` on two lines when it is longer than `characters` (see two_lines)."""
+    return two_lines(text) if len(text) > characters and "<br>" not in text else text
+
+
+def _fit_long_titles(layout) -> None:
+    """At projector size a long chart title ran off a half-page chart and a long y-axis title past the plot: put
+    them on two lines, with room for the second (the plot keeps its height)."""
+    title = layout.title.text or ""
+    if fitted(title, PROJECTOR_TITLE_CHARACTERS) != title:
+        layout.title.text = fitted(title, PROJECTOR_TITLE_CHARACTERS)
+        line = round(1.3 * layout.title.font.size)
+        layout.margin.t, layout.height = (layout.margin.t or 50) + line, (layout.height or 420) + line
+    axis = layout.yaxis
+    text = axis.title.text or ""
+    if fitted(text, PROJECTOR_AXIS_TITLE_CHARACTERS) != text:
+        axis.title.text = fitted(text, PROJECTOR_AXIS_TITLE_CHARACTERS)
+        layout.margin.l = (layout.margin.l or 70) + round(1.3 * axis.title.font.size)
+
+
+def _legend_below_the_axis_title(layout, look: Look) -> None:
+    """A legend under the plot sits a share of the plot's height down, which on a short plot left the larger x-axis
+    title on top of it: place it, in pixels, below the tick labels and the axis title, with room for it below (the
+    plot keeps its height)."""
+    below_plot = round(1.6 * layout.xaxis.tickfont.size + 1.6 * layout.xaxis.title.font.size + 14)
+    old_margin = layout.margin.b or 80
+    new_margin = max(round(old_margin * look.font_scale), below_plot + round(0.6 * old_margin * look.font_scale))
+    layout.margin.b, layout.height = new_margin, (layout.height or 420) + new_margin - old_margin
+    plot_height = layout.height - (layout.margin.t or 50) - new_margin
+    layout.legend.y = -below_plot / max(plot_height, 100)
+
+
 def _enlarge(figure: go.Figure, look: Look) -> None:
     layout = figure.layout
     layout.font.size = round((layout.font.size or FONT_SIZE) * look.font_scale)
     layout.title.font.size = round((layout.title.font.size or FONT_SIZE + 4) * look.title_scale)
     layout.legend.font.size = round((layout.legend.font.size or FONT_SIZE) * look.font_scale)
-    if (
-        layout.legend.y is not None and layout.legend.y < 0
-    ):  # a legend under the plot moves down past the larger axis title
-        layout.legend.y -= PROJECTOR_LEGEND_DROP
-        layout.margin.b = round((layout.margin.b or 80) * look.font_scale)
     for note in layout.annotations:
         note.font.size = round((note.font.size or FONT_SIZE) * look.font_scale)
     for axis in _axes(figure):  # set outright: Streamlit's chart theme gives ticks a smaller size of its own
         axis.tickfont.size = round((axis.tickfont.size or FONT_SIZE - 2) * look.font_scale)
         axis.title.font.size = round((axis.title.font.size or FONT_SIZE) * look.font_scale)
+    _fit_long_titles(layout)
+    shows_legend = layout.showlegend is not False and any(t.name and t.showlegend is not False for t in figure.data)
+    if shows_legend and layout.legend.y is not None and layout.legend.y < 0:
+        _legend_below_the_axis_title(layout, look)
     for trace in figure.data:
         line, marker = getattr(trace, "line", None), getattr(trace, "marker", None)
         if line is not None and trace.type == "scatter":
