@@ -1,6 +1,7 @@
 """The knowledge lesson's page logic: cutoffs, what retrieval is given, editing one fact, the results table and the
 cost table, each checked against a count made here."""
 
+import collections
 import datetime
 
 import numpy as np
@@ -117,3 +118,16 @@ def test_a_task_check_reads_the_prepared_model_with_the_tasks_settings(prepared)
     closed, opened = lesson.replies(prepared, lesson.question(lesson.DEFAULT_QUESTION), "wrong")
     assert (check.closed, check.opened) == (closed, opened)
     assert np.isfinite(check.table["retrieval"]["changed"].share)
+
+
+def test_the_time_a_live_run_will_take_is_read_from_the_steps_live_runs_took_here(monkeypatch):
+    """The estimate came from the prepared models' quiet-machine speed, and a busy server took twice as long."""
+    monkeypatch.setattr(km, "_RECENT_STEP_SECONDS", collections.deque(maxlen=50))
+    before = lesson.expected_seconds(100)  # no live run yet: the prepared cutoffs' speed
+    run = lesson.cutoff_run(lesson.DEFAULT_CUTOFF, steps=4)
+    while run.advance():
+        pass
+    steps = list(km._RECENT_STEP_SECONDS)
+    assert len(steps) == 3, "every step but the first, which may compile"
+    assert lesson.expected_seconds(100) == pytest.approx(100 * sum(steps) / 3)
+    assert before > 0

@@ -39,3 +39,10 @@ def test_a_sample_box_is_one_html_block_so_markdown_never_reads_the_text():
     html = sample_html(text, "english", prompt="HARBOUR & FINCH | <i>Nurse</i> | [A](http://h)\n\n")
     assert "\n" not in html and html.count("&#10;") == 6
     assert "<b>" not in html and "<i>" not in html and "&lt;i&gt;Nurse" in html
+
+
+def test_characters_that_show_nothing_are_written_as_their_codes():
+    """A cell of bytes in another encoding (0x81 0x82 0x83 read as Latin-1) was quoted as '' in the page's message."""
+    assert shortened("a\x81\x82\x83b") == "a\\x81\\x82\\x83b"
+    assert shortened("x\u200by") == "x\\u200by"
+    assert shortened("héllo wörld") == "héllo wörld"

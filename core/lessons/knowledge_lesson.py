@@ -349,7 +349,11 @@ def prepared_in_words() -> str:
 
 
 def expected_seconds(steps: int) -> float:
-    """How long a live cutoff run of `steps` takes, at the speed the prepared cutoffs were trained."""
+    """How long a live cutoff run of `steps` takes: at the speed live runs have trained on this server lately, or,
+    before any has, at the speed the prepared cutoffs were trained (on a quiet machine: a busy server takes longer)."""
+    measured = km.measured_seconds_per_step()
+    if measured is not None:
+        return steps * measured
     facts = prepared_model(km.PREPARED_CUTOFFS[0])[2] if is_prepared(km.PREPARED_CUTOFFS[0]) else None
     per_step = facts["seconds"] / facts["steps"] if facts else 0.5
     return steps * per_step

@@ -17,6 +17,7 @@ Every example is a prompt and its completion; the loss weighs the completion's t
 
 from __future__ import annotations
 
+import collections
 import dataclasses
 import datetime
 import re
@@ -301,6 +302,17 @@ class History:
     train_loss: np.ndarray  # one value per step
 
 
+# The seconds of the last steps live runs took in this process (their first steps compile, and are left out): how
+# long a live run takes on this server, busy or quiet, for the page's estimates.
+_RECENT_STEP_SECONDS: collections.deque = collections.deque(maxlen=50)
+
+
+def measured_seconds_per_step() -> float | None:
+    """The mean of the last steps live runs took here, or None before any has trained past its first step."""
+    recent = list(_RECENT_STEP_SECONDS)
+    return sum(recent) / len(recent) if recent else None
+
+
 class KnowledgeRun:
     """One model trained on a cutoff's texts (or reading practice, or the new documents), a step at a time, its
     batch split over the host's devices. Speaks the Run protocol of core.engine.run."""
@@ -349,7 +361,10 @@ class KnowledgeRun:
             batch_sharding=self._batch_sharding,
         )
         loss = float(jax.device_get(metrics["train_loss"])[0])
-        self.seconds += time.perf_counter() - started
+        took = time.perf_counter() - started
+        self.seconds += took
+        if self._losses:  # not the first step, which may have compiled
+            _RECENT_STEP_SECONDS.append(took)
         self._losses.append(loss)
         if first_blow_up([loss], np.log(self.model_config.vocab_size)) is not None:
             self.failure = "blew_up"

@@ -23,9 +23,20 @@ _AUTOLINK_STARTS = re.compile(r"(:)(//)|(www)(\.)|()(@)", re.IGNORECASE)
 WORD_JOINER = "\u2060"
 
 
+def _visible(text: str) -> str:
+    """Characters that show nothing (control characters: bytes of a file in another encoding read as Latin-1, such as
+    0x81) written as their code, so that a message quoting such a cell shows what is there instead of ''."""
+    return "".join(character if character.isprintable() else _code(character) for character in text)
+
+
+def _code(character: str) -> str:
+    return f"\\x{ord(character):02x}" if ord(character) < 256 else f"\\u{ord(character):04x}"
+
+
 def shortened(text, limit: int = SHOWN_CHARACTERS) -> str:
-    """`text` on one line, cut to `limit` characters with an ellipsis that says how long it was."""
-    one_line = " ".join(str(text).split())
+    """`text` on one line, its invisible characters written as codes, cut to `limit` characters with an ellipsis that
+    says how long it was."""
+    one_line = _visible(" ".join(str(text).split()))
     if len(one_line) <= limit:
         return one_line
     return one_line[: limit - 1] + "… " + tr("({count} characters)").format(count=number(len(one_line)))

@@ -236,7 +236,7 @@ def _darken(figure: go.Figure, look: Look) -> None:
 
 
 PROJECTOR_TITLE_CHARACTERS = 42  # longer chart titles go on two lines in projector mode (half a page is narrow)
-PROJECTOR_AXIS_TITLE_CHARACTERS = 26  # and longer y-axis titles, which ran past a short plot into the chart's title
+PROJECTOR_AXIS_TITLE_CHARACTERS = 20  # and longer y-axis titles, which ran past a short plot into the chart's title
 
 
 def two_lines(text: str) -> str:
