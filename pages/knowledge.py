@@ -50,6 +50,12 @@ st.markdown(
         "retrieval, or after training it again."
     ).format(businesses=len(lesson.subjects()) - 1, documents=len(world.documents), today=day_in_words(today))
 )
+st.caption(
+    tr(
+        "The announcements, the questions and the model's answers are in English, the language the model was "
+        "pretrained on."
+    )
+)
 
 for widget_key, default in DEFAULTS.items():
     st.session_state.setdefault(widget_key, default)
