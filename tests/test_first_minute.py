@@ -167,15 +167,14 @@ def test_a_script_run_waits_for_the_module_being_imported_and_goes_before_the_ne
     run and the warm-up's imports take turns until everything is imported."""
     warm_up = threading.Thread(target=lambda: [first_minute._import(name) for name in ("turn_slow", "turn_quick")])
     warm_up.start()
-    time.sleep(0.2)  # the warm-up is inside turn_slow
-    import turn_events
-
+    time.sleep(0.2)  # the warm-up is inside turn_slow, which has imported the events
+    happened = sys.modules["turn_events"].happened
     with first_minute.one_importer_at_a_time():
-        turn_events.happened.append("the run starts")
+        happened.append("the run starts")
         time.sleep(0.3)
-        turn_events.happened.append("the run ends")
+        happened.append("the run ends")
     warm_up.join(5)
-    assert turn_events.happened == [
+    assert happened == [
         "turn_slow starts",
         "turn_slow ends",
         "the run starts",
