@@ -15,6 +15,7 @@ from ui.charts.style import (
     TRAIN_COLOUR,
     TRUE_COLOUR,
     base_figure,
+    fitted,
 )
 
 SERIES_COLOURS = (TRAIN_COLOUR, TEST_COLOUR, TRUE_COLOUR, GAP_COLOUR, MEMORIZED_COLOUR)
@@ -59,7 +60,8 @@ def accuracy_bars(
     figure.update_layout(barmode="group", bargap=0.25)
     if len(named) == 1:  # nothing to tell apart: no legend, and no room kept for one
         figure.update_layout(showlegend=False, height=380, margin={"b": 60})
-    figure.update_xaxes(type="category")
+    # long names on two lines: rotated to fit, they took most of the chart's height in projector mode
+    figure.update_xaxes(type="category", tickvals=categories, ticktext=[fitted(name, 14) for name in categories])
     figure.update_yaxes(range=[0, 1.1], tickformat=".0%")
     return figure
 
