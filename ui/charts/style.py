@@ -136,7 +136,7 @@ def panel_title(text: str, x: float) -> dict:
     """A title centred above one panel of a figure with side-by-side panels; "what: how" on two lines, so that
     it fits half the chart in projector mode in either language."""
     return {
-        "text": text.replace(": ", ":<br>", 1),
+        "text": two_lines(text),
         "x": x,
         "y": 1.02,
         "xref": "paper",
@@ -258,16 +258,14 @@ def fitted(text: str, characters: int) -> str:
 def _fit_long_titles(layout) -> None:
     """At projector size a long chart title ran off a half-page chart and a long y-axis title past the plot: put
     them on two lines, with room for the second (the plot keeps its height)."""
-    title = layout.title.text or ""
-    if fitted(title, PROJECTOR_TITLE_CHARACTERS) != title:
-        layout.title.text = fitted(title, PROJECTOR_TITLE_CHARACTERS)
+    title, axis_title = layout.title.text or "", layout.yaxis.title.text or ""
+    layout.title.text = fitted(title, PROJECTOR_TITLE_CHARACTERS)
+    if layout.title.text != title:
         line = round(1.3 * layout.title.font.size)
         layout.margin.t, layout.height = (layout.margin.t or 50) + line, (layout.height or 420) + line
-    axis = layout.yaxis
-    text = axis.title.text or ""
-    if fitted(text, PROJECTOR_AXIS_TITLE_CHARACTERS) != text:
-        axis.title.text = fitted(text, PROJECTOR_AXIS_TITLE_CHARACTERS)
-        layout.margin.l = (layout.margin.l or 70) + round(1.3 * axis.title.font.size)
+    layout.yaxis.title.text = fitted(axis_title, PROJECTOR_AXIS_TITLE_CHARACTERS)
+    if layout.yaxis.title.text != axis_title:
+        layout.margin.l = (layout.margin.l or 70) + round(1.3 * layout.yaxis.title.font.size)
 
 
 def _legend_below_the_axis_title(layout, look: Look) -> None:
