@@ -61,3 +61,12 @@ def test_every_chart_saves_a_png_at_projector_resolution():
     options = chart_config("lab_loss_chart")["toImageButtonOptions"]
     assert (options["width"], options["height"], options["format"]) == (EXPORT_WIDTH, EXPORT_HEIGHT, "png")
     assert (EXPORT_WIDTH, EXPORT_HEIGHT) == (1920, 1080) and options["filename"] == "lab_loss_chart"
+
+
+def test_an_epoch_mark_stays_readable_over_a_curve_in_either_look():
+    """The "best held-out" label sits in the plot, where a curve can run under it: it has a backdrop of the
+    chart's own background, light on a light chart, dark on a dark one."""
+    light = loss_figure().layout.annotations[0]
+    dark = apply_look(loss_figure(), Look(dark=True)).layout.annotations[0]
+    assert light.text.startswith("best held-out") and "255, 255, 255" in light.bgcolor
+    assert "14, 17, 23" in dark.bgcolor

@@ -66,9 +66,13 @@ def add_line(figure, values, name, colour, dash=None, width=3, yaxis="y"):
     )
 
 
+LABEL_BACKDROP = "rgba(255, 255, 255, 0.85)"  # dark looks swap it for their own (see _darken)
+
+
 def mark_epoch(figure, epoch: int | None, text: str, colour: str, total_epochs: int, position: str = "top"):
     """A dotted vertical line at an epoch with a label (set as plain layout dicts: add_vline is slow), the label on
-    the side of the line with room for it: past the middle of the axis, on its left."""
+    the side of the line with room for it: past the middle of the axis, on its left. The label has a backdrop, so it
+    stays readable where a curve runs under it (in projector mode a label covers much of a narrow chart)."""
     if epoch:
         figure.add_shape(
             type="line", x0=epoch, x1=epoch, yref="paper", y0=0, y1=1, line={"color": colour, "dash": "dot", "width": 2}
@@ -82,6 +86,7 @@ def mark_epoch(figure, epoch: int | None, text: str, colour: str, total_epochs: 
             text=text,
             showarrow=False,
             font={"color": colour, "size": FONT_SIZE - 2},
+            bgcolor=LABEL_BACKDROP,
         )
 
 
