@@ -70,3 +70,17 @@ def test_an_epoch_mark_stays_readable_over_a_curve_in_either_look():
     dark = apply_look(loss_figure(), Look(dark=True)).layout.annotations[0]
     assert light.text.startswith("best held-out") and "255, 255, 255" in light.bgcolor
     assert "14, 17, 23" in dark.bgcolor
+
+
+def test_maps_side_by_side_keep_their_plots_level_in_projector_mode_when_one_title_is_long():
+    """The rules page's two maps: a long title went on two lines and pushed its plot below its neighbour's."""
+    from ui.charts import rules as rule_charts
+
+    axis = np.linspace(0, 1, 5)
+    short = rule_charts.decision_map(axis, axis, np.ones((5, 5)), "Your rule: 86 of 120 right")
+    long = rule_charts.decision_map(axis, axis, np.ones((5, 5)), "The model after 100 epochs: 118 of 120 right")
+    short, long = (apply_look(figure, Look(projector=True)) for figure in (short, long))
+    assert short.layout.title.text == "Your rule:<br>86 of 120 right"
+    assert (short.layout.margin.t, short.layout.height) == (long.layout.margin.t, long.layout.height)
+    alone = apply_look(rule_charts.decision_map(axis, axis, None, "Your rule: 86", legend=True), Look(projector=True))
+    assert "<br>" not in alone.layout.title.text

@@ -12,7 +12,7 @@ import plotly.graph_objects as go
 
 from core.i18n import tr, tr_later
 from ui.charts.plane import CLASS_COLOURS, CLASS_TINTS
-from ui.charts.style import FONT_SIZE, base_figure
+from ui.charts.style import FONT_SIZE, SIDE_BY_SIDE, base_figure
 
 APPROVE_COLOUR, DECLINE_COLOUR = CLASS_COLOURS[0], CLASS_COLOURS[1]
 APPROVE_TINT, DECLINE_TINT = CLASS_TINTS[0], CLASS_TINTS[1]
@@ -29,7 +29,12 @@ def decision_map(income_axis, debts_axis, approve, title: str, height: int = 440
     figure.update_xaxes(range=[income_axis[0], income_axis[-1]])
     figure.update_yaxes(range=[debts_axis[0], debts_axis[-1]])
     bottom = 130 if legend else 60
-    figure.update_layout(margin={"l": 70, "r": 20, "t": 50, "b": bottom}, legend={"y": -0.2}, showlegend=legend)
+    figure.update_layout(
+        margin={"l": 70, "r": 20, "t": 50, "b": bottom},
+        legend={"y": -0.2},
+        showlegend=legend,
+        meta=None if legend else SIDE_BY_SIDE,
+    )
     if approve is None:
         return figure
     crisp = bool(np.isin(approve, (0.0, 1.0)).all())  # a rule's yes/no is drawn sharp, a model's chance smooth

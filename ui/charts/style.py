@@ -242,6 +242,7 @@ def _darken(figure: go.Figure, look: Look) -> None:
 
 PROJECTOR_TITLE_CHARACTERS = 42  # longer chart titles go on two lines in projector mode (half a page is narrow)
 PROJECTOR_AXIS_TITLE_CHARACTERS = 20  # and longer y-axis titles, which ran past a short plot into the chart's title
+SIDE_BY_SIDE = "side by side"  # a figure's layout.meta for charts drawn in a row (see _fit_long_titles)
 
 
 def two_lines(text: str) -> str:
@@ -264,7 +265,9 @@ def _fit_long_titles(layout) -> None:
     """At projector size a long chart title ran off a half-page chart and a long y-axis title past the plot: put
     them on two lines, with room for the second (the plot keeps its height)."""
     title, axis_title = layout.title.text or "", layout.yaxis.title.text or ""
-    layout.title.text = fitted(title, PROJECTOR_TITLE_CHARACTERS)
+    # Charts drawn side by side break every title, so that their plots stay level when only one title is long.
+    side_by_side = layout.meta == SIDE_BY_SIDE and "<br>" not in title
+    layout.title.text = two_lines(title) if side_by_side else fitted(title, PROJECTOR_TITLE_CHARACTERS)
     if layout.title.text != title:
         line = round(1.3 * layout.title.font.size)
         layout.margin.t, layout.height = (layout.margin.t or 50) + line, (layout.height or 420) + line
