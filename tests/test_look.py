@@ -1,6 +1,7 @@
 """Chart looks: projector mode enlarges text and lines, the dark theme keeps charts readable, PNGs are 1080p."""
 
 import numpy as np
+import plotly.graph_objects as go
 
 from ui.charts import curves, line_fit
 from ui.charts.style import EXPORT_HEIGHT, EXPORT_WIDTH, TRAIN_COLOUR, Look, apply_look, chart_config
@@ -84,3 +85,16 @@ def test_maps_side_by_side_keep_their_plots_level_in_projector_mode_when_one_tit
     assert (short.layout.margin.t, short.layout.height) == (long.layout.margin.t, long.layout.height)
     alone = apply_look(rule_charts.decision_map(axis, axis, None, "Your rule: 86", legend=True), Look(projector=True))
     assert "<br>" not in alone.layout.title.text
+
+
+def test_projector_mode_keeps_a_bands_edges_unseen():
+    """A seed band's edges have no line (width 0); projector mode drew them as thick lines in Plotly's own colours,
+    so the training range showed as an orange line, the held-out mean's colour."""
+    from ui.charts import bands
+
+    figure = go.Figure()
+    bands.add_band(figure, "training", TRAIN_COLOUR, (np.full(10, 0.7), np.full(10, 0.5), np.full(10, 1.0)))
+    edges = [trace for trace in figure.data if trace.line.width == 0]
+    assert edges
+    apply_look(figure, Look(dark=True, projector=True))
+    assert all(trace.line.width == 0 for trace in edges)

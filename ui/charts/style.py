@@ -304,12 +304,13 @@ def _enlarge(figure: go.Figure, look: Look) -> None:
         _legend_below_the_axis_title(layout, look)
     for trace in figure.data:
         line, marker = getattr(trace, "line", None), getattr(trace, "marker", None)
-        if line is not None and trace.type == "scatter":
+        if line is not None and trace.type == "scatter" and line.width != 0:  # a band's edges stay unseen
             line.width = (line.width or 2) * look.line_scale
         if isinstance(getattr(marker, "size", None), int | float):  # a bar's marker has no size
             marker.size = marker.size * PROJECTOR_MARKER_SCALE
     for shape in layout.shapes:
-        shape.line.width = (shape.line.width or 2) * look.line_scale
+        if shape.line.width != 0:
+            shape.line.width = (shape.line.width or 2) * look.line_scale
 
 
 def _axes(figure: go.Figure) -> list:
