@@ -235,3 +235,12 @@ def test_the_rate_fine_tuning_suggests_after_a_blow_up_trains_when_followed():
     losses = followed.history().heldout_style["fine_tuned"]
     # Measured (seed 0, 15 steps): 0.003 takes the house-style loss from 1.72 to 1.29; 0.03 raises it to 2.4.
     assert rate in fine_tuning.LEARNING_RATES and followed.failure is None and losses[-1] < losses[0] - 0.1
+
+
+def test_a_playground_model_without_a_hidden_layer_that_learned_little_is_told_why_not_to_lower_its_rate():
+    """The Playground's first task (circles, no hidden layer) at the page's own rate: the reading blamed the rate
+    and suggested a smaller one, where the task's answer (rightly) blames the straight border."""
+    config = PlaygroundConfig(dataset="circles", hidden=(), learning_rate=playground.PAGE_DEFAULTS["play_lr"])
+    run = trained(start_run(config))
+    text = " ".join(words for _, words in read_run(run.history(), config.lab_config()))
+    assert "learned little" in text and "straight border" in text and "smaller learning rate" not in text

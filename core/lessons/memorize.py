@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from core.engine.classifier import SAFE_LEARNING_RATES, LabConfig, LabHistory, suggested_learning_rate
-from core.i18n import formatted, percent, tr
+from core.i18n import formatted, percent, tr, tr_later
 from core.lessons.user_text import markdown_literal
 
 # A run whose held-out accuracy got less than this share of the way from guessing to perfect learned little.
@@ -100,10 +100,7 @@ def _stuck_reading(history: LabHistory, config: LabConfig, class_names):
             "which leaves the same answer for everything: make it weaker, or turn it off."
         )
     elif not config.hidden or config.activation == "linear":
-        cause = tr(
-            "Without a hidden layer, or with the 'linear' activation, the network can only draw a straight border "
-            "between the classes, and none separates these: add a hidden layer with a bend."
-        )
+        cause = tr(STRAIGHT_BORDER)
     else:
         cause = tr(
             "The same model with a smaller learning rate ({rate}) does no better, so it "
@@ -154,6 +151,12 @@ def held_out_skill(history: LabHistory) -> float:
     return float((history.test_accuracy[-1] - chance) / (1 - chance))
 
 
+STRAIGHT_BORDER = tr_later(
+    "Without a hidden layer, or with the 'linear' activation, the network can only draw a straight border "
+    "between the classes, and none separates these: add a hidden layer with a bend."
+)
+
+
 def _learned_little_reading(history: LabHistory, config: LabConfig):
     """Held-out accuracy less than halfway from guessing to perfect; above the safe rate, the rate is the suspect."""
     safe = SAFE_LEARNING_RATES[config.optimizer]
@@ -164,7 +167,9 @@ def _learned_little_reading(history: LabHistory, config: LabConfig):
     text = tr("The model learned little: held-out accuracy is {accuracy} (guessing gets about {chance}).").format(
         accuracy=percent(history.test_accuracy[-1]), chance=percent(1 / history.num_classes)
     )
-    if config.learning_rate > safe:
+    if not config.hidden or config.activation == "linear":  # the border's shape, not the rate, is the likely cause
+        text += " " + tr(STRAIGHT_BORDER)
+    elif config.learning_rate > safe:
         text += " " + tr(
             "A learning rate of {rate} is above {safe}, the largest rate measured to train "
             "every data set here: steps this large keep throwing the parameters past a good fit. Try a smaller "
