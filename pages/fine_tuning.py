@@ -7,6 +7,7 @@ from core.lessons.fine_tuning import (
     DUTCH_PRESET,
     LEARNING_RATES,
     MODELS,
+    TEMPERATURES,
     FineTuneConfig,
     FineTuneRun,
     cost_reading,
@@ -148,14 +149,11 @@ with controls:
             "for all of it (384 tokens for English, 448 for Dutch)."
         ),
     )
-    st.slider(
+    widgets.decimal_slider(
         tr("Sampling temperature"),
-        0.2,
-        1.5,
-        step=0.1,
-        key="ft_temperature",
-        persist_state="session",
-        help=tr("Low: the model picks its most likely next token. High: more adventurous, more mistakes."),
+        TEMPERATURES,
+        "ft_temperature",
+        tr("Low: the model picks its most likely next token. High: more adventurous, more mistakes."),
     )
     st.number_input(
         tr("Seed"),

@@ -8,7 +8,7 @@ from core.engine.data import DATASET_NAMES, dataset_label, load_dataset
 from core.engine.models import WIDTHS
 from core.i18n import percent, tr, tr_later
 from core.lessons import memorize
-from core.lessons.memorize import LEARNING_RATES, WEIGHT_DECAYS, decimal_text, read_run, short_number
+from core.lessons.memorize import INPUT_NOISES, LEARNING_RATES, WEIGHT_DECAYS, decimal_text, read_run, short_number
 from core.lessons.playground import plane_view
 from ui import links, live, live_view, look, pins, widgets
 from ui.charts import curves, images, plane, style
@@ -111,14 +111,11 @@ with controls:
         persist_state="session",
         help=tr("Share of the training split used for training."),
     )
-    st.slider(
+    widgets.decimal_slider(
         tr("Input noise"),
-        0.0,
-        1.0,
-        step=0.05,
-        key="lab_input_noise",
-        persist_state="session",
-        help=tr("Random noise added to the training inputs (pixels run from 0 to 1)."),
+        INPUT_NOISES,
+        "lab_input_noise",
+        tr("Random noise added to the training inputs (pixels run from 0 to 1)."),
     )
     st.subheader(tr("Training"))
     widgets.learning_rate_slider("lab_lr", LEARNING_RATES)

@@ -16,6 +16,7 @@ from core.lessons.playground import (
     EPOCH_BUDGETS,
     LEARNING_RATES,
     NEURONS,
+    NOISE_LEVELS,
     PAGE_DEFAULTS,
     POINT_COUNTS,
     REGULARIZATIONS,
@@ -115,15 +116,7 @@ with controls:
         persist_state="session",
         help="; ".join(f"{dataset_label(name)}: {tr(note)}" for name, note in DATASET_NOTES.items()),
     )
-    st.slider(
-        tr("Noise"),
-        0.0,
-        1.0,
-        step=0.05,
-        key="play_noise",
-        persist_state="session",
-        help=tr("How far points stray from the clean pattern."),
-    )
+    widgets.decimal_slider(tr("Noise"), NOISE_LEVELS, "play_noise", tr("How far points stray from the clean pattern."))
     points, held_out = st.columns(2)
     points.select_slider(tr("Points"), POINT_COUNTS, key="play_points", persist_state="session")
     held_out.slider(

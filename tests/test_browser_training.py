@@ -85,7 +85,7 @@ def test_training_loop_races_three_optimizers(page, server):
 def test_playground_trains_live_after_a_slider_move(page, server):
     open_page(page, server, "playground")
     press_slider(page, "Noise", "ArrowRight", 2)
-    wait_for_slider_text(page, "Noise", "0.30")
+    wait_for_slider_text(page, "Noise", "0.3")
     wait_idle(page)
     page.get_by_role("button", name="Play", exact=True).click()
     page.wait_for_function(

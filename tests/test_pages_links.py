@@ -93,7 +93,7 @@ def test_typed_values_and_the_first_option_are_restored_on_the_training_loop():
 def test_an_old_links_label_and_a_value_between_steps_are_read():
     app = open_link("memorize-or-generalize", {"lab_lr": "2 ⚠", "lab_noise": "33", "lab_input_noise": "0.1"})
     assert app.select_slider(key="lab_lr").value == 2.0
-    assert app.slider(key="lab_noise").value == 35 and app.slider(key="lab_input_noise").value == 0.1
+    assert app.slider(key="lab_noise").value == 35 and app.select_slider(key="lab_input_noise").value == 0.1
 
 
 def test_hidden_controls_are_drawn_invisibly_and_keep_their_linked_values():
@@ -115,7 +115,7 @@ def test_a_link_that_cannot_be_read_says_so_and_changes_nothing_else():
     app = open_link("playground", {"play_lr": "fast", "colour": "red", "hide": "nothing", "play_noise": "0.5"})
     problems = " ".join(warning.value for warning in app.warning)
     assert "play\\_lr\\=fast" in problems and "colour" in problems and "nothing" in problems
-    assert app.select_slider(key="play_lr").value == 0.03 and app.slider(key="play_noise").value == 0.5
+    assert app.select_slider(key="play_lr").value == 0.03 and app.select_slider(key="play_noise").value == 0.5
 
 
 def test_the_copy_control_shows_the_whole_address_with_the_pages_hide_names():

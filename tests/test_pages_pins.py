@@ -63,7 +63,7 @@ def test_the_playground_names_a_changed_data_setting():
     app = open_page("pages/playground.py")
     app.button(key="play_step").click().run()
     app.button(key="play_pin").click().run()
-    app.slider(key="play_noise").set_value(0.4).run()
+    app.select_slider(key="play_noise").set_value(0.4).run()
     app.button(key="play_step").click().run()
     assert legend(app, "play_pins_chart") == ["pinned: noise 0.2 → 0.4", "this run"]
 

@@ -40,8 +40,9 @@ def tokens_panel(key: str) -> None:
     st.markdown(
         tr(
             "The model does not read letters or whole words but **tokens**: {vocabulary} pieces of text that "
-            "its tokenizer learned from the English it was pretrained on. A common English word is one token; a word "
-            "the tokenizer rarely saw is cut into smaller pieces. Dutch is cut into more, smaller pieces, so the "
+            "its tokenizer learned from the English it was pretrained on. A short, frequent English word such as "
+            '"for" or "team" is one token; a longer or rarer word is cut into pieces. Dutch is cut into more, '
+            "smaller pieces, so the "
             "generic model has to build Dutch words from bits it learned inside English words, until fine-tuning on "
             "Dutch adverts teaches it how they go together. ␣ marks a space that starts a token."
         ).format(vocabulary=number(vocabulary_size()))

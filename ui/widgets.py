@@ -22,6 +22,12 @@ def learning_rate_slider(key: str, rates: tuple[float, ...], help: str | None = 
     )
 
 
+def decimal_slider(label: str, values: tuple[float, ...], key: str, help: str):
+    """A slider over fixed decimal `values` that shows them with the decimal sign of the learner's language (Streamlit's
+    own number slider writes 0.05 in Dutch as well)."""
+    return st.select_slider(label, values, format_func=short_number, key=key, persist_state="session", help=help)
+
+
 def seed_input(key: str):
     return st.number_input(
         tr("Seed"), 0, 9999, key=key, persist_state="session", help=tr("The same seed gives exactly the same run.")

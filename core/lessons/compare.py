@@ -49,6 +49,8 @@ SETTING_WORDS = {
     "style": tr_later("adverts"),
     "off_style_share": tr_later("off-style adverts"),
 }
+# Settings a run keeps as a fraction that its slider shows as a percentage (as do all "..._share" settings).
+PERCENT_SETTINGS = ("label_noise",)
 SHOWN_VALUE_CHARACTERS = 30  # a legend names a changed file or column by at most this much of its name
 # The curves a comparison chart can draw, by the column that holds them, and what each is called; it draws the first
 # the run has unless the learner picks another (a language-model run has one per model).
@@ -153,7 +155,8 @@ def compared_curve(columns: dict, choice: str | None = None) -> tuple[str, np.nd
 
 def setting_text(value, name: str = "") -> str:
     if isinstance(value, float):
-        return percent(value) if name.endswith("_share") else short_number(value)
+        as_percent = name.endswith("_share") or name in PERCENT_SETTINGS
+        return percent(value) if as_percent else short_number(value)
     if isinstance(value, tuple):
         return " × ".join(str(part) for part in value) if value else tr("none")
     if value is None:

@@ -22,13 +22,15 @@ import jax
 import numpy as np
 
 from core.engine.run import Progress, first_blow_up
-from core.i18n import number, percent, tr, tr_later
+from core.i18n import number, percent, tr, tr_later, trn
 from core.lessons import house_style
 from core.lm import checkpoint, corpus, sample, token_data, train
 
 MODELS = ("fine_tuned", "from_scratch")
 MODEL_NAMES = {"fine_tuned": "fine-tuned generic model", "from_scratch": "model trained from scratch"}
 LEARNING_RATES = (1e-4, 3e-4, 1e-3, 3e-3, 5e-3, 1e-2, 3e-2, 0.1, 0.3)  # the page's choices; a suggestion is one
+# The sampling temperatures the page offers, 0.2 to 1.5 in tenths (rounded, so 0.3 is 0.3 as a link reads it).
+TEMPERATURES = tuple(round(0.2 + 0.1 * tenth, 1) for tenth in range(14))
 MAX_STEPS = 400
 TEXT_COUNTS = (10, 100)
 SAMPLE_EVERY_STEPS = 10
@@ -367,13 +369,13 @@ def outcome_readings(run: FineTuneRun) -> list[tuple[str, str]]:
     if words["from_scratch"] < house_style.REAL_WORDS_NEEDED:
         sample_words = tr(
             "Its latest sample shows {markers} of the {total} house markers, and {words} of its words are real "
-            "words. The model trained from scratch: {scratch_markers} markers and {scratch_words} real words: "
+            "words. The model trained from scratch: {scratch_markers} and {scratch_words} real words: "
             "{adverts} adverts are not enough to learn a language from scratch."
         )
     else:
         sample_words = tr(
             "Its latest sample shows {markers} of the {total} house markers, and {words} of its words are real "
-            "words. The model trained from scratch: {scratch_markers} markers and {scratch_words} real words."
+            "words. The model trained from scratch: {scratch_markers} and {scratch_words} real words."
         )
     readings = [
         (
@@ -386,7 +388,9 @@ def outcome_readings(run: FineTuneRun) -> list[tuple[str, str]]:
                 markers=markers["fine_tuned"],
                 total=len(house_style.MARKERS),
                 words=percent(words["fine_tuned"]),
-                scratch_markers=markers["from_scratch"],
+                scratch_markers=trn("{count} marker", "{count} markers", markers["from_scratch"]).format(
+                    count=markers["from_scratch"]
+                ),
                 scratch_words=percent(words["from_scratch"]),
                 adverts=len(run.texts.train),
             ),

@@ -21,6 +21,7 @@ EPOCHS_TO_JUDGE_THE_RATE = 100
 # The lab's choices (its sliders and its exercise links).
 LEARNING_RATES = (1e-4, 2e-4, 5e-4, 1e-3, 2e-3, 5e-3, 1e-2, 2e-2, 5e-2, 0.1, 0.2, 0.5, 1.0, 2.0, 5.0, 10.0)
 WEIGHT_DECAYS = (0.0, 1e-5, 1e-4, 1e-3, 1e-2, 1e-1)
+INPUT_NOISES = tuple(round(0.05 * step, 2) for step in range(21))  # 0 to 1 in steps of 0.05
 RISING_TEST_LOSS = 1.2  # held-out loss 20% above its minimum counts as clearly rising
 # Training itself got worse when its loss ends this many times above its lowest and its accuracy this far below its
 # best: steps too large for the optimizer, not memorization (Adam at 0.1 on the digits: 93% -> 72% on its own data).

@@ -21,6 +21,7 @@ from core.i18n import tr
 DATASETS = tuple(TWO_D_GENERATORS)
 POINT_COUNTS = (200, 400, 800)  # each count is its own array shape, so keep the set small
 HELD_OUT_SHARES = (0.1, 0.2, 0.3, 0.4, 0.5)
+NOISE_LEVELS = tuple(round(0.05 * step, 2) for step in range(21))  # 0 to 1 in steps of 0.05
 REGULARIZATIONS = ("none", "L1", "L2")
 # The page's other choices (its sliders and its exercise links).
 LEARNING_RATES = (1e-4, 3e-4, 1e-3, 3e-3, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0)

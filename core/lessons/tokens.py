@@ -1,8 +1,8 @@
 """What the model reads: a text cut into tokens, and how many tokens a word of English or Dutch takes.
 
-The tokenizer learned its pieces from the English pretraining corpus alone (core.lm.tokenizer), so a common English
-word is one token, while Dutch words are cut into more, smaller pieces: the generic model has to put Dutch together
-from pieces it learned in English words.
+The tokenizer learned its pieces from the English pretraining corpus alone (core.lm.tokenizer), so a short, frequent
+English word is one token (longer ones are cut into pieces), while Dutch words are cut into more, smaller pieces: the
+generic model has to put Dutch together from pieces it learned in English words.
 """
 
 from __future__ import annotations
