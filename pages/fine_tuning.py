@@ -206,6 +206,7 @@ def draw_results(run: FineTuneRun | None) -> None:
         draw_generic()
         return
     live.progress(run)
+    pins.changed_since_the_run(run.config, config_from_widgets, tr("Fine-tune"))
     history = run.history()
     draw_metrics(run, history)
     previous = st.session_state.get("ft_previous")

@@ -11,10 +11,11 @@ from core.lessons.compute import duration_in_words, operations_in_words
 from core.lessons.knowledge_lesson import day_in_words
 from core.lessons.knowledge_model import CUTOFF_STEPS, PASSAGES
 from core.lessons.user_text import markdown_literal
-from ui import links, live, look
+from ui import links, live, look, pins
 from ui.charts.knowledge import timeline, training_loss
 from ui.knowledge import (
     LIBRARY_CHOICES,
+    PASSAGE_ROW_HEIGHT,
     answer_card,
     ask_today,
     cost_frame,
@@ -89,17 +90,22 @@ with controls:
 
 cutoff = datetime.date.fromisoformat(st.session_state.kn_cutoff)
 model = current_model(st.session_state, cutoff)
+train_label = tr("Train this cutoff") if model is None else tr("Train this cutoff again, live")
 with controls:
     train_clicked = st.button(
-        tr("Train this cutoff") if model is None else tr("Train this cutoff again, live"),
+        train_label,
         type="primary" if model is None else "secondary",
         key="kn_train",
         width="stretch",
     )
     if train_clicked:
+        # Kept until its run is loaded: a control moved while it loads reruns the page, which loads it again.
+        st.session_state.kn_requested = (cutoff, int(st.session_state.kn_seed), int(st.session_state.kn_steps))
+    if st.session_state.get("kn_requested"):
         with st.spinner(tr("Loading the model...")):
-            run = lesson.cutoff_run(cutoff, int(st.session_state.kn_seed), int(st.session_state.kn_steps))
-        live.start(st.session_state, "kn", run)
+            run = lesson.cutoff_run(*st.session_state.kn_requested)
+            del st.session_state.kn_requested
+            live.start(st.session_state, "kn", run)
     if st.button(tr("Stop"), key="kn_stop", width="stretch"):
         live.stop(st.session_state, "kn")
 
@@ -107,7 +113,19 @@ with controls:
 def draw_cutoff_run(run) -> None:
     if run is None:
         return
+    if run.config.cutoff != cutoff:
+        st.info(
+            tr(
+                "This run learns the cutoff {run_day}, chosen when it started: its model answers once you choose "
+                "that cutoff again."
+            ).format(run_day=day_in_words(run.config.cutoff))
+        )
     live.progress(run)
+    pins.changed_since_the_run(
+        {"steps": run.config.steps, "seed": run.config.seed},
+        lambda: {"steps": int(st.session_state.kn_steps), "seed": int(st.session_state.kn_seed)},
+        train_label,
+    )
     look.chart(
         training_loss(
             run.history().train_loss,
@@ -186,7 +204,18 @@ else:
             library=tr(LIBRARY_CHOICES[st.session_state.kn_library])
         )
     )
-    st.dataframe(passages_table(opened), hide_index=True, width="stretch", key="kn_passages")
+    st.dataframe(
+        passages_table(opened),
+        hide_index=True,
+        width="stretch",
+        row_height=PASSAGE_ROW_HEIGHT,
+        column_config={
+            tr("rank"): st.column_config.NumberColumn(width=60),
+            tr("score"): st.column_config.NumberColumn(width=70),
+            tr("date"): st.column_config.TextColumn(width=110),
+        },
+        key="kn_passages",
+    )
 
 st.divider()
 st.subheader(tr("3. Every question at once"))
@@ -198,9 +227,14 @@ else:
             count=len(world.questions)
         )
     ):
-        table = results_table(st.session_state, model, updated)
+        table = results_table(st.session_state, model, updated, st.session_state.kn_library)
+    st.caption(
+        tr("With retrieval: {library} (as chosen in step 2).").format(
+            library=tr(LIBRARY_CHOICES[st.session_state.kn_library])
+        )
+    )
     st.dataframe(results_frame(table), width="stretch", key="kn_results")
-    for reading in lesson.results_readings(table, cutoff):
+    for reading in lesson.results_readings(table, cutoff, st.session_state.kn_library):
         st.markdown(f"- {reading}")
 
 st.divider()
@@ -216,11 +250,16 @@ else:
             "Instead of retrieval, train the model further on the {count} announcements dated after its cutoff (and "
             "the questions they answer). It then knows the new facts from memory, until the next one changes."
         ).format(count=len(after))
+        + " "
+        + tr("{steps} steps (the training steps of step 1), about {seconds} seconds on this server.").format(
+            steps=st.session_state.kn_steps, seconds=number(lesson.expected_seconds(int(st.session_state.kn_steps)), 0)
+        )
     )
     if st.button(
         tr("Fine-tune on the {count} new documents").format(count=len(after)), key="kn_update_train", type="primary"
     ):
-        live.start(st.session_state, "knu", lesson.update_run(cutoff, model.params, int(st.session_state.kn_seed)))
+        update = lesson.update_run(cutoff, model.params, int(st.session_state.kn_seed), int(st.session_state.kn_steps))
+        live.start(st.session_state, "knu", update)
 
     def draw_update_run(run) -> None:
         if run is None:
@@ -257,7 +296,7 @@ else:
             st.error(tr("That value cannot be written: {problem}.").format(problem=problem))
     edit = st.session_state.get("kn_edit_result")
     if edit is not None and edit.question.id == question.id:
-        st.markdown(lesson.edit_reading(edit, lesson.expected_seconds(int(st.session_state.kn_steps))))
+        st.markdown(lesson.edit_reading(edit, lesson.retraining_seconds(updated, int(st.session_state.kn_steps))))
 
 st.divider()
 st.subheader(tr("5. Should you train your own model?"))

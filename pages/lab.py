@@ -154,8 +154,7 @@ def draw_results(run: TrainingRun | None) -> None:
         return
     history, config = run.history(), run.config
     live.progress(run)
-    if run.finished and settings_differ_from(config):
-        st.caption(tr("The settings on the left have changed since this run: press **Train** to run them."))
+    pins.changed_since_the_run(config, config_from_widgets, tr("Train"))
     for level, text in read_run(history, config, run.dataset.class_names):
         getattr(st, level)(text)
     if history.epochs_done:
@@ -189,13 +188,6 @@ def accuracy_lines(history) -> list[dict]:
             live_view.series(tr("wrong labels: still right"), style.TRUE_COLOUR, still_right, dashed=True),
         ]
     return lines
-
-
-def settings_differ_from(config: LabConfig) -> bool:
-    try:
-        return config_from_widgets() != config
-    except ValueError:
-        return True
 
 
 def draw_data_preview() -> None:

@@ -3,6 +3,7 @@ cost table, each checked against a count made here."""
 
 import collections
 import datetime
+import time
 
 import numpy as np
 import pytest
@@ -123,11 +124,34 @@ def test_a_task_check_reads_the_prepared_model_with_the_tasks_settings(prepared)
 def test_the_time_a_live_run_will_take_is_read_from_the_steps_live_runs_took_here(monkeypatch):
     """The estimate came from the prepared models' quiet-machine speed, and a busy server took twice as long."""
     monkeypatch.setattr(km, "_RECENT_STEP_SECONDS", collections.deque(maxlen=50))
+    monkeypatch.setattr(km, "_RECENT_START_SECONDS", collections.deque(maxlen=5))
     before = lesson.expected_seconds(100)  # no live run yet: the prepared cutoffs' speed
+    started = time.perf_counter()
     run = lesson.cutoff_run(lesson.DEFAULT_CUTOFF, steps=4)
     while run.advance():
         pass
-    steps = list(km._RECENT_STEP_SECONDS)
+    took = time.perf_counter() - started
+    steps, (start,) = list(km._RECENT_STEP_SECONDS), list(km._RECENT_START_SECONDS)
     assert len(steps) == 3, "every step but the first, which may compile"
-    assert lesson.expected_seconds(100) == pytest.approx(100 * sum(steps) / 3)
-    assert before > 0
+    assert 0 < start + sum(steps) <= took, "the start (setting up and the first step) and the steps: the whole run"
+    assert lesson.expected_seconds(100) == pytest.approx(start + 99 * sum(steps) / 3)
+    assert before > lesson.FIRST_START_SECONDS
+
+
+def test_the_results_table_asks_with_what_the_chosen_library_finds(prepared):
+    """Each question of a group asked one by one with the passages the "wrong" library gives scores as the table."""
+    table = lesson.prepared_results(lesson.DEFAULT_CUTOFF, "wrong")
+    changed = lesson.question_groups(lesson.DEFAULT_CUTOFF)["changed"]
+    one_by_one = [
+        km.ask(
+            prepared.config, prepared.params, lesson.world(), q, lesson.today(), True, lesson.passages_for(q, "wrong")
+        )
+        for q in changed
+    ]
+    assert table["retrieval"]["changed"] == lesson.Score(sum(reply.right for reply in one_by_one), len(changed))
+    assert (
+        table["retrieval"]["changed"].share
+        < lesson.prepared_results(lesson.DEFAULT_CUTOFF)["retrieval"]["changed"].share
+    )
+    reading = lesson.results_readings(table, lesson.DEFAULT_CUTOFF, "wrong")[1]
+    assert "misses" in reading and f"{table['retrieval']['changed'].share:.0%}" in reading

@@ -50,6 +50,12 @@ def test_a_cutoff_not_prepared_trains_live_and_then_answers():
     app.button(key="kn_train").click().run()
     run = app.session_state.kn_run
     assert run.config.cutoff == UNPREPARED and run.config.steps == 50
+    app.number_input(key="kn_seed").set_value(2).run()
+    app.select_slider(key="kn_cutoff").set_value(knowledge.DEFAULT_CUTOFF.isoformat()).run()
+    assert any("This run learns the cutoff 1 July 2022" in info.value for info in app.info)
+    assert any("Changed since this run started: seed 0 → 2" in caption.value for caption in app.caption)
+    app.select_slider(key="kn_cutoff").set_value(UNPREPARED.isoformat()).run()
+    assert app.session_state.kn_run is run, "moving the controls while it trains keeps the run"
     run_until_stopped(app, "kn", max_ticks=400, pause_seconds=0.5)
     app.run()
     assert not app.exception and run.steps_done == 50
@@ -66,6 +72,11 @@ def test_a_wrong_passage_leaves_out_the_document_with_todays_answer():
     assert any(stating.title in passage for passage in app.dataframe[0].value["passage"])
     app.radio(key="kn_library").set_value("wrong").run()
     assert not any(stating.title in passage for passage in app.dataframe[0].value["passage"])
+    table = knowledge_lesson.prepared_results(knowledge_lesson.DEFAULT_CUTOFF, "wrong")
+    results = app.dataframe[1].value
+    changed = table["retrieval"]["changed"]
+    cell = results.loc["With retrieval (RAG)", "Facts that changed (or appeared) after the cutoff"]
+    assert cell.startswith(f"{changed.share:.0%} ({changed.right} ")
 
 
 def test_editing_one_fact_changes_what_retrieval_finds_and_shows_the_typed_value_as_text():

@@ -93,6 +93,11 @@ def test_fine_tuning_runs_live_and_the_page_shows_what_it_recorded():
     assert app.success and "fine-tuned model predicts unseen house-style adverts" in app.success[0].value
     assert any("Cost." in text.value and "50 steps" in text.value for text in app.markdown)
     assert np.isfinite(history.heldout_general["fine_tuned"]).all()
+    app.select_slider(key="ft_lr").set_value(1e-2).run()
+    app.number_input(key="ft_seed").set_value(3).run()
+    notes = [caption.value for caption in app.caption if "Changed since this run started" in caption.value]
+    assert notes and "learning rate 0.005 → 0.01, seed 0 → 3" in notes[0] and "**Fine-tune**" in notes[0]
+    assert run.config.learning_rate == 5e-3, "the shown run keeps the settings it trained with"
 
 
 def test_dutch_off_style_data_and_seed_settings_train_without_errors():

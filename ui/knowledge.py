@@ -70,12 +70,14 @@ def ask_today(state, model: lesson.KnowledgeModel, question, library: str):
     return _remembered(state, (model.key, question.id, library), lambda: lesson.replies(model, question, library))
 
 
-def results_table(state, model: lesson.KnowledgeModel, updated: lesson.KnowledgeModel | None) -> dict:
+def results_table(state, model: lesson.KnowledgeModel, updated: lesson.KnowledgeModel | None, library: str) -> dict:
+    """Every question asked of `model` (and `updated`), retrieval searching `library`: kept for the session, or for
+    the server when the model is a prepared one."""
     if updated is None and model.key.startswith("prepared"):
-        return lesson.prepared_results(model.cutoff)
-    key = ("results", model.key, updated.key if updated else None)
+        return lesson.prepared_results(model.cutoff, library)
+    key = ("results", model.key, updated.key if updated else None, library)
     params = updated.params if updated else None
-    return _remembered(state, key, lambda: lesson.results(model.config, model.params, model.cutoff, params))
+    return _remembered(state, key, lambda: lesson.results(model.config, model.params, model.cutoff, params, library))
 
 
 def answer_card(column, title: str, reply, note: str = "") -> None:
@@ -90,6 +92,10 @@ def answer_card(column, title: str, reply, note: str = "") -> None:
     box.markdown(verdict.format(probability=percent(reply.probability)))
     if note:
         box.caption(note)
+
+
+# Pixels: two or three lines of a passage (165 characters at most), so its answer is not cut off at the cell edge.
+PASSAGE_ROW_HEIGHT = 80
 
 
 def passages_table(reply) -> pd.DataFrame:

@@ -19,6 +19,7 @@ from core.lessons.compare import (
     pin,
     pin_label,
     run_settings,
+    settings_changes,
     with_pin,
 )
 from core.lessons.user_text import plotly_literal
@@ -26,6 +27,28 @@ from ui import live, look
 from ui.charts.curves import pinned_comparison
 
 LEGEND_CHARACTERS = 120  # a pin's legend entry: two changes with their old and new values fit
+
+
+def changed_since_the_run(run_config, current_settings, button: str) -> None:
+    """Say which settings on the page differ from those `run_config` trained with (`current_settings` is a function:
+    the page's settings, which may not make a valid run), so that the controls never silently show values the
+    shown run did not use."""
+    try:
+        changes = settings_changes(run_config, current_settings())
+    except ValueError:
+        changes = []
+        st.caption(
+            tr("The settings on the left have changed since this run: press **{button}** to run them.").format(
+                button=button
+            )
+        )
+    if changes:
+        st.caption(
+            tr(
+                "Changed since this run started: {changes}. It keeps its own settings; press **{button}** to run the "
+                "new ones."
+            ).format(changes=", ".join(changes), button=button)
+        )
 
 
 def _pins(prefix: str) -> tuple:

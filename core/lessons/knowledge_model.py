@@ -229,12 +229,14 @@ def prompt_for(world: World, question: Question, on: datetime.date, retrieve: bo
 def ask(config, params, world: World, question: Question, on: datetime.date, retrieve: bool, passages=None) -> Reply:
     """The model answers `question` as asked on `on`: from its weights alone, or with passages in its context
     (the retriever's, or those given)."""
-    return ask_many(config, params, world, [question], on, retrieve, passages)[0]
+    find = None if passages is None else (lambda _question: passages)
+    return ask_many(config, params, world, [question], on, retrieve, find)[0]
 
 
-def ask_many(config, params, world: World, questions, on: datetime.date, retrieve: bool, passages=None) -> list:
-    """`ask` for many questions at once (batched: several times faster than one by one)."""
-    prompts = [prompt_for(world, question, on, retrieve, passages) for question in questions]
+def ask_many(config, params, world: World, questions, on: datetime.date, retrieve: bool, find=None) -> list:
+    """`ask` for many questions at once (batched: several times faster than one by one). `find(question)` gives the
+    passages a question is asked with; without it, retrieval's best current documents of that day."""
+    prompts = [prompt_for(world, question, on, retrieve, find(question) if find else None) for question in questions]
     written = sample.answers(config, params, [prompt for prompt, _ in prompts])
     return [
         Reply(question, text, probability, knowledge.is_right(text, question.answer_at(on)), shown)
@@ -305,6 +307,8 @@ class History:
 # The seconds of the last steps live runs took in this process (their first steps compile, and are left out): how
 # long a live run takes on this server, busy or quiet, for the page's estimates.
 _RECENT_STEP_SECONDS: collections.deque = collections.deque(maxlen=50)
+# And what their start took: putting the data on the devices, and the first step (which may compile).
+_RECENT_START_SECONDS: collections.deque = collections.deque(maxlen=5)
 
 
 def measured_seconds_per_step() -> float | None:
@@ -313,11 +317,18 @@ def measured_seconds_per_step() -> float | None:
     return sum(recent) / len(recent) if recent else None
 
 
+def measured_start_seconds() -> float | None:
+    """The mean start (setting up and the first step) of the last live runs here, or None before any."""
+    recent = list(_RECENT_START_SECONDS)
+    return sum(recent) / len(recent) if recent else None
+
+
 class KnowledgeRun:
     """One model trained on a cutoff's texts (or reading practice, or the new documents), a step at a time, its
     batch split over the host's devices. Speaks the Run protocol of core.engine.run."""
 
     def __init__(self, config: TrainingConfig, start_params, model_config: LMConfig):
+        set_up_from = time.perf_counter()
         self.config, self.model_config = config, model_config
         self.window = min(WINDOW, model_config.context)
         self.tokens_per_step = BATCH_SIZE * self.window
@@ -329,6 +340,7 @@ class KnowledgeRun:
         self._state = jax.device_put(state, replicated)
         self._losses: list[float] = []
         self.seconds, self.failure = 0.0, None
+        self._set_up_seconds = time.perf_counter() - set_up_from
 
     @property
     def steps_done(self) -> int:
@@ -365,6 +377,8 @@ class KnowledgeRun:
         self.seconds += took
         if self._losses:  # not the first step, which may have compiled
             _RECENT_STEP_SECONDS.append(took)
+        else:
+            _RECENT_START_SECONDS.append(self._set_up_seconds + took)
         self._losses.append(loss)
         if first_blow_up([loss], np.log(self.model_config.vocab_size)) is not None:
             self.failure = "blew_up"

@@ -71,7 +71,7 @@ def timeline(documents, cutoff: datetime.date, today: datetime.date, asked_fact:
 
 def training_loss(losses: np.ndarray, total_steps: int, title: str) -> go.Figure:
     """The loss of a knowledge run per step, smoothed (single batches are noisy)."""
-    figure = base_figure(title, tr("training step"), tr("loss (lower is better)"), height=330)
+    figure = base_figure(title, tr("training step"), tr("loss"), height=330)
     steps = np.arange(1, len(losses) + 1)
     figure.add_trace(
         go.Scatter(x=steps, y=losses, mode="lines", name=tr("each step"), line={"color": "#bcd3ea", "width": 1})
