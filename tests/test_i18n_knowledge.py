@@ -19,7 +19,7 @@ TABLE = {
     "retrieval": {"unchanged": Score(92, 100), "changed": Score(36, 50)},
     "fine_tuned": {"unchanged": Score(60, 100), "changed": Score(45, 50)},
 }
-ROWS = [CostRow("a run", 4.4e13, 1500.0, "tokens")]
+ROWS = [CostRow("Teaching it to read", 4.4e13, 1500.0, "tokens")]
 SPEED = 3.3e10
 
 
@@ -43,13 +43,14 @@ def test_the_results_readings_in_english_and_in_dutch():
 def test_the_cost_reading_writes_its_numbers_for_the_language():
     english = lesson.cost_reading(ROWS, SPEED)
     assert english.startswith(
-        "The largest run on this page took 4.4 x 10^13 operations. Llama 3.1 405B (Meta, 2024) took 3.8 x 10^25: "
+        "The largest training in the table, teaching it to read, took 4.4 x 10^13 operations. Llama 3.1 405B (Meta, 2024) took 3.8 x 10^25: "
         "about 860 billion times as many, which this server would need 36 million years for. "
     )
     with language_as("nl"):
         dutch = lesson.cost_reading(ROWS, SPEED)
     assert dutch.startswith(
-        "De grootste training op deze pagina kostte 4,4 x 10^13 rekenbewerkingen. Llama 3.1 405B (Meta, 2024) "
+        "De grootste training in de tabel, teaching it to read, kostte 4,4 x 10^13 rekenbewerkingen. Llama 3.1 405B "
+        "(Meta, 2024) "
         "kostte er 3,8 x 10^25: ongeveer 860 miljard keer zoveel, waar deze server 36 miljoen jaar voor nodig zou "
         "hebben."
     )
