@@ -68,7 +68,9 @@ for widget_key, default in DEFAULTS.items():
 links.exercise_link("memorize-or-generalize")
 
 controls, results = st.columns([1, 2.7], gap="large")
-run_button, stop_button, reset_button = controls.columns(3)
+# Train on a row of its own: three buttons beside each other broke their words ("Tra/ine/n") on a projector.
+run_button = controls.container()
+stop_button, reset_button = controls.columns(2)
 if run_button.button(tr("Train"), type="primary", key="lab_train", width="stretch"):
     try:
         live.start(st.session_state, "lab", TrainingRun(config_from_widgets()))
@@ -221,7 +223,7 @@ def show_digit_grid(grid_html: str) -> None:
 
 
 def draw_metrics(history, run) -> None:
-    cells = st.columns(4, vertical_alignment="bottom")  # a wrapped label keeps the numbers in line
+    cells = look.metric_cells(4)
     cells[0].metric(
         tr("Training accuracy"),
         percent(history.train_accuracy[-1], 1),

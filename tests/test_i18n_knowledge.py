@@ -43,7 +43,8 @@ def test_the_results_readings_in_english_and_in_dutch():
 def test_the_cost_reading_writes_its_numbers_for_the_language():
     english = lesson.cost_reading(ROWS, SPEED)
     assert english.startswith(
-        "The largest training in the table, teaching it to read, took 4.4 x 10^13 operations. Llama 3.1 405B (Meta, 2024) took 3.8 x 10^25: "
+        "The largest training in the table, teaching it to read, took 4.4 x 10^13 operations. Llama 3.1 405B "
+        "(Meta, 2024) took 3.8 x 10^25: "
         "about 860 billion times as many, which this server would need 36 million years for. "
     )
     with language_as("nl"):

@@ -47,3 +47,23 @@ def test_your_own_data_in_projector_mode_draws_every_chart():
     app.slider(key="dq_upload_epochs").set_value(10).run()
     train_to_the_end(app, "dq_upload")
     assert_charts_drawn_without_errors(app, 5)
+
+
+def metric_rows(node) -> list[int]:
+    """How many metrics stand side by side in each row of columns under `node` (rows that hold any)."""
+    children = list(getattr(node, "children", {}).values())
+    beside = sum(
+        1 for child in children if child.type == "column" for cell in child.children.values() if cell.type == "metric"
+    )
+    return ([beside] if beside else []) + [count for child in children for count in metric_rows(child)]
+
+
+def test_the_labs_four_numbers_stand_two_to_a_row_on_a_projector():
+    """Four large numbers beside each other broke Dutch labels mid-word and touched each other at 1280 pixels."""
+    app = open_page("pages/lab.py")
+    app.session_state["lab_epochs"] = 5
+    train_to_the_end(app)
+    assert metric_rows(app._tree) == [4]
+    app.session_state["projector"] = True
+    app.run()
+    assert metric_rows(app._tree) == [2, 2]

@@ -47,6 +47,16 @@ def sidebar() -> None:
         _THEME_WATCH(key=THEME_KEY, data={"dark": _dark()}, on_dark_change=lambda: None, height=0)
 
 
+def metric_cells(count: int, where=None, projector_per_row: int = 2) -> list:
+    """Columns for `count` metrics side by side, or `projector_per_row` to a row in projector mode, where four large
+    numbers and their labels beside each other broke words in the middle ("Nauwkeurighei/d") and touched."""
+    per_row = min(count, projector_per_row) if current().projector else count
+    cells = []
+    for _ in range(0, count, per_row):
+        cells += (where or st).columns(per_row, vertical_alignment="bottom")  # a wrapped label keeps numbers in line
+    return cells[:count]
+
+
 def chart(figure, key: str, where=None) -> None:
     """Draw a Plotly figure (in `where`, a column or container, or the current place) in this learner's look, its
     numbers (ticks, hover) written as the learner's language writes them."""

@@ -155,4 +155,6 @@ def learning_rate_sweep(rates, train_loss, test_loss, failures, epochs: int) -> 
     ticks = log_ticks(healthy)
     figure.update_yaxes(type="log", tickvals=ticks, ticktext=[short_number(tick) for tick in ticks])
     figure.update_xaxes(type="log", tickvals=rates, ticktext=[short_number(rate) for rate in rates])
+    # The legend above the plot: below it, the axis title under slanted rate labels (projector size) ran into it.
+    figure.update_layout(legend={"yanchor": "bottom", "y": 1.01}, margin={"t": 90, "b": 90})
     return figure

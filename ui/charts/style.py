@@ -137,16 +137,17 @@ def _log_ticks_of(mantissas, low: float, high: float) -> list[float]:
     return [t for t in ticks if low <= t <= high]
 
 
-def panel_title(text: str, x: float) -> dict:
-    """A title centred above one panel of a figure with side-by-side panels; "what: how" on two lines, so that
-    it fits half the chart in projector mode in either language."""
+def panel_title(text: str, y: float) -> dict:
+    """A title over the left edge of a panel whose top is at paper height `y` (figures with stacked panels); "what:
+    how" on two lines, so that it fits a narrow column in projector mode in either language."""
     return {
         "text": two_lines(text),
-        "x": x,
-        "y": 1.02,
+        "align": "left",
+        "x": 0,
+        "y": y,
         "xref": "paper",
         "yref": "paper",
-        "xanchor": "center",
+        "xanchor": "left",
         "yanchor": "bottom",
         "showarrow": False,
         "font": {"size": FONT_SIZE},
