@@ -2,7 +2,7 @@
 
 import pytest
 
-from core.lessons import links
+from core.lessons import knowledge, links
 from core.lessons.links import Control, number, parse, read_link
 
 RATES = Control("loop_lr", "lr", options=(0.001, 0.5, 1.9))
@@ -92,3 +92,23 @@ def test_dashboard_wide_parameters_are_kept_and_never_refused():
     assert not reading.problems and reading.values == {"lab_seed": 7}
     parameters = links.link_parameters(controls, {"lab_seed": 7}, (), app_wide={"projector": "true", "x": "1"})
     assert parameters == {"projector": "true", "lab_seed": "7"}
+
+
+def test_dashboard_wide_values_the_dashboard_cannot_take_are_said_to_be_ignored():
+    controls = links.PAGES["memorize-or-generalize"]
+    reading = read_link(controls, {"projector": "banana", "lang": "de", "lab_seed": "7"})
+    assert reading.values == {"lab_seed": 7}
+    assert reading.problems == (
+        "projector=banana was left as it was: not one of true, false",
+        "lang=de was left as it was: not one of en, nl",
+    )
+    assert not read_link(controls, {"projector": "True", "lang": "nl"}).problems
+
+
+def test_a_refusal_names_a_long_list_of_values_by_its_count_and_a_cut_text_is_said_to_be_cut():
+    reading = read_link(links.PAGES["knowledge"], {"kn_question": "what-is-this", "kn_new_value": "x" * 500})
+    cut, refused = sorted(reading.problems)
+    assert refused.startswith("kn_question=what-is-this was left as it was: not one of this control's ")
+    assert len(refused) < 120
+    assert cut == f"kn_new_value was cut to its first {knowledge.NEW_VALUE_LIMIT} characters"
+    assert reading.values["kn_new_value"] == "x" * knowledge.NEW_VALUE_LIMIT

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from core.engine.data import DATASET_NAMES
 from core.engine.models import ACTIVATIONS, MAX_DEPTH, WIDTHS
 from core.engine.train import BATCH_SIZES, OPTIMIZERS
-from core.i18n import tr
+from core.i18n import LANGUAGES, tr
 from core.lessons import data_quality, fine_tuning, knowledge, memorize, own_data, playground, rules
 from core.lessons.training_step import stepper
 from core.lm.corpus import HOUSE_STYLES, JOB_CITY_LIMIT, JOB_TITLE_LIMIT, TYPED_SENTENCE_LIMIT
@@ -23,6 +23,9 @@ HIDE = "hide"  # the parameter that lists the controls to hide
 APP_WIDE = ("projector", "lang")  # parameters of the whole dashboard, not of one lesson: kept in every page's address
 SEED_RANGE = (0, 9999)
 TRUE_WORDS, FALSE_WORDS = ("true", "1", "yes", "on"), ("false", "0", "no", "off")
+# What the dashboard-wide parameters can be (the projector switch is read by Streamlit, which takes these two only).
+APP_WIDE_VALUES = {"projector": ("true", "false"), "lang": LANGUAGES}
+LISTED_OPTIONS = 12  # a refusal lists a control's values up to this many (a knowledge question has 150 ids)
 
 
 @dataclass(frozen=True)
@@ -66,6 +69,8 @@ def _option(options: tuple, text: str, labels: dict):
         for option in options:
             if _names(option, word):
                 return option
+    if len(options) > LISTED_OPTIONS:
+        raise ValueError(tr("not one of this control's {count} values").format(count=len(options)))
     raise ValueError(tr("not one of {values}").format(values=", ".join(format_value(option) for option in options)))
 
 
@@ -117,12 +122,21 @@ def read_link(controls: tuple[Control, ...], parameters: dict[str, str]) -> Read
     by_parameter = {control.key: control for control in controls} | {control.name: control for control in controls}
     values, problems = {}, []
     for parameter, text in parameters.items():
-        if parameter == HIDE or parameter in APP_WIDE:
+        if parameter in APP_WIDE:
+            problems += _app_wide_problems(parameter, text)
+            continue
+        if parameter == HIDE:
             continue
         control = by_parameter.get(parameter)
         if control is None:
             problems.append(tr("{parameter} is not a control of this page").format(parameter=parameter))
             continue
+        if control.max_chars is not None and len(text) > control.max_chars:
+            problems.append(
+                tr("{parameter} was cut to its first {count} characters").format(
+                    parameter=parameter, count=control.max_chars
+                )
+            )
         try:
             values[control.key] = parse(control, text)
         except ValueError as reason:
@@ -134,6 +148,18 @@ def read_link(controls: tuple[Control, ...], parameters: dict[str, str]) -> Read
     hidden, unknown = hidden_names(controls, parameters.get(HIDE, ""))
     problems += [tr("hide={name} is not a control of this page").format(name=name) for name in unknown]
     return Reading(values, hidden, tuple(problems))
+
+
+def _app_wide_problems(parameter: str, text: str) -> list[str]:
+    """A dashboard-wide parameter the dashboard cannot take is ignored (the page keeps its own), and said so."""
+    allowed = APP_WIDE_VALUES[parameter]
+    if (text.lower() if parameter == "projector" else text) in allowed:  # Streamlit reads True as well as true
+        return []
+    return [
+        tr("{parameter}={text} was left as it was: {reason}").format(
+            parameter=parameter, text=text, reason=tr("not one of {values}").format(values=", ".join(allowed))
+        )
+    ]
 
 
 def hidden_names(controls: tuple[Control, ...], text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
