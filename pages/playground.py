@@ -117,7 +117,7 @@ with controls:
         help="; ".join(f"{dataset_label(name)}: {tr(note)}" for name, note in DATASET_NOTES.items()),
     )
     widgets.decimal_slider(tr("Noise"), NOISE_LEVELS, "play_noise", tr("How far points stray from the clean pattern."))
-    points, held_out = st.columns(2)
+    points, held_out = look.columns(2)
     points.select_slider(tr("Points"), POINT_COUNTS, key="play_points", persist_state="session")
     held_out.slider(
         tr("Held out"),
@@ -130,7 +130,7 @@ with controls:
         help=tr("Share of the points kept aside to test on."),
     )
     st.subheader(tr("Network"))
-    depth, width = st.columns(2)
+    depth, width = look.columns(2)
     depth.slider(
         tr("Hidden layers"),
         0,
@@ -149,7 +149,7 @@ with controls:
     )
     st.subheader(tr("Training"))
     widgets.learning_rate_slider("play_lr", LEARNING_RATES)
-    batch, epochs = st.columns(2)
+    batch, epochs = look.columns(2)
     batch.select_slider(
         tr("Batch size"), BATCH_SIZES, key="play_batch", persist_state="session", help=tr("Examples per update.")
     )
@@ -188,8 +188,8 @@ except ValueError as problem:
     buttons.error(tr("These settings cannot be trained: {problem}").format(problem=problem))
     st.stop()
 
-play_button, pause_button = buttons.columns(2)
-step_button, reset_button = buttons.columns(2)
+play_button, pause_button = look.columns(2, where=buttons)
+step_button, reset_button = look.columns(2, where=buttons)
 if play_button.button(tr("Play"), type="primary", key="play_train", width="stretch"):
     if st.session_state.play_run.finished:
         fresh_run(config)
@@ -209,7 +209,7 @@ def draw(run: TrainingRun) -> None:
     live.progress(run)
     for level, text in read_run(history, run.config, class_labels(run.dataset)):
         getattr(st, level)(text)
-    boundary_column, curves_column = st.columns([1.6, 1], gap="medium")
+    boundary_column, curves_column = look.columns([1.6, 1], gap="medium")
     # While a run trains, the browser animates it; a paused or finished run gets Plotly figures with hover
     # and zoom.
     animate = live.is_running(st.session_state, "play") and history.epochs_done > 0

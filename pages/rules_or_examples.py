@@ -238,7 +238,11 @@ def draw_readable_part(summary) -> None:
     with rule_column:
         st.markdown(tr("**Your rule**, three lines:"))
         rule = current_rule()
-        st.code("\n".join(f"{index}  {line}" for index, line in enumerate(rule.lines(), start=1)), language=None)
+        st.code(
+            "\n".join(f"{index}  {line}" for index, line in enumerate(rule.lines(), start=1)),
+            language=None,
+            wrap_lines=True,  # a long line of a Dutch rule was cut at the box edge on a projector
+        )
         st.markdown(tr("What each line did to the 120 held-out applicants:"))
         for line, tally in enumerate(rules.tally_lines(rule, rules.held_out_applicants()), start=1):
             if line == 3:
@@ -283,7 +287,7 @@ def draw_beyond_part(run) -> None:
     st.subheader(tr("Outside its examples, the model guesses"))
     rule, plane = current_rule(), rules.BEYOND_PLANE
     answers = rules.far_answers(run, rule)
-    chart_column, table_column = st.columns([1.4, 1], gap="large")
+    chart_column, table_column = look.columns([1.4, 1], gap="large")
     with chart_column:
         figure = rule_charts.decision_map(
             plane.income,

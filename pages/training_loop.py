@@ -83,7 +83,7 @@ links.exercise_link("training-loop")
 task_panel("loop", lambda: (reset(), st.session_state.update(loop_start_running=True)))  # from step 0, running
 
 REGIME_COLOURS = {"too slow": "blue", "good": "green", "oscillating": "orange", "diverging": "red"}
-left, right = st.columns([1.1, 1], gap="large")
+left, right = look.columns([1.1, 1], gap="large")
 problem = load_line_problem(st.session_state.loop_scaling)
 limit = problem.stability_limit
 with left:
@@ -167,7 +167,7 @@ def step_table(detail: dict, phase: int) -> pd.DataFrame:
 def draw_walkthrough(stepper: Stepper) -> None:
     """Left: the numbers of the step on display, one more phase per press of Next."""
     detail = stepper.detail()
-    cells = st.columns(4, vertical_alignment="bottom")
+    cells = look.metric_cells(4)
     cells[0].metric(tr("Steps taken"), stepper.steps_done)
     cells[1].metric(tr("Loss, all data"), formatted(stepper.losses[-1], ".3g"))
     cells[2].metric(tr("w now"), formatted(stepper.params[0], ".3g"))

@@ -17,7 +17,10 @@ def levels_and_text(readings):
 def test_a_clean_run_reads_as_generalizing(clean_digits_history):
     levels, text = levels_and_text(read_run(clean_digits_history, LabConfig(epochs=60)))
     assert levels == ["success"]
-    assert f"{clean_digits_history.test_accuracy[-1]:.0%}" in text
+    held_out, training = clean_digits_history.test_accuracy[-1], clean_digits_history.train_accuracy[-1]
+    assert f"{held_out:.1%}" in text and f"{training:.1%}" in text
+    gap = round(100 * training, 1) - round(100 * held_out, 1)
+    assert f"a gap of {gap:.1f} percentage points" in text, "the gap is that of the two percentages as shown"
 
 
 def test_a_model_still_near_guessing_is_not_said_to_generalize():

@@ -47,14 +47,29 @@ def sidebar() -> None:
         _THEME_WATCH(key=THEME_KEY, data={"dark": _dark()}, on_dark_change=lambda: None, height=0)
 
 
-def metric_cells(count: int, where=None, projector_per_row: int = 2) -> list:
-    """Columns for `count` metrics side by side, or `projector_per_row` to a row in projector mode, where four large
-    numbers and their labels beside each other broke words in the middle ("Nauwkeurighei/d") and touched."""
+def cells(count: int, where=None, projector_per_row: int = 2, **column_options) -> list:
+    """`count` columns side by side, or `projector_per_row` to a row in projector mode, where four large numbers or
+    buttons beside each other broke their words in the middle ("Nauwkeurighei/d", "Volge/nde") and touched."""
     per_row = min(count, projector_per_row) if current().projector else count
-    cells = []
+    found = []
     for _ in range(0, count, per_row):
-        cells += (where or st).columns(per_row, vertical_alignment="bottom")  # a wrapped label keeps numbers in line
-    return cells[:count]
+        found += (where or st).columns(per_row, **column_options)
+    return found[:count]
+
+
+def metric_cells(count: int, where=None, projector_per_row: int = 2) -> list:
+    """cells() for a row of metrics: a label that wraps keeps the numbers in line."""
+    return cells(count, where, projector_per_row, vertical_alignment="bottom")
+
+
+def columns(spec, where=None, **column_options) -> list:
+    """Columns as st.columns(spec) makes them, or in projector mode the same places one under the other: a chart,
+    a table or a pair of controls in a column of a quarter or a half of a 1280-pixel projector was squeezed until
+    its titles and labels were cut."""
+    count = spec if isinstance(spec, int) else len(spec)
+    if current().projector:
+        return [(where or st).container() for _ in range(count)]
+    return (where or st).columns(spec, **column_options)
 
 
 def chart(figure, key: str, where=None) -> None:

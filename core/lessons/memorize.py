@@ -271,15 +271,25 @@ def _overfitting_reading(history: LabHistory):
 
 
 def _generalizes_reading(history: LabHistory):
-    gap = history.generalization_gap_accuracy[-1]
-    return (
-        "success",
-        tr(
+    # The gap between the two percentages as shown (one decimal each), so that the sentence's numbers add up.
+    held_out, training = (
+        round(100 * float(share), 1) for share in (history.test_accuracy[-1], history.train_accuracy[-1])
+    )
+    if held_out >= training:
+        text = tr(
+            "Held-out accuracy {held_out}, training accuracy {training}: no worse on examples it never saw than on "
+            "its own, so what it learned carries over."
+        )
+    else:
+        text = tr(
             "Held-out accuracy {held_out}, training accuracy {training}: "
             "a gap of {points} percentage points, so what it learned carries over to examples it never saw."
-        ).format(
-            held_out=percent(history.test_accuracy[-1]),
-            training=percent(history.train_accuracy[-1]),
-            points=decimal_text(100 * gap, 1),
+        )
+    return (
+        "success",
+        text.format(
+            held_out=percent(held_out / 100, 1),
+            training=percent(training / 100, 1),
+            points=decimal_text(training - held_out, 1),
         ),
     )
