@@ -7,7 +7,7 @@ import streamlit as st
 
 from core import i18n
 from core.engine.classifier import LabConfig, TrainingRun
-from core.i18n import number, percent, tr, tr_later
+from core.i18n import number, percent, tr, tr_later, trn
 from core.lessons import data_quality, own_data
 from core.lessons.user_text import plotly_literal
 from ui import links, live, look, pins, widgets
@@ -250,7 +250,11 @@ def prepared_upload(table) -> own_data.Prepared:
     )
     if prepared.rows_with_missing:
         st.checkbox(
-            tr("Drop the {count} rows with missing values").format(count=prepared.rows_with_missing),
+            trn(
+                "Drop the {count} row with missing values",
+                "Drop the {count} rows with missing values",
+                prepared.rows_with_missing,
+            ).format(count=prepared.rows_with_missing),
             key="dq_upload_drop_missing",
         )
     return prepared
@@ -300,6 +304,7 @@ def upload_section() -> None:
     controls, results = st.columns([1, 2.7], gap="large")
     with controls:
         prepared = upload_status_and_training(table)
+    st.session_state["dq_upload_ready"] = prepared  # what the results side tells a learner with no run yet
     forget_a_run_of_other_data()
     with results:
         if prepared is not None and prepared.roles:
@@ -331,7 +336,9 @@ def upload_status_and_training(table) -> own_data.Prepared | None:
 
 def draw_upload(run) -> None:
     if run is None:
-        st.info(tr("Upload a file (or one of the examples above), choose the label column and press **Train**."))
+        prepared = st.session_state.get("dq_upload_ready")
+        if prepared is None or prepared.dataset is not None:  # else the problem on the left says what to do first
+            st.info(tr("Upload a file (or one of the examples above), choose the label column and press **Train**."))
         return
     history = run.history()
     live.progress(run)

@@ -173,6 +173,7 @@ def test_missing_values_are_offered_to_be_dropped():
     upload(app, "missing_values.csv", (FOLDER / "missing_values.csv").read_bytes())
     assert any("4 of 40 rows" in warning.value for warning in app.warning)
     assert not [button for button in app.button if button.key == "dq_upload_train"]
+    assert not any("press **Train**" in info.value for info in app.info), "no Train button to press yet"
     app.checkbox(key="dq_upload_drop_missing").check().run()
     assert any("4 rows with missing values were left out" in info.value for info in app.info)
     app.slider(key="dq_upload_epochs").set_value(10).run()
@@ -181,3 +182,12 @@ def test_missing_values_are_offered_to_be_dropped():
         len(app.session_state["dq_upload_run"].dataset.y_test) + len(app.session_state["dq_upload_run"].dataset.y_train)
         == 36
     )
+
+
+def test_a_single_row_with_a_missing_value_is_spoken_of_in_the_singular():
+    rows = "".join(f"{20 + row % 7},{row % 2}\n" for row in range(25))
+    app = upload(open_page(OWN_DATA), "one_missing.csv", f"age,paid\n{rows},1\n".encode())
+    assert any("1 of 26 rows has missing values" in warning.value for warning in app.warning)
+    assert app.checkbox(key="dq_upload_drop_missing").label == "Drop the 1 row with missing values"
+    app.checkbox(key="dq_upload_drop_missing").check().run()
+    assert any("1 row with missing values was left out" in info.value for info in app.info)

@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from core.engine.data import HELD_OUT_SHARE, SPLIT_SEED, Dataset, split_stratified
-from core.i18n import percent, tr, tr_later
+from core.i18n import percent, tr, tr_later, trn
 from core.lessons.data_quality import GROUP_GAP, HeldOutResult
 from core.lessons.tables import (  # noqa: F401  (re-exported: the page reads files through this module)
     MAX_COLUMNS,
@@ -185,7 +185,10 @@ def prepare_training_data(
         problem = _missing_values_message(frame, inputs, label_column, incomplete)
         return Prepared(None, (problem,), tuple(notes), int(incomplete.sum()), roles)
     if incomplete.any():
-        left_out_rows = tr("{count} rows with missing values were left out.").format(count=int(incomplete.sum()))
+        count = int(incomplete.sum())
+        left_out_rows = trn(
+            "{count} row with missing values was left out.", "{count} rows with missing values were left out.", count
+        ).format(count=count)
         notes.append(Message("dropped_rows", left_out_rows))
     rows_used = np.flatnonzero(~incomplete)
     frame = frame.iloc[rows_used]
@@ -318,9 +321,12 @@ def _missing_values_message(frame, features, label_column, incomplete) -> Messag
     columns = [markdown_literal(name) for name in (*features, label_column) if frame[name].isna().any()]
     return Message(
         "missing_values",
-        tr(
+        trn(
+            "{count} of {rows} rows has missing values (in {columns}). The model needs a value in every cell it "
+            "uses: drop that row to continue, or fill it in in your spreadsheet.",
             "{count} of {rows} rows have missing values (in {columns}). The model needs a value in every cell it "
-            "uses: drop those rows to continue, or fill them in in your spreadsheet."
+            "uses: drop those rows to continue, or fill them in in your spreadsheet.",
+            int(incomplete.sum()),
         ).format(count=int(incomplete.sum()), rows=len(frame), columns=", ".join(columns)),
     )
 
