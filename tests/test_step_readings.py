@@ -42,6 +42,19 @@ def test_each_phase_text_carries_the_steps_own_numbers():
     assert "∂L/∂w = average of error·x = **-0.5000**" in texts[3] and "**0.2500**" in texts[3]
     assert "η = 0.5" in texts[4] and "= **-0.750**" in texts[4] and "= **0.875**" in texts[4]
     assert "0.8000 → **0.5000**, down." in texts[5] and "overshot" not in texts[5]
+    assert "w ← -1.000 − 0.5 · (-0.5000) = **-0.750**" in texts[4], "a negative factor is bracketed"
+
+
+def test_a_late_steps_small_change_in_loss_is_written_with_the_decimals_that_show_it():
+    texts = readings.phase_texts(step(0.328912, 0.328905), shown_rows=8)
+    assert "0.32891 → **0.32890**, down." in texts[5], "five decimals tell them apart"
+    assert "unchanged" in readings.phase_texts(step(0.3289, 0.3289), shown_rows=8)[5]
+
+
+def test_a_negative_intercept_is_subtracted_not_added():
+    detail = step(0.8, 0.5) | {"params": np.array([2.989, -1.032]), "x": np.array([0.583] * 8)}
+    detail["predictions"] = 2.989 * detail["x"] - 1.032
+    assert "2.989 · 0.583 − 1.032 = 0.711" in readings.phase_texts(detail, shown_rows=8)[1]
 
 
 def test_a_step_that_raises_the_loss_says_it_overshot_and_a_small_batch_shows_all_rows():
@@ -129,12 +142,12 @@ def test_a_step_reading_with_numbers_reads_right_in_english_and_in_dutch():
     detail = step(0.8, 0.5)
     english = readings.phase_texts(detail, shown_rows=8)
     assert "is the loss **L = 0.8000**" in english[2]
-    assert "η = 0.5: w ← -1.000 − 0.5 · -0.5000 = **-0.750**" in english[4]
+    assert "η = 0.5: w ← -1.000 − 0.5 · (-0.5000) = **-0.750**" in english[4]
     with language_as("nl"):
         dutch = readings.phase_texts(detail, shown_rows=8)
         assert "Deze stap leert van 442 voorbeelden (de eerste 8 zie je in de tabel)" in dutch[0]
         assert "het verlies (loss) **L = 0,8000**" in dutch[2]
-        assert "leersnelheid η = 0,5: w ← -1,000 − 0,5 · -0,5000 = **-0,750**" in dutch[4]
+        assert "leersnelheid η = 0,5: w ← -1,000 − 0,5 · (-0,5000) = **-0,750**" in dutch[4]
         assert "0,8000 → **0,5000**, omlaag." in dutch[5]
         assert readings.readable(123456.0) == "1,23e+05"
         assert readings.readable(float("inf")) == "te groot om te berekenen"

@@ -131,6 +131,21 @@ def test_a_diverging_run_keeps_only_the_finite_path_and_refuses_more_steps():
     assert run.steps_done == steps
 
 
+def test_a_run_that_diverged_after_one_step_shows_that_step_whole():
+    """It showed the step's first phase ("data"), as if the step had not been taken."""
+    run = Stepper(load_line_problem(), learning_rate=3.0)
+    run.train_steps(200)
+    assert run.steps_done == 1 and (run.shown_step, run.phase) == (0, stepper.LAST_PHASE)
+
+
+def test_next_shows_the_update_it_makes_without_jumping_ahead():
+    run = Stepper(load_line_problem(), learning_rate=0.5)
+    for phase in range(1, stepper.LAST_PHASE + 1):
+        run.next_phase()
+        assert (run.shown_step, run.phase) == (0, phase)
+    assert run.steps_done == 1
+
+
 def test_the_view_grows_with_the_path_but_stays_bounded():
     problem = load_line_problem()
     base_w, base_b = stepper.view_bounds(problem, np.asarray([stepper.START]))

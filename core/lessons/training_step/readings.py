@@ -52,6 +52,26 @@ def readable(value: float, digits: int = 3) -> str:
     return formatted(value, f".{digits}g" if abs(value) >= 1e4 else f".{digits}f")
 
 
+def readable_pair(before: float, after: float, digits: int = 4, most_digits: int = 8) -> tuple[str, str]:
+    """Two numbers with the fewest decimals (from `digits`) that tell them apart, so that "0.3289 → 0.3289, down"
+    cannot happen late in a run; equal to `most_digits` decimals, they are written so."""
+    for shown in range(digits, most_digits + 1):
+        texts = readable(before, shown), readable(after, shown)
+        if texts[0] != texts[1]:
+            return texts
+    return texts
+
+
+def plus(value: float) -> str:
+    """ "+ value", or "− |value|" for a negative one: 2.989 · 0.583 − 1.032, not 2.989 · 0.583 + -1.032."""
+    return f"− {readable(abs(value))}" if value < 0 else f"+ {readable(value)}"
+
+
+def times(value: float, digits: int = 3) -> str:
+    """A factor after "·": in brackets when negative (0.5 · (-0.0066))."""
+    return f"({readable(value, digits)})" if value < 0 else readable(value, digits)
+
+
 def phase_texts(detail: dict, shown_rows: int) -> list[str]:
     """One short explanation per phase of the step in `detail` (Stepper.detail()), with its numbers; the page's table
     shows the first `shown_rows` examples."""
@@ -69,8 +89,11 @@ def phase_texts(detail: dict, shown_rows: int) -> list[str]:
             "**1. The data.** This step learns from {n} examples (all are shown). Each is an input x, a patient's "
             "body-mass index, and the true answer y, how much the disease progressed (0 is average)."
         )
+    before_text, after_text = readable_pair(loss, after)
     if after < loss:
         loss_after = tr("**6. Loss after the step,** on the same {n} examples: {before} → **{after}**, down.")
+    elif after == loss:
+        loss_after = tr("**6. Loss after the step,** on the same {n} examples: {before} → **{after}**, unchanged.")
     else:
         loss_after = tr(
             "**6. Loss after the step,** on the same {n} examples: {before} → **{after}**, **up**: the step overshot."
@@ -79,8 +102,8 @@ def phase_texts(detail: dict, shown_rows: int) -> list[str]:
         data.format(n=n, rows=shown_rows),
         tr(
             "**2. Predictions.** The model is the line w·x + b with w = {w} and b = {b}. "
-            "For the first example: {w} · {x} + {b} = {prediction}."
-        ).format(w=readable(w), b=readable(b), x=readable(x0), prediction=readable(p0)),
+            "For the first example: {w} · {x} {plus_b} = {prediction}."
+        ).format(w=readable(w), b=readable(b), x=times(x0), plus_b=plus(b), prediction=readable(p0)),
         tr(
             "**3. Loss.** Each error is prediction − y; each loss is ½·error². Their average over all {n} examples "
             "is the loss **L = {loss}**: one number that says how wrong the line is."
@@ -96,13 +119,13 @@ def phase_texts(detail: dict, shown_rows: int) -> list[str]:
         ).format(
             rate=eta,
             w=readable(w),
-            grad_w=readable(grad_w, 4),
+            grad_w=times(grad_w, 4),
             new_w=readable(new_w),
             b=readable(b),
-            grad_b=readable(grad_b, 4),
+            grad_b=times(grad_b, 4),
             new_b=readable(new_b),
         ),
-        loss_after.format(n=n, before=readable(loss, 4), after=readable(after, 4)),
+        loss_after.format(n=n, before=before_text, after=after_text),
     ]
 
 

@@ -338,7 +338,11 @@ class Stepper:
         if keep < len(path):
             self.diverged_at, self.diverged_rate = self.steps_done + 1, float(self.learning_rate)
         self.shown_step = min(self.shown_step, self.steps_done)
-        if keep and self.shown_step < self.steps_done - 1:
+        # Show the last step taken, whole; unless it is the step on display, whose update a press of Next just made
+        # (a run that took a single step before it diverged showed that step's first phase, as if not yet taken).
+        passed_it = self.shown_step < self.steps_done - 1
+        taken_unseen = self.shown_step == self.steps_done - 1 and self.phase < UPDATE_PHASE
+        if keep and (passed_it or taken_unseen):
             self.shown_step, self.phase = self.steps_done - 1, LAST_PHASE
 
     def landscape(self) -> dict:
