@@ -112,3 +112,10 @@ def test_a_refusal_names_a_long_list_of_values_by_its_count_and_a_cut_text_is_sa
     assert len(refused) < 120
     assert cut == f"kn_new_value was cut to its first {knowledge.NEW_VALUE_LIMIT} characters"
     assert reading.values["kn_new_value"] == "x" * knowledge.NEW_VALUE_LIMIT
+
+
+def test_a_number_moved_to_the_nearest_step_is_said_to_be_moved():
+    reading = read_link(links.PAGES["playground"], {"play_noise": "0.97", "play_seed": "7"})
+    assert reading.values == {"play_noise": 0.95, "play_seed": 7}
+    assert reading.problems == ("play_noise=0.97 was read as 0.95, the nearest value this control can take",)
+    assert not read_link(links.PAGES["playground"], {"play_noise": "0.95"}).problems

@@ -139,6 +139,12 @@ def read_link(controls: tuple[Control, ...], parameters: dict[str, str]) -> Read
             )
         try:
             values[control.key] = parse(control, text)
+            if _snapped(control, text, values[control.key]):
+                problems.append(
+                    tr("{parameter}={text} was read as {value}, the nearest value this control can take").format(
+                        parameter=parameter, text=text, value=format_value(values[control.key])
+                    )
+                )
         except ValueError as reason:
             problems.append(
                 tr("{parameter}={text} was left as it was: {reason}").format(
@@ -148,6 +154,13 @@ def read_link(controls: tuple[Control, ...], parameters: dict[str, str]) -> Read
     hidden, unknown = hidden_names(controls, parameters.get(HIDE, ""))
     problems += [tr("hide={name} is not a control of this page").format(name=name) for name in unknown]
     return Reading(values, hidden, tuple(problems))
+
+
+def _snapped(control: Control, text: str, value) -> bool:
+    """Whether a number typed between a slider's steps was moved to the nearest step (so the link says so)."""
+    if control.options or control.max_chars is not None:
+        return False
+    return not math.isclose(float(text), float(value), rel_tol=1e-9, abs_tol=1e-12)
 
 
 def _app_wide_problems(parameter: str, text: str) -> list[str]:
