@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import textwrap
+
 import numpy as np
 import plotly.graph_objects as go
 
@@ -15,10 +17,13 @@ from ui.charts.style import (
     TRAIN_COLOUR,
     TRUE_COLOUR,
     base_figure,
-    fitted,
+    pixels_below_the_plot,
 )
 
 SERIES_COLOURS = (TRAIN_COLOUR, TEST_COLOUR, TRUE_COLOUR, GAP_COLOUR, MEMORIZED_COLOUR)
+LABELLED_BARS = 8  # at most this many bars get their share printed over them
+NAME_LINE_CHARACTERS = 14  # a category's name is broken into lines of about this many characters
+LEGEND_PIXELS = 40  # a one-line legend's height, with some room under it
 
 
 def accuracy_bars(
@@ -38,6 +43,9 @@ def accuracy_bars(
     figure = base_figure(title, x_title, tr("share answered right"), height=460)
     categories = [str(category) for category in categories]
     named = ({previous_name: previous} if previous is not None else {}) | dict(series)
+    # A share printed over each bar, where there is room: twenty bars' labels ran into each other ("97%97%"), or
+    # Plotly shrank them to specks; the axis and the hover tell every bar's share.
+    labelled = len(categories) * len(named) <= LABELLED_BARS
     colours = iter(SERIES_COLOURS)
     for name, values in named.items():
         colour = PREVIOUS_COLOUR if previous is not None and name == previous_name else next(colours)
@@ -50,7 +58,7 @@ def accuracy_bars(
                 y=values,
                 name=name,
                 marker_color=colour,
-                text=[percent(v) if np.isfinite(v) else "" for v in values],
+                text=[percent(v) if np.isfinite(v) and labelled else "" for v in values],
                 textposition="outside",
                 textfont={"size": FONT_SIZE - 3},
                 cliponaxis=False,
@@ -60,9 +68,17 @@ def accuracy_bars(
     figure.update_layout(barmode="group", bargap=0.25)
     if len(named) == 1:  # nothing to tell apart: no legend, and no room kept for one
         figure.update_layout(showlegend=False, height=380, margin={"b": 60})
-    # long names on two lines: rotated to fit, they took most of the chart's height in projector mode
-    figure.update_xaxes(type="category", tickvals=categories, ticktext=[fitted(name, 14) for name in categories])
+    # long names on lines of a few words, never rotated: rotated, they took most of the chart's height in projector
+    # mode, and ran over the legend below
+    ticktext = ["<br>".join(textwrap.wrap(name, NAME_LINE_CHARACTERS)) or name for name in categories]
+    figure.update_xaxes(type="category", tickvals=categories, ticktext=ticktext, tickangle=0)
     figure.update_yaxes(range=[0, 1.1], tickformat=".0%")
+    if len(named) > 1:  # the legend under the names, however many lines they take (the plot keeps its height)
+        layout, below = figure.layout, pixels_below_the_plot(figure.layout, FONT_SIZE - 2, FONT_SIZE)
+        plot_height = layout.height - layout.margin.t - layout.margin.b
+        margin = max(layout.margin.b, below + LEGEND_PIXELS)
+        layout.height, layout.margin.b = layout.height + margin - layout.margin.b, margin
+        layout.legend.y = -below / plot_height
     return figure
 
 

@@ -277,11 +277,17 @@ def _fit_long_titles(layout) -> None:
         layout.margin.l = (layout.margin.l or 70) + round(1.3 * layout.yaxis.title.font.size)
 
 
+def pixels_below_the_plot(layout, tick_size: float, title_size: float) -> int:
+    """How far below the plot the x axis's tick labels (as many lines as its longest has) and its title reach."""
+    tick_lines = max((str(text).count("<br>") + 1 for text in (layout.xaxis.ticktext or ())), default=1)
+    return round((0.3 + 1.3 * tick_lines) * tick_size + 1.6 * title_size + 14)
+
+
 def _legend_below_the_axis_title(layout, look: Look) -> None:
     """A legend under the plot sits a share of the plot's height down, which on a short plot left the larger x-axis
     title on top of it: place it, in pixels, below the tick labels and the axis title, with room for it below (the
     plot keeps its height)."""
-    below_plot = round(1.6 * layout.xaxis.tickfont.size + 1.6 * layout.xaxis.title.font.size + 14)
+    below_plot = pixels_below_the_plot(layout, layout.xaxis.tickfont.size, layout.xaxis.title.font.size)
     old_margin = layout.margin.b or 80
     new_margin = max(round(old_margin * look.font_scale), below_plot + round(0.6 * old_margin * look.font_scale))
     layout.margin.b, layout.height = new_margin, (layout.height or 420) + new_margin - old_margin
