@@ -25,6 +25,7 @@ SAMPLES = {  # file -> what it holds (shown with tr())
 }
 NO_GROUP = tr_later("(none)")  # the group choice's value; its label is tr(NO_GROUP)
 ROLE_WORDS = {"input": tr_later("input"), "label": tr_later("label"), "ignored": tr_later("ignored")}
+REASON_ROW_HEIGHT = 72  # pixels: two lines of a column's reason (Streamlit wraps text only in rows over 4 rem, 68)
 # The server takes larger files than the page's limit so that the page can refuse them in words: the uploader's own
 # "50MB per file" would contradict the limit the page states, so it is hidden.
 UPLOADER_CSS = (
@@ -270,6 +271,13 @@ def column_roles(prepared: own_data.Prepared) -> None:
             tr("why"): [role.reason for role in prepared.roles],
         },
         hide_index=True,
+        width="stretch",
+        height="content",  # every column in sight, not five and a scroll bar
+        row_height=REASON_ROW_HEIGHT,  # the reason on two lines, where one was cut off at the table's edge
+        column_config={
+            tr("used as"): st.column_config.TextColumn(width=100),
+            tr("why"): st.column_config.TextColumn(width="medium"),  # a set width wraps it; unset, it ran on
+        },
     )
 
 
