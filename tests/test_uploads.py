@@ -28,6 +28,7 @@ PROBLEMS = {
     "plain_text.csv": ("single_column", "Only one column"),
     "duplicate_columns.csv": ("duplicate_columns", "'age' (columns 1, 3)"),
     "ragged_rows.csv": ("ragged_rows", "line 8 has 4, line 13 has 2"),
+    "unclosed_quote.csv": ("unclosed_quote", 'Line 3 opens a quote (") that is not closed, so everything up to line 5'),
     "too_many_columns.csv": ("too_many_columns", "at most 50"),
     "too_many_rows.csv": ("too_many_rows", "10,000"),
     "one_class.csv": ("one_class", "only one value ('yes')"),

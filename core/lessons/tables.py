@@ -221,9 +221,11 @@ def _split_lines(text: str) -> tuple[list[tuple[int, list[str]]], str, Message |
     lines = []
     reader = csv.reader(io.StringIO(body), delimiter=delimiter)
     try:
+        ended = 0  # the line the last record ended on: a record (a quoted value may hold line breaks) starts after it
         for cells in reader:
             if any(cell.strip() for cell in cells):
-                lines.append((reader.line_num + skipped, cells))
+                lines.append((ended + 1 + skipped, cells))
+            ended = reader.line_num
             if len(lines) > MAX_ROWS + 1:
                 break
     except csv.Error as error:  # the row that failed starts after the last one read
@@ -344,7 +346,25 @@ def _duplicate_names(header) -> Message | None:
     )
 
 
+def _unclosed_quote(header, data) -> Message | None:
+    """A quote opened and never closed makes the rest of the file one value: say where it opens."""
+    for line, cells in data:
+        if len(cells) < len(header) and any("\n" in cell for cell in cells):
+            end = line + sum(cell.rstrip("\n").count("\n") for cell in cells)
+            return Message(
+                "unclosed_quote",
+                tr(
+                    'Line {line} opens a quote (") that is not closed, so everything up to line {end} was read as one '
+                    "value. Close the quote, or remove it, and upload again."
+                ).format(line=line, end=end),
+            )
+    return None
+
+
 def _ragged_rows(header, data) -> Message | None:
+    quote = _unclosed_quote(header, data)
+    if quote is not None:
+        return quote
     wrong = [
         (number, len(cells))
         for number, cells in data
