@@ -170,8 +170,8 @@ def draw_walkthrough(stepper: Stepper) -> None:
     cells = look.metric_cells(4)
     cells[0].metric(tr("Steps taken"), stepper.steps_done)
     cells[1].metric(tr("Loss, all data"), formatted(stepper.losses[-1], ".3g"))
-    cells[2].metric(tr("w now"), formatted(stepper.params[0], ".3g"))
-    cells[3].metric(tr("b now"), formatted(stepper.params[1], ".3g"))
+    cells[2].metric(tr("w now"), readable(float(stepper.params[0])))  # as the texts below write it: 2.996, not 3
+    cells[3].metric(tr("b now"), readable(float(stepper.params[1])))
     st.subheader(
         tr("Step {step} · phase {phase} of {phases}: {name}").format(
             step=stepper.shown_step + 1, phase=stepper.phase + 1, phases=len(PHASES), name=phase_name(stepper.phase)
