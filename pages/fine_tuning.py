@@ -239,7 +239,7 @@ def loss_text(value: float) -> str:
 
 def draw_metrics(run: FineTuneRun, history) -> None:
     latest = run.samples[-1]
-    for column, name in zip(st.columns(2), MODELS, strict=True):
+    for column, name in zip(look.columns(2), MODELS, strict=True):
         box = column.container(border=True)
         box.markdown(f"**{tr(MODEL_TITLES[name])}**")
         cells = box.columns(3, vertical_alignment="bottom")

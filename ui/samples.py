@@ -52,7 +52,8 @@ SAMPLE_CSS = """<style>
 .lm-section { border-left: 5px solid; padding-left: 0.45rem; -webkit-box-decoration-break: clone;
   box-decoration-break: clone; }
 .lm-layout { font-size: 0.95rem; margin: 0.4rem 0 0.2rem; line-height: 1.9; }
-.lm-step { border-left: 5px solid; padding: 0 0.3rem; margin-right: 0.2rem; white-space: nowrap; }
+.lm-step { border-left: 5px solid; padding: 0 0.3rem; margin-right: 0.2rem; display: inline-block; max-width: 100%;
+  vertical-align: top; }
 .lm-missing { color: inherit; opacity: 0.6; border: 1px dashed rgba(128, 128, 128, 0.7); border-radius: 0.2rem;
   padding: 0 0.15rem; }
 </style>"""

@@ -3,6 +3,8 @@ or make_subplots, which cost tens of milliseconds per live redraw)."""
 
 from __future__ import annotations
 
+import textwrap
+
 import numpy as np
 import plotly.graph_objects as go
 
@@ -17,6 +19,8 @@ PANELS = (  # shown as tr(title)
     tr_later("Training adverts<br>(smoothed)"),
 )
 PANEL_DOMAINS = ((0.0, 0.28), (0.36, 0.64), (0.72, 1.0))
+PANEL_TITLE_CHARACTERS = 13  # a panel title's lines hold about this many characters
+TITLE_LINE_PIXELS = 30  # a panel title's line at projector size
 
 
 def smoothed(values: np.ndarray, window: int = 5) -> np.ndarray:
@@ -27,20 +31,28 @@ def smoothed(values: np.ndarray, window: int = 5) -> np.ndarray:
     return np.concatenate([values[: window - 1], np.convolve(values, kernel, mode="valid")])
 
 
+def _short_lines(title: str) -> str:
+    """A panel title in lines of a few words: a third of a projector's chart is narrow, and Dutch titles such as
+    "(vacatures uit de testdata)" ran into the next panel's."""
+    return "<br>".join("<br>".join(textwrap.wrap(part, PANEL_TITLE_CHARACTERS)) for part in title.split("<br>"))
+
+
 def _three_panel_layout(total_steps: int) -> dict:
     """Three side-by-side loss panels sharing one legend, each titled by an annotation."""
+    titles = [_short_lines(tr(title)) for title in PANELS]
+    title_lines = max(title.count("<br>") + 1 for title in titles)
     layout = {
         "template": "none",
         "font": {"size": FONT_SIZE, "color": "#262730"},
-        "height": 430,
+        "height": 360 + TITLE_LINE_PIXELS * title_lines,  # the plots keep their height under longer titles
         "plot_bgcolor": "white",
         "paper_bgcolor": "white",
         "uirevision": "keep",
-        "margin": {"l": 70, "r": 20, "t": 70, "b": 80},
+        "margin": {"l": 70, "r": 20, "t": 20 + TITLE_LINE_PIXELS * title_lines, "b": 80},
         "legend": {"orientation": "h", "yanchor": "top", "y": -0.22, "x": 0},
         "annotations": [],
     }
-    for index, ((left, right), title) in enumerate(zip(PANEL_DOMAINS, PANELS, strict=True), start=1):
+    for index, ((left, right), title) in enumerate(zip(PANEL_DOMAINS, titles, strict=True), start=1):
         suffix = "" if index == 1 else str(index)
         layout[f"xaxis{suffix}"] = {
             **AXIS,
@@ -57,7 +69,7 @@ def _three_panel_layout(total_steps: int) -> dict:
         }
         layout["annotations"].append(
             {
-                "text": tr(title),
+                "text": title,
                 "x": (left + right) / 2,
                 "y": 1.0,
                 "xref": "paper",
