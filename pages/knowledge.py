@@ -14,6 +14,7 @@ from core.lessons.user_text import markdown_literal
 from ui import links, live, look, pins
 from ui.charts.knowledge import timeline, training_loss
 from ui.knowledge import (
+    COST_ROW_HEIGHT,
     LIBRARY_CHOICES,
     PASSAGE_ROW_HEIGHT,
     answer_card,
@@ -63,7 +64,7 @@ for widget_key, default in DEFAULTS.items():
 links.exercise_link("knowledge")
 keep_finished_runs(st.session_state)
 
-controls, main = st.columns([1, 3], gap="large")
+controls, main = look.columns([1, 3], gap="large")
 with controls:
     task_panel("kn")
     st.subheader(tr("1. The cutoff"))
@@ -302,7 +303,15 @@ st.divider()
 st.subheader(tr("5. Should you train your own model?"))
 rows = lesson.run_cost_rows(session_models(st.session_state, cutoff))
 speed = lesson.operations_per_second(rows)
-st.dataframe(cost_frame(rows, speed), hide_index=True, width="stretch", key="kn_costs")
+st.dataframe(
+    cost_frame(rows, speed),
+    hide_index=True,
+    width="stretch",
+    height="content",
+    row_height=COST_ROW_HEIGHT,
+    column_config={tr("what"): st.column_config.TextColumn(width="large")},  # a set width wraps its long sources
+    key="kn_costs",
+)
 st.caption(
     tr(
         "Training compute counted as 6 x parameters x tokens read. Published models: their makers' figures (or 6 x "

@@ -15,6 +15,7 @@ from ui.charts.style import MEMORIZED_COLOUR, PREVIOUS_COLOUR, TRAIN_COLOUR, bas
 SEEN_COLOUR = TRAIN_COLOUR
 UNSEEN_COLOUR = PREVIOUS_COLOUR
 ASKED_COLOUR = MEMORIZED_COLOUR
+SUBJECT_ROW_PIXELS = 32  # a subject's row on the timeline: its name fits at projector size
 
 
 def _documents_trace(documents, name: str, colour: str, filled: bool) -> go.Scatter:
@@ -49,7 +50,9 @@ def timeline(documents, cutoff: datetime.date, today: datetime.date, asked_fact:
     seen = [document for document in documents if document.date <= cutoff]
     later = [document for document in documents if document.date > cutoff]
     subjects = sorted({document.subject for document in documents}, reverse=True)
-    figure = base_figure("", tr("date of the document"), "", height=max(420, 26 * len(subjects) + 150))
+    # a row per subject roomy enough for its name at projector size, every name written (Plotly left out every
+    # other one where the rows were tighter than the names)
+    figure = base_figure("", tr("date of the document"), "", height=max(420, SUBJECT_ROW_PIXELS * len(subjects) + 150))
     seen_name = tr("read in training ({count})").format(count=len(seen))
     figure.add_trace(_documents_trace(seen, seen_name, SEEN_COLOUR, True))
     later_name = tr("after the cutoff ({count})").format(count=len(later))
@@ -63,7 +66,7 @@ def timeline(documents, cutoff: datetime.date, today: datetime.date, asked_fact:
     _vertical_line(figure, today, tr("today") + " ", "#262730", "dot")
     figure.update_layout(
         margin={"l": 20, "r": 20, "t": 40, "b": 100},
-        yaxis={"categoryorder": "array", "categoryarray": subjects, "title": None},
+        yaxis={"categoryorder": "array", "categoryarray": subjects, "title": None, "tickvals": subjects},
         legend={"y": -0.12},
     )
     return figure
