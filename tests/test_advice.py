@@ -102,11 +102,16 @@ def test_the_labs_advice_after_a_too_high_rate_learned_little_trains_when_follow
 
 
 def test_the_labs_advice_after_training_got_worse_trains_when_followed():
-    config = LabConfig(learning_rate=0.1)  # Adam at 0.1: 93% of its own training data right at best, 72% at the end
+    # Adam at 0.1: at best 92-93% of its own training data right, 72-84% at the end (the chaotic path differs between
+    # processors: epoch 62 on one machine, epoch 18 on another; the reading's numbers are checked against this run)
+    config = LabConfig(learning_rate=0.1)
     history = trained(TrainingRun(config)).history()
     readings = read_run(history, config)
     ((level, text),) = [reading for reading in readings if "got worse on its own training data" in reading[1]]
-    assert level == "warning" and "93% at epoch 62 and has fallen to 72%" in text
+    best = int(np.argmax(history.train_accuracy))
+    said = f"{history.train_accuracy[best]:.0%} at epoch {best + 1} and has fallen to {history.train_accuracy[-1]:.0%}"
+    assert level == "warning" and said in text
+    assert history.train_accuracy[-1] < history.train_accuracy[best] - 0.05
     assert not any("kept falling" in words for _, words in readings), "training loss rose: not overfitting"
     advised = replace(config, learning_rate=suggested(text))
     followed = trained(TrainingRun(advised)).history()

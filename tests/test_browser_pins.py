@@ -47,8 +47,16 @@ def test_a_pinned_scenario_run_is_drawn_under_the_next_with_the_change_in_its_le
         timeout=60_000,
     )
     wait_idle(page)
-    names = page.locator(PINS_CHART).last.evaluate("plot => plot._fullData.map(trace => trace.name)")
-    assert names == [PINNED_NAME, "this run"]
+    # The last comparison chart on the page, once Plotly has drawn it (a rerun may have just replaced it), holds the
+    # pinned run and this one
+    page.wait_for_function(
+        "([selector, names]) => { const plots = document.querySelectorAll(selector);"
+        " const plot = plots[plots.length - 1];"
+        " return Boolean(plot && plot._fullData)"
+        " && JSON.stringify(plot._fullData.map(trace => trace.name)) === JSON.stringify(names); }",
+        arg=[PINS_CHART, [PINNED_NAME, "this run"]],
+        timeout=60_000,
+    )
     expect(page.locator(PINS_CHART).last.get_by_text(PINNED_NAME)).to_be_visible()
     expect(page.get_by_role("button", name="Download curves (CSV)")).to_be_visible()
     assert_no_error_box(page)

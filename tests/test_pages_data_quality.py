@@ -129,6 +129,7 @@ UNREADABLE = {
     "pdf_renamed.csv",
     "plain_text.csv",
     "ragged_rows.csv",
+    "unclosed_quote.csv",
     "too_many_columns.csv",
     "too_many_rows.csv",
     "web_page.csv",
