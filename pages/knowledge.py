@@ -212,7 +212,7 @@ else:
         row_height=PASSAGE_ROW_HEIGHT,
         column_config={
             tr("rank"): st.column_config.NumberColumn(width=60),
-            tr("score"): st.column_config.NumberColumn(width=70),
+            tr("score"): st.column_config.TextColumn(width=70),
             tr("date"): st.column_config.TextColumn(width=110),
         },
         key="kn_passages",
@@ -309,7 +309,10 @@ st.dataframe(
     width="stretch",
     height="content",
     row_height=COST_ROW_HEIGHT,
-    column_config={tr("what"): st.column_config.TextColumn(width="large")},  # a set width wraps its long sources
+    column_config={  # set widths wrap the long names and sources, which ran off the table's edge on a projector
+        tr("training"): st.column_config.TextColumn(width="medium"),
+        tr("what"): st.column_config.TextColumn(width="large"),
+    },
     key="kn_costs",
 )
 st.caption(

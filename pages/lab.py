@@ -257,7 +257,7 @@ def draw_charts(history, run) -> None:
     # hover and zoom, its live view kept in their place until the browser has drawn them (ui.live_view.until_drawn).
     animate = live.is_running(st.session_state, "lab")
     number, tick = live.run_number(st.session_state, "lab"), live.current_tick(st.session_state, "lab")
-    chart, note = st.columns([3, 1])
+    chart, note = look.columns([3, 1])  # stacked on a projector: a quarter-wide note broke its words
     with chart, live_view.until_drawn("lab_loss"):
         live_view.loss_curves("lab_loss", number, history.train_loss, history.test_loss, total, tick, previous)
         if not animate:
@@ -271,7 +271,7 @@ def draw_charts(history, run) -> None:
             "**stopping would have been best**."
         )
     )
-    chart, note = st.columns([3, 1])
+    chart, note = look.columns([3, 1])  # stacked on a projector: a quarter-wide note broke its words
     with chart, live_view.until_drawn("lab_accuracy"):
         title = tr("Accuracy, and what the model does with wrong labels")
         lines = accuracy_lines(history)
@@ -286,7 +286,7 @@ def draw_charts(history, run) -> None:
             "because it learned the real pattern. Held-out accuracy shows which of the two wins."
         )
     )
-    chart, note = st.columns([3, 1])
+    chart, note = look.columns([3, 1])  # stacked on a projector: a quarter-wide note broke its words
     with chart, live_view.until_drawn("lab_gap"):
         draw_live_gap(history, number, total, tick)
         if not animate:
@@ -305,7 +305,7 @@ def draw_charts(history, run) -> None:
 
 def draw_plane(dataset, data, run) -> None:
     """2-D data: the training points with the labels the model is given, and what the model predicts."""
-    chart, note = st.columns([3, 1])
+    chart, note = look.columns([3, 1])  # stacked on a projector: a quarter-wide note broke its words
     title = tr("The training points with the labels the model is given")
     look.chart(plane.plane_figure(plane_view(dataset, data, run), title), key="lab_plane_chart", where=chart)
     note.markdown(

@@ -8,7 +8,7 @@ import datetime
 
 import pandas as pd
 
-from core.i18n import percent, tr, tr_later
+from core.i18n import number, percent, tr, tr_later
 from core.lessons import knowledge_lesson as lesson
 from core.lessons.compute import duration_in_words, operations_in_words
 from core.lessons.user_text import markdown_literal
@@ -103,7 +103,7 @@ def passages_table(reply) -> pd.DataFrame:
     return pd.DataFrame(
         {
             tr("rank"): range(1, len(reply.passages) + 1),
-            tr("score"): [round(passage.score, 3) for passage in reply.passages],
+            tr("score"): [number(passage.score, 3) for passage in reply.passages],  # 0,714 in Dutch
             tr("date"): [passage.document.date.isoformat() for passage in reply.passages],
             tr("passage"): [f"{passage.document.title}: {passage.document.text}" for passage in reply.passages],
         }

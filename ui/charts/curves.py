@@ -89,7 +89,7 @@ def generalization_gap(gap_accuracy, gap_loss, total_epochs: int) -> go.Figure:
         tr("Generalization gap"),  # what it is, the note beside says; a longer title ran off a projector canvas
         tr("epoch"),
         tr("percentage points"),
-        height=560,
+        height=580,
     )
     for axis, values, scale in (("", gap_accuracy, 100.0), ("2", gap_loss, 1.0)):
         figure.add_trace(
@@ -110,7 +110,7 @@ def generalization_gap(gap_accuracy, gap_loss, total_epochs: int) -> go.Figure:
         xaxis2={**AXIS, **epoch_range(total_epochs), "anchor": "y2", "title": {"text": tr("epoch")}},
         yaxis={"domain": [0.64, 1]},
         yaxis2={**AXIS, "domain": [0, 0.36], "anchor": "x2", "title": {"text": tr("loss")}},
-        margin={"b": 60, "t": 120},
+        margin={"b": 60, "t": 140},  # the figure's title, a gap, then the upper panel's two-line title
         annotations=[
             panel_title(tr("accuracy: training − held-out"), 1.0),
             panel_title(tr("loss: held-out − training"), 0.36),

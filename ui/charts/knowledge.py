@@ -15,6 +15,7 @@ from ui.charts.style import MEMORIZED_COLOUR, PREVIOUS_COLOUR, TRAIN_COLOUR, bas
 SEEN_COLOUR = TRAIN_COLOUR
 UNSEEN_COLOUR = PREVIOUS_COLOUR
 ASKED_COLOUR = MEMORIZED_COLOUR
+DAY_LINE_COLOUR = "#8a8a8a"  # the cutoff and today lines: seen on the light and the dark background alike
 SUBJECT_ROW_PIXELS = 32  # a subject's row on the timeline: its name fits at projector size
 
 
@@ -62,8 +63,9 @@ def timeline(documents, cutoff: datetime.date, today: datetime.date, asked_fact:
         trace = _documents_trace(asked, tr("about the question asked"), ASKED_COLOUR, False)
         trace.marker.size, trace.marker.line.width = 19, 3
         figure.add_trace(trace)
-    _vertical_line(figure, cutoff, tr("cutoff") + " ", "#262730", "dash")
-    _vertical_line(figure, today, tr("today") + " ", "#262730", "dot")
+    # mid-grey: the page's dark text colour all but vanished on the dark theme's background
+    _vertical_line(figure, cutoff, tr("cutoff") + " ", DAY_LINE_COLOUR, "dash")
+    _vertical_line(figure, today, tr("today") + " ", DAY_LINE_COLOUR, "dot")
     figure.update_layout(
         margin={"l": 20, "r": 20, "t": 40, "b": 100},
         yaxis={"categoryorder": "array", "categoryarray": subjects, "title": None, "tickvals": subjects},
