@@ -104,7 +104,11 @@ with controls:
         st.session_state.kn_requested = (cutoff, int(st.session_state.kn_seed), int(st.session_state.kn_steps))
     if st.session_state.get("kn_requested"):
         with st.spinner(tr("Loading the model...")):
-            run = lesson.cutoff_run(*st.session_state.kn_requested)
+            try:
+                run = lesson.cutoff_run(*st.session_state.kn_requested)
+            except Exception:  # a request that fails is not tried again on every rerun (Streamlit's reruns pass)
+                del st.session_state.kn_requested
+                raise
             del st.session_state.kn_requested
             live.start(st.session_state, "kn", run)
     if st.button(tr("Stop"), key="kn_stop", width="stretch"):

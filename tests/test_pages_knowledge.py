@@ -91,3 +91,19 @@ def test_editing_one_fact_changes_what_retrieval_finds_and_shows_the_typed_value
     app.text_input(key="kn_new_value").input("   ").run()
     app.button(key="kn_edit").click().run()
     assert any("type the new value first" in error.value for error in app.error)
+
+
+def test_a_cutoff_run_that_fails_to_load_is_not_tried_again_on_every_rerun(monkeypatch):
+    app = open_page(PAGE)
+    app.select_slider(key="kn_cutoff").set_value(UNPREPARED.isoformat()).run()
+    calls = []
+
+    def failing(*arguments):
+        calls.append(arguments)
+        raise RuntimeError("no room to load it")
+
+    monkeypatch.setattr(knowledge_lesson, "cutoff_run", failing)
+    app.button(key="kn_train").click().run()
+    assert len(calls) == 1 and "kn_requested" not in app.session_state
+    app.run()
+    assert len(calls) == 1 and not app.exception, "the failed request is gone; the page draws again"

@@ -47,19 +47,15 @@ def sidebar() -> None:
         _THEME_WATCH(key=THEME_KEY, data={"dark": _dark()}, on_dark_change=lambda: None, height=0)
 
 
-def cells(count: int, where=None, projector_per_row: int = 2, **column_options) -> list:
-    """`count` columns side by side, or `projector_per_row` to a row in projector mode, where four large numbers or
-    buttons beside each other broke their words in the middle ("Nauwkeurighei/d", "Volge/nde") and touched."""
+def metric_cells(count: int, where=None, projector_per_row: int = 2) -> list:
+    """Columns for `count` metrics side by side, or `projector_per_row` to a row in projector mode, where four large
+    numbers beside each other broke their labels in the middle ("Nauwkeurighei/d") and touched. A label that wraps
+    keeps the numbers in line (aligned at the bottom)."""
     per_row = min(count, projector_per_row) if current().projector else count
     found = []
     for _ in range(0, count, per_row):
-        found += (where or st).columns(per_row, **column_options)
+        found += (where or st).columns(per_row, vertical_alignment="bottom")
     return found[:count]
-
-
-def metric_cells(count: int, where=None, projector_per_row: int = 2) -> list:
-    """cells() for a row of metrics: a label that wraps keeps the numbers in line."""
-    return cells(count, where, projector_per_row, vertical_alignment="bottom")
 
 
 def columns(spec, where=None, **column_options) -> list:
