@@ -20,6 +20,11 @@ def test_changed_settings_read_as_words_with_old_and_new_values():
     assert compare.settings_changes(PlaygroundConfig(), PlaygroundConfig(noise=0.4)) == ["noise 0.2 → 0.4"]
 
 
+def test_a_training_set_size_change_is_named_as_its_slider_with_the_counts_it_makes():
+    changes = compare.settings_changes(LabConfig(train_size=1437), LabConfig(train_size=1365))
+    assert changes == ["training-set size 1437 examples → 1365 examples"]
+
+
 def test_a_pin_label_names_what_changed_and_counts_what_did_not_fit():
     pinned = compare.Pin(LabConfig(), {})
     assert compare.pin_label(pinned, LabConfig(learning_rate=0.01)) == "pinned: learning rate 0.001 → 0.01"

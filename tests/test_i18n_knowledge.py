@@ -43,16 +43,16 @@ def test_the_results_readings_in_english_and_in_dutch():
 def test_the_cost_reading_writes_its_numbers_for_the_language():
     english = lesson.cost_reading(ROWS, SPEED)
     assert english.startswith(
-        "The largest training in the table, teaching it to read, took 4.4 x 10^13 operations. Llama 3.1 405B "
-        "(Meta, 2024) took 3.8 x 10^25: "
+        "The largest training in the table, teaching it to read, took 4.4 × 10¹³ operations. Llama 3.1 405B "
+        "(Meta, 2024) took 3.8 × 10²⁵: "
         "about 860 billion times as many, which this server would need 36 million years for. "
     )
     with language_as("nl"):
         dutch = lesson.cost_reading(ROWS, SPEED)
     assert dutch.startswith(
-        "De grootste training in de tabel, teaching it to read, kostte 4,4 x 10^13 rekenbewerkingen. Llama 3.1 405B "
+        "De grootste training in de tabel, teaching it to read, kostte 4,4 × 10¹³ rekenbewerkingen. Llama 3.1 405B "
         "(Meta, 2024) "
-        "kostte er 3,8 x 10^25: ongeveer 860 miljard keer zoveel, waar deze server 36 miljoen jaar voor nodig zou "
+        "kostte er 3,8 × 10²⁵: ongeveer 860 miljard keer zoveel, waar deze server 36 miljoen jaar voor nodig zou "
         "hebben."
     )
     assert "operations" not in dutch

@@ -226,6 +226,6 @@ def test_durations_read_in_plain_words(seconds, words):
 def test_a_reference_reads_as_one_sentence():
     sentence = compute.reference_in_words(compute.REFERENCES[0], 8e10)
     assert sentence == (
-        "GPT-3 (OpenAI, 2020): 3.1 x 10^23 operations; at 8.0 x 10^10 operations a second this machine would "
+        "GPT-3 (OpenAI, 2020): 3.1 × 10²³ operations; at 8.0 × 10¹⁰ operations a second this machine would "
         "need 120,000 years."
     )

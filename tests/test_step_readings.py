@@ -28,7 +28,9 @@ def step(loss: float, loss_after: float, n: int = 442) -> dict:
 
 
 def test_numbers_are_readable_even_when_a_run_blows_up():
-    assert readings.readable(0.12345) == "0.123" and readings.readable(-2.0) == "-2.000"
+    assert (
+        readings.readable(0.12345) == "0.123" and readings.readable(-2.0) == "−2.000"
+    )  # the minus sign of the formulas
     assert readings.readable(123456.0) == "1.23e+05"
     assert readings.readable(float("nan")) == readings.readable(float("inf")) == "too large to compute"
 
@@ -37,12 +39,12 @@ def test_each_phase_text_carries_the_steps_own_numbers():
     texts = readings.phase_texts(step(0.8, 0.5), shown_rows=8)
     assert len(texts) == 6
     assert "from 442 examples (the first 8 are shown)" in texts[0]
-    assert "w = -1.000 and b = 1.000" in texts[1] and "-1.000 · 0.000 + 1.000 = 1.000" in texts[1]
+    assert "w = −1.000 and b = 1.000" in texts[1] and "−1.000 · 0.000 + 1.000 = 1.000" in texts[1]
     assert "**L = 0.8000**" in texts[2]
-    assert "∂L/∂w = average of error·x = **-0.5000**" in texts[3] and "**0.2500**" in texts[3]
-    assert "η = 0.5" in texts[4] and "= **-0.750**" in texts[4] and "= **0.875**" in texts[4]
+    assert "∂L/∂w = average of error·x = **−0.5000**" in texts[3] and "**0.2500**" in texts[3]
+    assert "η = 0.5" in texts[4] and "= **−0.750**" in texts[4] and "= **0.875**" in texts[4]
     assert "0.8000 → **0.5000**, down." in texts[5] and "overshot" not in texts[5]
-    assert "w ← -1.000 − 0.5 · (-0.5000) = **-0.750**" in texts[4], "a negative factor is bracketed"
+    assert "w ← −1.000 − 0.5 · (−0.5000) = **−0.750**" in texts[4], "a negative factor is bracketed"
 
 
 def test_a_late_steps_small_change_in_loss_is_written_with_the_decimals_that_show_it():
@@ -142,12 +144,12 @@ def test_a_step_reading_with_numbers_reads_right_in_english_and_in_dutch():
     detail = step(0.8, 0.5)
     english = readings.phase_texts(detail, shown_rows=8)
     assert "is the loss **L = 0.8000**" in english[2]
-    assert "η = 0.5: w ← -1.000 − 0.5 · (-0.5000) = **-0.750**" in english[4]
+    assert "η = 0.5: w ← −1.000 − 0.5 · (−0.5000) = **−0.750**" in english[4]
     with language_as("nl"):
         dutch = readings.phase_texts(detail, shown_rows=8)
         assert "Deze stap leert van 442 voorbeelden (de eerste 8 zie je in de tabel)" in dutch[0]
         assert "het verlies (loss) **L = 0,8000**" in dutch[2]
-        assert "leersnelheid η = 0,5: w ← -1,000 − 0,5 · (-0,5000) = **-0,750**" in dutch[4]
+        assert "leersnelheid η = 0,5: w ← −1,000 − 0,5 · (−0,5000) = **−0,750**" in dutch[4]
         assert "0,8000 → **0,5000**, omlaag." in dutch[5]
         assert readings.readable(123456.0) == "1,23e+05"
         assert readings.readable(float("inf")) == "te groot om te berekenen"

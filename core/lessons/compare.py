@@ -41,7 +41,7 @@ SETTING_WORDS = {
     "scaling": tr_later("scaling"),
     "temperature": tr_later("temperature"),
     "n_points": tr_later("points"),
-    "train_size": tr_later("training examples"),
+    "train_size": tr_later("training-set size"),
     "held_out_share": tr_later("held-out share"),
     "l1_strength": tr_later("L1 strength"),
     "batch_size": tr_later("batch size"),
@@ -154,6 +154,8 @@ def compared_curve(columns: dict, choice: str | None = None) -> tuple[str, np.nd
 
 
 def setting_text(value, name: str = "") -> str:
+    if name == "train_size":  # the slider shows a share of the training split; the run keeps the count it makes
+        return tr("{count} examples").format(count=value)
     if isinstance(value, float):
         as_percent = name.endswith("_share") or name in PERCENT_SETTINGS
         return percent(value) if as_percent else short_number(value)

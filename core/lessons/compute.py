@@ -123,11 +123,14 @@ def _count(rounded: float, unit: str) -> str:
     return words.format(count=text)
 
 
+SUPERSCRIPT_DIGITS = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
+
+
 def operations_in_words(operations: float) -> str:
-    """A count of operations as "3.1 x 10^23": an exponent a reader can compare at a glance (the mantissa written
-    for the language: "3,1 x 10^23" in Dutch)."""
+    """A count of operations as "3.1 × 10²³": an exponent a reader can compare at a glance, written as a raised
+    number (no code notation like "10^23"), the mantissa written for the language ("3,1 × 10²³" in Dutch)."""
     mantissa, exponent = f"{operations:.1e}".split("e")
-    return f"{number(float(mantissa), 1)} x 10^{int(exponent)}"
+    return f"{number(float(mantissa), 1)} × 10{str(int(exponent)).translate(SUPERSCRIPT_DIGITS)}"
 
 
 def reference_in_words(reference: Reference, operations_per_second: float) -> str:

@@ -46,10 +46,12 @@ def phase_name(phase: int) -> str:
 
 
 def readable(value: float, digits: int = 3) -> str:
-    """A number for the screen: never 'nan' or 'inf', and short even when a diverging run makes it huge."""
+    """A number for the screen: never 'nan' or 'inf', short even when a diverging run makes it huge, and negative
+    with the minus sign the texts' formulas use (−0.5, not the hyphen of -0.5)."""
     if not math.isfinite(value):
         return tr("too large to compute")
-    return formatted(value, f".{digits}g" if abs(value) >= 1e4 else f".{digits}f")
+    text = formatted(value, f".{digits}g" if abs(value) >= 1e4 else f".{digits}f")
+    return "−" + text[1:] if text.startswith("-") else text
 
 
 def readable_pair(before: float, after: float, digits: int = 4, most_digits: int = 8) -> tuple[str, str]:
@@ -68,7 +70,7 @@ def plus(value: float) -> str:
 
 
 def times(value: float, digits: int = 3) -> str:
-    """A factor after "·": in brackets when negative (0.5 · (-0.0066))."""
+    """A factor after "·": in brackets when negative (0.5 · (−0.0066))."""
     return f"({readable(value, digits)})" if value < 0 else readable(value, digits)
 
 
