@@ -219,18 +219,20 @@ def draw_results(run: FineTuneRun | None) -> None:
         with st.container(key="live-ft_losses"):
             live_view.fine_tuning_losses(run_id, history, run.config.steps, tick, previous)
         if not training:
-            look.chart(fine_tuning_losses(history, run.config.steps, previous), key="ft_loss_chart")
-    if training:
-        caption = tr(
-            "Loss on text the models never trained on (left, middle) and on their training texts (right). Hover "
-            "over the curves and zoom in once training ends."
-        )
-    else:
-        caption = tr("Loss on text the models never trained on (left, middle) and on their training texts (right).")
-    st.caption(caption)
+            stacked = look.current().projector  # as the live panels: one under the other on a projector
+            look.chart(fine_tuning_losses(history, run.config.steps, previous, stacked=stacked), key="ft_loss_chart")
+    st.caption(loss_caption(training, stacked=look.current().projector))
     pins.tools("ft", run)
     draw_samples(run)
     st.markdown(cost_reading(run.steps_done, run.seconds, run.tokens_seen, run.pretraining))
+
+
+def loss_caption(training: bool, stacked: bool) -> str:
+    if stacked:
+        caption = tr("Loss on text the models never trained on (top, middle) and on their training texts (bottom).")
+    else:
+        caption = tr("Loss on text the models never trained on (left, middle) and on their training texts (right).")
+    return caption + (" " + tr("Hover over the curves and zoom in once training ends.") if training else "")
 
 
 def loss_text(value: float) -> str:
@@ -239,8 +241,8 @@ def loss_text(value: float) -> str:
 
 def draw_metrics(run: FineTuneRun, history) -> None:
     latest = run.samples[-1]
-    for column, name in zip(look.columns(2), MODELS, strict=True):
-        box = column.container(border=True)
+    for name in MODELS:  # one box under the other: side by side, a third of half a laptop's width cut the numbers
+        box = st.container(border=True)
         box.markdown(f"**{tr(MODEL_TITLES[name])}**")
         cells = box.columns(3, vertical_alignment="bottom")
         cells[0].metric(

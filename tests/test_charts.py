@@ -122,3 +122,31 @@ def test_a_one_epoch_run_draws_its_points_on_whole_epoch_ticks_with_labelled_los
     assert all(trace.mode == "lines+markers" for trace in gap.data)
     longer = show_lone_points(curves.loss_curves(np.linspace(2, 1, 50), np.linspace(2, 1.5, 50), total_epochs=50))
     assert all(trace.mode == "lines" for trace in longer.data) and longer.layout.xaxis.dtick is None
+
+
+def fine_tuning_history(steps: int = 30):
+    from core.lessons.fine_tuning import LessonHistory
+
+    measured = np.arange(0, steps + 1, 10)
+    losses = {"fine_tuned": np.linspace(4, 3, len(measured)), "from_scratch": np.linspace(7, 5, len(measured))}
+    training = {name: np.linspace(5, 2, steps) for name in ("fine_tuned", "from_scratch")}
+    return LessonHistory(measured, losses, losses, training)
+
+
+def test_the_fine_tuning_panels_stack_under_one_legend_on_top_with_their_whole_titles():
+    from ui.charts import lm
+
+    figure = lm.fine_tuning_losses(fine_tuning_history(), 30, stacked=True).to_plotly_json()["layout"]
+    domains = [figure[name]["domain"] for name in ("yaxis", "yaxis2", "yaxis3")]
+    assert all(0 <= low < high <= 1 for low, high in domains)
+    assert domains[0][0] > domains[1][1] and domains[1][0] > domains[2][1], "top to bottom, never overlapping"
+    assert "domain" not in figure["xaxis"], "each panel has the page's width"
+    titles = [note["text"] for note in figure["annotations"]]
+    assert titles[0] == "<b>Loss on the house style</b><br>(held-out adverts)"
+    assert [note["y"] for note in figure["annotations"]] == [high for _, high in domains], "each title on its panel"
+    assert figure["legend"]["y"] > 1 and figure["legend"]["yanchor"] == "bottom"
+    side_by_side = lm.fine_tuning_losses(fine_tuning_history(), 30).to_plotly_json()["layout"]
+    assert [side_by_side[name]["domain"] for name in ("xaxis", "xaxis2", "xaxis3")] == [
+        list(domain) for domain in lm.PANEL_DOMAINS
+    ]
+    assert side_by_side["legend"]["y"] < 0

@@ -12,6 +12,7 @@ from streamlit.testing.v1 import AppTest
 
 from core.engine import background
 from tests.apptest_support import live_views, open_page, run_until_stopped
+from ui import live_view
 
 PAGE = "pages/fine_tuning.py"
 FIRST_STEPS_SECONDS = 120  # a first compile takes seconds; a worker that never trains must fail, not hang CI
@@ -58,6 +59,8 @@ def assert_live_curves_are_the_runs(app: AppTest, run) -> None:
     np.testing.assert_allclose(lines[0]["values"], history.heldout_style["fine_tuned"][:measured], rtol=1e-5)
     np.testing.assert_allclose(lines[1]["values"], history.heldout_general["fine_tuned"][:measured], rtol=1e-5)
     assert 0 < steps_drawn == views["ft_loss_2"]["keyframes"][-1]["epoch"] <= run.steps_done
+    assert all(not views[f"ft_loss_{panel}"]["curves"]["legend"] for panel in range(3)), "one legend for all three"
+    assert any("fine-tuned generic model" in block.proto.body for block in app.get("html")), "the shared legend"
 
 
 def test_the_page_shows_the_generic_model_before_training():
@@ -198,3 +201,18 @@ def test_a_closed_sessions_worker_stops_at_once_a_reconnect_carries_on_and_nothi
     del app, worker, reconnected
     gc.collect()
     assert run() is None, "something outside the session still holds its run"
+
+
+def test_in_projector_mode_the_loss_panels_stack_live_and_when_done():
+    app = open_page(PAGE)
+    app.toggle(key="projector").set_value(True).run()
+    app.slider(key="ft_steps").set_value(10).run()
+    app.button(key="ft_train").click().run()
+    tick_until_a_step_is_drawn(app)
+    views = live_views(app)
+    assert {views[f"ft_loss_{panel}"]["height"] for panel in range(3)} == {live_view.STACKED_PANEL_HEIGHT}
+    assert any("(top, middle)" in caption.value for caption in app.caption)
+    tick_until_trained(app)
+    chart = json.loads(app.get("plotly_chart")[0].proto.spec)["layout"]
+    assert chart["legend"]["y"] > 1 and "domain" in chart["yaxis3"], "the finished chart stacks its panels too"
+    assert not app.exception

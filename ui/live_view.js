@@ -328,9 +328,11 @@ function drawCurves(view, state) {
   const titleLeft = width < 420 * k ? 8 : 80 * k;
   const titleBottom = drawTitle(context, curves.title, titleLeft, width - titleLeft - 8);
   const top = Math.max(44 * k, titleBottom + 20 * k);
-  const box = { left: 80 * k, top, right: width - 20 - 50 * (k - 1), bottom: height - 110 * k };
-  const places = legendPlaces(context, curves.series, box, width);
-  box.bottom -= (legendRows(places) - 1) * LINE_HEIGHT; // a legend of more rows pushes the plot up
+  // panels that share one legend drawn beside them (curves.legend false) keep no room for one of their own
+  const withLegend = curves.legend !== false;
+  const box = { left: 80 * k, top, right: width - 20 - 50 * (k - 1), bottom: height - (withLegend ? 110 : 64) * k };
+  const places = withLegend ? legendPlaces(context, curves.series, box, width) : [];
+  if (withLegend) box.bottom -= (legendRows(places) - 1) * LINE_HEIGHT; // a legend of more rows pushes the plot up
   const target = visibleRange(curves, state.shown);
   // the axis glides to a narrower range instead of jumping, so the curves do not jerk; it widens at once,
   // so no line is ever cut off
@@ -364,7 +366,7 @@ function drawCurves(view, state) {
   context.clip();
   for (const series of curves.series) drawSeries(context, series, series.previous ? Infinity : state.shown, toX, toY, curves.log);
   context.restore();
-  drawLegend(context, curves.series, places, height - 40 * k);
+  if (withLegend) drawLegend(context, curves.series, places, height - 40 * k);
 }
 
 function drawSeries(context, series, shown, toX, toY, log) {
@@ -462,7 +464,7 @@ function drawLegend(context, seriesList, places, bottom) {
 
 // ---- the component
 
-function makeView(parentElement, kind) {
+function makeView(parentElement, kind, height) {
   // parentElement may be a shadow root, which has no size of its own: measure a box inside it
   const box = document.createElement("div");
   box.style.width = "100%";
@@ -475,7 +477,7 @@ function makeView(parentElement, kind) {
   const resize = () => {
     const ratio = window.devicePixelRatio || 1;
     view.width = box.clientWidth || 600;
-    view.height = CANVAS_HEIGHT[kind];
+    view.height = height || CANVAS_HEIGHT[kind];
     canvas.width = view.width * ratio;
     canvas.height = view.height * ratio;
     canvas.style.width = `${view.width}px`;
@@ -524,7 +526,7 @@ export default function (component) {
   const { data, parentElement } = component;
   const kind = data.kind;
   if (!parentElement.__trainlabView) {
-    const view = makeView(parentElement, kind);
+    const view = makeView(parentElement, kind, data.height);
     view.kind = kind;
     parentElement.__trainlabView = view;
     window.trainlabLive = window.trainlabLive || {};

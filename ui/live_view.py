@@ -9,13 +9,14 @@ bytes, the curves so far), and the browser plays the epochs back smoothly betwee
 from __future__ import annotations
 
 import base64
+import html
 from pathlib import Path
 
 import numpy as np
 import streamlit as st
 from babel.numbers import get_decimal_symbol
 
-from core.i18n import locale, tr, tr_later
+from core.i18n import locale, tr
 from ui import look
 from ui.charts import lm
 from ui.charts.plane import CLASS_COLOURS, CLASS_TINTS
@@ -156,10 +157,15 @@ def curves(
     log: bool = False,
     percent: bool = False,
     axis: str | None = None,
+    legend: bool = True,
+    height: int | None = None,
 ) -> None:
     """Per-epoch lines that grow smoothly up to the newest epoch; log scale, or shares from 0 to 100%. `axis` names
-    the x axis where its unit is not the epoch (the fine-tuning lesson counts steps)."""
+    the x axis where its unit is not the epoch (the fine-tuning lesson counts steps); without `legend` the canvas
+    leaves the lines' names to a legend shared with other panels (shared_legend); `height` in pixels replaces the
+    canvas's usual height."""
     data = {
+        "height": height,
         "kind": "curves",
         "name": name,
         "run": run_id,
@@ -173,6 +179,7 @@ def curves(
             "percent": percent,
             "range": [0, 1] if percent else None,
             "axis": axis,
+            "legend": legend,
             "series": _in_look(lines),
         },
     }
@@ -188,32 +195,67 @@ def loss_curves(name: str, run_id: int, train_loss, test_loss, total_epochs: int
     curves(name, run_id, tr("Loss (log scale)"), lines, len(train_loss), total_epochs, tick, log=True)
 
 
-# The fine-tuning lesson's live panels: Plotly's figure names its y axis once, each canvas says "loss" in its title.
-LIVE_LOSS_TITLES = (
-    tr_later("Loss on the house style (held-out adverts)"),
-    tr_later("Loss on general English (held-out text)"),
-    tr_later("Loss on the training adverts (smoothed)"),
-)
+STACKED_PANEL_HEIGHT = 340  # pixels: a fine-tuning loss panel at full width, one under the other (projector mode)
+
+
+def shared_legend(lines: list[dict]) -> None:
+    """One legend for panels that draw the same lines (each without its own): a sample of each line, then its
+    name, in one row that wraps where the page is narrow."""
+    current = look.current()
+    entries = "".join(
+        '<span style="display:inline-flex;align-items:center;gap:8px;margin-right:24px">'
+        f'<span style="display:inline-block;width:28px;border-top:{line["width"]}px '
+        f'{"dashed" if line["dash"] else "solid"} {line["colour"]}"></span>{html.escape(line["name"])}</span>'
+        for line in _in_look(lines)
+    )
+    size = round(FONT_SIZE * current.font_scale)
+    st.html(f'<div style="color:{current.ink};font-size:{size}px;line-height:1.6">{entries}</div>')
 
 
 def fine_tuning_losses(run_id: int, history, total_steps: int, tick: float, previous=None) -> None:
-    """The fine-tuning lesson's three loss panels side by side (held-out house style, held-out general English,
-    the training adverts), each with both models, growing step by step; the last run's first panel beside them."""
+    """The fine-tuning lesson's three loss panels (held-out house style, held-out general English, the training
+    adverts), each with both models, growing step by step, under one legend; the last run's first panel in the
+    first. Side by side, or in projector mode one under the other, at full width (three side by side left each a
+    quarter of a projector's width: four-line titles over tiny plots)."""
     panels = (  # per panel: the steps its values were measured at (None: after every step), and each model's values
         (history.eval_steps, history.heldout_style),
         (history.eval_steps, history.heldout_general),
         (None, {model: lm.smoothed(losses) for model, losses in history.train_loss.items()}),
     )
+    has_previous = previous is not None and np.ndim(previous) == 2 and previous.shape[1]
+    names = {model: tr(lm.MODEL_NAMES[model]) for model in lm.MODEL_COLOURS}
+    previous_line = series(tr("previous run (fine-tuned)"), PREVIOUS_COLOUR, [], dashed=True, previous=True)
+    model_lines = [series(names[model], colour, []) for model, colour in lm.MODEL_COLOURS.items()]
+    legend = ([previous_line] if has_previous else []) + model_lines
+    stacked = look.current().projector
+    if stacked:  # where the finished chart has its legend: above panels one under the other, else below them
+        shared_legend(legend)
     steps_done = len(history.train_loss["fine_tuned"])
-    for panel, (column, title, (steps, values)) in enumerate(zip(st.columns(3), LIVE_LOSS_TITLES, panels, strict=True)):
+    places = look.columns(3)
+    for panel, (place, title, (steps, values)) in enumerate(zip(places, lm.FULL_TITLES, panels, strict=True)):
         lines = []
-        if panel == 0 and previous is not None and np.ndim(previous) == 2 and previous.shape[1]:
-            label = tr("previous run (fine-tuned)")
-            lines.append(series(label, PREVIOUS_COLOUR, previous[1], dashed=True, previous=True, steps=previous[0]))
+        if panel == 0 and has_previous:
+            lines.append(
+                series(
+                    previous_line["name"], PREVIOUS_COLOUR, previous[1], dashed=True, previous=True, steps=previous[0]
+                )
+            )
         lines += [
-            series(tr(lm.MODEL_NAMES[model]), colour, values[model], steps=steps)
-            for model, colour in lm.MODEL_COLOURS.items()
+            series(names[model], colour, values[model], steps=steps) for model, colour in lm.MODEL_COLOURS.items()
         ]
-        with column:
+        with place:
             name, axis = f"ft_loss_{panel}", tr("training step")
-            curves(name, run_id, tr(title), lines, steps_done, total_steps, tick, axis=axis)
+            curves(
+                name,
+                run_id,
+                tr(title),
+                lines,
+                steps_done,
+                total_steps,
+                tick,
+                axis=axis,
+                legend=False,
+                height=STACKED_PANEL_HEIGHT if stacked else None,
+            )
+    if not stacked:
+        shared_legend(legend)

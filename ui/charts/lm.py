@@ -18,9 +18,20 @@ PANELS = (  # shown as tr(title)
     tr_later("General English<br>(held-out text)"),
     tr_later("Training adverts<br>(smoothed)"),
 )
+# The same panels' titles where each has the width of the page (one under the other): each says what it measures.
+FULL_TITLES = (
+    tr_later("Loss on the house style (held-out adverts)"),
+    tr_later("Loss on general English (held-out text)"),
+    tr_later("Loss on the training adverts (smoothed)"),
+)
 PANEL_DOMAINS = ((0.0, 0.28), (0.36, 0.64), (0.72, 1.0))
-PANEL_TITLE_CHARACTERS = 13  # a panel title's lines hold about this many characters
-TITLE_LINE_PIXELS = 30  # a panel title's line at projector size
+# One under the other (projector mode), in pixels at projector size: a panel's title, its plot, and below it its
+# tick labels and axis title; the legend above the first.
+STACKED_PIXELS = {"title": 72, "plot": 230, "below": 96, "legend": 64}
+PANEL_AXIS = AXIS | {"tickfont": {"size": FONT_SIZE - 2}}  # set: Streamlit's chart theme shrinks ticks otherwise
+# Side by side (never in projector mode, where they stack) a panel title's lines hold about this many characters.
+PANEL_TITLE_CHARACTERS = 22
+TITLE_LINE_PIXELS = 24
 
 
 def smoothed(values: np.ndarray, window: int = 5) -> np.ndarray:
@@ -32,7 +43,7 @@ def smoothed(values: np.ndarray, window: int = 5) -> np.ndarray:
 
 
 def _short_lines(title: str) -> str:
-    """A panel title in lines of a few words: a third of a projector's chart is narrow, and Dutch titles such as
+    """A panel title in lines of a few words: a third of a chart is narrow, and Dutch titles such as
     "(vacatures uit de testdata)" ran into the next panel's."""
     return "<br>".join("<br>".join(textwrap.wrap(part, PANEL_TITLE_CHARACTERS)) for part in title.split("<br>"))
 
@@ -44,25 +55,26 @@ def _three_panel_layout(total_steps: int) -> dict:
     layout = {
         "template": "none",
         "font": {"size": FONT_SIZE, "color": "#262730"},
-        "height": 360 + TITLE_LINE_PIXELS * title_lines,  # the plots keep their height under longer titles
+        "height": 380 + TITLE_LINE_PIXELS * title_lines,  # the plots keep their height (260 px) under longer titles
         "plot_bgcolor": "white",
         "paper_bgcolor": "white",
         "uirevision": "keep",
-        "margin": {"l": 70, "r": 20, "t": 20 + TITLE_LINE_PIXELS * title_lines, "b": 80},
-        "legend": {"orientation": "h", "yanchor": "top", "y": -0.22, "x": 0},
+        "margin": {"l": 70, "r": 20, "t": 20 + TITLE_LINE_PIXELS * title_lines, "b": 100},
+        # below the tick labels and the axis title (72 px under the 260 px plots)
+        "legend": {"orientation": "h", "yanchor": "top", "y": -72 / 260, "x": 0, "font": {"size": FONT_SIZE - 1}},
         "annotations": [],
     }
     for index, ((left, right), title) in enumerate(zip(PANEL_DOMAINS, titles, strict=True), start=1):
         suffix = "" if index == 1 else str(index)
         layout[f"xaxis{suffix}"] = {
-            **AXIS,
+            **PANEL_AXIS,
             "domain": [left, right],
             "anchor": f"y{suffix}",
             "range": [0, total_steps * 1.02],
             "title": {"text": tr("training step")},
         }
         layout[f"yaxis{suffix}"] = {
-            **AXIS,
+            **PANEL_AXIS,
             "anchor": f"x{suffix}",
             "rangemode": "tozero",
             "title": {"text": tr("loss (lower is better)") if index == 1 else ""},
@@ -83,11 +95,69 @@ def _three_panel_layout(total_steps: int) -> dict:
     return layout
 
 
-def fine_tuning_losses(history, total_steps: int, previous_curve=None) -> go.Figure:
+def _stacked_title(title: str) -> str:
+    """A stacked panel's title in bold, what it is measured on (in brackets) on a line of its own: on one line a
+    Dutch title ran past a projector's chart."""
+    name, bracket, rest = title.partition(" (")
+    return f"<b>{name}</b><br>({rest}" if bracket else f"<b>{title}</b>"
+
+
+def _stacked_layout(total_steps: int) -> dict:
+    """The three loss panels one under the other, each the page's width and titled above it, one legend on top:
+    side by side in projector mode each had a quarter of a 1280-pixel projector, titles on four lines."""
+    pixels = STACKED_PIXELS
+    block = pixels["title"] + pixels["plot"] + pixels["below"]
+    plots = 3 * block - pixels["below"]  # the last panel's tick labels and axis title go in the bottom margin
+    layout = {
+        "template": "none",
+        "font": {"size": FONT_SIZE, "color": "#262730"},
+        "height": plots + pixels["legend"] + pixels["below"],
+        "plot_bgcolor": "white",
+        "paper_bgcolor": "white",
+        "uirevision": "keep",
+        "margin": {"l": 70, "r": 20, "t": pixels["legend"], "b": pixels["below"]},
+        "legend": {"orientation": "h", "yanchor": "bottom", "y": 1 + 8 / plots, "x": 0},
+        "annotations": [],
+    }
+    for index, title in enumerate(FULL_TITLES, start=1):
+        suffix = "" if index == 1 else str(index)
+        top = plots - (index - 1) * block - pixels["title"]  # in pixels from the bottom of the plots
+        layout[f"xaxis{suffix}"] = {
+            **PANEL_AXIS,
+            "anchor": f"y{suffix}",
+            "range": [0, total_steps * 1.02],
+            "title": {"text": tr("training step")},
+        }
+        layout[f"yaxis{suffix}"] = {
+            **PANEL_AXIS,
+            "anchor": f"x{suffix}",
+            "rangemode": "tozero",
+            "domain": [(top - pixels["plot"]) / plots, top / plots],
+        }
+        layout["annotations"].append(
+            {
+                "text": _stacked_title(tr(title)),
+                "x": 0,
+                "xshift": -60,  # from the figure's left edge, over the y axis's numbers: room for a long title
+                "y": top / plots,
+                "xref": "paper",
+                "yref": "paper",
+                "xanchor": "left",
+                "align": "left",
+                "yanchor": "bottom",
+                "yshift": 6,
+                "showarrow": False,
+                "font": {"size": FONT_SIZE + 1},
+            }
+        )
+    return layout
+
+
+def fine_tuning_losses(history, total_steps: int, previous_curve=None, *, stacked: bool = False) -> go.Figure:
     """Three panels of loss per step, each with both models: held-out house style, held-out general
     English (what fine-tuning costs) and the training texts; optionally the previous run's first panel
-    (`previous_curve`: (2, n), its steps and losses)."""
-    figure = go.Figure(layout=_three_panel_layout(total_steps))
+    (`previous_curve`: (2, n), its steps and losses). Side by side, or `stacked` one under the other."""
+    figure = go.Figure(layout=_stacked_layout(total_steps) if stacked else _three_panel_layout(total_steps))
     if previous_curve is not None and np.ndim(previous_curve) == 2 and previous_curve.shape[1]:
         figure.add_trace(
             go.Scatter(
