@@ -209,7 +209,8 @@ def draw(run: TrainingRun) -> None:
     live.progress(run)
     for level, text in read_run(history, run.config, class_labels(run.dataset)):
         getattr(st, level)(text)
-    boundary_column, curves_column = look.columns([1.6, 1], gap="medium")
+    # the map is square and fits in less than its column's width: the rest widens the loss chart
+    boundary_column, curves_column = look.columns([1.25, 1], gap="medium")
     # While a run trains, the browser animates it; a paused or finished run gets Plotly figures with hover
     # and zoom.
     animate = live.is_running(st.session_state, "play") and history.epochs_done > 0
@@ -225,7 +226,11 @@ def draw(run: TrainingRun) -> None:
             figure = curves.loss_curves(history.train_loss, history.test_loss, run.config.epochs, history.best_epoch())
             # a narrow column: a longer title (Dutch's) goes on two lines rather than off the chart
             title = style.fitted(tr("Loss: training vs held-out"), NARROW_TITLE_CHARACTERS)
-            figure.update_layout(height=440, title={"text": title}, margin={"t": 80 if "<br>" in title else 50})
+            room = 30 if "<br>" in title else 0  # for the title's second line; the plot keeps its height
+            layout = figure.layout
+            figure.update_layout(
+                height=layout.height + 20 + room, title={"text": title}, margin={"t": layout.margin.t + room}
+            )
             banded_chart("play", run, figure, "loss", key="play_loss_chart")
         elif run.failure is None:
             st.info(tr("Press **Play** to train, or **Step** for ten epochs at a time. The loss curves appear here."))

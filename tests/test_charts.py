@@ -150,3 +150,12 @@ def test_the_fine_tuning_panels_stack_under_one_legend_on_top_with_their_whole_t
         list(domain) for domain in lm.PANEL_DOMAINS
     ]
     assert side_by_side["legend"]["y"] < 0
+
+
+def test_the_best_held_out_epochs_label_sits_above_the_plot_where_no_curve_runs():
+    falling = np.geomspace(1, 0.1, 50)
+    unmarked = curves.loss_curves(falling, falling, 50).layout
+    figure = curves.loss_curves(falling, falling, 50, best_epoch=40).layout
+    label = figure.annotations[0]
+    assert label.text == "best held-out: epoch 40" and (label.y, label.yanchor, label.yref) == (1.0, "bottom", "paper")
+    assert figure.margin.t - unmarked.margin.t == figure.height - unmarked.height == style.ABOVE_THE_PLOT_PIXELS

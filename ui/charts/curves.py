@@ -34,7 +34,7 @@ def loss_curves(train_loss, test_loss, total_epochs: int, best_epoch=None, previ
     add_line(figure, train_loss, tr("training"), TRAIN_COLOUR)
     add_line(figure, test_loss, tr("held-out"), TEST_COLOUR)
     best = tr("best held-out: epoch {epoch}").format(epoch=best_epoch)
-    mark_epoch(figure, best_epoch, best, TEST_COLOUR, total_epochs)
+    mark_epoch(figure, best_epoch, best, TEST_COLOUR, total_epochs, "above")  # inside, it sat on the curves
     figure.update_xaxes(**epoch_range(total_epochs))
     shown = [train_loss, test_loss] + ([previous_test_loss] if previous_test_loss is not None else [])
     values = np.concatenate([np.asarray(values, float) for values in shown])
