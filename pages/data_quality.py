@@ -175,6 +175,12 @@ def build_scenario(key: str) -> data_quality.Scenario:
     return builders[key]()
 
 
+def current_settings(key: str) -> dict:
+    """The settings a run started now would have, named as data_quality.run_settings names a run's."""
+    state = st.session_state
+    return {**build_scenario(key).settings, "epochs": int(state.dq_epochs), "seed": int(state.dq_seed)}
+
+
 def start_scenario(key: str) -> None:
     """Train a new run; the last one's results stay as grey bars to compare with."""
     prefix, state = f"dq_{key}", st.session_state
@@ -190,6 +196,7 @@ def draw_scenario(key: str, run) -> None:
         return
     history = run.history()
     live.progress(run)
+    pins.changed_since_the_run(data_quality.run_settings(run), lambda: current_settings(key), tr("Train"))
     st.caption(run.scenario.description)
     if not history.epochs_done:
         return

@@ -3,6 +3,7 @@
 import re
 
 import numpy as np
+import pytest
 
 from ui.charts import curves, images, style
 from ui.charts.style import show_lone_points
@@ -159,3 +160,37 @@ def test_the_best_held_out_epochs_label_sits_above_the_plot_where_no_curve_runs(
     label = figure.annotations[0]
     assert label.text == "best held-out: epoch 40" and (label.y, label.yanchor, label.yref) == (1.0, "bottom", "paper")
     assert figure.margin.t - unmarked.margin.t == figure.height - unmarked.height == style.ABOVE_THE_PLOT_PIXELS
+
+
+def test_bars_in_their_groups_colours_leave_the_legend_to_the_previous_run_and_names_use_their_room():
+    from ui.charts import groups
+
+    names = ["held-out, mixed like training", "group A: as written", "group B: mirrored"]
+    figure = groups.accuracy_bars(
+        names, {"this run": [0.9, 0.95, 0.7]}, "t", "", previous=[0.8, 0.9, 0.6], category_colours=["red", "green", "blue"]
+    )
+    legend = {trace.name: trace.showlegend for trace in figure.data}
+    assert legend == {"previous run": True, "this run": False}, "one colour per group has no one legend colour"
+    assert list(figure.layout.xaxis.ticktext) == ["held-out, mixed like<br>training", *names[1:]]
+    digits = groups.accuracy_bars([str(d) for d in range(10)], {"a": [0.5] * 10, "b": [0.6] * 10}, "t", "digit")
+    assert all(trace.showlegend is not False for trace in digits.data)
+
+
+def test_projector_mode_enlarges_printed_shares_and_keeps_no_empty_band_under_a_legend():
+    from ui.charts import groups
+
+    names = ["held-out, mixed like training", "group A: as written", "group B: mirrored"]
+    figure = groups.accuracy_bars(names, {"this run": [0.9, 0.95, 0.7]}, "t", "", previous=[0.8, 0.9, 0.6])
+    normal_text, layout = figure.data[0].textfont.size, figure.layout
+
+    def legend_room(layout, tick_size, title_size):
+        return layout.margin.b - style.pixels_below_the_plot(layout, tick_size, title_size)
+
+    normal_room = legend_room(layout, style.FONT_SIZE - 2, style.FONT_SIZE)
+    projected = style.apply_look(figure, style.Look(projector=True)).layout
+    assert figure.data[0].textfont.size == round(normal_text * style.PROJECTOR_FONT_SCALE)
+    room = legend_room(projected, projected.xaxis.tickfont.size, projected.xaxis.title.font.size)
+    assert room == pytest.approx(normal_room * style.PROJECTOR_FONT_SCALE, abs=2), "room for the legend, no more"
+    lines = [line for name in projected.xaxis.ticktext for line in name.split("<br>")]
+    assert max(map(len, lines)) <= style.PROJECTOR_NAME_CHARACTERS < max(map(len, names))
+

@@ -52,6 +52,10 @@ def test_group_scenario_shows_each_group_next_to_the_average():
     )
     assert any("group B" in message.value for message in (*app.warning, *app.success))
     assert app.session_state["dq_groups_run"].epochs_done == 30
+    app.slider(key="dq_group_share").set_value(40).run()
+    app.number_input(key="dq_seed").set_value(2).run()
+    notes = [caption.value for caption in app.caption if "Changed since this run started" in caption.value]
+    assert notes and "group B share 10% → 40%, seed 0 → 2" in notes[0] and "**Train**" in notes[0]
 
 
 def test_a_second_run_keeps_the_first_as_grey_bars_and_noise_shows_a_confusion_matrix():

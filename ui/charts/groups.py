@@ -22,7 +22,10 @@ from ui.charts.style import (
 
 SERIES_COLOURS = (TRAIN_COLOUR, TEST_COLOUR, TRUE_COLOUR, GAP_COLOUR, MEMORIZED_COLOUR)
 LABELLED_BARS = 8  # at most this many bars get their share printed over them
-NAME_LINE_CHARACTERS = 14  # a category's name is broken into lines of about this many characters
+# A category's name is broken into lines of about this many characters, fewer the more categories share the axis
+# (three groups' names have a third of a chart each; on a 1280-pixel projector a line of 22 characters fits that).
+NAME_LINE_CHARACTERS = 14
+AXIS_LINE_CHARACTERS = 66
 LEGEND_PIXELS = 40  # a one-line legend's height, with some room under it
 
 
@@ -49,7 +52,8 @@ def accuracy_bars(
     colours = iter(SERIES_COLOURS)
     for name, values in named.items():
         colour = PREVIOUS_COLOUR if previous is not None and name == previous_name else next(colours)
-        if category_colours is not None and name != previous_name:
+        coloured_by_category = category_colours is not None and name != previous_name
+        if coloured_by_category:
             colour = list(category_colours)
         values = np.asarray(values, float)
         figure.add_trace(
@@ -62,6 +66,8 @@ def accuracy_bars(
                 textposition="outside",
                 textfont={"size": FONT_SIZE - 3},
                 cliponaxis=False,
+                # bars in the categories' colours have no one colour for a legend entry: the axis names them
+                showlegend=not coloured_by_category,
                 hovertemplate=f"{name}<br>%{{x}}: %{{y:.1%}}<extra></extra>",
             )
         )
@@ -70,7 +76,8 @@ def accuracy_bars(
         figure.update_layout(showlegend=False, height=380, margin={"b": 60})
     # long names on lines of a few words, never rotated: rotated, they took most of the chart's height in projector
     # mode, and ran over the legend below
-    ticktext = ["<br>".join(textwrap.wrap(name, NAME_LINE_CHARACTERS)) or name for name in categories]
+    line_characters = max(NAME_LINE_CHARACTERS, AXIS_LINE_CHARACTERS // max(len(categories), 1))
+    ticktext = ["<br>".join(textwrap.wrap(name, line_characters)) or name for name in categories]
     figure.update_xaxes(type="category", tickvals=categories, ticktext=ticktext, tickangle=0)
     figure.update_yaxes(range=[0, 1.1], tickformat=".0%")
     if len(named) > 1:  # the legend under the names, however many lines they take (the plot keeps its height)

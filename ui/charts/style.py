@@ -6,6 +6,7 @@ so a chart fills from left to right while a run trains.
 
 from __future__ import annotations
 
+import textwrap
 from dataclasses import dataclass
 
 import numpy as np
@@ -291,13 +292,38 @@ def pixels_below_the_plot(layout, tick_size: float, title_size: float) -> int:
     return round((0.3 + 1.3 * tick_lines) * tick_size + 1.6 * title_size + 14)
 
 
-def _legend_below_the_axis_title(layout, look: Look) -> None:
+PROJECTOR_NAME_CHARACTERS = 14  # a category name's lines at projector size (three share a 1280-pixel projector)
+
+
+def _short_category_lines(layout) -> None:
+    """Category names written on lines (a bar chart's groups) get shorter lines at projector size: lines that fit
+    a laptop's chart ran into their neighbours' there."""
+    axis = layout.xaxis
+    if axis.type == "category" and axis.tickvals and axis.ticktext:
+        axis.ticktext = [
+            "<br>".join(textwrap.wrap(str(name), PROJECTOR_NAME_CHARACTERS)) or str(name) for name in axis.tickvals
+        ]
+
+
+MIN_LEGEND_ROOM = 36  # pixels under an axis title for a one-line legend, before projector mode enlarges it
+
+
+def _legend_room(layout) -> float:
+    """Pixels a figure keeps under its x axis's tick labels and title: the legend's room."""
+    below = pixels_below_the_plot(
+        layout, layout.xaxis.tickfont.size or FONT_SIZE - 2, layout.xaxis.title.font.size or FONT_SIZE
+    )
+    return (layout.margin.b or 80) - below
+
+
+def _legend_below_the_axis_title(layout, look: Look, legend_room: float) -> None:
     """A legend under the plot sits a share of the plot's height down, which on a short plot left the larger x-axis
-    title on top of it: place it, in pixels, below the tick labels and the axis title, with room for it below (the
-    plot keeps its height)."""
+    title on top of it: place it, in pixels, below the tick labels and the axis title, with the room it had
+    (`legend_room`, at normal size) grown with the text (the plot keeps its height). Scaling the whole bottom margin
+    instead scaled the tick labels' room twice: an empty band under charts whose names take lines."""
     below_plot = pixels_below_the_plot(layout, layout.xaxis.tickfont.size, layout.xaxis.title.font.size)
     old_margin = layout.margin.b or 80
-    new_margin = max(round(old_margin * look.font_scale), below_plot + round(0.6 * old_margin * look.font_scale))
+    new_margin = round(below_plot + max(legend_room, MIN_LEGEND_ROOM) * look.font_scale)
     layout.margin.b, layout.height = new_margin, (layout.height or 420) + new_margin - old_margin
     plot_height = layout.height - (layout.margin.t or 50) - new_margin
     layout.legend.y = -below_plot / max(plot_height, 100)
@@ -305,6 +331,7 @@ def _legend_below_the_axis_title(layout, look: Look) -> None:
 
 def _enlarge(figure: go.Figure, look: Look) -> None:
     layout = figure.layout
+    legend_room = _legend_room(layout)  # measured before the text grows
     layout.font.size = round((layout.font.size or FONT_SIZE) * look.font_scale)
     layout.title.font.size = round((layout.title.font.size or FONT_SIZE + 4) * look.title_scale)
     layout.legend.font.size = round((layout.legend.font.size or FONT_SIZE) * look.font_scale)
@@ -314,10 +341,14 @@ def _enlarge(figure: go.Figure, look: Look) -> None:
         axis.tickfont.size = round((axis.tickfont.size or FONT_SIZE - 2) * look.font_scale)
         axis.title.font.size = round((axis.title.font.size or FONT_SIZE) * look.font_scale)
     _fit_long_titles(layout)
+    _short_category_lines(layout)
     shows_legend = layout.showlegend is not False and any(t.name and t.showlegend is not False for t in figure.data)
     if shows_legend and layout.legend.y is not None and layout.legend.y < 0:
-        _legend_below_the_axis_title(layout, look)
+        _legend_below_the_axis_title(layout, look, legend_room)
     for trace in figure.data:
+        text = getattr(trace, "textfont", None)  # a bar's printed share, a heatmap cell's count
+        if text is not None and isinstance(text.size, int | float):
+            text.size = round(text.size * look.font_scale)
         line, marker = getattr(trace, "line", None), getattr(trace, "marker", None)
         if line is not None and trace.type == "scatter" and line.width != 0:  # a band's edges stay unseen
             line.width = (line.width or 2) * look.line_scale
