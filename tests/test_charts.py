@@ -167,7 +167,12 @@ def test_bars_in_their_groups_colours_leave_the_legend_to_the_previous_run_and_n
 
     names = ["held-out, mixed like training", "group A: as written", "group B: mirrored"]
     figure = groups.accuracy_bars(
-        names, {"this run": [0.9, 0.95, 0.7]}, "t", "", previous=[0.8, 0.9, 0.6], category_colours=["red", "green", "blue"]
+        names,
+        {"this run": [0.9, 0.95, 0.7]},
+        "t",
+        "",
+        previous=[0.8, 0.9, 0.6],
+        category_colours=["red", "green", "blue"],
     )
     legend = {trace.name: trace.showlegend for trace in figure.data}
     assert legend == {"previous run": True, "this run": False}, "one colour per group has no one legend colour"
@@ -193,4 +198,3 @@ def test_projector_mode_enlarges_printed_shares_and_keeps_no_empty_band_under_a_
     assert room == pytest.approx(normal_room * style.PROJECTOR_FONT_SCALE, abs=2), "room for the legend, no more"
     lines = [line for name in projected.xaxis.ticktext for line in name.split("<br>")]
     assert max(map(len, lines)) <= style.PROJECTOR_NAME_CHARACTERS < max(map(len, names))
-
