@@ -153,13 +153,14 @@ def test_the_fine_tuning_panels_stack_under_one_legend_on_top_with_their_whole_t
     assert side_by_side["legend"]["y"] < 0
 
 
-def test_the_best_held_out_epochs_label_sits_above_the_plot_where_no_curve_runs():
+def test_the_best_held_out_epochs_label_stands_over_the_curves_at_the_top_of_the_axis():
     falling = np.geomspace(1, 0.1, 50)
-    unmarked = curves.loss_curves(falling, falling, 50).layout
-    figure = curves.loss_curves(falling, falling, 50, best_epoch=40).layout
-    label = figure.annotations[0]
-    assert label.text == "best held-out: epoch 40" and (label.y, label.yanchor, label.yref) == (1.0, "bottom", "paper")
-    assert figure.margin.t - unmarked.margin.t == figure.height - unmarked.height == style.ABOVE_THE_PLOT_PIXELS
+    figure = curves.loss_curves(falling, falling * 1.2, 50, best_epoch=40).layout
+    label, (bottom, top) = figure.annotations[0], figure.yaxis.range
+    assert label.text == "best held-out: epoch 40" and (label.y, label.yanchor, label.yref) == (1.0, "top", "paper")
+    highest = (np.log10(1.2) - bottom) / (top - bottom)  # the highest curve's share of the axis's height
+    assert 0.85 < highest < 0.9, "the label's band, the top tenth, stays free of curves"
+    assert (np.log10(0.1) - bottom) / (top - bottom) > 0, "the lowest point stays on the chart"
 
 
 def test_bars_in_their_groups_colours_leave_the_legend_to_the_previous_run_and_names_use_their_room():

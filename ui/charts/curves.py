@@ -25,6 +25,10 @@ from ui.charts.style import (
     panel_title,
 )
 
+# The share of a loss chart's height over its highest curve, as a part of the curves' own span: the best epoch's
+# label (a line of text, 7% of a plot of 300 pixels) stands there.
+LABEL_HEADROOM = 0.12
+
 
 def loss_curves(train_loss, test_loss, total_epochs: int, best_epoch=None, previous_test_loss=None) -> go.Figure:
     """Training vs held-out loss per epoch (log scale), with the best held-out epoch marked."""
@@ -34,16 +38,24 @@ def loss_curves(train_loss, test_loss, total_epochs: int, best_epoch=None, previ
     add_line(figure, train_loss, tr("training"), TRAIN_COLOUR)
     add_line(figure, test_loss, tr("held-out"), TEST_COLOUR)
     best = tr("best held-out: epoch {epoch}").format(epoch=best_epoch)
-    mark_epoch(figure, best_epoch, best, TEST_COLOUR, total_epochs, "above")  # inside, it sat on the curves
+    mark_epoch(figure, best_epoch, best, TEST_COLOUR, total_epochs)
     figure.update_xaxes(**epoch_range(total_epochs))
     shown = [train_loss, test_loss] + ([previous_test_loss] if previous_test_loss is not None else [])
     values = np.concatenate([np.asarray(values, float) for values in shown])
     ticks = log_ticks(values)
     figure.update_yaxes(type="log", tickvals=ticks, ticktext=[short_number(tick) for tick in ticks])
     positive = values[np.isfinite(values) & (values > 0)]
-    if positive.size and sum(positive.min() <= tick <= positive.max() for tick in ticks) < 2:
-        # Plotly's own range hugs the values (one epoch's, or a flat curve's) and held at most one of the ticks
-        low, high = min(ticks[0], positive.min()), max(ticks[-1], positive.max())
+    if not positive.size:
+        return figure
+    low, high = positive.min(), positive.max()
+    few_ticks = sum(low <= tick <= high for tick in ticks) < 2
+    if few_ticks:  # Plotly's own range hugs the values (one epoch's, or a flat curve's) and held at most one tick
+        low, high = min(ticks[0], low), max(ticks[-1], high)
+    if best_epoch:  # the top of the axis kept free of curves for the best epoch's label, which sat on them
+        bottom, top = np.log10(low), np.log10(high)
+        margin = 0.04 * max(top - bottom, 0.1)
+        figure.update_yaxes(range=[bottom - margin, top + margin + LABEL_HEADROOM * (top - bottom + 2 * margin)])
+    elif few_ticks:
         figure.update_yaxes(range=[np.log10(low), np.log10(high)])
     return figure
 

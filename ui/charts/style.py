@@ -70,18 +70,11 @@ def add_line(figure, values, name, colour, dash=None, width=3, yaxis="y"):
 LABEL_BACKDROP = "rgba(255, 255, 255, 0.85)"  # dark looks swap it for their own (see _darken)
 
 
-ABOVE_THE_PLOT_PIXELS = 30  # room between a chart's title and its plot for an epoch's label (projector size)
-
-
 def mark_epoch(figure, epoch: int | None, text: str, colour: str, total_epochs: int, position: str = "top"):
     """A dotted vertical line at an epoch with a label (set as plain layout dicts: add_vline is slow), the label on
     the side of the line with room for it: past the middle of the axis, on its left. The label has a backdrop, so it
-    stays readable where a curve runs under it (in projector mode a label covers much of a narrow chart). At
-    position "above" the label goes over the plot, under the title, where no curve runs (the figure grows by that
-    room, its plot keeping its height)."""
-    if epoch and position == "above":
-        layout = figure.layout
-        layout.margin.t, layout.height = layout.margin.t + ABOVE_THE_PLOT_PIXELS, layout.height + ABOVE_THE_PLOT_PIXELS
+    stays readable where a curve runs under it (in projector mode a label covers much of a narrow chart); a chart
+    can keep the top of its axis free of curves for it (see curves.loss_curves)."""
     if epoch:
         figure.add_shape(
             type="line", x0=epoch, x1=epoch, yref="paper", y0=0, y1=1, line={"color": colour, "dash": "dot", "width": 2}
@@ -89,7 +82,7 @@ def mark_epoch(figure, epoch: int | None, text: str, colour: str, total_epochs: 
         figure.add_annotation(
             x=epoch,
             yref="paper",
-            y=1.0 if position in ("top", "above") else 0.02,
+            y=1.0 if position == "top" else 0.02,
             xanchor="right" if epoch > total_epochs / 2 else "left",
             yanchor="top" if position == "top" else "bottom",
             text=text,
