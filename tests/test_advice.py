@@ -249,3 +249,23 @@ def test_a_playground_model_without_a_hidden_layer_that_learned_little_is_told_w
     run = trained(start_run(config))
     text = " ".join(words for _, words in read_run(run.history(), config.lab_config()))
     assert "learned little" in text and "straight border" in text and "smaller learning rate" not in text
+
+
+@pytest.mark.parametrize(("regularization", "strength"), [("L1", 0.1), ("L1", 1.0), ("L2", 0.1), ("L2", 1.0)])
+def test_a_playground_model_whose_regularization_pulled_its_weights_to_zero_is_told_to_weaken_it(
+    regularization, strength
+):
+    """Strong regularization at the page's own rate left the spirals unlearned, and the reading blamed the rate,
+    suggesting 0.003: at that rate the spirals are not learned in 300 epochs either. The weights shrank below their
+    starting size, so the regularization is named, and the weaker strength it suggests lets the spirals be learned."""
+    rate = playground.PAGE_DEFAULTS["play_lr"]
+    config = PlaygroundConfig(learning_rate=rate, regularization=regularization, regularization_strength=strength)
+    history = trained(start_run(config)).history()
+    text = " ".join(words for _, words in read_run(history, config.lab_config()))
+    assert "smaller learning rate" not in text and history.weight_size_ratio < 1
+    # it learned little, or (the strongest) answers one class for everything: either reading names the regularization
+    weaker = float(re.search(r"weaker(?: regularization)?, such as (\d(?:[\d.]*\d)?)", text).group(1))
+    assert weaker in playground.STRENGTHS and weaker < strength
+    advised = replace(config, regularization_strength=weaker)
+    followed = trained(start_run(advised)).history()
+    assert learns(followed, 2) and not any("weaker" in words for _, words in read_run(followed, advised.lab_config()))

@@ -102,6 +102,9 @@ class LabHistory:
     diverged_at: int | None = None  # 1-based epoch at which the run failed and was stopped (0: before training)
     failure: str | None = None  # one of core.engine.run.FAILURES: see TrainingRun.failure
     seconds: float = 0.0
+    # The model's weights now against at the start (root mean square, biases left out): a model that learns grows
+    # them; regularization that pulls harder than the examples leaves them smaller than they started.
+    weight_size_ratio: float = 1.0
 
     def __getattr__(self, name):
         if name in SCALAR_METRICS:
@@ -318,6 +321,7 @@ class TrainingRun:
                 diverged_at=self.diverged_at,
                 failure=self.failure,
                 seconds=self.seconds,
+                weight_size_ratio=self._weight_size() / max(self._starting_weight_size, 1e-12),
             )
         return self._history
 

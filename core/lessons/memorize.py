@@ -98,8 +98,8 @@ def _stuck_reading(history: LabHistory, config: LabConfig, class_names):
     if config.weight_decay or config.l1_strength:
         cause = tr(
             "The regularization may be pulling every weight towards zero harder than the examples pull them away, "
-            "which leaves the same answer for everything: make it weaker, or turn it off."
-        )
+            "which leaves the same answer for everything: make it weaker, such as {weaker}, or turn it off."
+        ).format(weaker=short_number(weaker_regularization(config.l1_strength or config.weight_decay)))
     elif not config.hidden or config.activation == "linear":
         cause = tr(STRAIGHT_BORDER)
     else:
@@ -158,6 +158,17 @@ STRAIGHT_BORDER = tr_later(
 )
 
 
+# The strongest regularization (L1 or L2) measured to let the Playground's default network learn its hardest data
+# set, the spirals, at the page's learning rate (0.03, seeds 0 and 1; tests/test_advice.py follows it).
+SAFE_REGULARIZATION = 0.01
+
+
+def weaker_regularization(strength: float) -> float:
+    """A strength to try after one that pulled the weights to zero: a tenth of it, and no more than
+    SAFE_REGULARIZATION (a tenth of 0.3 still kept the spirals from being learned)."""
+    return float(f"{min(strength / 10, SAFE_REGULARIZATION):.2g}")
+
+
 def _learned_little_reading(history: LabHistory, config: LabConfig):
     """Held-out accuracy less than halfway from guessing to perfect; above the safe rate, the rate is the suspect."""
     safe = SAFE_LEARNING_RATES[config.optimizer]
@@ -168,8 +179,19 @@ def _learned_little_reading(history: LabHistory, config: LabConfig):
     text = tr("The model learned little: held-out accuracy is {accuracy} (guessing gets about {chance}).").format(
         accuracy=percent(history.test_accuracy[-1]), chance=percent(1 / history.num_classes)
     )
+    strength = config.l1_strength or config.weight_decay
     if not config.hidden or config.activation == "linear":  # the border's shape, not the rate, is the likely cause
         text += " " + tr(STRAIGHT_BORDER)
+    elif strength and history.weight_size_ratio < 1:  # pulled smaller than they started: regularization won
+        text += " " + tr(
+            "Its weights are now {ratio} of their size at the start: the regularization (strength {strength}) pulls "
+            "them towards zero harder than the examples pull them out, and a network with such small weights can "
+            "only draw a simple border. Try a weaker regularization, such as {weaker}."
+        ).format(
+            ratio=percent(history.weight_size_ratio),
+            strength=short_number(strength),
+            weaker=short_number(weaker_regularization(strength)),
+        )
     elif config.learning_rate > safe:
         text += " " + tr(
             "A learning rate of {rate} is above {safe}, the largest rate measured to train "
