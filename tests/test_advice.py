@@ -251,18 +251,22 @@ def test_a_playground_model_without_a_hidden_layer_that_learned_little_is_told_w
     assert "learned little" in text and "straight border" in text and "smaller learning rate" not in text
 
 
-@pytest.mark.parametrize(("regularization", "strength"), [("L1", 0.1), ("L1", 1.0), ("L2", 0.1), ("L2", 1.0)])
-def test_a_playground_model_whose_regularization_pulled_its_weights_to_zero_is_told_to_weaken_it(
-    regularization, strength
-):
+@pytest.mark.parametrize(
+    ("regularization", "strength", "seed"),
+    [("L1", 0.1, 0), ("L1", 1.0, 0), ("L2", 0.1, 0), ("L2", 1.0, 0), ("L1", 0.03, 1)],
+)
+def test_a_playground_model_held_back_by_its_regularization_is_told_to_weaken_it(regularization, strength, seed):
     """Strong regularization at the page's own rate left the spirals unlearned, and the reading blamed the rate,
     suggesting 0.003: at that rate the spirals are not learned in 300 epochs either. The weights shrank below their
-    starting size, so the regularization is named, and the weaker strength it suggests lets the spirals be learned."""
+    starting size, so the regularization is named, and the weaker strength it suggests lets the spirals be learned.
+    (L1 at 0.03 with seed 1 learned little with weights grown: a weaker one, not a smaller rate, lets it learn.)"""
     rate = playground.PAGE_DEFAULTS["play_lr"]
-    config = PlaygroundConfig(learning_rate=rate, regularization=regularization, regularization_strength=strength)
+    config = PlaygroundConfig(
+        learning_rate=rate, regularization=regularization, regularization_strength=strength, seed=seed
+    )
     history = trained(start_run(config)).history()
     text = " ".join(words for _, words in read_run(history, config.lab_config()))
-    assert "smaller learning rate" not in text and history.weight_size_ratio < 1
+    assert "learning rate, such as" not in text and "regularization" in text
     # it learned little, or (the strongest) answers one class for everything: either reading names the regularization
     weaker = float(re.search(r"weaker(?: regularization)?, such as (\d(?:[\d.]*\d)?)", text).group(1))
     assert weaker in playground.STRENGTHS and weaker < strength

@@ -182,7 +182,12 @@ def _learned_little_reading(history: LabHistory, config: LabConfig):
     strength = config.l1_strength or config.weight_decay
     if not config.hidden or config.activation == "linear":  # the border's shape, not the rate, is the likely cause
         text += " " + tr(STRAIGHT_BORDER)
-    elif strength and history.weight_size_ratio < 1:  # pulled smaller than they started: regularization won
+    elif strength and history.weight_size_ratio >= 1:  # the weights grew, yet less regularization is worth a try
+        text += " " + tr(
+            "The regularization (strength {strength}) holds the weights back from fitting the examples: try a weaker "
+            "regularization, such as {weaker}, before changing the learning rate."
+        ).format(strength=short_number(strength), weaker=short_number(weaker_regularization(strength)))
+    elif strength:  # pulled smaller than they started: the regularization won
         text += " " + tr(
             "Its weights are now {ratio} of their size at the start: the regularization (strength {strength}) pulls "
             "them towards zero harder than the examples pull them out, and a network with such small weights can "
