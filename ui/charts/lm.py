@@ -48,50 +48,51 @@ def _short_lines(title: str) -> str:
     return "<br>".join("<br>".join(textwrap.wrap(part, PANEL_TITLE_CHARACTERS)) for part in title.split("<br>"))
 
 
+def _panels_layout(height: int, margin: dict, legend: dict) -> dict:
+    """What the loss panels' layouts share; each panel is added by _add_panel."""
+    return {
+        "template": "none",
+        "font": {"size": FONT_SIZE, "color": "#262730"},
+        "height": height,
+        "plot_bgcolor": "white",
+        "paper_bgcolor": "white",
+        "uirevision": "keep",
+        "margin": margin,
+        "legend": legend,
+        "annotations": [],
+    }
+
+
+def _add_panel(layout: dict, index: int, total_steps: int, x_axis: dict, y_axis: dict, title: dict) -> None:
+    """Panel `index` (1-3): its axes over the steps and its title (an annotation), with what differs per layout."""
+    suffix = "" if index == 1 else str(index)
+    steps = {"range": [0, total_steps * 1.02], "title": {"text": tr("training step")}}
+    layout[f"xaxis{suffix}"] = {**PANEL_AXIS, "anchor": f"y{suffix}", **steps, **x_axis}
+    layout[f"yaxis{suffix}"] = {**PANEL_AXIS, "anchor": f"x{suffix}", "rangemode": "tozero", **y_axis}
+    placed = {
+        "xref": "paper",
+        "yref": "paper",
+        "yanchor": "bottom",
+        "showarrow": False,
+        "font": {"size": FONT_SIZE + 1},
+    }
+    layout["annotations"].append(placed | title)
+
+
 def _three_panel_layout(total_steps: int) -> dict:
     """Three side-by-side loss panels sharing one legend, each titled by an annotation."""
     titles = [_short_lines(tr(title)) for title in PANELS]
     title_lines = max(title.count("<br>") + 1 for title in titles)
-    layout = {
-        "template": "none",
-        "font": {"size": FONT_SIZE, "color": "#262730"},
-        "height": 380 + TITLE_LINE_PIXELS * title_lines,  # the plots keep their height (260 px) under longer titles
-        "plot_bgcolor": "white",
-        "paper_bgcolor": "white",
-        "uirevision": "keep",
-        "margin": {"l": 70, "r": 20, "t": 20 + TITLE_LINE_PIXELS * title_lines, "b": 100},
+    layout = _panels_layout(
+        380 + TITLE_LINE_PIXELS * title_lines,  # the plots keep their height (260 px) under longer titles
+        {"l": 70, "r": 20, "t": 20 + TITLE_LINE_PIXELS * title_lines, "b": 100},
         # below the tick labels and the axis title (72 px under the 260 px plots)
-        "legend": {"orientation": "h", "yanchor": "top", "y": -72 / 260, "x": 0, "font": {"size": FONT_SIZE - 1}},
-        "annotations": [],
-    }
+        {"orientation": "h", "yanchor": "top", "y": -72 / 260, "x": 0, "font": {"size": FONT_SIZE - 1}},
+    )
     for index, ((left, right), title) in enumerate(zip(PANEL_DOMAINS, titles, strict=True), start=1):
-        suffix = "" if index == 1 else str(index)
-        layout[f"xaxis{suffix}"] = {
-            **PANEL_AXIS,
-            "domain": [left, right],
-            "anchor": f"y{suffix}",
-            "range": [0, total_steps * 1.02],
-            "title": {"text": tr("training step")},
-        }
-        layout[f"yaxis{suffix}"] = {
-            **PANEL_AXIS,
-            "anchor": f"x{suffix}",
-            "rangemode": "tozero",
-            "title": {"text": tr("loss (lower is better)") if index == 1 else ""},
-        }
-        layout["annotations"].append(
-            {
-                "text": title,
-                "x": (left + right) / 2,
-                "y": 1.0,
-                "xref": "paper",
-                "yref": "paper",
-                "xanchor": "center",
-                "yanchor": "bottom",
-                "showarrow": False,
-                "font": {"size": FONT_SIZE + 1},
-            }
-        )
+        y_title = tr("loss (lower is better)") if index == 1 else ""
+        centred = {"text": title, "x": (left + right) / 2, "y": 1.0, "xanchor": "center"}
+        _add_panel(layout, index, total_steps, {"domain": [left, right]}, {"title": {"text": y_title}}, centred)
     return layout
 
 
@@ -108,47 +109,24 @@ def _stacked_layout(total_steps: int) -> dict:
     pixels = STACKED_PIXELS
     block = pixels["title"] + pixels["plot"] + pixels["below"]
     plots = 3 * block - pixels["below"]  # the last panel's tick labels and axis title go in the bottom margin
-    layout = {
-        "template": "none",
-        "font": {"size": FONT_SIZE, "color": "#262730"},
-        "height": plots + pixels["legend"] + pixels["below"],
-        "plot_bgcolor": "white",
-        "paper_bgcolor": "white",
-        "uirevision": "keep",
-        "margin": {"l": 70, "r": 20, "t": pixels["legend"], "b": pixels["below"]},
-        "legend": {"orientation": "h", "yanchor": "bottom", "y": 1 + 8 / plots, "x": 0},
-        "annotations": [],
-    }
+    layout = _panels_layout(
+        plots + pixels["legend"] + pixels["below"],
+        {"l": 70, "r": 20, "t": pixels["legend"], "b": pixels["below"]},
+        {"orientation": "h", "yanchor": "bottom", "y": 1 + 8 / plots, "x": 0},
+    )
     for index, title in enumerate(FULL_TITLES, start=1):
-        suffix = "" if index == 1 else str(index)
         top = plots - (index - 1) * block - pixels["title"]  # in pixels from the bottom of the plots
-        layout[f"xaxis{suffix}"] = {
-            **PANEL_AXIS,
-            "anchor": f"y{suffix}",
-            "range": [0, total_steps * 1.02],
-            "title": {"text": tr("training step")},
+        on_the_left = {
+            "text": _stacked_title(tr(title)),
+            "x": 0,
+            "xshift": -60,  # from the figure's left edge, over the y axis's numbers: room for a long title
+            "y": top / plots,
+            "xanchor": "left",
+            "align": "left",
+            "yshift": 6,
         }
-        layout[f"yaxis{suffix}"] = {
-            **PANEL_AXIS,
-            "anchor": f"x{suffix}",
-            "rangemode": "tozero",
-            "domain": [(top - pixels["plot"]) / plots, top / plots],
-        }
-        layout["annotations"].append(
-            {
-                "text": _stacked_title(tr(title)),
-                "x": 0,
-                "xshift": -60,  # from the figure's left edge, over the y axis's numbers: room for a long title
-                "y": top / plots,
-                "xref": "paper",
-                "yref": "paper",
-                "xanchor": "left",
-                "align": "left",
-                "yanchor": "bottom",
-                "yshift": 6,
-                "showarrow": False,
-                "font": {"size": FONT_SIZE + 1},
-            }
+        _add_panel(
+            layout, index, total_steps, {}, {"domain": [(top - pixels["plot"]) / plots, top / plots]}, on_the_left
         )
     return layout
 
