@@ -8,7 +8,8 @@ st.title(tr("Trainlab: see how an AI model is trained"))
 st.markdown(
     tr(
         "Every lesson here trains a **real neural network, live, in front of you**. Move the sliders, press "
-        "Train and watch what the model learns, epoch by epoch. Nothing is pre-recorded."
+        "Train and watch what the model learns, epoch by epoch. No curve is pre-recorded; only the language models "
+        "that take long to pretrain are prepared in advance, and the pages that use one say so."
     )
 )
 

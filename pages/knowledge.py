@@ -321,8 +321,8 @@ st.dataframe(
 )
 st.caption(
     tr(
-        "Training compute counted as 6 x parameters x tokens read. Published models: their makers' figures (or 6 x "
-        "the published parameters x tokens). This server trains at about {speed} operations a second (measured on "
+        "Training compute counted as 6 × parameters × tokens read. Published models: their makers' figures (or 6 × "
+        "the published parameters × tokens). This server trains at about {speed} operations a second (measured on "
         "the runs above); it would need {duration} for the largest."
     ).format(speed=operations_in_words(speed), duration=duration_in_words(lesson.seconds_for_biggest(speed)))
 )

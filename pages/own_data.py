@@ -345,8 +345,10 @@ def upload_status_and_training(table) -> own_data.Prepared | None:
 def draw_upload(run) -> None:
     if run is None:
         prepared = st.session_state.get("dq_upload_ready")
-        if prepared is None or prepared.dataset is not None:  # else the problem on the left says what to do first
+        if prepared is None:
             st.info(tr("Upload a file (or one of the examples above), choose the label column and press **Train**."))
+        elif prepared.dataset is not None:  # else the problem on the left says what to do first
+            st.info(tr("Check the label column on the left, then press **Train**: the results appear here."))
         return
     history = run.history()
     live.progress(run)

@@ -356,6 +356,11 @@ st.page_link(
 st.markdown(
     tr(
         "A model's examples also end at a moment in time: a language model knows nothing that happened after its "
-        "texts were collected (its *knowledge cutoff*). A lesson on that is still to come."
+        "texts were collected (its *knowledge cutoff*)."
     )
+)
+st.page_link(
+    "pages/knowledge.py",
+    label=tr("What a model knows: its knowledge cutoff, and looking facts up instead of retraining"),
+    icon=":material/travel_explore:",
 )

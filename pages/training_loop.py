@@ -179,7 +179,7 @@ def draw_walkthrough(stepper: Stepper) -> None:
     )
     st.table(step_table(detail, stepper.phase), border="horizontal", hide_index=True)
     for text in phase_texts(detail, SHOWN_ROWS)[: stepper.phase + 1]:
-        st.markdown(text)
+        st.markdown(look.formula_text(text))
 
 
 def draw_pictures(stepper: Stepper) -> None:

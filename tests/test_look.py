@@ -3,7 +3,9 @@
 import numpy as np
 import plotly.graph_objects as go
 
-from ui.charts import curves, line_fit
+from ui import look
+from ui.charts import curves, line_fit, style
+from ui.charts import rules as rule_charts
 from ui.charts.style import EXPORT_HEIGHT, EXPORT_WIDTH, TRAIN_COLOUR, Look, apply_look, chart_config
 
 
@@ -75,7 +77,6 @@ def test_an_epoch_mark_stays_readable_over_a_curve_in_either_look():
 
 def test_maps_side_by_side_keep_their_plots_level_in_projector_mode_when_one_title_is_long():
     """The rules page's two maps: a long title went on two lines and pushed its plot below its neighbour's."""
-    from ui.charts import rules as rule_charts
 
     axis = np.linspace(0, 1, 5)
     short = rule_charts.decision_map(axis, axis, np.ones((5, 5)), "Your rule: 86 of 120 right")
@@ -98,3 +99,18 @@ def test_projector_mode_keeps_a_bands_edges_unseen():
     assert edges
     apply_look(figure, Look(dark=True, projector=True))
     assert all(trace.line.width == 0 for trace in edges)
+
+
+def test_far_applicants_labels_stand_on_a_light_backdrop_in_every_look_and_turn_inward_at_the_edges():
+    axis = np.linspace(0, 300, 31)
+    figure = rule_charts.decision_map(axis, axis, np.full((31, 31), 0.5), "map")
+    rule_charts.add_far_applicants(figure, [5, 150, 290], [10, 90, 130], ["5 / 10", "150 / 90", "290 / 130"])
+    dark = apply_look(figure, Look(dark=True)).layout.annotations
+    labels = {note.text: note for note in dark}
+    assert [labels[text].xanchor for text in ("5 / 10", "150 / 90", "290 / 130")] == ["left", "center", "right"]
+    assert all(note.bgcolor == style.LABEL_BACKDROP and note.font.color == "#222222" for note in labels.values())
+
+
+def test_a_formula_is_kept_whole_on_a_line():
+    text = look.formula_text("∂L/∂w = 0.5; b ← 1.000 − 0.5 · 0.25")
+    assert "/\u2060∂" in text and "b\u00a0←\u00a01.000" in text

@@ -68,6 +68,18 @@ def columns(spec, where=None, **column_options) -> list:
     return (where or st).columns(spec, **column_options)
 
 
+# Where a formula may not break across lines: "∂L/" at the end of a line and "∂w" on the next, or "b ←" and the number
+# it becomes, read as two formulas. A word joiner after the slash, no-break spaces around the arrow.
+UNBREAKABLE = {"/∂": "/\u2060∂", " ← ": "\u00a0←\u00a0"}
+
+
+def formula_text(text: str) -> str:
+    """`text` with its formulas kept whole on a line (see UNBREAKABLE)."""
+    for breakable, whole in UNBREAKABLE.items():
+        text = text.replace(breakable, whole)
+    return text
+
+
 def chart(figure, key: str, where=None) -> None:
     """Draw a Plotly figure (in `where`, a column or container, or the current place) in this learner's look, its
     numbers (ticks, hover) written as the learner's language writes them."""

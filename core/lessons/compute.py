@@ -52,7 +52,7 @@ REFERENCES = (
         3.14e23,
         tr_later(
             'Brown et al., "Language Models are Few-Shot Learners" (2020): 175 billion parameters, 300 billion '
-            "tokens, 3.14e23 training operations"
+            "tokens, 3.14 × 10²³ training operations"
         ),
     ),
     Reference(
@@ -82,7 +82,7 @@ REFERENCES = (
         3.8e25,
         tr_later(
             'Llama Team, Meta, "The Llama 3 Herd of Models" (2024): 405 billion parameters, 15.6 trillion tokens, '
-            "3.8e25 training operations"
+            "3.8 × 10²⁵ training operations"
         ),
     ),
 )

@@ -145,7 +145,9 @@ def line_fit(
     """All examples in grey, the highlighted ones in colour, the current line, and their errors as segments."""
     sign = "+" if intercept >= 0 else "−"
     title = tr("The line now: y = {slope}·x {sign} {intercept}").format(
-        slope=formatted(slope, ".3f"), sign=sign, intercept=formatted(abs(intercept), ".3f")
+        slope=formatted(slope, ".3f").replace("-", "−"),  # the minus of the sign beside it, not a hyphen
+        sign=sign,
+        intercept=formatted(abs(intercept), ".3f"),
     )
     figure = base_figure(title, x_title, y_title, height=440)
     figure.add_trace(

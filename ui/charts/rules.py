@@ -12,12 +12,13 @@ import plotly.graph_objects as go
 
 from core.i18n import tr, tr_later
 from ui.charts.plane import CLASS_COLOURS, CLASS_TINTS
-from ui.charts.style import FONT_SIZE, SIDE_BY_SIDE, base_figure
+from ui.charts.style import FONT_SIZE, LABEL_BACKDROP, ON_LIGHT_MAP, SIDE_BY_SIDE, base_figure
 
 APPROVE_COLOUR, DECLINE_COLOUR = CLASS_COLOURS[0], CLASS_COLOURS[1]
 APPROVE_TINT, DECLINE_TINT = CLASS_TINTS[0], CLASS_TINTS[1]
 BORDER_COLOUR = "black"
 WORLD_COLOUR = "#555555"
+EDGE_SHARE = 0.1  # a star this close to the map's left or right edge has its label on the inward side
 INCOME_TITLE, DEBTS_TITLE = tr_later("Income (thousands a year)"), tr_later("Debts (thousands)")
 
 
@@ -166,19 +167,32 @@ def add_examples_box(figure: go.Figure, income_range, debts_range) -> go.Figure:
 
 
 def add_far_applicants(figure: go.Figure, income, debts, labels) -> go.Figure:
-    """Applicants unlike any example, as labelled stars."""
+    """Applicants unlike any example, as stars, each labelled on a light backdrop: the map's boundary lines ran
+    through labels drawn as plain text. A star near the left or right edge has its label on the inward side."""
     figure.add_trace(
         go.Scatter(
             x=income,
             y=debts,
-            mode="markers+text",
+            mode="markers",
             name=tr("applicants unlike any example"),
-            text=labels,
-            textposition="top center",
-            textfont={"size": FONT_SIZE},
-            cliponaxis=False,  # a star near the edge keeps its whole label
+            cliponaxis=False,  # a star near the edge is drawn whole
             hoverinfo="skip",
             marker={"size": 16, "color": "#ffd92f", "symbol": "star", "line": {"color": "black", "width": 1.5}},
         )
     )
+    low, high = figure.layout.xaxis.range or (min(income), max(income))
+    for x, y, label in zip(income, debts, labels, strict=True):
+        where = (x - low) / ((high - low) or 1)
+        figure.add_annotation(
+            x=x,
+            y=y,
+            text=label,
+            showarrow=False,
+            yanchor="bottom",
+            yshift=12,
+            xanchor="left" if where < EDGE_SHARE else "right" if where > 1 - EDGE_SHARE else "center",
+            font={"size": FONT_SIZE, "color": "#222222"},
+            bgcolor=LABEL_BACKDROP,
+            name=ON_LIGHT_MAP,  # the map stays light in the dark look, so the label does too (style._darken)
+        )
     return figure

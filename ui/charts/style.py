@@ -68,6 +68,7 @@ def add_line(figure, values, name, colour, dash=None, width=3, yaxis="y"):
 
 
 LABEL_BACKDROP = "rgba(255, 255, 255, 0.85)"  # dark looks swap it for their own (see _darken)
+ON_LIGHT_MAP = "on a light map"  # an annotation's name: it lies on a map drawn light in every look, and stays as it is
 
 
 def mark_epoch(figure, epoch: int | None, text: str, colour: str, total_epochs: int, position: str = "top"):
@@ -237,6 +238,8 @@ def _darken(figure: go.Figure, look: Look) -> None:
         if marker is not None and isinstance(marker.color, str):
             marker.color = line_colour(marker.color, look)
     for note in layout.annotations:
+        if note.name == ON_LIGHT_MAP:
+            continue
         if note.bgcolor:
             note.bgcolor = "rgba(14, 17, 23, 0.85)"
         if note.font.color:
