@@ -28,7 +28,6 @@ PANEL_DOMAINS = ((0.0, 0.28), (0.36, 0.64), (0.72, 1.0))
 # One under the other (projector mode), in pixels at projector size: a panel's title, its plot, and below it its
 # tick labels and axis title; the legend above the first.
 STACKED_PIXELS = {"title": 72, "plot": 230, "below": 96, "legend": 64}
-PANEL_AXIS = AXIS | {"tickfont": {"size": FONT_SIZE - 2}}  # set: Streamlit's chart theme shrinks ticks otherwise
 # Side by side (never in projector mode, where they stack) a panel title's lines hold about this many characters.
 PANEL_TITLE_CHARACTERS = 22
 TITLE_LINE_PIXELS = 24
@@ -67,8 +66,8 @@ def _add_panel(layout: dict, index: int, total_steps: int, x_axis: dict, y_axis:
     """Panel `index` (1-3): its axes over the steps and its title (an annotation), with what differs per layout."""
     suffix = "" if index == 1 else str(index)
     steps = {"range": [0, total_steps * 1.02], "title": {"text": tr("training step")}}
-    layout[f"xaxis{suffix}"] = {**PANEL_AXIS, "anchor": f"y{suffix}", **steps, **x_axis}
-    layout[f"yaxis{suffix}"] = {**PANEL_AXIS, "anchor": f"x{suffix}", "rangemode": "tozero", **y_axis}
+    layout[f"xaxis{suffix}"] = {**AXIS, "anchor": f"y{suffix}", **steps, **x_axis}
+    layout[f"yaxis{suffix}"] = {**AXIS, "anchor": f"x{suffix}", "rangemode": "tozero", **y_axis}
     placed = {
         "xref": "paper",
         "yref": "paper",

@@ -28,6 +28,8 @@ AXIS = {
     "ticks": "outside",
     "tickcolor": "#999999",
     "automargin": True,
+    # set: Streamlit's chart theme draws ticks at 12 pixels otherwise, too small to read from a classroom's back row
+    "tickfont": {"size": FONT_SIZE - 2},
 }
 
 
