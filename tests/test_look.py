@@ -114,3 +114,13 @@ def test_far_applicants_labels_stand_on_a_light_backdrop_in_every_look_and_turn_
 def test_a_formula_is_kept_whole_on_a_line():
     text = look.formula_text("∂L/∂w = 0.5; b ← 1.000 − 0.5 · 0.25")
     assert "/\u2060∂" in text and "b\u00a0←\u00a01.000" in text
+
+
+def test_a_title_too_long_for_a_laptops_chart_goes_on_two_lines_with_room_for_them():
+    long = "Nauwkeurigheid tijdens het trainen: trainingsdata en testdata"  # 61 characters: cut at 1280 pixels
+    figure = go.Figure(layout={"title": {"text": long}, "height": 420, "margin": {"t": 50}})
+    layout = apply_look(figure, Look()).layout
+    assert layout.title.text == "Nauwkeurigheid tijdens het trainen:<br>trainingsdata en testdata"
+    assert layout.margin.t > 50 and layout.height - layout.margin.t == 420 - 50, "the plot keeps its height"
+    short = apply_look(go.Figure(layout={"title": {"text": "Loss"}}), Look()).layout
+    assert short.title.text == "Loss"

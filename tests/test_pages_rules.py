@@ -10,7 +10,8 @@ PAGE = "pages/rules_or_examples.py"
 
 
 def title(app, chart_key: str) -> str:
-    return chart_spec(app, chart_key)["layout"]["title"]["text"]
+    """A chart's title as read, on one line (the maps side by side break theirs, so that their plots stay level)."""
+    return chart_spec(app, chart_key)["layout"]["title"]["text"].replace("<br>", " ")
 
 
 def messages(app) -> str:
@@ -71,6 +72,7 @@ def test_the_model_trains_live_and_every_suggestion_works():
         "memorize-or-generalize",
         "data-quality",
         "fine-tuning",
+        "knowledge",
     ]
 
     press(app, "rules_next_seed")

@@ -219,11 +219,14 @@ def line_colour(colour: str, look: Look) -> str:
 
 
 def apply_look(figure: go.Figure, look: Look) -> go.Figure:
-    """Restyle a built figure in place for `look` and return it. Light and normal change nothing."""
+    """Restyle a built figure in place for `look` and return it. Light and normal change only a title too long for a
+    laptop's chart."""
     if look.dark:
         _darken(figure, look)
     if look.projector:
         _enlarge(figure, look)
+    else:
+        _fit_long_titles(figure.layout, NORMAL_TITLE_CHARACTERS, fit_axis_title=False)
     return figure
 
 
@@ -249,6 +252,7 @@ def _darken(figure: go.Figure, look: Look) -> None:
 
 
 PROJECTOR_TITLE_CHARACTERS = 42  # longer chart titles go on two lines in projector mode (half a page is narrow)
+NORMAL_TITLE_CHARACTERS = 56  # and at normal size: a chart beside the controls of a 1280-pixel laptop holds this many
 PROJECTOR_AXIS_TITLE_CHARACTERS = 20  # and longer y-axis titles, which ran past a short plot into the chart's title
 SIDE_BY_SIDE = "side by side"  # a figure's layout.meta for charts drawn in a row (see _fit_long_titles)
 
@@ -269,16 +273,19 @@ def fitted(text: str, characters: int) -> str:
     return two_lines(text) if len(text) > characters and "<br>" not in text else text
 
 
-def _fit_long_titles(layout) -> None:
-    """At projector size a long chart title ran off a half-page chart and a long y-axis title past the plot: put
-    them on two lines, with room for the second (the plot keeps its height)."""
+def _fit_long_titles(layout, title_characters: int = PROJECTOR_TITLE_CHARACTERS, fit_axis_title: bool = True) -> None:
+    """At projector size a long chart title ran off a half-page chart and a long y-axis title past the plot (and on
+    a laptop a Dutch title ran off a chart beside another): put titles longer than `title_characters` (and, with
+    `fit_axis_title`, a long y-axis title) on two lines, with room for the second (the plot keeps its height)."""
     title, axis_title = layout.title.text or "", layout.yaxis.title.text or ""
     # Charts drawn side by side break every title, so that their plots stay level when only one title is long.
     side_by_side = layout.meta == SIDE_BY_SIDE and "<br>" not in title
-    layout.title.text = two_lines(title) if side_by_side else fitted(title, PROJECTOR_TITLE_CHARACTERS)
+    layout.title.text = two_lines(title) if side_by_side else fitted(title, title_characters)
     if layout.title.text != title:
-        line = round(1.3 * layout.title.font.size)
+        line = round(1.3 * (layout.title.font.size or FONT_SIZE + 4))
         layout.margin.t, layout.height = (layout.margin.t or 50) + line, (layout.height or 420) + line
+    if not fit_axis_title:
+        return
     layout.yaxis.title.text = fitted(axis_title, PROJECTOR_AXIS_TITLE_CHARACTERS)
     if layout.yaxis.title.text != axis_title:
         layout.margin.l = (layout.margin.l or 70) + round(1.3 * layout.yaxis.title.font.size)
