@@ -313,9 +313,13 @@ st.dataframe(
     width="stretch",
     height="content",
     row_height=COST_ROW_HEIGHT,
-    column_config={  # set widths wrap the long names and sources, which ran off the table's edge on a projector
-        tr("training"): st.column_config.TextColumn(width="medium"),
-        tr("what"): st.column_config.TextColumn(width="large"),
+    # Widths in pixels that add up to less than a 1280-pixel projector's column (760): the long names and sources
+    # wrap, where wider columns ran the sources off the table's edge.
+    column_config={
+        tr("training"): st.column_config.TextColumn(width=190),
+        tr("operations"): st.column_config.TextColumn(width=130),
+        tr("time"): st.column_config.TextColumn(width=140),
+        tr("what"): st.column_config.TextColumn(width=300),
     },
     key="kn_costs",
 )

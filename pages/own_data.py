@@ -144,13 +144,11 @@ def how_the_file_was_read(table) -> None:
         on_change=reread_in_number_style,
         help=tr("Decided from the cells that can only be read one way; change it if the preview shows wrong numbers."),
     )
-    as_written, as_read = st.columns(2, gap="large")
-    with as_written:
-        st.markdown(tr("**As in the file** (first lines)"))
-        st.code("\n".join(table.preview_lines), language=None, wrap_lines=False)
-    with as_read:
-        st.markdown(tr("**As read** (the same rows)"))
-        st.dataframe(table.frame.head(table.preview_rows), hide_index=True)
+    # one under the other: side by side, each half hid the columns of a table of six
+    st.markdown(tr("**As in the file** (first lines)"))
+    st.code("\n".join(table.preview_lines), language=None, wrap_lines=False)
+    st.markdown(tr("**As read** (the same rows)"))
+    st.dataframe(table.frame.head(table.preview_rows), hide_index=True, width="stretch")
     show(own_data.reading_notes(table))
 
 

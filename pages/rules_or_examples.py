@@ -287,7 +287,7 @@ def draw_beyond_part(run) -> None:
     st.subheader(tr("Outside its examples, the model guesses"))
     rule, plane = current_rule(), rules.BEYOND_PLANE
     answers = rules.far_answers(run, rule)
-    chart_column, table_column = look.columns([1.4, 1], gap="large")
+    chart_column, table_column = look.columns([1.1, 1], gap="large")  # the table's four columns need the room
     with chart_column:
         figure = rule_charts.decision_map(
             plane.income,
