@@ -273,3 +273,11 @@ def test_a_playground_model_held_back_by_its_regularization_is_told_to_weaken_it
     advised = replace(config, regularization_strength=weaker)
     followed = trained(start_run(advised)).history()
     assert learns(followed, 2) and not any("weaker" in words for _, words in read_run(followed, advised.lab_config()))
+
+
+def test_every_weaker_regularization_suggested_is_on_both_sliders_and_weaker():
+    lab_and_playground = set(memorize.WEIGHT_DECAYS) & set(playground.STRENGTHS)
+    for strength in sorted(set(memorize.WEIGHT_DECAYS) | set(playground.STRENGTHS)):
+        if strength:
+            weaker = memorize.weaker_regularization(strength)
+            assert weaker in lab_and_playground and (weaker < strength or strength <= min(memorize.SUGGESTED_STRENGTHS))

@@ -64,9 +64,7 @@ def test_the_results_table_reads_in_both_languages():
     )
     with language_as("nl"):
         frame = results_frame(TABLE)
-    assert frame.loc["Met opzoeken (RAG)", "Na de kennisgrens veranderd (of nieuw)"] == (
-        "72% (36 van 50)"
-    )
+    assert frame.loc["Met opzoeken (RAG)", "Na de kennisgrens veranderd (of nieuw)"] == ("72% (36 van 50)")
 
 
 @pytest.mark.parametrize(

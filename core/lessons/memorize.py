@@ -163,10 +163,17 @@ STRAIGHT_BORDER = tr_later(
 SAFE_REGULARIZATION = 0.01
 
 
+# Strengths a suggestion may name: on both the lab's weight-decay slider and the Playground's strength slider.
+SUGGESTED_STRENGTHS = (1e-4, 1e-3, 1e-2)
+# Below this a regularization whose weights still grew is too weak to hold a model back: the rate is the suspect.
+HOLDS_BACK = 1e-3
+
+
 def weaker_regularization(strength: float) -> float:
-    """A strength to try after one that pulled the weights to zero: a tenth of it, and no more than
-    SAFE_REGULARIZATION (a tenth of 0.3 still kept the spirals from being learned)."""
-    return float(f"{min(strength / 10, SAFE_REGULARIZATION):.2g}")
+    """A strength to try after one that held the model back: a tenth of it, and no more than SAFE_REGULARIZATION (a
+    tenth of 0.3 still kept the spirals from being learned), snapped down to one both sliders offer."""
+    target = min(strength / 10, SAFE_REGULARIZATION) * (1 + 1e-9)
+    return max((choice for choice in SUGGESTED_STRENGTHS if choice <= target), default=SUGGESTED_STRENGTHS[0])
 
 
 def _learned_little_reading(history: LabHistory, config: LabConfig):
@@ -182,12 +189,12 @@ def _learned_little_reading(history: LabHistory, config: LabConfig):
     strength = config.l1_strength or config.weight_decay
     if not config.hidden or config.activation == "linear":  # the border's shape, not the rate, is the likely cause
         text += " " + tr(STRAIGHT_BORDER)
-    elif strength and history.weight_size_ratio >= 1:  # the weights grew, yet less regularization is worth a try
+    elif strength >= HOLDS_BACK and history.weight_size_ratio >= 1:  # the weights grew; less is worth a try
         text += " " + tr(
             "The regularization (strength {strength}) holds the weights back from fitting the examples: try a weaker "
             "regularization, such as {weaker}, before changing the learning rate."
         ).format(strength=short_number(strength), weaker=short_number(weaker_regularization(strength)))
-    elif strength:  # pulled smaller than they started: the regularization won
+    elif strength and history.weight_size_ratio < 1:  # pulled smaller than they started: the regularization won
         text += " " + tr(
             "Its weights are now {ratio} of their size at the start: the regularization (strength {strength}) pulls "
             "them towards zero harder than the examples pull them out, and a network with such small weights can "
