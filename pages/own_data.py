@@ -307,7 +307,8 @@ def upload_section() -> None:
     table = st.session_state.get("dq_upload_table")
     if table is not None:
         how_the_file_was_read(table)
-    controls, results = st.columns([1, 2.7], gap="large")
+    # on a projector the results take the whole width under the controls: beside them the charts had 440 pixels
+    controls, results = look.columns([1, 2.7], gap="large")
     with controls:
         prepared = upload_status_and_training(table)
     st.session_state["dq_upload_ready"] = prepared  # what the results side tells a learner with no run yet
