@@ -167,6 +167,8 @@ def step_table(detail: dict, phase: int) -> pd.DataFrame:
 def draw_walkthrough(stepper: Stepper) -> None:
     """Left: the numbers of the step on display, one more phase per press of Next."""
     detail = stepper.detail()
+    if live.is_running(st.session_state, "loop"):  # a Run under way says how far it is, as every lesson's runs do
+        live.progress(stepper)
     cells = look.metric_cells(4)
     cells[0].metric(tr("Steps taken"), stepper.steps_done)
     cells[1].metric(tr("Loss, all data"), formatted(stepper.losses[-1], ".3g"))

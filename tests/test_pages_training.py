@@ -55,6 +55,8 @@ def test_step_then_run_draws_the_path_on_the_landscape():
     app.button(key="loop_train").click().run()
     app.run()
     assert 1 < stepper.steps_done < 201, "the page should redraw part-way through the run"
+    shown = [bar.proto.text for bar in app.get("progress")]
+    assert shown and shown[0].startswith("Step ") and " of 201 · " in shown[0], "a run under way says how far it is"
     run_until_stopped(app, "loop")
     assert stepper.steps_done == 201
     path = trace(app, "loop_landscape_chart", "path (one dot per step)")
