@@ -171,9 +171,10 @@ HOLDS_BACK = 1e-3
 
 def weaker_regularization(strength: float) -> float:
     """A strength to try after one that held the model back: a tenth of it, and no more than SAFE_REGULARIZATION (a
-    tenth of 0.3 still kept the spirals from being learned), snapped down to one both sliders offer."""
+    tenth of 0.3 still kept the spirals from being learned), snapped down to one both sliders offer: 0 (none) below
+    the smallest."""
     target = min(strength / 10, SAFE_REGULARIZATION) * (1 + 1e-9)
-    return max((choice for choice in SUGGESTED_STRENGTHS if choice <= target), default=SUGGESTED_STRENGTHS[0])
+    return max((choice for choice in SUGGESTED_STRENGTHS if choice <= target), default=0.0)
 
 
 def _learned_little_reading(history: LabHistory, config: LabConfig):
