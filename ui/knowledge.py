@@ -96,7 +96,7 @@ def answer_card(column, title: str, reply, note: str = "") -> None:
 
 # Pixels: two or three lines of a passage (165 characters at most), so its answer is not cut off at the cell edge.
 PASSAGE_ROW_HEIGHT = 80
-COST_ROW_HEIGHT = 72  # two lines of a training's source (Streamlit wraps text only in rows over 4 rem, 68 pixels)
+COST_ROW_HEIGHT = 92  # four lines of a published model's source in its column (Streamlit wraps only over 68 pixels)
 
 
 def passages_table(reply) -> pd.DataFrame:
