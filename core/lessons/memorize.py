@@ -165,7 +165,8 @@ SAFE_REGULARIZATION = 0.01
 
 # Strengths a suggestion may name: on both the lab's weight-decay slider and the Playground's strength slider.
 SUGGESTED_STRENGTHS = (1e-4, 1e-3, 1e-2)
-# Below this a regularization whose weights still grew is too weak to hold a model back: the rate is the suspect.
+# A regularization weaker than this whose weights still grew is not blamed (a judgment, not measured: it keeps the
+# sliders' 1e-5 and 1e-4 from being named, where the rate is the likelier suspect).
 HOLDS_BACK = 1e-3
 
 

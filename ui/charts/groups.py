@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import textwrap
-
 import numpy as np
 import plotly.graph_objects as go
 
@@ -17,6 +15,7 @@ from ui.charts.style import (
     TRAIN_COLOUR,
     TRUE_COLOUR,
     base_figure,
+    on_lines,
     pixels_below_the_plot,
 )
 
@@ -74,10 +73,9 @@ def accuracy_bars(
     figure.update_layout(barmode="group", bargap=0.25)
     if len(named) == 1:  # nothing to tell apart: no legend, and no room kept for one
         figure.update_layout(showlegend=False, height=380, margin={"b": 60})
-    # long names on lines of a few words, never rotated: rotated, they took most of the chart's height in projector
-    # mode, and ran over the legend below
+    # long names on lines of a few words (ran over the legend below when rotated)
     line_characters = max(NAME_LINE_CHARACTERS, AXIS_LINE_CHARACTERS // max(len(categories), 1))
-    ticktext = ["<br>".join(textwrap.wrap(name, line_characters)) or name for name in categories]
+    ticktext = [on_lines(name, line_characters) for name in categories]
     figure.update_xaxes(type="category", tickvals=categories, ticktext=ticktext, tickangle=0)
     figure.update_yaxes(range=[0, 1.1], tickformat=".0%")
     if len(named) > 1:  # the legend under the names, however many lines they take (the plot keeps its height)

@@ -300,14 +300,18 @@ def pixels_below_the_plot(layout, tick_size: float, title_size: float) -> int:
 PROJECTOR_NAME_CHARACTERS = 14  # a category name's lines at projector size (three share a 1280-pixel projector)
 
 
+def on_lines(name: str, characters: int) -> str:
+    """A category's name broken into lines of about `characters` (never rotated: rotated names took most of a
+    chart's height in projector mode)."""
+    return "<br>".join(textwrap.wrap(str(name), characters)) or str(name)
+
+
 def _short_category_lines(layout) -> None:
     """Category names written on lines (a bar chart's groups) get shorter lines at projector size: lines that fit
     a laptop's chart ran into their neighbours' there."""
     axis = layout.xaxis
     if axis.type == "category" and axis.tickvals and axis.ticktext:
-        axis.ticktext = [
-            "<br>".join(textwrap.wrap(str(name), PROJECTOR_NAME_CHARACTERS)) or str(name) for name in axis.tickvals
-        ]
+        axis.ticktext = [on_lines(name, PROJECTOR_NAME_CHARACTERS) for name in axis.tickvals]
 
 
 MIN_LEGEND_ROOM = 36  # pixels under an axis title for a one-line legend, before projector mode enlarges it
