@@ -10,9 +10,10 @@ progress line and the metrics it is sent; it has finished when it is sent "Epoch
 metrics must be exactly those of core.engine.classifier.run_lab for its seed (computed here, beforehand).
 
 Reported per class size: whether every learner finished within the deadline (from its Train to its last
-epoch), median and worst seconds, the server's CPU seconds per learner, and learners whose numbers were not
-their own seed's. `--profile` starts the server with bench.cpu_split inside it and reports where the
-server's CPU seconds went during the largest class.
+epoch), median and worst seconds, the server's CPU seconds per learner, learners whose numbers were not
+their own seed's, and how the class saw its runs: redraws (progress lines sent) and full page runs per learner,
+and the longest a learner waited for a new progress line (median and worst over the class). `--profile` starts
+the server with bench.cpu_split inside it and reports where the server's CPU seconds went during the largest class.
 
 Options: --sweep 10,20,30,40,50 (class sizes), --deadline SECONDS (60), --profile, --root PATH (serve another
 checkout: before/after), --label NAME (the key the results are stored under in the output), --output PATH
@@ -109,6 +110,8 @@ class Learner:
         self.metrics: dict[str, str] = {}
         self.errors: list[str] = []
         self.fragment_reruns = 0
+        self.full_runs = 0
+        self.redrawn_at: list[float] = []  # when each progress line of the run arrived
         self.bytes_received = 0
         self.finished_at: float | None = None
         self.pressed_at: float | None = None
@@ -205,6 +208,7 @@ class Learner:
             self.page_hash = message.navigation.page_script_hash
         elif kind == "new_session":
             if not message.metadata.run.fragment_ids:  # a full run: the browser drops every timer
+                self.full_runs += 1
                 self._stop_timers()
         elif kind == "auto_rerun":
             self._start_timer(message.auto_rerun.fragment_id, message.auto_rerun.interval)
@@ -232,6 +236,8 @@ class Learner:
             self.finished_at = self.finished_at or time.monotonic()
         elif kind == "progress":
             self.epoch_line = element.progress.text
+            if self.pressed_at is not None:
+                self.redrawn_at.append(time.monotonic())
         elif kind == "metric" and element.metric.label in METRICS:
             self.metrics[element.metric.label] = element.metric.body
         elif kind == "exception" or (kind == "alert" and "Something went wrong" in element.alert.body):
@@ -249,7 +255,17 @@ class Learner:
             "mb_received": round(self.bytes_received / 2**20, 2),
             "last_progress": self.epoch_line,
             "errors": self.errors,
+            "full_runs": self.full_runs,
+            "redraws": len(self.redrawn_at),
+            "longest_wait": self._longest_wait(),
         }
+
+    def _longest_wait(self) -> float | None:
+        """The longest the learner looked at the same progress line between Train and its last epoch (seconds)."""
+        if self.pressed_at is None or self.finished_at is None:
+            return None
+        times = [self.pressed_at, *(t for t in self.redrawn_at if t < self.finished_at), self.finished_at]
+        return round(max(later - earlier for earlier, later in zip(times, times[1:])), 2)
 
 
 async def one_learner(learner: Learner, opened: asyncio.Barrier, give_up: float) -> None:
@@ -290,9 +306,18 @@ def summarise(learners: list[Learner], expected: dict, deadline: float) -> dict:
         "all_within_deadline": all_finished and max(times) <= deadline,
         "learners_without_their_own_numbers": [r["seed"] for r in results if r["finished"] and not r["own_numbers"]],
         "fragment_reruns_per_learner": round(statistics.mean(r["fragment_reruns"] for r in results), 1),
+        "full_runs_per_learner": round(statistics.mean(r["full_runs"] for r in results), 1),
+        "redraws_per_learner": round(statistics.mean(r["redraws"] for r in results), 1),
+        "longest_wait_for_a_redraw_seconds_median_worst": _median_and_worst(
+            [r["longest_wait"] for r in results if r["longest_wait"] is not None]
+        ),
         "mb_sent_per_learner": round(statistics.mean(r["mb_received"] for r in results), 2),
         "failures": [r for r in results if not r["finished"] or r["errors"]][:5],
     }
+
+
+def _median_and_worst(values: list[float]) -> list[float] | None:
+    return [round(statistics.median(values), 2), max(values)] if values else None
 
 
 def load_average() -> list[float]:

@@ -148,6 +148,7 @@ def importing_afresh(monkeypatch, tmp_path):
     monkeypatch.setattr(first_minute, "_IMPORTING", threading.RLock())
     monkeypatch.setattr(first_minute, "_TURNS", threading.Condition())
     monkeypatch.setattr(first_minute, "_runs_waiting", 0)
+    monkeypatch.setattr(first_minute, "_warm_up_due", False)
     monkeypatch.setattr(first_minute, "_EVERYTHING_IMPORTED", threading.Event())
     (tmp_path / "turn_events.py").write_text("happened = []\n")
     for name, seconds in (("turn_slow", 0.6), ("turn_quick", 0.0)):
@@ -182,6 +183,47 @@ def test_a_script_run_waits_for_the_module_being_imported_and_goes_before_the_ne
         "turn_quick starts",
         "turn_quick ends",
     ]
+
+
+def test_the_warm_up_gets_its_turn_while_a_class_keeps_runs_waiting(importing_afresh, monkeypatch):
+    """A class keeps some script run always waiting: the warm-up must not wait for a moment without one, or it
+    never ends and every learner's runs take turns for as long as the class lasts."""
+    monkeypatch.setattr(first_minute, "WARM_UP_PATIENCE_SECONDS", 0.2)
+    class_over = threading.Event()
+
+    def learner():
+        while not class_over.is_set():
+            with first_minute.one_importer_at_a_time():
+                time.sleep(0.05)
+
+    learners = [threading.Thread(target=learner) for _ in range(3)]
+    for thread in learners:
+        thread.start()
+    time.sleep(0.1)
+    warm_up = threading.Thread(target=lambda: first_minute._import("turn_quick"))
+    warm_up.start()
+    warm_up.join(3)
+    class_over.set()
+    for thread in learners:
+        thread.join(3)
+    assert not warm_up.is_alive(), "the warm-up never got its turn"
+    assert "turn_quick ends" in sys.modules["turn_events"].happened
+
+
+def test_a_fragment_inside_its_pages_run_does_not_wait_for_a_warm_up_that_is_due(importing_afresh):
+    """The warm-up, once due, waits for the page's run to end; the page's fragment must not wait for the warm-up."""
+    entered = threading.Event()
+
+    def page_run():
+        with first_minute.one_importer_at_a_time():
+            first_minute._warm_up_due = True
+            with first_minute.one_importer_at_a_time():
+                entered.set()
+
+    run = threading.Thread(target=page_run)
+    run.start()
+    run.join(2)
+    assert entered.is_set(), "the fragment waited for the warm-up, which waited for its page"
 
 
 def test_once_everything_is_imported_a_script_run_waits_for_nothing(importing_afresh):

@@ -47,38 +47,75 @@ _IMPORTING = threading.RLock()  # re-entrant: a live panel's fragment runs insid
 _TURNS = threading.Condition()  # guards _runs_waiting; the warm-up waits on it for script runs to go first
 _runs_waiting = 0
 _EVERYTHING_IMPORTED = threading.Event()  # from then on nobody takes turns
+# Script runs go before the warm-up's next module, but a class keeps some run always waiting: a warm-up that
+# yielded to them without end never finished importing, and every learner's runs took turns for the whole
+# class (bench.capacity: 40 learners on one core saw the progress line move two or three times in a minute).
+# After this long the warm-up is due: it has the turn next, and runs wait for its module.
+WARM_UP_PATIENCE_SECONDS = 0.5
+_warm_up_due = False
+_holding = threading.local()  # how deep this thread is in one_importer_at_a_time (a fragment inside its page)
 
 
 @contextlib.contextmanager
 def one_importer_at_a_time():
     """Around a script run (a page, or a live panel's rerun): while the warm-up is still importing, wait for the
     module it is importing and then run alone, the warm-up waiting; once it has imported everything, run at once.
-    A waiting run goes before the warm-up's next module."""
+    A waiting run goes before the warm-up's next module, unless the warm-up has waited its patience (then it is
+    due and goes next)."""
     global _runs_waiting
     if _EVERYTHING_IMPORTED.is_set():
         yield
         return
+    depth = getattr(_holding, "depth", 0)
     with _TURNS:
         _runs_waiting += 1
     try:
-        _IMPORTING.acquire()
+        if depth:  # a run inside one that holds the turn (a fragment in its page) must not wait for the warm-up
+            _IMPORTING.acquire()
+        else:
+            _acquire_after_a_due_warm_up()
     finally:
         with _TURNS:
             _runs_waiting -= 1
             _TURNS.notify_all()
+    _holding.depth = depth + 1
     try:
         yield
     finally:
+        _holding.depth = depth
         _IMPORTING.release()
+
+
+def _acquire_after_a_due_warm_up() -> None:
+    """Take the turn for a script run; while the warm-up is due, hand it on so the warm-up has it next."""
+    while True:
+        _IMPORTING.acquire()
+        with _TURNS:
+            if not _warm_up_due:
+                return
+        _IMPORTING.release()
+        with _TURNS:
+            _TURNS.wait_for(lambda: not _warm_up_due)
 
 
 @contextlib.contextmanager
 def _warm_up_turn():
-    """The warm-up's turn to import one module: after every script run that is waiting."""
+    """The warm-up's turn to import one module: after every script run that is waiting, or, when runs keep
+    coming, next after the run in progress once it has waited WARM_UP_PATIENCE_SECONDS."""
+    global _warm_up_due
     with _TURNS:
-        _TURNS.wait_for(lambda: _runs_waiting == 0)
+        if not _TURNS.wait_for(lambda: _runs_waiting == 0, timeout=WARM_UP_PATIENCE_SECONDS):
+            _warm_up_due = True
     with _IMPORTING:
+        _let_runs_in()  # the turn is the warm-up's: runs may queue for the next one again
         yield
+
+
+def _let_runs_in() -> None:
+    global _warm_up_due
+    with _TURNS:
+        _warm_up_due = False
+        _TURNS.notify_all()
 
 
 def modules_imported_by(page: Path) -> list[str]:
