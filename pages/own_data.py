@@ -148,7 +148,8 @@ def how_the_file_was_read(table) -> None:
     st.markdown(tr("**As in the file** (first lines)"))
     st.code("\n".join(table.preview_lines), language=None, wrap_lines=False)
     st.markdown(tr("**As read** (the same rows)"))
-    st.dataframe(table.frame.head(table.preview_rows), hide_index=True, width="stretch")
+    numbers_right = {name: st.column_config.TextColumn(alignment="right") for name in table.numeric_columns}
+    st.dataframe(own_data.preview_as_read(table), hide_index=True, width="stretch", column_config=numbers_right)
     show(own_data.reading_notes(table))
 
 

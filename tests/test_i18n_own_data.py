@@ -76,3 +76,25 @@ def test_after_a_switch_to_dutch_the_page_tells_about_the_files_again_in_dutch()
     roles = next(frame.value for frame in app.dataframe if "gebruikt als" in frame.value.columns)
     assert roles.set_index("kolom").loc["label", "gebruikt als"] == "label"
     assert roles.set_index("kolom").loc["bezoekers", "waarom"].startswith("getallen, geschaald")
+
+
+def test_the_rows_as_read_write_their_numbers_as_the_language_does_with_every_digit():
+    """A data frame writes numbers in its own English notation; the preview is text in the learner's."""
+    table = own_data.read_table(b"name,amount,visits\n*Ann*,7.5,1200\nBob,,860\nCas,0.000012,3\n", "x.csv").table
+    with language_as("nl"):
+        shown = own_data.preview_as_read(table)
+    assert shown["amount"].tolist() == ["7,5", "", "1,2e-05"]
+    assert shown["visits"].tolist() == ["1200", "860", "3"]
+    assert shown["name"].tolist() == ["*Ann*", "Bob", "Cas"]  # text as typed
+    with language_as("en"):
+        assert own_data.preview_as_read(table)["amount"].tolist() == ["7.5", "", "1.2e-05"]
+
+
+def test_the_page_shows_the_rows_as_read_in_dutch_notation():
+    app = open_page(OWN_DATA)
+    choose_language(app, "nl")
+    good = "".join(f"{i};1,{250 + i % 10};{'ja' if i % 2 else 'nee'}\n" for i in range(30)).encode()
+    upload(app, "goed.csv", b"nr;bezoekers;label\n" + good)
+    assert not app.exception
+    as_read = next(frame.value for frame in app.dataframe if "bezoekers" in frame.value.columns)
+    assert as_read["bezoekers"].tolist()[:3] == ["1,25", "1,251", "1,252"]

@@ -7,7 +7,7 @@ live, a fragment reruns every tick, trains and redraws. By default a tick trains
 half the tick (long runs); a page whose runs are so cheap they would finish in a tick or two passes
 `one_chunk_per_tick` so a learner can watch; a page whose single chunk takes most of a tick passes
 `in_background(prefix)`: a worker thread trains and each tick only redraws; it stops as soon as the
-browser session closes. On a busy server a tick takes longer: the tick then doubles (up to MAX_TICK_SECONDS),
+browser session closes. On a busy server a tick takes longer: after two such ticks it doubles (up to MAX_TICK_SECONDS),
 so each redraw carries more epochs and the server trains instead of redrawing. A run that stopped early is
 explained above the page's results, in words (core.lessons.stops), whatever the page draws. A page with a
 Pause button pauses (`pause`, and `resume` carries on); a Stop button stops for good (`stop`): the progress bar
@@ -37,6 +37,9 @@ TICK_SECONDS = 0.5
 # the file watcher off (bench/capacity.py). The browser animates the epochs in between.
 MAX_TICK_SECONDS = 4.0
 WORK_SHARE = 0.5  # of each tick spent training; the rest is left for drawing and other sessions
+# A tick grows only when two in a row overran: one slow tick (a run's first draw, a moment of load) had doubled the
+# fine-tuning page's half second for the rest of the run (bench.lm_page: new numbers every 1.0 s instead of 0.5).
+OVERRUNS_BEFORE_A_LONGER_TICK = 2
 
 
 def _stop_worker(state, prefix: str) -> None:
@@ -70,6 +73,7 @@ def start(state, prefix: str, run, *, running: bool = True) -> None:
     state[f"{prefix}_run_number"] = state.get(f"{prefix}_run_number", 0) + 1
     state[f"{prefix}_running"] = running
     state.pop(f"{prefix}_tick", None)  # each run starts at the page's own tick
+    state.pop(f"{prefix}_overruns", None)
     state.pop(f"{prefix}_stopped", None)
 
 
@@ -96,7 +100,7 @@ def stop(state, prefix: str) -> None:
 
 def reset(state, prefix: str) -> None:
     _stop_worker(state, prefix)
-    for suffix in ("run", "running", "previous", "tick", "stopped"):
+    for suffix in ("run", "running", "previous", "tick", "overruns", "stopped"):
         state.pop(f"{prefix}_{suffix}", None)
 
 
@@ -274,8 +278,10 @@ def panel(
             st.rerun()  # a full rerun redraws without the timer
         _draw(state, prefix, run, draw, training, explains_stops)
         took = time.perf_counter() - started
-        if training and took > 0.8 * tick and tick < MAX_TICK_SECONDS:
-            state[f"{prefix}_tick"] = _longer_tick(tick, took)
+        overran = training and took > 0.8 * tick and tick < MAX_TICK_SECONDS
+        state[f"{prefix}_overruns"] = state.get(f"{prefix}_overruns", 0) + 1 if overran else 0
+        if state[f"{prefix}_overruns"] >= OVERRUNS_BEFORE_A_LONGER_TICK:
+            state[f"{prefix}_tick"], state[f"{prefix}_overruns"] = _longer_tick(tick, took), 0
             st.rerun()  # re-declare the fragment with the longer tick
 
     live_panel()

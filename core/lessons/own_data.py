@@ -29,6 +29,7 @@ from core.lessons.tables import (  # noqa: F401  (re-exported: the page reads fi
     Message,
     ReadResult,
     Table,
+    preview_as_read,
     read_table,
 )
 from core.lessons.user_text import markdown_literal

@@ -98,6 +98,16 @@ class Table:
     preview_rows: int  # how many data rows preview_lines holds
 
 
+def preview_as_read(table: Table) -> pd.DataFrame:
+    """The preview's rows as read, every cell as text: numbers with all their digits in the language's notation
+    ("7,5" in Dutch, where a data frame would show its own "7.5"), a missing cell empty."""
+    rows = table.frame.head(table.preview_rows)
+    shown = rows.astype(object).where(rows.notna(), "")
+    for name in table.numeric_columns:
+        shown[name] = [formatted(value, ".15g") if pd.notna(value) else "" for value in rows[name]]
+    return shown
+
+
 @dataclass(frozen=True)
 class ReadResult:
     table: Table | None
