@@ -35,7 +35,7 @@ MAX_STEPS = 400
 TEXT_COUNTS = (10, 100)
 # Measuring the held-out losses of both models costs about two steps (0.43 s against 0.20 s for a step of both, on
 # the 2-core development machine) and writing both samples more than one (0.27 s): every tenth step they were a
-# quarter of the default run (33 s). Every twentieth the run takes about 29 s; its held-out curves have 7 points
+# quarter of the default run (35 s). Every twentieth the run takes about 30 s; its held-out curves have 7 points
 # (16 for the memorization preset), and a sample comes every 4-5 s, time enough to read it. Training is unchanged.
 SAMPLE_EVERY_STEPS = 20
 HELDOUT_KEYS = ("heldout_style_loss", "heldout_general_loss")
