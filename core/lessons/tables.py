@@ -104,7 +104,7 @@ def preview_as_read(table: Table) -> pd.DataFrame:
     rows = table.frame.head(table.preview_rows)
     shown = rows.astype(object).where(rows.notna(), "")
     for name in table.numeric_columns:
-        shown[name] = [formatted(value, ".15g") if pd.notna(value) else "" for value in rows[name]]
+        shown[name] = [_plain(value, 15) if pd.notna(value) else "" for value in rows[name]]
     return shown
 
 
