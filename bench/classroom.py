@@ -13,10 +13,12 @@ from opening the home page, and when each step of the server's warm-up ended; th
 over, Train in a new learner's lab on the now warm server; and whether a first visit straight to a lesson's
 address on another fresh server shows the lesson without Streamlit's "Page not found" dialog. The fresh class is
 measured twice: opening the home page the moment the server answers, and after the server's warm-up has ended (a
-teacher who started the server before handing out the link).
+teacher who started the server before handing out the link). With `--pinned` the server runs on core 0 and this
+process with its Chromium on core 1, as when each learner's browser runs on the learner's own computer: the server
+then has one core to itself, and the browser's drawing does not count against it.
 
 Options: --sessions N (default 10), --sweep 10,20,30 (find the largest class finishing within the
-deadline), --deadline SECONDS (default 60), --first-minute, --output PATH.
+deadline), --deadline SECONDS (default 60), --first-minute [--pinned], --output PATH.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ import argparse
 import asyncio
 import contextlib
 import json
+import os
 import re
 import statistics
 import time
@@ -184,10 +187,16 @@ async def first_direct_visit(browser, url: str) -> dict:
     }
 
 
-async def first_minute(root: Path) -> dict:
+SERVER_CORE, BROWSER_CORE = 0, 1  # --pinned
+
+
+async def first_minute(root: Path, pinned: bool = False) -> dict:
+    prefix = ("taskset", "-c", str(SERVER_CORE)) if pinned else ()
+    if pinned:  # Playwright's driver and Chromium, started from here, inherit the core
+        os.sched_setaffinity(0, {BROWSER_CORE})
     async with async_playwright() as playwright:
         browser = await playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
-        server = start_server(root=root)
+        server = start_server(root=root, prefix=prefix)
         try:
             report = await fresh_server_class(browser, server)
             cpu_before = server_cpu_seconds(server)
@@ -195,14 +204,14 @@ async def first_minute(root: Path) -> dict:
             report["warm_train_server_cpu_seconds"] = round(server_cpu_seconds(server) - cpu_before, 2)
         finally:
             server.stop()
-        server = start_server(root=root)
+        server = start_server(root=root, prefix=prefix)
         try:  # a teacher who started the server before handing out the link
             await warmed_up(server)
             after = await fresh_server_class(browser, server)
             report["after_the_warm_up"] = {name: value for name, value in after.items() if "steps" not in name}
         finally:
             server.stop()
-        server = start_server(root=root)
+        server = start_server(root=root, prefix=prefix)
         try:
             report["first_direct_visit"] = await first_direct_visit(browser, server.url)
         finally:
@@ -266,9 +275,12 @@ def main() -> None:
     parser.add_argument("--output", type=Path, default=RESULTS)
     parser.add_argument("--root", type=Path, default=ROOT, help="serve another checkout (before/after)")
     parser.add_argument("--first-minute", action="store_true", help="measure the start of a class instead")
+    parser.add_argument(
+        "--pinned", action="store_true", help="--first-minute with the server and Chromium on a core each"
+    )
     args = parser.parse_args()
     if args.first_minute:
-        report = asyncio.run(first_minute(args.root))
+        report = asyncio.run(first_minute(args.root, args.pinned)) | {"pinned": args.pinned}
         output = FIRST_MINUTE_RESULTS if args.output == RESULTS else args.output
         output.write_text(json.dumps(report, indent=2) + "\n")
         print(json.dumps(report, indent=1))

@@ -88,10 +88,11 @@ class StreamlitServer:
         self.log.close()
 
 
-def start_server(extra_env: dict | None = None, root: Path = ROOT) -> StreamlitServer:
-    """A server for the app in `root` (this checkout unless given; a benchmark may compare another)."""
+def start_server(extra_env: dict | None = None, root: Path = ROOT, prefix: tuple[str, ...] = ()) -> StreamlitServer:
+    """A server for the app in `root` (this checkout unless given; a benchmark may compare another), its command
+    after `prefix` (a benchmark pins it to a core with taskset)."""
     (ROOT / "test-artifacts").mkdir(exist_ok=True)
-    server = StreamlitServer(extra_env, root)
+    server = StreamlitServer(extra_env, root, prefix)
     server.wait_healthy()
     return server
 

@@ -252,6 +252,38 @@ def test_once_everything_is_imported_a_script_run_waits_for_nothing(importing_af
     assert entered.is_set(), "a script run waited for the warm-up after everything was imported"
 
 
+def test_runs_queued_for_the_turn_go_at_once_when_everything_is_imported(importing_afresh):
+    """A class that pressed Train while the warm-up imported its last modules queued for the turn: once everything is
+    imported the queued runs go together, not one after another while the run that holds the turn goes on."""
+    release = threading.Event()
+
+    def long_run():
+        with first_minute.one_importer_at_a_time():
+            release.wait(5)
+
+    holder = threading.Thread(target=long_run)
+    holder.start()
+    time.sleep(0.1)  # the long run holds the turn
+    entered = []
+
+    def queued_run():
+        with first_minute.one_importer_at_a_time():
+            entered.append(time.monotonic())
+
+    queued = [threading.Thread(target=queued_run) for _ in range(3)]
+    for thread in queued:
+        thread.start()
+    time.sleep(0.2)
+    assert not entered, "a run went while another held the turn and the warm-up still imported"
+    imported = time.monotonic()
+    first_minute._EVERYTHING_IMPORTED.set()
+    for thread in queued:
+        thread.join(2)
+    release.set()
+    holder.join(5)
+    assert len(entered) == 3 and max(entered) - imported < 1, "queued runs still waited for the turn"
+
+
 def test_a_failing_warm_up_step_is_logged_and_the_steps_after_it_still_run(monkeypatch):
     done = []
 

@@ -54,6 +54,10 @@ _EVERYTHING_IMPORTED = threading.Event()  # from then on nobody takes turns
 WARM_UP_PATIENCE_SECONDS = 0.5
 _warm_up_due = False
 _holding = threading.local()  # how deep this thread is in one_importer_at_a_time (a fragment inside its page)
+# A run queued for the turn stops queuing once everything is imported. A class that pressed Train in the warm-up's
+# last two seconds had queued for it, and queued runs took the turn one at a time long after it had ended: the
+# last learner's first epochs came 44 s after Train, the first one's 0.2 s (bench.capacity, a class of 40).
+QUEUE_CHECK_SECONDS = 0.05
 
 
 @contextlib.contextmanager
@@ -61,7 +65,7 @@ def one_importer_at_a_time():
     """Around a script run (a page, or a live panel's rerun): while the warm-up is still importing, wait for the
     module it is importing and then run alone, the warm-up waiting; once it has imported everything, run at once.
     A waiting run goes before the warm-up's next module, unless the warm-up has waited its patience (then it is
-    due and goes next)."""
+    due and goes next); a run still waiting when the warm-up has imported everything goes at once."""
     global _runs_waiting
     if _EVERYTHING_IMPORTED.is_set():
         yield
@@ -70,10 +74,8 @@ def one_importer_at_a_time():
     with _TURNS:
         _runs_waiting += 1
     try:
-        if depth:  # a run inside one that holds the turn (a fragment in its page) must not wait for the warm-up
-            _IMPORTING.acquire()
-        else:
-            _acquire_after_a_due_warm_up()
+        # A run inside one that holds the turn (a fragment in its page) must not wait for the warm-up.
+        holding = _IMPORTING.acquire() if depth else _acquire_after_a_due_warm_up()
     finally:
         with _TURNS:
             _runs_waiting -= 1
@@ -83,19 +85,23 @@ def one_importer_at_a_time():
         yield
     finally:
         _holding.depth = depth
-        _IMPORTING.release()
+        if holding:
+            _IMPORTING.release()
 
 
-def _acquire_after_a_due_warm_up() -> None:
-    """Take the turn for a script run; while the warm-up is due, hand it on so the warm-up has it next."""
-    while True:
-        _IMPORTING.acquire()
+def _acquire_after_a_due_warm_up() -> bool:
+    """Take the turn for a script run (True); while the warm-up is due, hand it on so the warm-up has it next. Once
+    everything is imported, stop queuing and run without the turn (False)."""
+    while not _EVERYTHING_IMPORTED.is_set():
+        if not _IMPORTING.acquire(timeout=QUEUE_CHECK_SECONDS):
+            continue
         with _TURNS:
             if not _warm_up_due:
-                return
+                return True
         _IMPORTING.release()
         with _TURNS:
-            _TURNS.wait_for(lambda: not _warm_up_due)
+            _TURNS.wait_for(lambda: not _warm_up_due, timeout=QUEUE_CHECK_SECONDS)
+    return False
 
 
 @contextlib.contextmanager
