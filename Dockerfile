@@ -17,6 +17,7 @@ COPY app.py pyproject.toml ./
 COPY .streamlit .streamlit
 COPY core core
 COPY ui ui
+COPY static static
 COPY pages pages
 COPY sample_data sample_data
 COPY locale locale

@@ -3,12 +3,13 @@
 Re-sending whole Plotly figures every redraw let the browser show about one picture a second. These views
 stay mounted: each redraw sends only numbers (the model's real predictions after each recent chunk as
 bytes, the curves so far), and the browser plays the epochs back smoothly between redraws
-(ui/live_view.js). When a run has finished, the pages draw Plotly figures again, with hover and zoom.
+(static/live_view.js). When a run has finished, the pages draw Plotly figures again, with hover and zoom.
 """
 
 from __future__ import annotations
 
 import base64
+import hashlib
 import html
 from pathlib import Path
 
@@ -22,8 +23,35 @@ from ui.charts import lm
 from ui.charts.plane import CLASS_COLOURS, CLASS_TINTS
 from ui.charts.style import FONT_SIZE, PREVIOUS_COLOUR, TEST_COLOUR, TRAIN_COLOUR, line_colour
 
+# The view's code (static/live_view.js, 23 KB) is one of the app's static files, fetched once per page; each mount
+# sends only this loader. Sent inline, the code went with every live view of every redraw: about 100 KB per redraw
+# of the lab, for each learner of a class. The version in the address makes a browser fetch a changed file.
+VIEW_CODE = Path(__file__).resolve().parents[1] / "static" / "live_view.js"
+_LOADER = """const view = import(new URL("{address}", document.baseURI).href);
+
+export default function (component) {
+  let cleanUp = null;
+  let unmounted = false;
+  view.then((module) => {
+    if (!unmounted) cleanUp = module.default(component);
+  });
+  return () => {
+    unmounted = true;
+    if (cleanUp) cleanUp();
+  };
+}
+"""
+
+
+def _view_address() -> str:
+    """Where the server serves the view's code (Streamlit's static files, under the server's base path)."""
+    base = (st.get_option("server.baseUrlPath") or "").strip("/")
+    version = hashlib.sha256(VIEW_CODE.read_bytes()).hexdigest()[:12]
+    return f"{'/' + base if base else ''}/app/static/{VIEW_CODE.name}?v={version}"
+
+
 _COMPONENT = st.components.v2.component(
-    "trainlab_live_view", js=(Path(__file__).with_name("live_view.js")).read_text(), isolate_styles=True
+    "trainlab_live_view", js=_LOADER.replace("{address}", _view_address()), isolate_styles=True
 )
 
 
