@@ -209,7 +209,7 @@ else:
             library=tr(LIBRARY_CHOICES[st.session_state.kn_library])
         )
     )
-    st.dataframe(
+    look.table(
         passages_table(opened),
         hide_index=True,
         width="stretch",
@@ -238,7 +238,7 @@ else:
             library=tr(LIBRARY_CHOICES[st.session_state.kn_library])
         )
     )
-    st.dataframe(results_frame(table), width="stretch", key="kn_results")
+    look.table(results_frame(table), width="stretch", key="kn_results")
     for reading in lesson.results_readings(table, cutoff, st.session_state.kn_library):
         st.markdown(f"- {reading}")
 
@@ -307,7 +307,7 @@ st.divider()
 st.subheader(tr("5. Should you train your own model?"))
 rows = lesson.run_cost_rows(session_models(st.session_state, cutoff))
 speed = lesson.operations_per_second(rows)
-st.dataframe(
+look.table(
     cost_frame(rows, speed),
     hide_index=True,
     width="stretch",

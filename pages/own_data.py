@@ -149,7 +149,7 @@ def how_the_file_was_read(table) -> None:
     st.code("\n".join(table.preview_lines), language=None, wrap_lines=False)
     st.markdown(tr("**As read** (the same rows)"))
     numbers_right = {name: st.column_config.TextColumn(alignment="right") for name in table.numeric_columns}
-    st.dataframe(own_data.preview_as_read(table), hide_index=True, width="stretch", column_config=numbers_right)
+    look.table(own_data.preview_as_read(table), hide_index=True, width="stretch", column_config=numbers_right)
     show(own_data.reading_notes(table))
 
 
@@ -263,7 +263,7 @@ def prepared_upload(table) -> own_data.Prepared:
 def column_roles(prepared: own_data.Prepared) -> None:
     """Every column's role and why: the inputs, the label and the ignored columns."""
     st.markdown(tr("**What the model learns from**"))
-    st.dataframe(
+    look.table(
         {
             tr("column"): [role.name for role in prepared.roles],
             tr("used as"): [tr(ROLE_WORDS[role.role]) for role in prepared.roles],

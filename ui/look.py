@@ -5,13 +5,15 @@ in the page's address, asks for larger text and thicker lines. Every chart goes 
 follows both and its camera button saves a projector-sized PNG.
 """
 
+import html
 from pathlib import Path
 
+import pandas as pd
 import streamlit as st
 from babel.numbers import get_decimal_symbol, get_group_symbol
 
 from core.i18n import DEFAULT_LANGUAGE, language, locale, tr
-from ui.charts.style import Look, apply_look, chart_config, show_lone_points
+from ui.charts.style import FONT_SIZE, Look, apply_look, chart_config, show_lone_points
 
 PROJECTOR_KEY = "projector"
 THEME_KEY = "theme_watch"
@@ -88,3 +90,73 @@ def chart(figure, key: str, where=None) -> None:
     english = language() == DEFAULT_LANGUAGE
     figure.layout.separators = None if english else get_decimal_symbol(locale()) + get_group_symbol(locale())
     (where or st).plotly_chart(figure, key=key, config=chart_config(key))
+
+
+# A long table scrolls inside the page in projector mode, as the data frame does (the knowledge lesson's 150 questions).
+PROJECTOR_TABLE_MAX_HEIGHT = 640
+
+
+def table(data, *, column_config: dict | None = None, hide_index: bool | None = None, **dataframe_options) -> None:
+    """A table of `data` (a data frame, or a dict of columns): Streamlit's data frame, sortable and scrollable; in
+    projector mode a plain HTML table at the charts' projector text size, because the data frame draws its cells on a
+    canvas at the theme's size whatever the page asks. Every cell is escaped, so a learner's own text (an uploaded
+    file's names and cells) shows as text. `dataframe_options` (sizes, key) are the data frame's."""
+    if not current().projector:
+        st.dataframe(data, column_config=column_config, hide_index=hide_index, **dataframe_options)
+        return
+    frame = pd.DataFrame(data)
+    if not hide_index and not isinstance(frame.index, pd.RangeIndex):  # a row's name, as the data frame shows it
+        frame = frame.reset_index(names=frame.index.name or "")
+    st.html(table_html(frame, _right_aligned(frame, column_config or {}), current()))
+
+
+def _right_aligned(frame: pd.DataFrame, column_config: dict) -> set:
+    """Columns of numbers, or set to the right in `column_config` (as the data frame aligns them)."""
+    numeric = {name for name in frame.columns if pd.api.types.is_numeric_dtype(frame[name])}
+    chosen = {
+        name
+        for name, config in column_config.items()
+        if isinstance(config, dict)
+        and (config.get("alignment") == "right" or config.get("type_config", {}).get("type") == "number")
+    }
+    return numeric | chosen
+
+
+SHORT_CELL = 12  # characters: a date, a number or a word stays on one line ("2024-03-01" broke at its hyphens)
+
+
+def _cell_text(value) -> str:
+    """The value escaped; a long name may break after its underscores ("monthly_debt_payments" ran off the table)."""
+    if value is None or (isinstance(value, float) and value != value):
+        return ""
+    text = html.escape(str(value))
+    return text if len(text) <= SHORT_CELL else text.replace("_", "_<wbr>")
+
+
+def _wrapping(value) -> str:
+    return "white-space:nowrap" if len(str(value)) <= SHORT_CELL else "overflow-wrap:break-word"
+
+
+def table_html(frame: pd.DataFrame, right_aligned: set, look: Look) -> str:
+    """The frame as an HTML table in `look` (text size, ink, grid lines); every name and cell escaped."""
+    size = round(FONT_SIZE * look.font_scale)
+    cell = f"padding:6px 12px;border-bottom:1px solid {look.grid};vertical-align:top"
+
+    def align(name) -> str:
+        return "right" if name in right_aligned else "left"
+
+    head = "".join(
+        f'<th style="{cell};{_wrapping(name)};text-align:{align(name)};position:sticky;top:0;'
+        f'background:{look.background}">{_cell_text(name)}</th>'
+        for name in frame.columns
+    )
+
+    def data_cell(name, value) -> str:
+        return f'<td style="{cell};{_wrapping(value)};text-align:{align(name)}">{_cell_text(value)}</td>'
+
+    rows = "".join("<tr>" + "".join(data_cell(*item) for item in row.items()) + "</tr>" for _, row in frame.iterrows())
+    return (
+        f'<div style="max-height:{PROJECTOR_TABLE_MAX_HEIGHT}px;overflow:auto">'
+        f'<table style="width:100%;border-collapse:collapse;font-size:{size}px;line-height:1.4;color:{look.ink}">'
+        f"<thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table></div>"
+    )
