@@ -92,7 +92,7 @@ def chart(figure, key: str, where=None) -> None:
     (where or st).plotly_chart(figure, key=key, config=chart_config(key))
 
 
-# A long table scrolls inside the page in projector mode, as the data frame does (the knowledge lesson's 150 questions).
+# A long table scrolls inside the page in projector mode, as the data frame does, instead of pushing the rest away.
 PROJECTOR_TABLE_MAX_HEIGHT = 640
 
 
