@@ -103,3 +103,23 @@ def test_a_file_over_the_limit_gets_the_pages_own_message(page, server):
     )
     page.get_by_text("files up to 5 MB can be uploaded here").first.wait_for(timeout=60_000)
     assert_no_error_box(page)
+
+
+def test_in_projector_mode_the_tables_are_large_text_and_the_files_text_stays_text(browser, server):
+    """Projector mode draws the tables as HTML at the projector's size (the data frame's canvas would not grow): the
+    file's names and cells must still show as typed, on a dark page as well."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, color_scheme="dark")
+    page = open_page(context.new_page(), server, "own-data?projector=true")
+    page.locator("input[type=file]").set_input_files(
+        files=[{"name": HOSTILE_NAME, "mimeType": "text/csv", "buffer": hostile_csv()}]
+    )
+    page.get_by_text("90 rows, 5 columns").first.wait_for(timeout=30_000)
+    wait_idle(page)
+    sizes = page.evaluate("() => [...document.querySelectorAll('table')].map(t => getComputedStyle(t).fontSize)")
+    assert len(sizes) == 2 and all(float(size.rstrip("px")) >= 20 for size in sizes), sizes
+    assert elements_from_the_file(page) == 0
+    shown = page.evaluate("() => document.body.innerText").replace(WORD_JOINER, "")
+    assert HOSTILE_COLUMNS[2] in shown and HOSTILE_GROUPS[1] in shown, "names and cells are shown as typed"
+    assert_no_error_box(page)
+    screenshot(page, "own-data-projector-tables-dark", height=2600)
+    context.close()
