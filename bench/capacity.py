@@ -13,8 +13,9 @@ Reported per class size: whether every learner finished within the deadline (fro
 epoch), median and worst seconds, the server's CPU seconds per learner, learners whose numbers were not
 their own seed's, and how the class saw its runs: redraws (progress lines sent) and full page runs per learner,
 and the longest a learner waited for a new progress line (median and worst over the class), and the CPU seconds the
-virtual machine's host took for others meanwhile (steal time: the same code's figures move with it). `--profile` starts
-the server with bench.cpu_split inside it and reports where the server's CPU seconds went during the largest class.
+virtual machine's host took for others meanwhile (steal time, to tell the host's load from the runs' own spread).
+`--profile` starts the server with bench.cpu_split inside it and reports where the server's CPU seconds went during
+the largest class.
 
 Options: --sweep 10,20,30,40,50 (class sizes), --deadline SECONDS (60), --profile, --root PATH (serve another
 checkout: before/after), --label NAME (the key the results are stored under in the output), --output PATH
@@ -326,8 +327,9 @@ def load_average() -> list[float]:
 
 
 def stolen_cpu_seconds() -> float:
-    """CPU seconds the virtual machine's host has given to others since boot (/proc/stat's steal column, all cores):
-    the same code measured 1.4 or 1.8 server CPU-s per learner on one machine as its neighbours came and went."""
+    """CPU seconds the virtual machine's host has given to others since boot (/proc/stat's steal column, all cores).
+    The same code measured 1.4 to 1.8 server CPU-s per learner from run to run; with this recorded, a run slowed by
+    the host's other guests can be told from one that was not (in the runs so far the host took under a second)."""
     fields = Path("/proc/stat").read_text().splitlines()[0].split()
     return int(fields[8]) / os.sysconf("SC_CLK_TCK") if len(fields) > 8 else 0.0
 
