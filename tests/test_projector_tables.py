@@ -19,6 +19,12 @@ def test_every_name_and_cell_is_escaped_and_the_text_is_the_projectors_size():
     assert ">nan<" not in html and ">None<" not in html
 
 
+def test_a_table_scrolls_past_its_height_unless_the_page_wants_it_whole():
+    frame = pd.DataFrame({"a": range(40)})
+    assert f"max-height:{look.PROJECTOR_TABLE_MAX_HEIGHT}px" in look.table_html(frame, set(), Look(projector=True))
+    assert "max-height" not in look.table_html(frame, set(), Look(projector=True), scrolls=False)
+
+
 def test_numbers_and_columns_set_to_the_right_are_right_aligned():
     frame = pd.DataFrame({"words": ["a"], "number": [1.5], "price": ["7,5"]})
     config = {"price": st.column_config.TextColumn(alignment="right")}
@@ -32,5 +38,6 @@ def test_your_own_data_in_projector_mode_shows_its_tables_as_text_at_the_project
     assert not app.exception and not app.dataframe
     tables = [element.proto.body for element in app.get("html") if "<table" in element.proto.body]
     assert len(tables) == 2  # the rows as read, and what the model learns from
+    assert "max-height" in tables[0] and "max-height" not in tables[1], "the roles table is drawn whole, as asked"
     assert "&lt;i&gt;hi&lt;/i&gt;" in tables[0] and "<i>hi</i>" not in tables[0]
     assert f"font-size:{round(FONT_SIZE * PROJECTOR_FONT_SCALE)}px" in tables[0]

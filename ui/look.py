@@ -107,7 +107,9 @@ def table(data, *, column_config: dict | None = None, hide_index: bool | None = 
     frame = pd.DataFrame(data)
     if not hide_index and not isinstance(frame.index, pd.RangeIndex):  # a row's name, as the data frame shows it
         frame = frame.reset_index(names=frame.index.name or "")
-    st.html(table_html(frame, _right_aligned(frame, column_config or {}), current()))
+    # A table the page wants whole (height="content") is drawn whole; any other scrolls past PROJECTOR_TABLE_MAX_HEIGHT.
+    whole = dataframe_options.get("height") == "content"
+    st.html(table_html(frame, _right_aligned(frame, column_config or {}), current(), scrolls=not whole))
 
 
 def _right_aligned(frame: pd.DataFrame, column_config: dict) -> set:
@@ -137,8 +139,9 @@ def _wrapping(value) -> str:
     return "white-space:nowrap" if len(str(value)) <= SHORT_CELL else "overflow-wrap:break-word"
 
 
-def table_html(frame: pd.DataFrame, right_aligned: set, look: Look) -> str:
-    """The frame as an HTML table in `look` (text size, ink, grid lines); every name and cell escaped."""
+def table_html(frame: pd.DataFrame, right_aligned: set, look: Look, scrolls: bool = True) -> str:
+    """The frame as an HTML table in `look` (text size, ink, grid lines); every name and cell escaped. A table that
+    `scrolls` is at most PROJECTOR_TABLE_MAX_HEIGHT high; every table scrolls sideways where it is too wide."""
     size = round(FONT_SIZE * look.font_scale)
     cell = f"padding:6px 12px;border-bottom:1px solid {look.grid};vertical-align:top"
 
@@ -154,9 +157,10 @@ def table_html(frame: pd.DataFrame, right_aligned: set, look: Look) -> str:
     def data_cell(name, value) -> str:
         return f'<td style="{cell};{_wrapping(value)};text-align:{align(name)}">{_cell_text(value)}</td>'
 
+    height_limit = f"max-height:{PROJECTOR_TABLE_MAX_HEIGHT}px;" if scrolls else ""
     rows = "".join("<tr>" + "".join(data_cell(*item) for item in row.items()) + "</tr>" for _, row in frame.iterrows())
     return (
-        f'<div style="max-height:{PROJECTOR_TABLE_MAX_HEIGHT}px;overflow:auto">'
+        f'<div style="{height_limit}overflow:auto">'
         f'<table style="width:100%;border-collapse:collapse;font-size:{size}px;line-height:1.4;color:{look.ink}">'
         f"<thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table></div>"
     )
