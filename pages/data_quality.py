@@ -248,7 +248,7 @@ def draw_per_class(key: str, results: dict, previous: dict | None, class_names) 
 
 
 def scenario_section(key: str) -> None:
-    controls, results = st.columns([1, 2.7], gap="large")
+    controls, results = look.wrapping_row([1, 2.7], "quality_halves", min_width=look.CONTROLS_AND_RESULTS, gap="large")
     with controls:
         st.markdown(tr(EXPLANATIONS[key]).format(given=data_quality.CARELESS_GIVEN))
         scenario_controls(key)

@@ -99,7 +99,7 @@ def config_from_widgets() -> FineTuneConfig:
     )
 
 
-controls, results = st.columns([1, 3], gap="large")
+controls, results = look.wrapping_row([1, 3], "tune_halves", min_width=look.CONTROLS_AND_RESULTS, gap="large")
 with controls:
     widgets.preset_buttons("ft", PRESETS, apply_preset)
     task_panel("ft", lambda: live.start(st.session_state, "ft", FineTuneRun(config_from_widgets())))

@@ -64,7 +64,7 @@ for widget_key, default in DEFAULTS.items():
 links.exercise_link("knowledge")
 keep_finished_runs(st.session_state)
 
-controls, main = look.columns([1, 3], gap="large")
+controls, main = look.columns([1, 3], gap="large", key="knowledge_halves", min_width=look.CONTROLS_AND_RESULTS)
 with controls:
     task_panel("kn")
     st.subheader(tr("1. The cutoff"))

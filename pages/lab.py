@@ -19,6 +19,9 @@ from ui.tasks import task_panel
 # tick can train.
 TRAINING_SHARE = 0.7
 GRID_SIZE = 24  # mislabeled digits shown at once
+# Least widths of a chart and of the note beside it, in pixels: on a projector or a narrow screen the note goes
+# under its chart, where a quarter-wide note had broken its words.
+NOTE_BESIDE_CHART = [400, 160]
 DEFAULTS = {**memorize.PAGE_DEFAULTS, "lab_seed": 0}
 # Shown through tr() by widgets.preset_buttons; the English names are also the buttons' keys.
 PRESETS = {
@@ -67,10 +70,10 @@ for widget_key, default in DEFAULTS.items():
     st.session_state.setdefault(widget_key, default)  # widgets take their start values from here
 links.exercise_link("memorize-or-generalize")
 
-controls, results = st.columns([1, 2.7], gap="large")
+controls, results = look.wrapping_row([1, 2.7], "lab_halves", min_width=look.CONTROLS_AND_RESULTS, gap="large")
 # Train on a row of its own: three buttons beside each other broke their words ("Tra/ine/n") on a projector.
 run_button = controls.container()
-stop_button, reset_button = controls.columns(2)
+stop_button, reset_button = look.wrapping_row(2, "lab_stop_reset", min_width=80, where=controls)
 if run_button.button(tr("Train"), type="primary", key="lab_train", width="stretch"):
     try:
         live.start(st.session_state, "lab", TrainingRun(config_from_widgets()))
@@ -257,7 +260,7 @@ def draw_charts(history, run) -> None:
     # hover and zoom, its live view kept in their place until the browser has drawn them (ui.live_view.until_drawn).
     animate = live.is_running(st.session_state, "lab")
     number, tick = live.run_number(st.session_state, "lab"), live.current_tick(st.session_state, "lab")
-    chart, note = look.columns([3, 1])  # stacked on a projector: a quarter-wide note broke its words
+    chart, note = look.columns([3, 1], key="lab_loss_row", min_width=NOTE_BESIDE_CHART)
     with chart, live_view.until_drawn("lab_loss"):
         live_view.loss_curves("lab_loss", number, history.train_loss, history.test_loss, total, tick, previous)
         if not animate:
@@ -271,7 +274,7 @@ def draw_charts(history, run) -> None:
             "**stopping would have been best**."
         )
     )
-    chart, note = look.columns([3, 1])  # stacked on a projector: a quarter-wide note broke its words
+    chart, note = look.columns([3, 1], key="lab_accuracy_row", min_width=NOTE_BESIDE_CHART)
     with chart, live_view.until_drawn("lab_accuracy"):
         title = tr("Accuracy, and what the model does with wrong labels")
         lines = accuracy_lines(history)
@@ -286,7 +289,7 @@ def draw_charts(history, run) -> None:
             "because it learned the real pattern. Held-out accuracy shows which of the two wins."
         )
     )
-    chart, note = look.columns([3, 1])  # stacked on a projector: a quarter-wide note broke its words
+    chart, note = look.columns([3, 1], key="lab_gap_row", min_width=NOTE_BESIDE_CHART)
     with chart, live_view.until_drawn("lab_gap"):
         draw_live_gap(history, number, total, tick)
         if not animate:
@@ -305,7 +308,7 @@ def draw_charts(history, run) -> None:
 
 def draw_plane(dataset, data, run) -> None:
     """2-D data: the training points with the labels the model is given, and what the model predicts."""
-    chart, note = look.columns([3, 1])  # stacked on a projector: a quarter-wide note broke its words
+    chart, note = look.columns([3, 1], key="lab_plane_row", min_width=NOTE_BESIDE_CHART)
     title = tr("The training points with the labels the model is given")
     look.chart(plane.plane_figure(plane_view(dataset, data, run), title), key="lab_plane_chart", where=chart)
     note.markdown(

@@ -309,7 +309,7 @@ def upload_section() -> None:
     if table is not None:
         how_the_file_was_read(table)
     # on a projector the results take the whole width under the controls: beside them the charts had 440 pixels
-    controls, results = look.columns([1, 2.7], gap="large")
+    controls, results = look.columns([1, 2.7], gap="large", key="own_halves", min_width=look.CONTROLS_AND_RESULTS)
     with controls:
         prepared = upload_status_and_training(table)
     st.session_state["dq_upload_ready"] = prepared  # what the results side tells a learner with no run yet

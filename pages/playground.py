@@ -33,6 +33,9 @@ from ui.tasks import task_panel
 # The browser animates the live view, so each redraw is cheap for the server: short ticks. Training is paced
 # to what a learner can follow (300 epochs in 2 s), however fast the model trains.
 TICK_SECONDS = 0.3
+# The plane's figure: a square plot of about 410 pixels with its title and legend, as large as the live view's where
+# the column is wide (about 430 pixels beside the loss chart, or the results' whole width under 1440 pixels).
+PLANE_HEIGHT = 560
 NARROW_TITLE_CHARACTERS = 30  # the loss chart shares the page with the decision map
 EPOCHS_PER_SECOND = 150
 TRAINING_SHARE = 0.6
@@ -104,7 +107,8 @@ for widget_key, default in DEFAULTS.items():
 links.exercise_link("playground")
 task_panel("play", lambda: st.session_state.update(play_running=True, play_config=None))  # a fresh run, playing
 
-controls, results = st.columns([1, 2.8], gap="large")
+# The controls beside the results while both have room; on a narrow screen the results go below the controls.
+controls, results = look.wrapping_row([1, 2.8], "play_halves", min_width=look.CONTROLS_AND_RESULTS, gap="large")
 buttons = controls.container()  # filled below, once the settings are read: the buttons stay in view at the top
 with controls:
     st.subheader(tr("Data"))
@@ -117,7 +121,7 @@ with controls:
         help="; ".join(f"{dataset_label(name)}: {tr(note)}" for name, note in DATASET_NOTES.items()),
     )
     widgets.decimal_slider(tr("Noise"), NOISE_LEVELS, "play_noise", tr("How far points stray from the clean pattern."))
-    points, held_out = look.columns(2)
+    points, held_out = look.columns(2, key="play_point_pair", min_width=100)
     points.select_slider(tr("Points"), POINT_COUNTS, key="play_points", persist_state="session")
     held_out.slider(
         tr("Held out"),
@@ -130,7 +134,7 @@ with controls:
         help=tr("Share of the points kept aside to test on."),
     )
     st.subheader(tr("Network"))
-    depth, width = look.columns(2)
+    depth, width = look.columns(2, key="play_network_pair", min_width=100)
     depth.slider(
         tr("Hidden layers"),
         0,
@@ -149,7 +153,7 @@ with controls:
     )
     st.subheader(tr("Training"))
     widgets.learning_rate_slider("play_lr", LEARNING_RATES)
-    batch, epochs = look.columns(2)
+    batch, epochs = look.columns(2, key="play_training_pair", min_width=100)
     batch.select_slider(
         tr("Batch size"), BATCH_SIZES, key="play_batch", persist_state="session", help=tr("Examples per update.")
     )
@@ -188,8 +192,8 @@ except ValueError as problem:
     buttons.error(tr("These settings cannot be trained: {problem}").format(problem=problem))
     st.stop()
 
-play_button, pause_button = look.columns(2, where=buttons)
-step_button, reset_button = look.columns(2, where=buttons)
+play_button, pause_button = look.columns(2, where=buttons, key="play_buttons_top", min_width=80)
+step_button, reset_button = look.columns(2, where=buttons, key="play_buttons_bottom", min_width=80)
 if play_button.button(tr("Play"), type="primary", key="play_train", width="stretch"):
     if st.session_state.play_run.finished:
         fresh_run(config)
@@ -210,7 +214,7 @@ def draw(run: TrainingRun) -> None:
     for level, text in read_run(history, run.config, class_labels(run.dataset)):
         getattr(st, level)(text)
     # the map is square and fits in less than its column's width: the rest widens the loss chart
-    boundary_column, curves_column = look.columns([1.25, 1], gap="medium")
+    boundary_column, curves_column = look.columns([1.25, 1], gap="medium", key="play_pictures", min_width=[330, 240])
     # While a run trains, the browser animates it; a paused or finished run gets Plotly figures with hover
     # and zoom.
     animate = live.is_running(st.session_state, "play") and history.epochs_done > 0
@@ -252,18 +256,26 @@ def draw_boundary(run: TrainingRun, history, animate: bool) -> None:
         # Translators: the live view writes " 120 epochs" (the epoch shown) after this title.
         title = tr("What the network predicts after")
         live_view.plane("play_boundary", *run_identity(), view, run.snapshots, run.config.epochs, current_tick(), title)
-        return
-    live_view.stopped("play_boundary")
-    title = tr("What the network predicts after {epochs} epochs").format(epochs=history.epochs_done)
-    look.chart(plane.plane_figure(view, title), key="play_boundary_chart")
+    else:
+        live_view.stopped("play_boundary")
+        title = tr("What the network predicts after {epochs} epochs").format(epochs=history.epochs_done)
+        # no colour scale beside the plane, as in the live view: its width goes to the plane, the caption says it
+        look.chart(plane.plane_figure(view, title, colour_scale=False, height=PLANE_HEIGHT), key="play_boundary_chart")
+    st.caption(background_caption(len(view.class_names)))
+
+
+def background_caption(classes: int) -> str:
+    if classes == 2:
+        return tr("Background: the network's chance that a point there is class 1, blue 0%, white 50%, red 100%.")
+    return tr("Background: the class the network predicts there, paler where it is less sure.")
 
 
 def draw_metrics(history) -> None:
-    cells = st.columns(2, vertical_alignment="bottom")
+    cells = look.metric_cells(2)  # the losses beside each other, the accuracies below them
     done = history.epochs_done
     cells[0].metric(tr("Training loss"), loss_text(history.train_loss[-1]) if done else "–")
     cells[1].metric(tr("Held-out loss"), loss_text(history.test_loss[-1]) if done else "–")
-    cells = st.columns(2, vertical_alignment="bottom")
+    cells = look.metric_cells(2)
     cells[0].metric(tr("Training accuracy"), accuracy_text(history.train_accuracy[-1]) if done else "–")
     cells[1].metric(tr("Held-out accuracy"), accuracy_text(history.test_accuracy[-1]) if done else "–")
 

@@ -83,7 +83,8 @@ links.exercise_link("training-loop")
 task_panel("loop", lambda: (reset(), st.session_state.update(loop_start_running=True)))  # from step 0, running
 
 REGIME_COLOURS = {"too slow": "blue", "good": "green", "oscillating": "orange", "diverging": "red"}
-left, right = look.columns([1.1, 1], gap="large")
+# Side by side while each half has room for its table or its landscape; one under the other on a narrow screen.
+left, right = look.columns([1.1, 1], gap="large", key="loop_halves", min_width=340)
 problem = load_line_problem(st.session_state.loop_scaling)
 limit = problem.stability_limit
 with left:
@@ -104,7 +105,7 @@ with left:
             limit=formatted(limit, ".3f"), colour=REGIME_COLOURS[regime], regime=regime_name(regime)
         )
     )
-    batch_box, scaling_box = st.columns(2)
+    batch_box, scaling_box = look.wrapping_row(2, "loop_choices", min_width=160)
     batch_box.radio(
         tr("Examples per step"),
         tuple(BATCH_CHOICES),
@@ -134,20 +135,21 @@ with left:
 stepper = current_stepper()
 if st.session_state.pop("loop_start_running", False):
     run_live(stepper)
-next_button, step_button, run_button, pause_button, reset_button = left.columns(5)
-if next_button.button(
+# a row that wraps: five buttons side by side in a narrow column broke their words ("Paus/e")
+button_row = left.container(horizontal=True, key="loop_buttons")
+if button_row.button(
     tr("Next"), type="primary", key="loop_next", width="stretch", help=tr("Reveal the next phase of this step.")
 ):
     stepper.next_phase()
-if step_button.button(tr("Step"), key="loop_step", width="stretch", help=tr("Take one whole step.")):
+if button_row.button(tr("Step"), key="loop_step", width="stretch", help=tr("Take one whole step.")):
     stepper.step()
-if run_button.button(
+if button_row.button(
     tr("Run"), key="loop_train", width="stretch", help=tr("Take {steps} steps, live.").format(steps=RUN_STEPS)
 ):
     run_live(stepper)
-if pause_button.button(tr("Pause"), key="loop_pause", width="stretch"):
+if button_row.button(tr("Pause"), key="loop_pause", width="stretch"):
     live.pause(st.session_state, "loop")
-reset_button.button(tr("Reset"), key="loop_reset", width="stretch", on_click=reset, help=tr("Back to the first step."))
+button_row.button(tr("Reset"), key="loop_reset", width="stretch", on_click=reset, help=tr("Back to the first step."))
 
 
 def step_table(detail: dict, phase: int) -> pd.DataFrame:

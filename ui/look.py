@@ -49,25 +49,70 @@ def sidebar() -> None:
         _THEME_WATCH(key=THEME_KEY, data={"dark": _dark()}, on_dark_change=lambda: None, height=0)
 
 
+# Least widths of a page's controls and of its results beside them, in pixels: on a 1280-pixel screen with the
+# sidebar open the controls get about 200; at 1024 they would get 130, and the results go under them instead.
+CONTROLS_AND_RESULTS = [180, 360]
+
+
 def metric_cells(count: int, where=None, projector_per_row: int = 2) -> list:
-    """Columns for `count` metrics side by side, or `projector_per_row` to a row in projector mode, where four large
-    numbers beside each other broke their labels in the middle ("Nauwkeurighei/d") and touched. A label that wraps
-    keeps the numbers in line (aligned at the bottom)."""
-    per_row = min(count, projector_per_row) if current().projector else count
+    """Places for `count` metrics side by side, or `projector_per_row` to a row in projector mode, where four large
+    numbers beside each other broke their labels in the middle ("Nauwkeurighei/d") and touched. Out of projector
+    mode they sit in a row that wraps, so a number that does not fit beside the others goes onto the next line
+    instead of running into its neighbour ("0.837-1.000" in a narrow column). A label that wraps keeps the numbers
+    in line (aligned at the bottom)."""
+    if not current().projector:
+        row = (where or st).container(horizontal=True, vertical_alignment="bottom", gap="medium")
+        return [row.container() for _ in range(count)]
+    per_row = min(count, projector_per_row)
     found = []
     for _ in range(0, count, per_row):
         found += (where or st).columns(per_row, vertical_alignment="bottom")
     return found[:count]
 
 
-def columns(spec, where=None, **column_options) -> list:
+def columns(spec, where=None, *, key: str | None = None, min_width=0, **column_options) -> list:
     """Columns as st.columns(spec) makes them, or in projector mode the same places one under the other: a chart,
     a table or a pair of controls in a column of a quarter or a half of a 1280-pixel projector was squeezed until
-    its titles and labels were cut."""
+    its titles and labels were cut. With a `key`, outside projector mode the columns are a wrapping_row."""
     count = spec if isinstance(spec, int) else len(spec)
     if current().projector:
         return [(where or st).container() for _ in range(count)]
-    return (where or st).columns(spec, **column_options)
+    if key is None:
+        return (where or st).columns(spec, **column_options)
+    return wrapping_row(spec, key, min_width, where, **column_options)
+
+
+def wrapping_row(spec, key: str, min_width=0, where=None, **column_options) -> list:
+    """Places side by side like st.columns(spec), in a row that wraps: each keeps its share of the row's width
+    while it is at least `min_width` pixels wide (one number, or one per place), and a place that would be narrower
+    goes onto a line of its own, as on a 1024-pixel screen with the sidebar open, where columns broke their buttons'
+    words ("Pl/ay") and squeezed a map to a strip. `column_options`: gap and vertical_alignment, as for
+    st.columns. `key` names the row; it must be unique on the page."""
+    count = spec if isinstance(spec, int) else len(spec)
+    weights = [1] * count if isinstance(spec, int) else list(spec)
+    least = [min_width] * count if isinstance(min_width, int) else list(min_width)
+    (where or st).html(_row_style(key, weights, least))
+    row = (where or st).container(horizontal=True, key=key, **_row_options(column_options))
+    return [row.container(key=f"{key}-{place}") for place in range(count)]
+
+
+def _row_style(key: str, weights: list, least: list) -> str:
+    """CSS giving each place of a wrapping row its share of the row and its least width. Streamlit wraps each
+    container of a horizontal row in a layout wrapper, which is what the row lays out."""
+    rules = "".join(
+        f"[data-testid=stLayoutWrapper]:has(> .st-key-{key}-{place})"
+        f"{{flex:{weight} 1 0% !important;min-width:min({width}px,100%) !important}}"
+        for place, (weight, width) in enumerate(zip(weights, least, strict=True))
+    )
+    return f"<style>{rules}</style>"
+
+
+def _row_options(column_options: dict) -> dict:
+    """st.columns' gap and vertical alignment, as a horizontal container takes them."""
+    options = {"gap": column_options.get("gap", "small")}
+    if "vertical_alignment" in column_options:
+        options["vertical_alignment"] = column_options["vertical_alignment"]
+    return options
 
 
 # Where a formula may not break across lines: "∂L/" at the end of a line and "∂w" on the next, or "b ←" and the number

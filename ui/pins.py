@@ -71,7 +71,7 @@ def tools(prefix: str, run, settings=None) -> None:
     settings = settings if settings is not None else run_settings(run)
     history = run.history()
     columns = curve_columns(history)
-    pin_button, clear_button, download_button = st.columns(3)
+    pin_button, clear_button, download_button = look.wrapping_row(3, f"{prefix}_pin_row", min_width=130)
     pin_button.button(
         tr("Pin this run"),
         key=f"{prefix}_pin",

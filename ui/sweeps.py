@@ -52,7 +52,7 @@ def luck_and_sweep(prefix: str, make_config, make_dataset=None) -> None:
             highest=short_number(SWEEP_LEARNING_RATES[-1]),
         )
     )
-    band_button, sweep_button = st.columns(2)
+    band_button, sweep_button = look.wrapping_row(2, f"{prefix}_luck_row", min_width=200)
     band_clicked = band_button.button(
         tr("Is it luck? Train {seeds} seeds").format(seeds=SEEDS_PER_BAND), key=f"{prefix}_seed_band", width="stretch"
     )

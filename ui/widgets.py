@@ -4,7 +4,7 @@ import streamlit as st
 
 from core.i18n import tr, tr_later
 from core.lessons.user_text import short_number
-from ui import live
+from ui import live, look
 
 OPTIMIZER_LABELS = {"adam": tr_later("Adam"), "sgd": tr_later("SGD + momentum")}
 
@@ -55,7 +55,7 @@ def preset_buttons(prefix: str, presets: dict, apply) -> None:
 
 def train_and_stop_buttons(prefix: str, on_train) -> None:
     """Train (calls `on_train()`) and Stop (stops the live run of `prefix`) side by side."""
-    train, stop = st.columns(2)
+    train, stop = look.wrapping_row(2, f"{prefix}_train_stop", min_width=80)
     if train.button(tr("Train"), type="primary", key=f"{prefix}_train", width="stretch"):
         on_train()
     if stop.button(tr("Stop"), key=f"{prefix}_stop", width="stretch"):

@@ -6,7 +6,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from core.i18n import formatted, tr
-from ui.charts.style import FONT_SIZE, PREVIOUS_COLOUR, TRAIN_COLOUR, base_figure
+from ui.charts.style import FONT_SIZE, PREVIOUS_COLOUR, SIDE_BY_SIDE, TRAIN_COLOUR, base_figure
 
 PATH_COLOUR = "#d62728"
 BEST_COLOUR = "#2ca02c"
@@ -104,6 +104,7 @@ def loss_landscape(loss_grid, w_values, b_values, path, best, limit_note: str = 
     figure.update_xaxes(range=[w_values[0], w_values[-1]])
     figure.update_yaxes(range=[b_values[0], b_values[-1]])
     figure.update_layout(margin={"l": 70, "r": 20, "t": 50, "b": 90}, legend={"y": -0.18})
+    figure.layout.meta = SIDE_BY_SIDE  # half a page wide: its long title on two lines, not cut at the chart's edge
     return figure
 
 
@@ -194,5 +195,6 @@ def line_fit(
     )
     spread = np.ptp(y)
     figure.update_yaxes(range=[np.min(y) - 0.1 * spread, np.max(y) + 0.1 * spread])  # a wild line leaves the view
-    figure.update_layout(margin={"l": 70, "r": 20, "t": 50, "b": 90}, legend={"y": -0.2})
+    # the legend starts below the x-axis title (a long one, "BMI (scaled 0 to 1)", reached into it in half a page)
+    figure.update_layout(margin={"l": 70, "r": 20, "t": 50, "b": 110}, legend={"y": -0.3}, height=460)
     return figure

@@ -20,9 +20,9 @@ def _class_confidence_scale(num_classes: int) -> list:
     return scale
 
 
-def _boundary_heatmap(grid_x, grid_y, probabilities) -> list:
-    """Binary: P(class 1) from blue to red with its 0.5 contour. More classes: the likeliest class, paler
-    where the model is less sure."""
+def _boundary_heatmap(grid_x, grid_y, probabilities, colour_scale: bool = True) -> list:
+    """Binary: P(class 1) from blue to red with its 0.5 contour, and its colour scale beside the plane unless
+    `colour_scale` is False. More classes: the likeliest class, paler where the model is less sure."""
     num_classes = probabilities.shape[-1]
     if num_classes == 2:
         chance, chance_name = probabilities[..., 1], tr("P(class 1)")
@@ -36,6 +36,7 @@ def _boundary_heatmap(grid_x, grid_y, probabilities) -> list:
                 zmax=1,
                 colorscale=scale,
                 zsmooth="best",
+                showscale=colour_scale,
                 colorbar={"title": {"text": chance_name, "side": "right"}, "tickformat": ".0%", "thickness": 14},
                 hovertemplate=chance_name + " %{z:.0%}<extra></extra>",
             ),
@@ -78,14 +79,19 @@ def decision_boundary(
     y_held_out,
     class_names,
     title: str | None = None,
+    colour_scale: bool = True,
+    height: int = 620,
 ) -> go.Figure:
     """The model's class probabilities over a grid (G, G, K), with training points and outlined held-out points.
     With probabilities None (no usable model) only the points are drawn. `title`: "What the model predicts
-    everywhere" by default, in the learner's language."""
+    everywhere" by default, in the learner's language. `colour_scale`: the scale of P(class 1) beside the plane (a
+    page whose plane shares a narrow column says what the colours mean in words instead)."""
     title = tr("What the model predicts everywhere") if title is None else title
-    figure = base_figure(title, "x₁", "x₂", height=620)
+    figure = base_figure(title, "x₁", "x₂", height=height)
     if probabilities is not None:
-        figure.add_traces(_boundary_heatmap(np.asarray(grid_x), np.asarray(grid_y), np.asarray(probabilities)))
+        figure.add_traces(
+            _boundary_heatmap(np.asarray(grid_x), np.asarray(grid_y), np.asarray(probabilities), colour_scale)
+        )
     for k, name in enumerate(class_names):
         colour = CLASS_COLOURS[k % len(CLASS_COLOURS)]
         train_rows, held_rows = y_train == k, y_held_out == k
@@ -109,8 +115,12 @@ def decision_boundary(
                 marker={"size": 10, "color": colour, "symbol": "circle", "line": {"color": "black", "width": 2.5}},
             )
         )
-    figure.update_xaxes(range=[grid_x[0], grid_x[-1]])
-    figure.update_yaxes(range=[grid_y[0], grid_y[-1]])
+    # A square plane, as the live view draws it: a narrow column had squeezed it to a tall strip. The plot keeps the
+    # figure's height where the column is wide enough, and shrinks to a square at its top where it is not.
+    figure.update_xaxes(range=[grid_x[0], grid_x[-1]], constrain="domain")
+    figure.update_yaxes(
+        range=[grid_y[0], grid_y[-1]], scaleanchor="x", scaleratio=1, constrain="domain", constraintoward="top"
+    )
     figure.update_layout(
         # two entries a row where they fit; Plotly puts the rest on rows of their own (entries of half the width ran
         # into each other in Dutch)
@@ -123,8 +133,8 @@ def decision_boundary(
 # ---- per-class and per-group results (the "Data quality and bias" lesson) ----
 
 
-def plane_figure(view, title: str) -> go.Figure:
-    """The decision boundary of a core.lessons.playground.PlaneView."""
+def plane_figure(view, title: str, colour_scale: bool = True, height: int = 620) -> go.Figure:
+    """The decision boundary of a core.lessons.playground.PlaneView (see decision_boundary)."""
     return decision_boundary(
         view.grid.x1,
         view.grid.x2,
@@ -135,4 +145,6 @@ def plane_figure(view, title: str) -> go.Figure:
         view.y_test,
         view.class_names,
         title,
+        colour_scale,
+        height,
     )
