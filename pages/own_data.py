@@ -281,7 +281,8 @@ def column_roles(prepared: own_data.Prepared) -> None:
 
 
 def upload_section() -> None:
-    upload, examples = st.columns([2, 1], gap="large")
+    # the examples beside the upload while their file names fit on their buttons, else under it
+    upload, examples = look.wrapping_row([2, 1], "own_upload", min_width=[300, 210], gap="large")
     with upload:
         st.markdown(
             tr(

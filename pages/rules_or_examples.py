@@ -64,7 +64,7 @@ def finished_run():
 
 def rule_controls() -> None:
     st.subheader(tr("1. Write a rule"))
-    income, debts = st.columns(2, gap="medium")
+    income, debts = look.wrapping_row(2, "rules_thresholds", min_width=120, gap="medium")
     income.slider(
         tr("Approve only if income is at least"),
         rules.INCOME_THRESHOLDS[0],
@@ -85,7 +85,7 @@ def rule_controls() -> None:
         persist_state="session",
         help=tr("Everything the applicant owes, in thousands."),
     )
-    button, note = st.columns([1, 1.4], vertical_alignment="center")
+    button, note = look.wrapping_row([1, 1.4], "rules_best_rule", min_width=150, vertical_alignment="center")
     button.button(
         tr("Use the best two thresholds"),
         key="rules_best_rule",
@@ -113,7 +113,9 @@ def model_controls() -> None:
         on_change=train,
         help=tr("Changing this trains a new model."),
     )
-    seed, train_button, reset_button = st.columns([1, 1.3, 0.8], vertical_alignment="bottom")
+    seed, train_button, reset_button = look.wrapping_row(
+        [1, 1.3, 0.8], "rules_train_row", min_width=[80, 130, 80], vertical_alignment="bottom"
+    )
     with seed:
         widgets.seed_input("rules_seed")
     train_button.button(tr("Train the model"), type="primary", key="rules_train", on_click=train, width="stretch")

@@ -4,8 +4,11 @@ through ui.look, whose projector restyling once failed on bar charts ("'Marker' 
 from pathlib import Path
 
 import pytest
+from streamlit.proto.Block_pb2 import Block
 
 from tests.apptest_support import open_page, train_to_the_end
+
+HORIZONTAL = Block.FlexContainer.Direction.HORIZONTAL
 
 SAMPLES = Path(__file__).resolve().parents[1] / "sample_data"
 
@@ -50,16 +53,24 @@ def test_your_own_data_in_projector_mode_draws_every_chart():
 
 
 def metric_rows(node) -> list[int]:
-    """How many metrics stand side by side in each row of columns under `node` (rows that hold any)."""
+    """How many metrics stand side by side in each row under `node` (rows that hold any): a row of columns, or a
+    horizontal container of places (ui.look.metric_cells out of projector mode, a row that wraps)."""
     children = list(getattr(node, "children", {}).values())
-    beside = sum(
-        1 for child in children if child.type == "column" for cell in child.children.values() if cell.type == "metric"
-    )
+    places = children if _horizontal(node) else [child for child in children if child.type == "column"]
+    beside = sum(1 for place in places for cell in getattr(place, "children", {}).values() if cell.type == "metric")
     return ([beside] if beside else []) + [count for child in children for count in metric_rows(child)]
 
 
+def _horizontal(node) -> bool:
+    proto = getattr(node, "proto", None)
+    if not isinstance(proto, Block) or not proto.HasField("flex_container"):
+        return False
+    return proto.flex_container.direction == HORIZONTAL
+
+
 def test_the_labs_four_numbers_stand_two_to_a_row_on_a_projector():
-    """Four large numbers beside each other broke Dutch labels mid-word and touched each other at 1280 pixels."""
+    """Four large numbers beside each other broke Dutch labels mid-word and touched each other at 1280 pixels; out
+    of projector mode they stand in one row, which wraps in the browser where they do not fit."""
     app = open_page("pages/lab.py")
     app.session_state["lab_epochs"] = 5
     train_to_the_end(app)

@@ -87,10 +87,11 @@ def wrapping_row(spec, key: str, min_width=0, where=None, **column_options) -> l
     while it is at least `min_width` pixels wide (one number, or one per place), and a place that would be narrower
     goes onto a line of its own, as on a 1024-pixel screen with the sidebar open, where columns broke their buttons'
     words ("Pl/ay") and squeezed a map to a strip. `column_options`: gap and vertical_alignment, as for
-    st.columns. `key` names the row; it must be unique on the page."""
+    st.columns. `key` names the row; it must be unique among the page's rows."""
     count = spec if isinstance(spec, int) else len(spec)
     weights = [1] * count if isinstance(spec, int) else list(spec)
     least = [min_width] * count if isinstance(min_width, int) else list(min_width)
+    key = f"row-{key}"  # a widget's key has no hyphen: a row cannot take the key of the widget it holds
     (where or st).html(_row_style(key, weights, least))
     row = (where or st).container(horizontal=True, key=key, **_row_options(column_options))
     return [row.container(key=f"{key}-{place}") for place in range(count)]
