@@ -33,9 +33,10 @@ from ui.tasks import task_panel
 # The browser animates the live view, so each redraw is cheap for the server: short ticks. Training is paced
 # to what a learner can follow (300 epochs in 2 s), however fast the model trains.
 TICK_SECONDS = 0.3
-# The plane's figure: a square plot of about 410 pixels with its title and legend, as large as the live view's where
-# the column is wide (about 430 pixels beside the loss chart, or the results' whole width under 1440 pixels).
-PLANE_HEIGHT = 560
+# The plane's figure: its square plot as large as the live view's in the same column (static/live_view.js: the
+# column's width less 90 pixels, at most 474), so that the picture keeps its size when a run ends and Plotly
+# takes over: about 455 pixels where it has the results' whole width (under 1440 pixels), 350 beside the loss chart.
+PLANE_HEIGHT = 605
 NARROW_TITLE_CHARACTERS = 30  # the loss chart shares the page with the decision map
 EPOCHS_PER_SECOND = 150
 TRAINING_SHARE = 0.6

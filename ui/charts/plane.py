@@ -124,7 +124,8 @@ def decision_boundary(
     figure.update_layout(
         # two entries a row where they fit; Plotly puts the rest on rows of their own (entries of half the width ran
         # into each other in Dutch)
-        margin={"l": 60, "r": 20, "t": 50, "b": 100},
+        # the plot's left edge and width as in the live view (static/live_view.js), so the square keeps its place
+        margin={"l": 50, "r": 10, "t": 50, "b": 100},
         legend={"y": -0.14},  # below the axis title
     )
     return figure
