@@ -34,8 +34,8 @@ from ui.tasks import task_panel
 # to what a learner can follow (300 epochs in 2 s), however fast the model trains.
 TICK_SECONDS = 0.3
 # The plane's figure: its square plot as large as the live view's in the same column (static/live_view.js: the
-# column's width less 90 pixels, at most 474), so that the picture keeps its size when a run ends and Plotly
-# takes over: about 455 pixels where it has the results' whole width (under 1440 pixels), 350 beside the loss chart.
+# column's width less 90 pixels, at most about 480), so that the picture keeps its size when a run ends and Plotly
+# takes over: about 440 pixels where it has the results' whole width (at 1280), 320 beside the loss chart (at 1600).
 PLANE_HEIGHT = 605
 NARROW_TITLE_CHARACTERS = 30  # the loss chart shares the page with the decision map
 EPOCHS_PER_SECOND = 150
@@ -214,7 +214,7 @@ def draw(run: TrainingRun) -> None:
     live.progress(run)
     for level, text in read_run(history, run.config, class_labels(run.dataset)):
         getattr(st, level)(text)
-    # the map is square and fits in less than its column's width: the rest widens the loss chart
+    # the plane (square) beside the loss chart where both have room, else the loss chart under it
     boundary_column, curves_column = look.columns([1.25, 1], gap="medium", key="play_pictures", min_width=[330, 240])
     # While a run trains, the browser animates it; a paused or finished run gets Plotly figures with hover
     # and zoom.

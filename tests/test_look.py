@@ -2,6 +2,7 @@
 
 import numpy as np
 import plotly.graph_objects as go
+import pytest
 
 from ui import look
 from ui.charts import curves, line_fit, style
@@ -124,3 +125,16 @@ def test_a_title_too_long_for_a_laptops_chart_goes_on_two_lines_with_room_for_th
     assert layout.margin.t > 50 and layout.height - layout.margin.t == 420 - 50, "the plot keeps its height"
     short = apply_look(go.Figure(layout={"title": {"text": "Loss"}}), Look()).layout
     assert short.title.text == "Loss"
+
+
+def test_a_wrapping_rows_style_gives_each_place_its_share_and_least_width_and_hides_its_own_box():
+    css = look._row_style("row-lab_halves", [1, 2.7], [180, 360])
+    assert ".st-key-row-lab_halves-0){flex:1 1 0% !important;min-width:min(180px,100%)" in css
+    assert ".st-key-row-lab_halves-1){flex:2.7 1 0% !important;min-width:min(360px,100%)" in css
+    # not style alone, which Streamlit would send to its event container, where a live panel's reruns write over it
+    assert css.endswith(f'<span class="{look._STYLE_CARRIER}"></span>') and "{display:none}" in css
+
+
+def test_a_wrapping_row_refuses_a_key_that_cannot_be_part_of_a_css_class():
+    with pytest.raises(ValueError, match="CSS class"):
+        look.wrapping_row(2, "two words")

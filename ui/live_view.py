@@ -259,7 +259,7 @@ def fine_tuning_losses(run_id: int, history, total_steps: int, tick: float, prev
     if stacked:  # where the finished chart has its legend: above panels one under the other, else below them
         shared_legend(legend)
     steps_done = len(history.train_loss["fine_tuned"])
-    places = look.columns(3, key="live_loss_panels", min_width=170)  # two and one on a narrow screen
+    places = look.columns(3, key="ft_live_loss_panels", min_width=150)  # side by side from 1024 pixels up
     for panel, (place, title, (steps, values)) in enumerate(zip(places, lm.FULL_TITLES, panels, strict=True)):
         lines = []
         if panel == 0 and has_previous:

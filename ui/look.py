@@ -6,6 +6,7 @@ follows both and its camera button saves a projector-sized PNG.
 """
 
 import html
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -73,7 +74,8 @@ def metric_cells(count: int, where=None, projector_per_row: int = 2) -> list:
 def columns(spec, where=None, *, key: str | None = None, min_width=0, **column_options) -> list:
     """Columns as st.columns(spec) makes them, or in projector mode the same places one under the other: a chart,
     a table or a pair of controls in a column of a quarter or a half of a 1280-pixel projector was squeezed until
-    its titles and labels were cut. With a `key`, outside projector mode the columns are a wrapping_row."""
+    its titles and labels were cut. With a `key`, outside projector mode the columns are a wrapping_row (in
+    projector mode they stack, as without one)."""
     count = spec if isinstance(spec, int) else len(spec)
     if current().projector:
         return [(where or st).container() for _ in range(count)]
@@ -83,29 +85,40 @@ def columns(spec, where=None, *, key: str | None = None, min_width=0, **column_o
 
 
 def wrapping_row(spec, key: str, min_width=0, where=None, **column_options) -> list:
-    """Places side by side like st.columns(spec), in a row that wraps: each keeps its share of the row's width
-    while it is at least `min_width` pixels wide (one number, or one per place), and a place that would be narrower
-    goes onto a line of its own, as on a 1024-pixel screen with the sidebar open, where columns broke their buttons'
-    words ("Pl/ay") and squeezed a map to a strip. `column_options`: gap and vertical_alignment, as for
-    st.columns. `key` names the row; it must be unique among the page's rows."""
+    """Places side by side like st.columns(spec), in a row that wraps, in projector mode as well: each place grows
+    with its share of the row but never gets narrower than `min_width` pixels (one number, or one per place), and
+    when the places' least widths do not fit on one line, those that do not fit go onto the next. On a 1024-pixel
+    screen with the sidebar open, fixed columns broke their buttons' words ("Pl/ay") and squeezed a map to a strip.
+    `column_options`: gap and vertical_alignment, as for st.columns. `key` (letters, digits, "_" and "-") names the
+    row; it must be unique among the page's rows."""
+    if not re.fullmatch(r"[\w-]+", key):
+        raise ValueError(f"a row's key is part of a CSS class name: {key!r}")
     count = spec if isinstance(spec, int) else len(spec)
     weights = [1] * count if isinstance(spec, int) else list(spec)
-    least = [min_width] * count if isinstance(min_width, int) else list(min_width)
-    key = f"row-{key}"  # a widget's key has no hyphen: a row cannot take the key of the widget it holds
+    least = [min_width] * count if isinstance(min_width, int | float) else list(min_width)
+    key = f"row-{key}"  # apart from the keys of the widgets and views the row holds, which take no such prefix
     (where or st).html(_row_style(key, weights, least))
     row = (where or st).container(horizontal=True, key=key, **_row_options(column_options))
     return [row.container(key=f"{key}-{place}") for place in range(count)]
 
 
+# The element that carries a row's style hides itself. A style alone would go to Streamlit's event container,
+# whose places a live panel's reruns (fragments) write over from where the panel began, so a style drawn inside a
+# panel could take the place of one drawn after it; an element in the page keeps its own place.
+_STYLE_CARRIER = "trainlab-row-style"
+
+
 def _row_style(key: str, weights: list, least: list) -> str:
-    """CSS giving each place of a wrapping row its share of the row and its least width. Streamlit wraps each
-    container of a horizontal row in a layout wrapper, which is what the row lays out."""
+    """CSS giving each place of a wrapping row its share of the row and its least width (Streamlit wraps each
+    container of a horizontal row in a layout wrapper, which is what the row lays out), in an element that hides
+    its own box."""
     rules = "".join(
         f"[data-testid=stLayoutWrapper]:has(> .st-key-{key}-{place})"
         f"{{flex:{weight} 1 0% !important;min-width:min({width}px,100%) !important}}"
         for place, (weight, width) in enumerate(zip(weights, least, strict=True))
     )
-    return f"<style>{rules}</style>"
+    hidden = f"[data-testid=stElementContainer]:has(.{_STYLE_CARRIER}){{display:none}}"
+    return f'<style>{rules}{hidden}</style><span class="{_STYLE_CARRIER}"></span>'
 
 
 def _row_options(column_options: dict) -> dict:

@@ -115,18 +115,20 @@ def decision_boundary(
                 marker={"size": 10, "color": colour, "symbol": "circle", "line": {"color": "black", "width": 2.5}},
             )
         )
-    # A square plane, as the live view draws it: a narrow column had squeezed it to a tall strip. The plot keeps the
-    # figure's height where the column is wide enough, and shrinks to a square at its top where it is not.
-    figure.update_xaxes(range=[grid_x[0], grid_x[-1]], constrain="domain")
+    # A square plane, as the live view draws it: a narrow column had squeezed it to a tall strip. Where the column is
+    # wider than the figure is high, the square keeps to the left, as in the live view; where it is narrower, the
+    # square shrinks to the column's width at the top of the plot.
+    figure.update_xaxes(range=[grid_x[0], grid_x[-1]], constrain="domain", constraintoward="left")
     figure.update_yaxes(
         range=[grid_y[0], grid_y[-1]], scaleanchor="x", scaleratio=1, constrain="domain", constraintoward="top"
     )
     figure.update_layout(
-        # two entries a row where they fit; Plotly puts the rest on rows of their own (entries of half the width ran
-        # into each other in Dutch)
-        # the plot's left edge and width as in the live view (static/live_view.js), so the square keeps its place
+        # narrow side margins: in the Playground's column the square comes out within about 15 pixels of the live
+        # view's size and place (static/live_view.js), so it does not jump when a run ends
         margin={"l": 50, "r": 10, "t": 50, "b": 100},
-        legend={"y": -0.14},  # below the axis title
+        # two entries a row where they fit; Plotly puts the rest on rows of their own (entries of half the width ran
+        # into each other in Dutch); below the axis title
+        legend={"y": -0.14},
     )
     return figure
 
