@@ -193,7 +193,8 @@ else:
     library = st.session_state.kn_library
     closed, opened = ask_today(st.session_state, model, question, library)
     updated = updated_model(st.session_state, cutoff)
-    columns = st.columns(3 if updated else 2)
+    # the answers side by side where each card has room for a sentence, else under each other
+    columns = look.wrapping_row(3 if updated else 2, "kn_answers", min_width=200)
     answer_card(columns[0], tr(lesson.METHODS["closed_book"]), closed, tr("Only the question is in its context."))
     answer_card(
         columns[1],

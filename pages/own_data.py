@@ -356,7 +356,7 @@ def draw_upload(run) -> None:
     if not history.epochs_done:
         return
     total = run.config.epochs
-    cells = st.columns(3, vertical_alignment="bottom")
+    cells = look.metric_cells(3)
     cells[0].metric(tr("Training accuracy"), percent(history.train_accuracy[-1], 1))
     cells[1].metric(tr("Held-out accuracy"), percent(history.test_accuracy[-1], 1))
     gap = number(100 * history.generalization_gap_accuracy[-1], 1)

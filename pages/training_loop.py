@@ -260,7 +260,7 @@ if "loop_race_settings" in st.session_state:
     landscape = race_landscape(problem, racers)
     paths = {racer_name(racer.name): racer.path for racer in racers}
     losses = {racer_name(racer.name): racer.losses_until_blow_up() for racer in racers}
-    race_left, race_right = st.columns(2)
+    race_left, race_right = look.wrapping_row(2, "loop_race", min_width=320)  # under each other on a narrow screen
     look.chart(
         line_fit.race_landscape(landscape["loss"], landscape["w"], landscape["b"], paths, problem.best_params),
         key="loop_race_landscape",

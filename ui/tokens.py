@@ -7,6 +7,7 @@ import streamlit as st
 
 from core.i18n import number, tr, tr_later
 from core.lessons.tokens import EXAMPLE_SENTENCES, MAX_TYPED_CHARACTERS, token_pieces, tokens_per_word, vocabulary_size
+from ui import look
 
 LANGUAGE_NAMES = {"English": tr_later("English"), "Dutch": tr_later("Dutch")}  # EXAMPLE_SENTENCES' keys, shown
 # Two light chip colours in turn, so that neighbouring tokens stand apart; dark text on both, in either theme.
@@ -51,7 +52,7 @@ def tokens_panel(key: str) -> None:
         show_sentence(tr(LANGUAGE_NAMES.get(language, language)), sentence)
     measured = tokens_per_word()
     st.markdown(tr("**Tokens per word**, measured on texts the tokenizer never learned from:"))
-    columns = st.columns(len(measured), vertical_alignment="bottom")
+    columns = look.metric_cells(len(measured), projector_per_row=len(measured))
     for column, (name, value) in zip(columns, measured.items(), strict=True):
         column.metric(tr(name), number(value, 1))
     typed = st.text_input(
