@@ -262,6 +262,8 @@ def draw_boundary(run: TrainingRun, history, animate: bool) -> None:
         title = tr("What the network predicts after {epochs} epochs").format(epochs=history.epochs_done)
         # no colour scale beside the plane, as in the live view: its width goes to the plane, the caption says it
         look.chart(plane.plane_figure(view, title, colour_scale=False, height=PLANE_HEIGHT), key="play_boundary_chart")
+        if view.probabilities is None:  # a run that blew up: the plane has no background to explain
+            return
     st.caption(background_caption(len(view.class_names)))
 
 
