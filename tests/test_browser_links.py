@@ -48,3 +48,18 @@ def expected_held_out_accuracy() -> float:
         epochs=5, learning_rate=0.05, label_noise=0.2, train_size=training_rows, optimizer="sgd", seed=42
     )
     return float(run_lab(config).test_accuracy[-1])
+
+
+def test_a_hidden_control_leaves_no_gap_in_its_row(page, server):
+    """Hidden beside a partner (the Playground's pairs of sliders), a control's place goes with it: its partner
+    takes the whole row, as wide as the two of a pair that hides nothing."""
+    open_page(page, server, "playground?hide=depth,batch")
+    page.get_by_role("slider", name=re.compile("^Neurons per layer")).wait_for(timeout=60_000)
+    wait_idle(page)
+    assert page.locator(".st-key-play_depth").is_hidden() and page.locator(".st-key-play_batch").is_hidden()
+    pair = page.locator(".st-key-row-play_point_pair").bounding_box()
+    for alone in ("play_width", "play_epochs"):
+        box = page.locator(f".st-key-{alone}").bounding_box()
+        assert box["x"] == pytest.approx(pair["x"], abs=2) and box["width"] == pytest.approx(pair["width"], abs=2)
+    assert page.locator(".st-key-play_points").bounding_box()["width"] < pair["width"] / 2, "a full pair still shares"
+    screenshot(page, "exercise-link-playground-hidden-depth-and-batch")

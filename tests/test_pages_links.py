@@ -10,6 +10,7 @@ from streamlit.testing.v1 import AppTest
 from core.lessons import links
 from tests.app_pages import lessons
 from tests.apptest_support import TIMEOUT, train_to_the_end
+from ui.links import hiding_style
 
 SAMPLE = Path(__file__).resolve().parents[1] / "sample_data" / "loan_repayment.csv"
 WIDGET_KINDS = (
@@ -144,3 +145,21 @@ def test_the_address_is_written_once_a_run_starts_not_on_every_slider_move():
     train_to_the_end(app)
     assert app.query_params["lab_epochs"] == "7" and app.query_params["projector"] == "true"
     assert not app.exception
+
+
+def test_the_hiding_style_hides_each_control_and_a_row_place_holding_only_hidden_ones():
+    css = hiding_style(("play_depth", "play_batch"))
+    controls_rule = ".st-key-play_depth, .st-key-play_batch { display: none; }"
+    assert css.startswith(controls_rule), "the controls' rule stands alone"
+    place_rule = css.split("}", 1)[1]
+    assert ':has(> [class*="st-key-row-"])' in place_rule
+    assert ":has(.st-key-play_depth, .st-key-play_batch)" in place_rule
+    assert ":not(:has([data-testid=stElementContainer]:not(.st-key-play_depth):not(.st-key-play_batch)))" in place_rule
+    for start in [index for index in range(len(css)) if css.startswith(":has(", index)]:
+        depth, end = 0, start + len(":has")
+        while True:
+            depth += {"(": 1, ")": -1}.get(css[end], 0)
+            if depth == 0:
+                break
+            end += 1
+        assert ":has(" not in css[start + len(":has(") : end], "a browser drops a rule with :has inside :has"
