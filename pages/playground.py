@@ -36,7 +36,8 @@ TICK_SECONDS = 0.3
 # The plane's figure: its square plot as large as the live view's in the same column (static/live_view.js: the
 # column's width less 90 pixels, at most about 480), so that the picture keeps its size when a run ends and Plotly
 # takes over: about 440 pixels where it has the results' whole width (at 1280), 320 beside the loss chart (at 1600).
-PLANE_HEIGHT = 605
+# With no legend under it, the figure is about as high as the live view's canvas (560), so the caption stays put too.
+PLANE_HEIGHT = 565
 NARROW_TITLE_CHARACTERS = 30  # the loss chart shares the page with the decision map
 EPOCHS_PER_SECOND = 150
 TRAINING_SHARE = 0.6
@@ -260,17 +261,24 @@ def draw_boundary(run: TrainingRun, history, animate: bool) -> None:
     else:
         live_view.stopped("play_boundary")
         title = tr("What the network predicts after {epochs} epochs").format(epochs=history.epochs_done)
-        # no colour scale beside the plane, as in the live view: its width goes to the plane, the caption says it
-        look.chart(plane.plane_figure(view, title, colour_scale=False, height=PLANE_HEIGHT), key="play_boundary_chart")
-        if view.probabilities is None:  # a run that blew up: the plane has no background to explain
-            return
-    st.caption(background_caption(len(view.class_names)))
+        # As the live view draws it: no colour scale beside the plane and no legend under it (in a column narrower
+        # than the figure is high the legend stood far below the square); the caption says what both would.
+        figure = plane.plane_figure(view, title, colour_scale=False, height=PLANE_HEIGHT, legend=False)
+        look.chart(figure, key="play_boundary_chart")
+    # while training the live view draws the background from its snapshots (the view here has no probabilities)
+    st.caption(plane_caption(len(view.class_names), background=animate or view.probabilities is not None))
 
 
-def background_caption(classes: int) -> str:
+def plane_caption(classes: int, background: bool) -> str:
+    """What the plane's points and colours mean; nothing about a background that a run which blew up does not draw."""
+    points = tr("Dots: training points, coloured by their class; outlined in black: held-out points.")
+    if not background:
+        return points
     if classes == 2:
-        return tr("Background: the network's chance that a point there is class 1, blue 0%, white 50%, red 100%.")
-    return tr("Background: the class the network predicts there, paler where it is less sure.")
+        colours = tr("Background: the network's chance that a point there is class 1, blue 0%, white 50%, red 100%.")
+    else:
+        colours = tr("Background: the class the network predicts there, paler where it is less sure.")
+    return f"{points} {colours}"
 
 
 def draw_metrics(history) -> None:

@@ -176,8 +176,9 @@ def test_playground_divergence_is_explained_and_the_page_keeps_working():
     train_to_the_end(app, "play")
     assert app.error and "learning rate" in app.error[0].value
     assert "nan" not in " ".join(str(m.value) for m in app.metric).lower()
-    assert not any(caption.value.startswith("Background") for caption in app.caption), "no background to explain"
+    assert not any("Background" in caption.value for caption in app.caption), "no background to explain"
+    assert any(caption.value.startswith("Dots: training points") for caption in app.caption), "the points are drawn"
     app.select_slider(key="play_lr").set_value(0.03).run()
     app.button(key="play_step").click().run()
     assert app.session_state["play_run"].epochs_done == 10 and not app.exception
-    assert any(caption.value.startswith("Background: the network's chance") for caption in app.caption)
+    assert any("held-out points. Background: the network's chance" in caption.value for caption in app.caption)

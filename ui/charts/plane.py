@@ -81,11 +81,13 @@ def decision_boundary(
     title: str | None = None,
     colour_scale: bool = True,
     height: int = 620,
+    legend: bool = True,
 ) -> go.Figure:
     """The model's class probabilities over a grid (G, G, K), with training points and outlined held-out points.
     With probabilities None (no usable model) only the points are drawn. `title`: "What the model predicts
-    everywhere" by default, in the learner's language. `colour_scale`: the scale of P(class 1) beside the plane (a
-    page whose plane shares a narrow column says what the colours mean in words instead)."""
+    everywhere" by default, in the learner's language. `colour_scale` and `legend`: the scale of P(class 1) beside
+    the plane and the points' legend under it (a page whose plane shares a narrow column says what the colours and
+    points mean in words instead)."""
     title = tr("What the model predicts everywhere") if title is None else title
     figure = base_figure(title, "x₁", "x₂", height=height)
     if probabilities is not None:
@@ -125,10 +127,11 @@ def decision_boundary(
     figure.update_layout(
         # narrow side margins: in the Playground's column the square comes out within about 15 pixels of the live
         # view's size and place (static/live_view.js), so it does not jump when a run ends
-        margin={"l": 50, "r": 10, "t": 50, "b": 100},
+        margin={"l": 50, "r": 10, "t": 50, "b": 100 if legend else 60},  # below the axis title: the legend's room
         # two entries a row where they fit; Plotly puts the rest on rows of their own (entries of half the width ran
         # into each other in Dutch); below the axis title
         legend={"y": -0.14},
+        showlegend=legend,
     )
     return figure
 
@@ -136,7 +139,7 @@ def decision_boundary(
 # ---- per-class and per-group results (the "Data quality and bias" lesson) ----
 
 
-def plane_figure(view, title: str, colour_scale: bool = True, height: int = 620) -> go.Figure:
+def plane_figure(view, title: str, colour_scale: bool = True, height: int = 620, legend: bool = True) -> go.Figure:
     """The decision boundary of a core.lessons.playground.PlaneView (see decision_boundary)."""
     return decision_boundary(
         view.grid.x1,
@@ -150,4 +153,5 @@ def plane_figure(view, title: str, colour_scale: bool = True, height: int = 620)
         title,
         colour_scale,
         height,
+        legend,
     )
