@@ -63,3 +63,14 @@ def test_a_hidden_control_leaves_no_gap_in_its_row(page, server):
         assert box["x"] == pytest.approx(pair["x"], abs=2) and box["width"] == pytest.approx(pair["width"], abs=2)
     assert page.locator(".st-key-play_points").bounding_box()["width"] < pair["width"] / 2, "a full pair still shares"
     screenshot(page, "exercise-link-playground-hidden-depth-and-batch")
+
+
+def test_an_expander_whose_controls_are_all_hidden_is_hidden_too(page, server):
+    """The lab's "Model and optimizer" with all five of its controls hidden: no panel that opens onto nothing (with
+    two of them hidden it stays, as the first test here shows)."""
+    open_page(page, server, "memorize-or-generalize?hide=width,depth,optimizer,weight_decay,seed&lab_width=64")
+    page.get_by_role("slider", name=re.compile("^Epochs")).wait_for(timeout=60_000)
+    wait_idle(page)
+    assert not page.get_by_text("Model and optimizer").is_visible()
+    assert page.get_by_text("Training-set size").is_visible(), "the rest of the controls stay"
+    assert parse_qs(page.evaluate("window.location.search").lstrip("?"))["lab_width"] == ["64"], "kept while hidden"

@@ -147,14 +147,17 @@ def test_the_address_is_written_once_a_run_starts_not_on_every_slider_move():
     assert not app.exception
 
 
-def test_the_hiding_style_hides_each_control_and_a_row_place_holding_only_hidden_ones():
+def test_the_hiding_style_hides_each_control_and_a_row_place_or_expander_holding_only_hidden_ones():
     css = hiding_style(("play_depth", "play_batch"))
     controls_rule = ".st-key-play_depth, .st-key-play_batch { display: none; }"
     assert css.startswith(controls_rule), "the controls' rule stands alone"
     place_rule = css.split("}", 1)[1]
     assert ':has(> [class*="st-key-row-"])' in place_rule
     assert ":has(.st-key-play_depth, .st-key-play_batch)" in place_rule
-    assert ":not(:has([data-testid=stElementContainer]:not(.st-key-play_depth):not(.st-key-play_batch)))" in place_rule
+    anything_shown = "[data-testid=stElementContainer]:not(.st-key-play_depth):not(.st-key-play_batch)"
+    holding_nothing_shown = f":not(:has({anything_shown}))"
+    assert place_rule.count(holding_nothing_shown) == 2, "a row's place and an expander"
+    assert f"[data-testid=stExpander]:has(.st-key-play_depth, .st-key-play_batch){holding_nothing_shown}" in place_rule
     for start in [index for index in range(len(css)) if css.startswith(":has(", index)]:
         depth, end = 0, start + len(":has")
         while True:

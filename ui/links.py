@@ -84,14 +84,17 @@ def _hide(keys: tuple[str, ...]) -> None:
 
 def hiding_style(keys: tuple[str, ...]) -> str:
     """CSS that hides the widgets with these keys (Streamlit marks each keyed widget's box with the class
-    st-key-<key>), and each place of a row (ui.look.wrapping_row) that holds nothing else: a hidden slider's place
-    left a gap beside its partner, which now takes the whole row. (A place that also holds a row of its own keeps
-    its box: that row's style element counts as something shown, since CSS cannot nest :has.)"""
+    st-key-<key>), each place of a row (ui.look.wrapping_row) and each expander that holds nothing else: a hidden
+    slider's place left a gap beside its partner, which now takes the whole row, and hiding all of the lab's model
+    and optimizer left their panel to open onto nothing. (A place that also holds a row of its own keeps its box:
+    that row's style element counts as something shown, since CSS cannot nest :has.)"""
     hidden = ", ".join(f".st-key-{key}" for key in keys)
     shown = "".join(f":not(.st-key-{key})" for key in keys)
-    place = '[data-testid=stLayoutWrapper]:has(> [class*="st-key-row-"])'
-    empty_place = f"{place}:has({hidden}):not(:has([data-testid=stElementContainer]{shown}))"
-    return f"{hidden} {{ display: none; }} {empty_place} {{ display: none; }}"
+    holders = ('[data-testid=stLayoutWrapper]:has(> [class*="st-key-row-"])', "[data-testid=stExpander]")
+    empty = ", ".join(
+        f"{holder}:has({hidden}):not(:has([data-testid=stElementContainer]{shown}))" for holder in holders
+    )
+    return f"{hidden} {{ display: none; }} {empty} {{ display: none; }}"
 
 
 def link_address(address: str, parameters: dict) -> str:
