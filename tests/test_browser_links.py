@@ -50,19 +50,26 @@ def expected_held_out_accuracy() -> float:
     return float(run_lab(config).test_accuracy[-1])
 
 
-def test_a_hidden_control_leaves_no_gap_in_its_row(page, server):
+@pytest.mark.parametrize("projector", [False, True])
+def test_a_hidden_control_leaves_no_gap_in_its_row(page, server, projector):
     """Hidden beside a partner (the Playground's pairs of sliders), a control's place goes with it: its partner
-    takes the whole row, as wide as the two of a pair that hides nothing."""
-    open_page(page, server, "playground?hide=depth,batch")
+    takes the whole row, as wide as the two of a pair that hides nothing; in projector mode, where the pair stands
+    one under the other, no empty place is left between the controls either."""
+    open_page(page, server, "playground?hide=depth,batch" + ("&projector=true" if projector else ""))
     page.get_by_role("slider", name=re.compile("^Neurons per layer")).wait_for(timeout=60_000)
     wait_idle(page)
     assert page.locator(".st-key-play_depth").is_hidden() and page.locator(".st-key-play_batch").is_hidden()
-    pair = page.locator(".st-key-row-play_point_pair").bounding_box()
-    for alone in ("play_width", "play_epochs"):
-        box = page.locator(f".st-key-{alone}").bounding_box()
-        assert box["x"] == pytest.approx(pair["x"], abs=2) and box["width"] == pytest.approx(pair["width"], abs=2)
-    assert page.locator(".st-key-play_points").bounding_box()["width"] < pair["width"] / 2, "a full pair still shares"
-    screenshot(page, "exercise-link-playground-hidden-depth-and-batch")
+    for place in ("row-play_network_pair-0", "row-play_training_pair-0"):  # where depth and batch were
+        hidden_place = page.locator(f"[data-testid=stLayoutWrapper]:has(> .st-key-{place})")
+        assert hidden_place.count() == 1 and hidden_place.is_hidden(), place
+    assert page.locator(".st-key-row-play_point_pair-0").is_visible(), "a pair that hides nothing keeps its places"
+    if not projector:
+        pair = page.locator(".st-key-row-play_point_pair").bounding_box()
+        for alone in ("play_width", "play_epochs"):
+            box = page.locator(f".st-key-{alone}").bounding_box()
+            assert box["x"] == pytest.approx(pair["x"], abs=2) and box["width"] == pytest.approx(pair["width"], abs=2)
+        assert page.locator(".st-key-play_points").bounding_box()["width"] < pair["width"] / 2, "a pair still shares"
+    screenshot(page, f"exercise-link-playground-hidden-depth-and-batch{'-projector' if projector else ''}")
 
 
 def test_an_expander_whose_controls_are_all_hidden_is_hidden_too(page, server):

@@ -75,10 +75,12 @@ def columns(spec, where=None, *, key: str | None = None, min_width=0, **column_o
     """Columns as st.columns(spec) makes them, or in projector mode the same places one under the other: a chart,
     a table or a pair of controls in a column of a quarter or a half of a 1280-pixel projector was squeezed until
     its titles and labels were cut. With a `key`, outside projector mode the columns are a wrapping_row (in
-    projector mode they stack, as without one)."""
+    projector mode they stack, as without one, each place keyed as a row's place is, so that a place left holding
+    only controls an exercise link hides goes with them: ui.links.hiding_style)."""
     count = spec if isinstance(spec, int) else len(spec)
     if current().projector:
-        return [(where or st).container() for _ in range(count)]
+        keys = [None] * count if key is None else [f"row-{_checked(key)}-{place}" for place in range(count)]
+        return [(where or st).container(key=place_key) for place_key in keys]
     if key is None:
         return (where or st).columns(spec, **column_options)
     return wrapping_row(spec, key, min_width, where, **column_options)
@@ -91,15 +93,20 @@ def wrapping_row(spec, key: str, min_width=0, where=None, **column_options) -> l
     screen with the sidebar open, fixed columns broke their buttons' words ("Pl/ay") and squeezed a map to a strip.
     `column_options`: gap and vertical_alignment, as for st.columns. `key` (letters, digits, "_" and "-") names the
     row; it must be unique among the page's rows."""
-    if not re.fullmatch(r"[\w-]+", key):
-        raise ValueError(f"a row's key is part of a CSS class name: {key!r}")
     count = spec if isinstance(spec, int) else len(spec)
     weights = [1] * count if isinstance(spec, int) else list(spec)
     least = [min_width] * count if isinstance(min_width, int | float) else list(min_width)
-    key = f"row-{key}"  # apart from the keys of the widgets and views the row holds, which take no such prefix
+    # "row-": apart from the keys of the widgets and views the row holds, which take no such prefix
+    key = f"row-{_checked(key)}"
     (where or st).html(_row_style(key, weights, least))
     row = (where or st).container(horizontal=True, key=key, **_row_options(column_options))
     return [row.container(key=f"{key}-{place}") for place in range(count)]
+
+
+def _checked(key: str) -> str:
+    if not re.fullmatch(r"[\w-]+", key):
+        raise ValueError(f"a row's key is part of a CSS class name: {key!r}")
+    return key
 
 
 # The element that carries a row's style hides itself. A style alone would go to Streamlit's event container,
