@@ -260,13 +260,18 @@ def draw_boundary(run: TrainingRun, history, animate: bool) -> None:
         live_view.plane("play_boundary", *run_identity(), view, run.snapshots, run.config.epochs, current_tick(), title)
     else:
         live_view.stopped("play_boundary")
-        title = tr("What the network predicts after {epochs} epochs").format(epochs=history.epochs_done)
+        if view.probabilities is None:  # a run that blew up predicts nothing: the plane shows only its data
+            title = tr("The data (the network blew up)")
+        else:
+            title = tr("What the network predicts after {epochs} epochs").format(epochs=history.epochs_done)
         # As the live view draws it: no colour scale beside the plane and no legend under it (in a column narrower
         # than the figure is high the legend stood far below the square); the caption says what both would.
         figure = plane.plane_figure(view, title, colour_scale=False, height=PLANE_HEIGHT, legend=False)
         look.chart(figure, key="play_boundary_chart")
     # while training the live view draws the background from its snapshots (the view here has no probabilities)
-    st.caption(plane_caption(len(view.class_names), background=animate or view.probabilities is not None))
+    key = plane_caption(len(view.class_names), background=animate or view.probabilities is not None)
+    # the plane's only key: at full size and in the text's colour on a projector, where a grey caption is hard to read
+    (st.markdown if look.current().projector else st.caption)(key)
 
 
 def plane_caption(classes: int, background: bool) -> str:

@@ -78,3 +78,10 @@ def test_the_labs_four_numbers_stand_two_to_a_row_on_a_projector():
     app.session_state["projector"] = True
     app.run()
     assert metric_rows(app._tree) == [2, 2]
+
+
+def test_the_playgrounds_plane_key_is_full_size_text_in_projector_mode():
+    """With no legend, the line under the plane is its only key: not a small grey caption on a projector."""
+    app = in_projector_mode("pages/playground.py")
+    assert any(block.value.startswith("Dots: training points") for block in app.markdown)
+    assert not any(caption.value.startswith("Dots: training points") for caption in app.caption)
