@@ -179,9 +179,11 @@ def test_playground_divergence_is_explained_and_the_page_keeps_working():
     assert not any("Background" in caption.value for caption in app.caption), "no background to explain"
     assert any(caption.value.startswith("Dots: training points") for caption in app.caption), "the points are drawn"
     assert chart_spec(app, "play_boundary_chart")["layout"]["title"]["text"] == "The data (the network blew up)"
+    assert app.button(key="play_pin").disabled, "a run with no epoch has no curve to pin"
     app.select_slider(key="play_lr").set_value(0.03).run()
     app.button(key="play_step").click().run()
     assert app.session_state["play_run"].epochs_done == 10 and not app.exception
     assert any("held-out points. Background: the network's chance" in caption.value for caption in app.caption)
     title = chart_spec(app, "play_boundary_chart")["layout"]["title"]["text"]
     assert title == "What the network predicts after 10 epochs"
+    assert not app.button(key="play_pin").disabled

@@ -72,13 +72,17 @@ def tools(prefix: str, run, settings=None) -> None:
     history = run.history()
     columns = curve_columns(history)
     pin_button, clear_button, download_button = look.wrapping_row(3, f"{prefix}_pin_row", min_width=130)
+    nothing_yet = not len(next(iter(columns.values())))  # no epoch (a run that blew up in its first): no curve
     pin_button.button(
         tr("Pin this run"),
         key=f"{prefix}_pin",
         on_click=_pin,
         args=(prefix, run, settings),
         width="stretch",
-        help=tr("Keep this run's curves on screen; change a setting, train again and compare."),
+        disabled=nothing_yet,
+        help=tr("This run has no curve to keep yet.")
+        if nothing_yet
+        else tr("Keep this run's curves on screen; change a setting, train again and compare."),
     )
     clear_button.button(
         tr("Clear pins"),
