@@ -166,3 +166,15 @@ def test_the_hiding_style_hides_each_control_and_a_row_place_or_expander_holding
                 break
             end += 1
         assert ":has(" not in css[start + len(":has(") : end], "a browser drops a rule with :has inside :has"
+
+
+def test_a_preset_that_would_change_a_hidden_control_is_not_offered():
+    """A teacher hid the learning rate: "Learning rate far too high" would change it out of the student's sight."""
+    app = open_link("memorize-or-generalize", {"hide": "lr"})  # the rate stays at its default, 0.001
+    offered = {button.label for button in app.button if button.key.startswith("lab_preset_")}
+    assert offered == {"Clean data", "30% wrong labels, long training", "Small training set"}
+    app = open_link("memorize-or-generalize", {"lab_lr": "0.01", "hide": "lr"})  # every preset would change it
+    assert not [button for button in app.button if button.key.startswith("lab_preset_")]
+    assert not [expander for expander in app.expander if expander.label == "Try one of these"]
+    app = open_link("memorize-or-generalize", {"lab_lr": "0.01"})  # shown, so the student sees what a preset sets
+    assert len([button for button in app.button if button.key.startswith("lab_preset_")]) == 4

@@ -25,6 +25,14 @@ from core.lessons.user_text import markdown_literal
 from ui import language, live
 
 SHOWN_PROBLEM_CHARACTERS = 160
+HIDDEN_NOW = "links_hidden_now"  # the widget keys the current page's link hides
+
+
+def changes_a_hidden_control(values: dict) -> bool:
+    """Whether setting these widget values would change a control the current page's link hides (a preset that
+    did would undo the teacher's exercise out of the student's sight)."""
+    state = st.session_state
+    return any(key in values and state.get(key) != values[key] for key in state.get(HIDDEN_NOW, ()))
 
 
 def exercise_link(address: str) -> None:
@@ -38,7 +46,8 @@ def exercise_link(address: str) -> None:
     if incoming and first_run and not links.from_another_page(address, incoming):
         _apply(controls, address, incoming)
     hidden = state.get(f"links_{address}_hidden", ())
-    _hide(links.keys_of(controls, hidden))
+    state[HIDDEN_NOW] = links.keys_of(controls, hidden)
+    _hide(state[HIDDEN_NOW])
     parameters = links.link_parameters(controls, state, hidden, app_wide=incoming)
     if _address_due(address, first_run, incoming, parameters) and parameters != incoming:
         _write_address(incoming, parameters)

@@ -4,7 +4,7 @@ import streamlit as st
 
 from core.i18n import tr, tr_later
 from core.lessons.user_text import short_number
-from ui import live, look
+from ui import links, live, look
 
 OPTIMIZER_LABELS = {"adam": tr_later("Adam"), "sgd": tr_later("SGD + momentum")}
 
@@ -47,9 +47,13 @@ def optimizer_choice(key: str):
 
 def preset_buttons(prefix: str, presets: dict, apply) -> None:
     """A folded list of ready-made settings; pressing one calls `apply(values)`, which sets them and trains. The
-    presets' names are the buttons' labels, translated here (a page marks them with `tr_later`)."""
+    presets' names are the buttons' labels, translated here (a page marks them with `tr_later`). A preset that would
+    change a control the page's exercise link hides is not offered."""
+    offered = {name: values for name, values in presets.items() if not links.changes_a_hidden_control(values)}
+    if not offered:
+        return
     with st.expander(tr("Try one of these")):
-        for name, values in presets.items():
+        for name, values in offered.items():
             st.button(tr(name), key=f"{prefix}_preset_{name}", on_click=apply, args=(values,), width="stretch")
 
 
