@@ -258,8 +258,10 @@ function niceTicks(low, high, count) {
   return ticks;
 }
 
+// Written as Plotly writes the same axis when the run ends: a true minus sign, not a hyphen
 function formatTick(value) {
-  return Math.abs(value) < 1e-9 ? "0" : Number(value.toPrecision(3)).toString().replace(".", DECIMAL);
+  if (Math.abs(value) < 1e-9) return "0";
+  return Number(value.toPrecision(3)).toString().replace(".", DECIMAL).replace("-", "\u2212");
 }
 
 // Tick values on a log axis, densest first: every digit, then fewer per decade, down to powers of ten.
