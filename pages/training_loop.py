@@ -171,7 +171,8 @@ def draw_walkthrough(stepper: Stepper) -> None:
     detail = stepper.detail()
     if live.is_running(st.session_state, "loop"):  # a Run under way says how far it is, as every lesson's runs do
         live.progress(stepper)
-    cells = look.metric_cells(4)
+    # two rows of two, w and b on one: the four in a row put "b now" alone on a second line on a 1600-pixel screen
+    cells = look.metric_cells(2) + look.metric_cells(2)
     cells[0].metric(tr("Steps taken"), stepper.steps_done)
     cells[1].metric(tr("Loss, all data"), formatted(stepper.losses[-1], ".3g"))
     cells[2].metric(tr("w now"), readable(float(stepper.params[0])))  # as the texts below write it: 2.996, not 3
