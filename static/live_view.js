@@ -209,7 +209,11 @@ function drawPlane(view, state) {
   context.clearRect(0, 0, width, height);
   // the title names a real model state: the keyframe the picture is closer to, not an in-between epoch
   const title = state.data.title.replace("{epochs}", `${t < 0.5 ? a.epoch : b.epoch}`);
-  const top = Math.max(40, drawTitle(context, title, 70, width - 78) + 16);
+  // over the plot's left edge, as Plotly's title starts; where that leaves too little room for one line (a column
+  // beside the loss chart), from the canvas's edge instead of taking two lines and pushing the square down
+  context.font = TITLE_FONT;
+  const titleLeft = context.measureText(title).width <= width - 78 ? 70 : 8;
+  const top = Math.max(40, drawTitle(context, title, titleLeft, width - titleLeft - 8) + 16);
   const side = Math.min(width - 90, height - 30 - top);
   const box = { left: 70, top, side };
   view.scratch.width = plane.size;
