@@ -260,7 +260,14 @@ class Learner:
             "full_runs": self.full_runs,
             "redraws": len(self.redrawn_at),
             "longest_wait": self._longest_wait(),
+            "first_wait": self._first_wait(),
         }
+
+    def _first_wait(self) -> float | None:
+        """From Train to the run's first progress line (seconds): how long the press itself seemed to do nothing."""
+        if self.pressed_at is None or not self.redrawn_at:
+            return None
+        return round(self.redrawn_at[0] - self.pressed_at, 2)
 
     def _longest_wait(self) -> float | None:
         """The longest the learner looked at the same progress line between Train and its last epoch (seconds)."""
@@ -312,6 +319,12 @@ def summarise(learners: list[Learner], expected: dict, deadline: float) -> dict:
         "redraws_per_learner": round(statistics.mean(r["redraws"] for r in results), 1),
         "longest_wait_for_a_redraw_seconds_median_worst": _median_and_worst(
             [r["longest_wait"] for r in results if r["longest_wait"] is not None]
+        ),
+        "wait_from_train_to_the_first_redraw_seconds_median_worst": _median_and_worst(
+            [r["first_wait"] for r in results if r["first_wait"] is not None]
+        ),
+        "learners_whose_longest_wait_was_the_first": sum(
+            r["first_wait"] is not None and r["first_wait"] == r["longest_wait"] for r in results
         ),
         "mb_sent_per_learner": round(statistics.mean(r["mb_received"] for r in results), 2),
         "failures": [r for r in results if not r["finished"] or r["errors"]][:5],
