@@ -269,9 +269,9 @@ def draw_boundary(run: TrainingRun, history, animate: bool) -> None:
         figure = plane.plane_figure(view, title, colour_scale=False, height=PLANE_HEIGHT, legend=False)
         look.chart(figure, key="play_boundary_chart")
     # while training the live view draws the background from its snapshots (the view here has no probabilities)
-    key = plane_caption(len(view.class_names), background=animate or view.probabilities is not None)
+    explanation = plane_caption(len(view.class_names), background=animate or view.probabilities is not None)
     # the plane's only key: at full size and in the text's colour on a projector, where a grey caption is hard to read
-    (st.markdown if look.current().projector else st.caption)(key)
+    (st.markdown if look.current().projector else st.caption)(explanation)
 
 
 def plane_caption(classes: int, background: bool) -> str:
